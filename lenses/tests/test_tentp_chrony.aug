@@ -1,0 +1,61 @@
+module Test_tentp_chrony =
+
+let conf = "# Welcome to the chrony configuration file.
+! legacy comment
+; another
+% and another
+
+pool 2.debian.pool.ntp.org iburst
+server ntp1.example.com iburst minpoll 4 maxpoll 8 prefer
+  server 2001:db8::123 iburst
+peer 192.0.2.10 key 5
+sourcedir /run/chrony-dhcp
+keyfile /etc/chrony/chrony.keys
+makestep 1 3
+rtcsync
+refclock SHM 0 refid GPS precision 1e-1 offset 0.9999 delay 0.2
+log measurements statistics tracking
+leapseclist /usr/share/zoneinfo/leap-seconds.list
+"
+
+test Tentp_chrony.lns get conf =
+  { "#comment" = "Welcome to the chrony configuration file." }
+  { "#comment" = "legacy comment" }
+  { "#comment" = "another" }
+  { "#comment" = "and another" }
+  { }
+  { "pool" = "2.debian.pool.ntp.org" { "iburst" } }
+  { "server" = "ntp1.example.com" { "iburst" } { "minpoll" = "4" }
+      { "maxpoll" = "8" } { "prefer" } }
+  { "server" = "2001:db8::123" { "iburst" } }
+  { "peer" = "192.0.2.10" { "key" = "5" } }
+  { "sourcedir" = "/run/chrony-dhcp" }
+  { "keyfile" = "/etc/chrony/chrony.keys" }
+  { "makestep" = "1 3" }
+  { "rtcsync" }
+  { "refclock" = "SHM 0 refid GPS precision 1e-1 offset 0.9999 delay 0.2" }
+  { "log" = "measurements statistics tracking" }
+  { "leapseclist" = "/usr/share/zoneinfo/leap-seconds.list" }
+
+(* Trailing blanks and an unknown future flag round-trip. *)
+test Tentp_chrony.lns get "server a.example.org iburst futureflag  \n" =
+  { "server" = "a.example.org" { "iburst" } { "futureflag" } }
+
+(* Build a source line from nothing. *)
+test Tentp_chrony.lns put "" after
+  set "server" "ntp1.example.com";
+  set "server/iburst" "";
+  clear "server/iburst";
+  set "server/minpoll" "6"
+  = "server ntp1.example.com iburst minpoll 6\n"
+
+(* Replace a pool by a commented note and a new server, keep the rest. *)
+test Tentp_chrony.lns put "pool 2.debian.pool.ntp.org iburst\nrtcsync\n" after
+  insb "#comment" "pool";
+  set "#comment" "te-ntp-setup: pool 2.debian.pool.ntp.org iburst";
+  rm "pool"
+  = "# te-ntp-setup: pool 2.debian.pool.ntp.org iburst\nrtcsync\n"
+
+(* A source without its host is not chrony. *)
+test Tentp_chrony.lns get "server\n" = *
+test Tentp_chrony.lns get "server  \n" = *

@@ -1,0 +1,213 @@
+/* augtree: the one place that talks to Augeas. */
+#include "config.h"
+
+#include <augeas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "augtree.h"
+
+struct augtree {
+    augeas *aug;
+    unsigned next_id;
+    struct strv trees;     /* tree paths handed out, indexed by id */
+    struct strv lenses;    /* the lens of each tree */
+};
+
+struct augtree *
+augtree_new(const char *lensdir, struct msgs *m)
+{
+    struct augtree *t = xcalloc(1, sizeof(*t));
+
+    t->aug = aug_init("/", lensdir, AUG_NO_MODL_AUTOLOAD | AUG_NO_LOAD | AUG_NO_ERR_CLOSE |
+                              AUG_ENABLE_SPAN);
+    if (!t->aug || aug_error(t->aug) != AUG_NOERROR) {
+        msg_error(m, "cannot start Augeas with lenses from %s: %s", lensdir,
+                  t->aug ? aug_error_message(t->aug) : "out of memory");
+        augtree_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void
+augtree_free(struct augtree *t)
+{
+    if (!t)
+        return;
+    if (t->aug)
+        aug_close(t->aug);
+    strv_free(&t->trees);
+    strv_free(&t->lenses);
+    free(t);
+}
+
+static const char *
+errfield(struct augtree *t, const char *base, const char *field)
+{
+    char *p = xasprintf("%s/error/%s", base, field);
+    const char *v = NULL;
+
+    if (aug_get(t->aug, p, &v) != 1)
+        v = NULL;
+    free(p);
+    return v;
+}
+
+const char *
+augtree_parse(struct augtree *t, const char *lens, const char *file, const char *text,
+              struct msgs *m)
+{
+    unsigned id = t->next_id++;
+    char *textp = xasprintf("/text/t%u", id);
+    char *tree = xasprintf("/tree/t%u", id);
+    char *errbase = xasprintf("/augeas/text%s", tree);
+    const char *ret = NULL;
+
+    if (aug_set(t->aug, textp, text) < 0) {
+        msg_error(m, "%s: cannot hand the text to Augeas: %s", file, aug_error_message(t->aug));
+        goto out;
+    }
+    if (aug_text_store(t->aug, lens, textp, tree) < 0) {
+        const char *line = errfield(t, errbase, "line");
+        const char *chr = errfield(t, errbase, "char");
+        const char *msg = errfield(t, errbase, "message");
+
+        if (line && chr)
+            msg_error(m, "%s:%s:%s: %s cannot parse this: %s", file, line, chr, lens,
+                      msg ? msg : "parse failed");
+        else
+            msg_error(m, "%s: %s cannot parse this: %s", file, lens,
+                      aug_error(t->aug) ? aug_error_message(t->aug) : "parse failed");
+        goto out;
+    }
+    strv_push(&t->trees, tree);
+    strv_push(&t->lenses, lens);
+    ret = t->trees.v[t->trees.n - 1];
+out:
+    free(textp);
+    free(tree);
+    free(errbase);
+    return ret;
+}
+
+int
+augtree_span(struct augtree *t, const char *path, size_t *start, size_t *end)
+{
+    char *file = NULL;
+    unsigned ls, le, vs, ve, ss, se;
+
+    if (aug_span(t->aug, path, &file, &ls, &le, &vs, &ve, &ss, &se) < 0)
+        return -1;
+    free(file);
+    *start = ss;
+    *end = se;
+    return 0;
+}
+
+int
+augtree_render(struct augtree *t, const char *tree, struct strbuf *out, struct msgs *m)
+{
+    const char *lens = NULL, *text = NULL;
+    char *textp = NULL, *outp = NULL;
+    int ret = -1;
+
+    for (size_t i = 0; i < t->trees.n; i++)
+        if (strcmp(t->trees.v[i], tree) == 0)
+            lens = t->lenses.v[i];
+    if (!lens) {
+        msg_error(m, "internal error: %s is not a parsed tree", tree);
+        return -1;
+    }
+    textp = xasprintf("/text/%s", tree + strlen("/tree/"));
+    outp = xasprintf("/out/%s", tree + strlen("/tree/"));
+    if (aug_text_retrieve(t->aug, lens, textp, tree, outp) < 0 ||
+        aug_get(t->aug, outp, &text) != 1 || !text) {
+        char *errbase = xasprintf("/augeas/text%s", outp);
+        const char *msg = errfield(t, errbase, "message");
+
+        msg_error(m, "%s cannot render the edited tree: %s", lens,
+                  msg ? msg : aug_error_message(t->aug));
+        free(errbase);
+        goto out;
+    }
+    sb_reset(out);
+    sb_append(out, text);
+    aug_rm(t->aug, outp);
+    ret = 0;
+out:
+    free(textp);
+    free(outp);
+    return ret;
+}
+
+int
+augtree_match(struct augtree *t, const char *expr, struct strv *out)
+{
+    char **paths = NULL;
+    int n = aug_match(t->aug, expr, &paths);
+
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        strv_push_owned(out, paths[i]);
+    free(paths);
+    return n;
+}
+
+const char *
+augtree_get(struct augtree *t, const char *path)
+{
+    const char *v = NULL;
+
+    if (aug_get(t->aug, path, &v) != 1)
+        return NULL;
+    return v;
+}
+
+char *
+augtree_label(struct augtree *t, const char *path)
+{
+    const char *l = NULL;
+
+    if (aug_label(t->aug, path, &l) != 1 || !l)
+        return NULL;
+    return xstrdup(l);
+}
+
+int
+augtree_set(struct augtree *t, const char *path, const char *value)
+{
+    return aug_set(t->aug, path, value) < 0 ? -1 : 0;
+}
+
+int
+augtree_insert(struct augtree *t, const char *path, const char *label, bool before)
+{
+    return aug_insert(t->aug, path, label, before ? 1 : 0) < 0 ? -1 : 0;
+}
+
+int
+augtree_rm(struct augtree *t, const char *path)
+{
+    return aug_rm(t->aug, path) < 0 ? -1 : 0;
+}
+
+int
+augtree_rename(struct augtree *t, const char *path, const char *label)
+{
+    return aug_rename(t->aug, path, label) < 0 ? -1 : 0;
+}
+
+int
+augtree_copy(struct augtree *t, const char *src, const char *dst)
+{
+    return aug_cp(t->aug, src, dst) < 0 ? -1 : 0;
+}
+
+const char *
+augtree_error(struct augtree *t)
+{
+    return aug_error_message(t->aug);
+}

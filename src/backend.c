@@ -1,0 +1,222 @@
+/* backend: the list of NTP implementations and what they share. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+
+const struct ntp_backend *const backends[] = {
+    &backend_chrony,
+    NULL,
+};
+
+const struct ntp_backend *
+backend_find(const char *name)
+{
+    for (size_t i = 0; backends[i]; i++)
+        if (strcmp(backends[i]->name, name) == 0)
+            return backends[i];
+    return NULL;
+}
+
+const char *
+backend_conf_path(const struct ntp_backend *b, const struct hostinfo *h)
+{
+    for (size_t i = 0; b->conf_paths[i]; i++)
+        if (hostinfo_exists(h, b->conf_paths[i]))
+            return b->conf_paths[i];
+    return NULL;
+}
+
+static const char *const unit_dirs[] = {
+    "/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system", NULL,
+};
+
+/* Where the service's unit file or init script is, as a path without the root, or NULL. */
+static char *
+service_file(const struct ntp_backend *b, const struct hostinfo *h, const char *svc)
+{
+    for (size_t d = 0; unit_dirs[d]; d++) {
+        char *p = xasprintf("%s/%s.service", unit_dirs[d], svc);
+
+        if (hostinfo_exists(h, p))
+            return p;
+        free(p);
+    }
+    {
+        char *p = xasprintf("/etc/init.d/%s", svc);
+
+        if (hostinfo_exists(h, p))
+            return p;
+        free(p);
+    }
+    return NULL;
+}
+
+const char *
+backend_service(const struct ntp_backend *b, const struct hostinfo *h)
+{
+    for (size_t i = 0; b->services[i]; i++) {
+        char *f = service_file(b, h, b->services[i]);
+
+        if (f) {
+            free(f);
+            return b->services[i];
+        }
+    }
+    return b->default_service ? b->default_service(h) : b->services[0];
+}
+
+static bool
+service_enabled(const struct hostinfo *h, const char *svc)
+{
+    static const char *const wants[][2] = {
+        { "/etc/systemd/system/multi-user.target.wants/", ".service" },
+        { "/etc/runlevels/default/", "" },
+        { "/etc/rc2.d/S01", "" },
+        { "/etc/rc3.d/S55", "" },
+    };
+
+    for (size_t i = 0; i < TE_ARRAY_LEN(wants); i++) {
+        char *p = xasprintf("%s%s%s", wants[i][0], svc, wants[i][1]);
+        bool r = hostinfo_exists(h, p);
+
+        free(p);
+        if (r)
+            return true;
+    }
+    return false;
+}
+
+static bool
+pid_alive_from(const struct hostinfo *h, const char *pidfile)
+{
+    struct strbuf sb;
+    bool alive = false;
+
+    if (!h->live)
+        return false;
+    sb_init(&sb);
+    if (read_file(pidfile, 64, &sb) == 0) {
+        long pid = strtol(sb.buf, NULL, 10);
+        char *proc = xasprintf("/proc/%ld", pid);
+
+        alive = pid > 1 && path_exists(proc);
+        free(proc);
+    }
+    sb_free(&sb);
+    return alive;
+}
+
+enum impl_state
+backend_state(const struct ntp_backend *b, const struct hostinfo *h)
+{
+    bool installed = false;
+    const char *svc = backend_service(b, h);
+
+    for (size_t i = 0; b->daemons[i] && !installed; i++)
+        installed = hostinfo_exists(h, b->daemons[i]);
+    if (!installed)
+        return IMPL_ABSENT;
+    if (h->live) {
+        char *pidfile = xasprintf("/run/%s/%s.pid", svc, svc);
+        char *pidfile2 = xasprintf("/run/%s.pid", svc);
+        char *alt = xasprintf("/run/chrony/chronyd.pid");
+        bool active = pid_alive_from(h, pidfile) || pid_alive_from(h, pidfile2) ||
+                      (strcmp(b->name, "chrony") == 0 && pid_alive_from(h, alt));
+
+        free(pidfile);
+        free(pidfile2);
+        free(alt);
+        if (active)
+            return IMPL_ACTIVE;
+    }
+    if (service_enabled(h, svc))
+        return IMPL_ENABLED;
+    return IMPL_INSTALLED;
+}
+
+const char *
+backend_state_name(enum impl_state s)
+{
+    switch (s) {
+    case IMPL_ACTIVE:    return "active";
+    case IMPL_ENABLED:   return "enabled";
+    case IMPL_INSTALLED: return "installed";
+    default:             return "absent";
+    }
+}
+
+const struct ntp_backend *
+backend_choose(const char *name, const struct hostinfo *h, struct msgs *m)
+{
+    const struct ntp_backend *best = NULL;
+    enum impl_state best_state = IMPL_ABSENT;
+
+    if (name && strcmp(name, "auto") != 0) {
+        const struct ntp_backend *b = backend_find(name);
+
+        if (!b) {
+            char *q = quote_string(name);
+
+            msg_error(m, "implementation %s is not supported yet by this version", q);
+            free(q);
+            return NULL;
+        }
+        if (backend_state(b, h) == IMPL_ABSENT && !backend_conf_path(b, h)) {
+            msg_error(m, "%s is not installed on %s: install the package %s first", b->name,
+                      h->root ? h->root : "this system", b->package);
+            return NULL;
+        }
+        return b;
+    }
+    for (size_t i = 0; backends[i]; i++) {
+        enum impl_state s = backend_state(backends[i], h);
+
+        if (s == IMPL_ABSENT && backend_conf_path(backends[i], h))
+            s = IMPL_INSTALLED;        /* an image with its configuration but no binary */
+        if (s > best_state) {
+            best = backends[i];
+            best_state = s;
+        }
+    }
+    if (!best)
+        msg_error(m, "no supported NTP implementation is installed on %s: install chrony "
+                  "(e.g. apt-get install chrony, dnf install chrony)",
+                  h->root ? h->root : "this system");
+    return best;
+}
+
+static void
+add_opt(struct source_option *o, size_t *n, const char *name, bool has_value, int value)
+{
+    o[*n].name = name;
+    o[*n].has_value = has_value;
+    if (has_value)
+        snprintf(o[*n].value, sizeof(o[*n].value), "%d", value);
+    else
+        o[*n].value[0] = '\0';
+    (*n)++;
+}
+
+size_t
+backend_source_options(const struct source *src, struct source_option opts[8])
+{
+    size_t n = 0;
+
+    if (src->iburst)
+        add_opt(opts, &n, "iburst", false, 0);
+    if (src->prefer)
+        add_opt(opts, &n, "prefer", false, 0);
+    if (src->minpoll != SOURCE_POLL_UNSET)
+        add_opt(opts, &n, "minpoll", true, src->minpoll);
+    if (src->maxpoll != SOURCE_POLL_UNSET)
+        add_opt(opts, &n, "maxpoll", true, src->maxpoll);
+    if (src->key)
+        add_opt(opts, &n, "key", true, src->key);
+    if (src->nts)
+        add_opt(opts, &n, "nts", false, 0);
+    return n;
+}

@@ -1,0 +1,73 @@
+/* backend: one const ops table per NTP implementation, chosen by name from one list. */
+#ifndef TE_BACKEND_H
+#define TE_BACKEND_H
+
+#include <stdbool.h>
+
+#include "hostinfo.h"
+#include "settings.h"
+#include "util.h"
+
+struct plan;
+
+enum impl_state {
+    IMPL_ABSENT,       /* nothing of it on the system */
+    IMPL_INSTALLED,    /* its daemon or configuration is there */
+    IMPL_ENABLED,      /* its service starts at boot */
+    IMPL_ACTIVE,       /* it is running */
+};
+
+struct ntp_backend {
+    const char *name;                  /* "chrony", as in --implementation */
+    const char *lens;                  /* the Augeas lens of its files */
+    const char *const *conf_paths;     /* candidate main configuration files, in order */
+    const char *const *daemons;        /* its daemon's paths (detect installation) */
+    const char *const *services;       /* candidate service names, in order */
+    const char *package;               /* the package that installs it on most distros */
+    /* The service name when no unit file or init script tells (may be NULL: services[0]). */
+    const char *(*default_service)(const struct hostinfo *h);
+    /* Plan the edits for the sources in the settings: open the files through plan_open_file
+     * and edit their trees. 0, or -1 with the reason in the plan's messages. */
+    int (*plan)(struct plan *p);
+    /* Check the planned files with the daemon's own parser, before anything is written.
+     * 0 when accepted (or no parser is available: then a note says so), -1 when rejected. */
+    int (*validate)(struct plan *p);
+    /* After activation: how to apply a change of only these files without a restart (may be
+     * NULL). Fills argv-style actions in the plan. */
+    int (*reload)(struct plan *p);
+};
+
+/* Every backend, NULL-terminated, in the order of preference when several are equal. */
+extern const struct ntp_backend *const backends[];
+
+/* The backend called name, or NULL. */
+const struct ntp_backend *backend_find(const char *name);
+/* How installed the backend is on the target (files only unless the system is live). */
+enum impl_state backend_state(const struct ntp_backend *b, const struct hostinfo *h);
+/* The backend's main configuration file that exists on the target (path without the root),
+ * or NULL. */
+const char *backend_conf_path(const struct ntp_backend *b, const struct hostinfo *h);
+/* The service name of the backend on this target (unit file or init script found), or the
+ * first candidate. */
+const char *backend_service(const struct ntp_backend *b, const struct hostinfo *h);
+/* Choose the backend: the named one, or active > enabled > installed. NULL with the reason
+ * (and the package to install) in m. */
+const struct ntp_backend *backend_choose(const char *name, const struct hostinfo *h,
+                                         struct msgs *m);
+/* The name of a state. */
+const char *backend_state_name(enum impl_state s);
+
+extern const struct ntp_backend backend_chrony;
+
+/* One option of a source line as the daemons write it: a flag (value NULL) or "name value". */
+struct source_option {
+    const char *name;
+    char value[16];
+    bool has_value;
+};
+
+/* The options of src in the order the tool writes them (iburst, prefer, minpoll, maxpoll,
+ * key, nts); returns how many were stored in opts (room for 8). */
+size_t backend_source_options(const struct source *src, struct source_option opts[8]);
+
+#endif

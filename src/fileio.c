@@ -1,0 +1,163 @@
+/* fileio: guarded, atomic replacement of configuration files. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+#define MAX_COMPARE (16 * 1024 * 1024)
+
+static int
+fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc;
+
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* True when path still holds exactly data. */
+static bool
+holds(const char *path, const char *data, size_t len)
+{
+    struct strbuf sb;
+    bool same;
+
+    sb_init(&sb);
+    same = read_file(path, MAX_COMPARE, &sb) == 0 && sb.len == len &&
+           memcmp(sb.buf, data, len) == 0;
+    sb_free(&sb);
+    return same;
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int
+fileio_replace(const char *path, const char *data, size_t len, const char *expect,
+               size_t expect_len, const struct stat *st, bool mkdir_parent, struct msgs *m)
+{
+    char *dircopy = xstrdup(path), *basecopy = xstrdup(path);
+    char *dir = dirname(dircopy), *base = basename(basecopy);
+    char *tmp = xasprintf("%s/.%s.te-ntp-setup.XXXXXX", dir, base);
+    struct stat now;
+    int fd = -1, ret = -1;
+    bool exists = lstat(path, &now) == 0;
+    const struct stat *meta = st ? st : &now;
+
+    if (exists && S_ISLNK(now.st_mode)) {
+        msg_error(m, "%s: is a symbolic link; refusing to replace it", path);
+        goto out;
+    }
+    if (expect) {
+        if (!exists || (st && (now.st_ino != st->st_ino || now.st_dev != st->st_dev)) ||
+            !holds(path, expect, expect_len)) {
+            msg_error(m, "%s: changed by someone else since it was read; nothing written",
+                      path);
+            goto out;
+        }
+    } else if (exists) {
+        msg_error(m, "%s: appeared since it was read; nothing written", path);
+        goto out;
+    }
+    if (mkdir_parent && !is_dir(dir)) {
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+            msg_error(m, "%s: cannot create the directory: %s", dir, strerror(errno));
+            goto out;
+        }
+    }
+    fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        msg_error(m, "%s: cannot create a temporary file: %s", dir, strerror(errno));
+        goto out;
+    }
+    if (write_all(fd, data, len) < 0) {
+        msg_error(m, "%s: cannot write: %s", tmp, strerror(errno));
+        goto out_unlink;
+    }
+    if (fchmod(fd, expect ? (meta->st_mode & 07777) : 0644) < 0) {
+        msg_error(m, "%s: cannot set the mode: %s", tmp, strerror(errno));
+        goto out_unlink;
+    }
+    if (expect && geteuid() == 0 && fchown(fd, meta->st_uid, meta->st_gid) < 0) {
+        msg_error(m, "%s: cannot set the owner: %s", tmp, strerror(errno));
+        goto out_unlink;
+    }
+    if (fsync(fd) < 0) {
+        msg_error(m, "%s: cannot write to disk: %s", tmp, strerror(errno));
+        goto out_unlink;
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        msg_error(m, "%s: cannot write: %s", tmp, strerror(errno));
+        goto out_unlink;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0) {
+        msg_error(m, "%s: cannot replace it: %s%s", path, strerror(errno),
+                  errno == EBUSY ? " (is it bind-mounted?)" : "");
+        goto out_unlink;
+    }
+    if (fsync_dir(dir) < 0) {
+        msg_error(m, "%s: written, but the directory could not be synced: %s", dir,
+                  strerror(errno));
+        goto out;
+    }
+    ret = 0;
+    goto out;
+
+out_unlink:
+    if (fd >= 0)
+        close(fd);
+    fd = -1;
+    unlink(tmp);
+out:
+    if (fd >= 0)
+        close(fd);
+    free(tmp);
+    free(dircopy);
+    free(basecopy);
+    return ret;
+}
+
+int
+fileio_remove(const char *path, const char *data, size_t len, struct msgs *m)
+{
+    char *dircopy = xstrdup(path);
+    int ret = -1;
+
+    if (!holds(path, data, len)) {
+        msg_error(m, "%s: changed by someone else; not removed", path);
+    } else if (unlink(path) < 0) {
+        msg_error(m, "%s: cannot remove: %s", path, strerror(errno));
+    } else {
+        fsync_dir(dirname(dircopy));
+        ret = 0;
+    }
+    free(dircopy);
+    return ret;
+}

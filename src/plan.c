@@ -1,0 +1,170 @@
+/* plan: what a run would change. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+#define MAX_CONF_FILE (4 * 1024 * 1024)
+
+void
+plan_init(struct plan *p, const struct settings *s, const struct hostinfo *h,
+          const struct ntp_backend *b, struct augtree *aug, struct msgs *m)
+{
+    memset(p, 0, sizeof(*p));
+    p->settings = s;
+    p->host = h;
+    p->backend = b;
+    p->aug = aug;
+    p->m = m;
+    p->service = xstrdup(backend_service(b, h));
+    p->activation = ACTION_RESTART;
+}
+
+void
+plan_free(struct plan *p)
+{
+    for (size_t i = 0; i < p->n_files; i++) {
+        free(p->files[i]->path);
+        free(p->files[i]->disk_path);
+        sb_free(&p->files[i]->before);
+        sb_free(&p->files[i]->after);
+        for (size_t j = 0; j < p->files[i]->n_edits; j++)
+            free(p->files[i]->edits[j].text);
+        free(p->files[i]->edits);
+        free(p->files[i]);
+    }
+    free(p->files);
+    free(p->service);
+    memset(p, 0, sizeof(*p));
+}
+
+struct file_change *
+plan_open_file(struct plan *p, const char *path, bool create, bool *failed)
+{
+    struct file_change *f;
+    struct strbuf text;
+    struct stat st;
+    char *disk;
+    bool existed;
+    const char *tree;
+
+    *failed = false;
+    for (size_t i = 0; i < p->n_files; i++)
+        if (strcmp(p->files[i]->path, path) == 0)
+            return p->files[i];
+    disk = hostinfo_path(p->host, path);
+    sb_init(&text);
+    existed = stat(disk, &st) == 0;
+    if (existed && !S_ISREG(st.st_mode)) {
+        msg_error(p->m, "%s: not a regular file", disk);
+        goto fail;
+    }
+    if (existed && read_file(disk, MAX_CONF_FILE, &text) < 0) {
+        msg_error(p->m, "%s: cannot read: %s", disk, strerror(errno));
+        goto fail;
+    }
+    if (!existed && !create) {
+        free(disk);
+        sb_free(&text);
+        return NULL;
+    }
+    if (memchr(text.buf, '\0', text.len)) {
+        msg_error(p->m, "%s: contains a NUL byte; not a configuration file", disk);
+        goto fail;
+    }
+    tree = augtree_parse(p->aug, p->backend->lens, disk, text.buf, p->m);
+    if (!tree)
+        goto fail;
+    p->files = xrealloc(p->files, (p->n_files + 1) * sizeof(*p->files));
+    f = xcalloc(1, sizeof(*f));
+    p->files[p->n_files++] = f;
+    f->path = xstrdup(path);
+    f->disk_path = disk;
+    f->tree = tree;
+    f->existed = existed;
+    if (existed)
+        f->st = st;
+    f->before = text;
+    sb_init(&f->after);
+    return f;
+
+fail:
+    *failed = true;
+    free(disk);
+    sb_free(&text);
+    return NULL;
+}
+
+void
+plan_edit(struct file_change *f, size_t start, size_t end, const char *text)
+{
+    struct text_edit *e;
+
+    f->edits = xrealloc(f->edits, (f->n_edits + 1) * sizeof(*f->edits));
+    e = &f->edits[f->n_edits];
+    e->start = start;
+    e->end = end;
+    e->text = xstrdup(text);
+    e->seq = f->n_edits++;
+}
+
+static int
+cmp_edit(const void *a, const void *b)
+{
+    const struct text_edit *x = a, *y = b;
+
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if ((x->end > x->start) != (y->end > y->start))
+        return x->end > x->start ? -1 : 1;      /* a replacement before an insertion */
+    return x->seq < y->seq ? -1 : (x->seq > y->seq);
+}
+
+int
+plan_render(struct plan *p)
+{
+    for (size_t i = 0; i < p->n_files; i++) {
+        struct file_change *f = p->files[i];
+        size_t at = 0;
+
+        if (f->generated)
+            continue;
+        qsort(f->edits, f->n_edits, sizeof(*f->edits), cmp_edit);
+        sb_reset(&f->after);
+        for (size_t j = 0; j < f->n_edits; j++) {
+            const struct text_edit *e = &f->edits[j];
+
+            if (e->start < at || e->end > f->before.len || e->end < e->start) {
+                msg_error(p->m, "%s: internal error: overlapping edits", f->disk_path);
+                return -1;
+            }
+            sb_append_len(&f->after, f->before.buf + at, e->start - at);
+            sb_append(&f->after, e->text);
+            at = e->end;
+        }
+        sb_append_len(&f->after, f->before.buf + at, f->before.len - at);
+    }
+    return 0;
+}
+
+bool
+file_change_differs(const struct file_change *f)
+{
+    if (!f->existed && f->after.len == 0)
+        return false;
+    return f->before.len != f->after.len || memcmp(f->before.buf, f->after.buf, f->before.len) != 0;
+}
+
+size_t
+plan_changed_count(const struct plan *p)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < p->n_files; i++)
+        if (file_change_differs(p->files[i]))
+            n++;
+    return n;
+}

@@ -1,0 +1,25 @@
+/* report: the text and JSON reports of a run. */
+#ifndef TE_REPORT_H
+#define TE_REPORT_H
+
+#include <stdbool.h>
+
+#include "apply.h"
+#include "plan.h"
+
+/* The report of an apply run. plan may be NULL when the run failed before planning. */
+struct apply_report {
+    const struct plan *plan;
+    const struct settings *settings;
+    enum apply_status status;
+    const struct strv *actions;
+    const struct msgs *msgs;
+};
+
+/* The human report (stdout) of an apply run; with_diff adds unified diffs. */
+void report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *out);
+/* One JSON object: changed, failed, dry_run, implementation, service, files (path, created,
+ * changed, diff), actions, warnings, errors, notes. */
+void report_apply_json(const struct apply_report *r, struct strbuf *out);
+
+#endif

@@ -1,0 +1,155 @@
+/* service: restart, reload and enable a service through the target's init system. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "service.h"
+#include "spawn.h"
+
+#define SERVICE_TIMEOUT_MS 90000
+
+int
+service_run(const char *const argv[], int *status, struct msgs *m)
+{
+    struct spawn_result res;
+    int rc = spawn_run(argv, NULL, SERVICE_TIMEOUT_MS, &res);
+
+    if (status)
+        *status = res.exit_code;
+    if (rc != 0 && m) {
+        char *how = spawn_describe(&res);
+        const char *why = res.err.len ? res.err.buf : res.out.buf;
+        struct strbuf cmd;
+
+        sb_init(&cmd);
+        for (size_t i = 0; argv[i]; i++)
+            sb_printf(&cmd, "%s%s", i ? " " : "", argv[i]);
+        msg_error(m, "%s %s%s%.*s", cmd.buf, how, *why ? ": " : "", (int)strcspn(why, "\n"),
+                  why);
+        sb_free(&cmd);
+        free(how);
+    }
+    spawn_result_free(&res);
+    return rc;
+}
+
+static enum service_outcome
+systemd_restart(const char *service, struct strv *done, struct msgs *m)
+{
+    char *systemctl = spawn_find_program("systemctl");
+    char *unit = xasprintf("%s.service", service);
+    enum service_outcome out = SERVICE_FAILED;
+
+    if (!systemctl) {
+        msg_error(m, "systemd runs but systemctl was not found");
+        goto done;
+    }
+    {
+        const char *argv[] = { systemctl, "enable", "--quiet", unit, NULL };
+        struct msgs warn = { 0 };
+
+        if (service_run(argv, NULL, &warn) == 0)
+            strv_push_owned(done, xasprintf("enabled %s", unit));
+        else if (warn.errors.n)
+            msg_warn(m, "%s", warn.errors.v[0]);
+        msgs_free(&warn);
+    }
+    {
+        const char *argv[] = { systemctl, "restart", unit, NULL };
+
+        if (service_run(argv, NULL, m) == 0) {
+            strv_push_owned(done, xasprintf("restarted %s", unit));
+            out = SERVICE_DONE;
+        }
+    }
+done:
+    free(systemctl);
+    free(unit);
+    return out;
+}
+
+static enum service_outcome
+sysv_restart(const char *service, struct strv *done, struct msgs *m)
+{
+    char *invoke = spawn_find_program("invoke-rc.d");
+    char *script = xasprintf("/etc/init.d/%s", service);
+    enum service_outcome out = SERVICE_FAILED;
+    int status = 0;
+
+    if (invoke) {
+        const char *argv[] = { invoke, service, "restart", NULL };
+        struct msgs errs = { 0 };
+        int rc = service_run(argv, &status, &errs);
+
+        if (rc == 0) {
+            strv_push_owned(done, xasprintf("restarted %s (invoke-rc.d)", service));
+            out = SERVICE_DONE;
+        } else if (status == 101) {
+            msg_warn(m, "invoke-rc.d: restarting %s was denied by the local policy "
+                     "(policy-rc.d); restart it yourself", service);
+            out = SERVICE_DENIED;
+        } else {
+            for (size_t i = 0; i < errs.errors.n; i++)
+                msg_error(m, "%s", errs.errors.v[i]);
+        }
+        msgs_free(&errs);
+    } else if (is_executable(script)) {
+        const char *argv[] = { script, "restart", NULL };
+
+        if (service_run(argv, NULL, m) == 0) {
+            strv_push_owned(done, xasprintf("restarted %s (%s)", service, script));
+            out = SERVICE_DONE;
+        }
+    } else {
+        msg_error(m, "no init script %s to restart the service", script);
+    }
+    free(invoke);
+    free(script);
+    return out;
+}
+
+static enum service_outcome
+openrc_restart(const char *service, struct strv *done, struct msgs *m)
+{
+    char *rc_service = spawn_find_program("rc-service");
+    char *rc_update = spawn_find_program("rc-update");
+    enum service_outcome out = SERVICE_FAILED;
+
+    if (!rc_service) {
+        msg_error(m, "OpenRC runs but rc-service was not found");
+        goto done;
+    }
+    if (rc_update) {
+        const char *argv[] = { rc_update, "add", service, "default", NULL };
+
+        if (service_run(argv, NULL, NULL) == 0)
+            strv_push_owned(done, xasprintf("enabled %s (rc-update)", service));
+    }
+    {
+        const char *argv[] = { rc_service, service, "restart", NULL };
+
+        if (service_run(argv, NULL, m) == 0) {
+            strv_push_owned(done, xasprintf("restarted %s (rc-service)", service));
+            out = SERVICE_DONE;
+        }
+    }
+done:
+    free(rc_service);
+    free(rc_update);
+    return out;
+}
+
+enum service_outcome
+service_restart(const struct hostinfo *h, const char *service, struct strv *done,
+                struct msgs *m)
+{
+    switch (h->init) {
+    case INIT_SYSTEMD:
+        return systemd_restart(service, done, m);
+    case INIT_OPENRC:
+        return openrc_restart(service, done, m);
+    default:
+        return sysv_restart(service, done, m);
+    }
+}

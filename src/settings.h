@@ -1,0 +1,69 @@
+/* settings: the one settings model, filled from the YAML file and the command line. */
+#ifndef TE_SETTINGS_H
+#define TE_SETTINGS_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+#define SETTINGS_DEFAULT_FILE "/etc/te-ntp-setup/te-ntp-setup.yaml"
+
+enum source_kind { SOURCE_SERVER, SOURCE_POOL };
+
+enum sync_mode {
+    MODE_REPLACE,   /* the given sources become the only static server/pool sources */
+    MODE_MERGE,     /* add the given sources, keep the others */
+};
+
+/* One NTP source as the user asked for it. */
+struct source {
+    enum source_kind kind;
+    char *host;
+    bool iburst;     /* default true */
+    bool prefer;
+    bool nts;
+    int minpoll;     /* SOURCE_POLL_UNSET when not given */
+    int maxpoll;
+    int key;         /* 0 when not given */
+};
+
+#define SOURCE_POLL_UNSET (-100)
+
+struct settings {
+    struct source *sources;
+    size_t n_sources;
+    char *implementation;    /* NULL or "auto": detect */
+    enum sync_mode mode;
+    char *root;              /* NULL: the running system */
+    char *config_path;       /* the settings file read, if any */
+    bool dry_run;
+    bool diff;
+    bool json;
+    bool detailed_exitcodes;
+    bool no_restart;
+    bool no_firewall;
+};
+
+/* Initialise with the built-in defaults (no sources yet: see settings_finish). */
+void settings_init(struct settings *s);
+/* Free everything the settings own. */
+void settings_free(struct settings *s);
+/* Append a source with default options (iburst on); the host is copied, not checked. */
+struct source *settings_add_source(struct settings *s, enum source_kind kind, const char *host);
+/* Parse "replace" or "merge"; false when neither. */
+bool settings_parse_mode(const char *text, enum sync_mode *mode);
+/* The name of a mode. */
+const char *settings_mode_name(enum sync_mode mode);
+/* Read a YAML settings file into s; every problem is recorded in m as file:line:col: message.
+ * Returns 0, or -1 when the file was unreadable or had any error. */
+int settings_load_yaml(struct settings *s, const char *path, struct msgs *m);
+/* Read YAML from a buffer (name is used in messages). */
+int settings_load_yaml_text(struct settings *s, const char *name, const char *text,
+                            size_t len, struct msgs *m);
+/* Validate every source (names, option ranges) and add the defaults when no source was
+ * given. Problems go to m, each naming the bad value. Returns 0 or -1. */
+int settings_finish(struct settings *s, struct msgs *m);
+/* Forget all sources (the command line's replace the file's). */
+void settings_clear_sources(struct settings *s);
+
+#endif

@@ -1,0 +1,111 @@
+/* strbuf: a growable, always NUL-terminated byte buffer. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "util.h"
+
+static char empty_buf[1];
+
+void
+sb_init(struct strbuf *sb)
+{
+    sb->buf = empty_buf;
+    sb->len = 0;
+    sb->cap = 0;
+}
+
+void
+sb_free(struct strbuf *sb)
+{
+    if (sb->cap)
+        free(sb->buf);
+    sb_init(sb);
+}
+
+static void
+grow(struct strbuf *sb, size_t extra)
+{
+    size_t want = sb->len + extra + 1;
+    size_t cap = sb->cap ? sb->cap : 64;
+    char *p;
+
+    if (want <= sb->cap)
+        return;
+    while (cap < want)
+        cap *= 2;
+    p = xrealloc(sb->cap ? sb->buf : NULL, cap);
+    if (!sb->cap)
+        p[0] = '\0';
+    sb->buf = p;
+    sb->cap = cap;
+}
+
+void
+sb_append_len(struct strbuf *sb, const char *data, size_t len)
+{
+    if (len == 0)
+        return;
+    grow(sb, len);
+    memcpy(sb->buf + sb->len, data, len);
+    sb->len += len;
+    sb->buf[sb->len] = '\0';
+}
+
+void
+sb_append(struct strbuf *sb, const char *s)
+{
+    sb_append_len(sb, s, strlen(s));
+}
+
+void
+sb_putc(struct strbuf *sb, char c)
+{
+    sb_append_len(sb, &c, 1);
+}
+
+void
+sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+    va_list cp;
+    int n;
+
+    va_copy(cp, ap);
+    n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n <= 0)
+        return;
+    grow(sb, (size_t)n);
+    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+    sb->len += (size_t)n;
+}
+
+void
+sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    sb_vprintf(sb, fmt, ap);
+    va_end(ap);
+}
+
+void
+sb_reset(struct strbuf *sb)
+{
+    sb->len = 0;
+    if (sb->cap)
+        sb->buf[0] = '\0';
+}
+
+char *
+sb_steal(struct strbuf *sb)
+{
+    char *p = sb->cap ? sb->buf : xstrdup("");
+
+    sb_init(sb);
+    return p;
+}

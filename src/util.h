@@ -1,0 +1,72 @@
+/* util: allocation, files under a root, string lists, collected messages. */
+#ifndef TE_UTIL_H
+#define TE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "strbuf.h"
+
+#define TE_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* malloc that aborts on exhaustion (the tool cannot do anything useful without memory). */
+void *xmalloc(size_t n);
+/* calloc that aborts on exhaustion. */
+void *xcalloc(size_t n, size_t size);
+/* realloc that aborts on exhaustion. */
+void *xrealloc(void *p, size_t n);
+/* strdup that aborts on exhaustion; NULL gives NULL. */
+char *xstrdup(const char *s);
+/* asprintf that aborts on exhaustion. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable list of owned strings. */
+struct strv {
+    char **v;
+    size_t n;
+};
+
+/* Append a copy of s. */
+void strv_push(struct strv *sv, const char *s);
+/* Append s itself; the list takes ownership. */
+void strv_push_owned(struct strv *sv, char *s);
+/* True when s is in the list. */
+bool strv_contains(const struct strv *sv, const char *s);
+/* Free every string and the list. */
+void strv_free(struct strv *sv);
+
+/* The path of abs (which starts with '/') inside root; root NULL or "/" gives abs. */
+char *root_path(const char *root, const char *abs);
+/* True when the path (already joined with the root) exists. */
+bool path_exists(const char *path);
+/* True when the path is a directory. */
+bool is_dir(const char *path);
+/* True when path is an executable regular file. */
+bool is_executable(const char *path);
+
+/* Read a whole file (at most max bytes) into sb; -1 with errno on failure (EFBIG when too large). */
+int read_file(const char *path, size_t max, struct strbuf *sb);
+
+/* Append s to sb with C-style escapes for anything not printable ASCII, in double quotes. */
+void sb_append_quoted(struct strbuf *sb, const char *s);
+/* A newly allocated, quoted and escaped copy of s (see sb_append_quoted). */
+char *quote_string(const char *s);
+
+/* Messages collected by library code for main.c to print (library code never prints). */
+struct msgs {
+    struct strv errors;
+    struct strv warnings;
+    struct strv notes;
+};
+
+/* Record an error. */
+void msg_error(struct msgs *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record a warning. */
+void msg_warn(struct msgs *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record an informational note. */
+void msg_note(struct msgs *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Free every message. */
+void msgs_free(struct msgs *m);
+
+#endif
