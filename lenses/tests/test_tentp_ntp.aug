@@ -840,3 +840,7 @@ test lns get "42 server\n" = *
 (* A host may not start with '-'. *)
 test lns put "server a.example\n" after
   set "/server" "-4x" = *
+
+(* No final newline: the caller appends one before parsing (see
+   lenses/README.md). *)
+test lns get "server a.example iburst" = *

@@ -163,3 +163,7 @@ test lns get "listen 127.0.0.1\n" = *
 test lns get "query 192.0.2.1\n" = *
 test lns get "constraint from https\n" = *
 test lns get "server \"unterminated\n" = *
+
+(* No final newline: the caller appends one before parsing (see
+   lenses/README.md). *)
+test lns get "servers pool.ntp.org" = *

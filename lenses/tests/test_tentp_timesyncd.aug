@@ -183,3 +183,7 @@ test lns get "NTP=a\n[Time]\n" = *
 test lns get "[Time]\nNTP\n" = *
 (* An unterminated section header. *)
 test lns get "[Time\nNTP=a\n" = *
+
+(* No final newline: the caller appends one before parsing (see
+   lenses/README.md). *)
+test lns get "[Time]\nNTP=a" = *
