@@ -430,8 +430,8 @@ fill_main(struct plan *p, struct file_change *f, const struct source *const *wan
             if (v && strcasecmp(v, want[i]->host) == 0)
                 found = nodes.v[j];
         }
-        if (found && options_match(p, found, want[i])) {
-            /* exactly as wanted */
+        if (found && (p->settings->mode == MODE_MERGE || options_match(p, found, want[i]))) {
+            /* exactly as wanted, or merge mode: an existing line is left as it is */
         } else if (!(text = source_text(p, want[i]))) {
             ret = -1;
         } else if (found) {
@@ -582,8 +582,18 @@ out:
 /* The whole planned configuration as one file for chronyd -p: the main file with its
  * directory directives turned into comments (so nothing is read from the host's files), then
  * every drop-in the plan read or wrote. */
+static size_t
+count_lines(const char *s, size_t len)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++)
+        n += s[i] == '\n';
+    return n;
+}
+
 static int
-validation_text(struct plan *p, struct strbuf *out)
+validation_text(struct plan *p, struct strbuf *out, size_t *first_line)
 {
     const struct file_change *main = p->files[0];
     const char *tree = augtree_parse(p->aug, p->backend->lens, main->path, main->after.buf, p->m);
@@ -609,12 +619,29 @@ validation_text(struct plan *p, struct strbuf *out)
     free(expr);
     if (ret < 0 || augtree_render(p->aug, tree, out, p->m) < 0)
         return -1;
+    first_line[0] = 1;
     for (size_t i = 1; i < p->n_files; i++) {
         if (out->len && out->buf[out->len - 1] != '\n')
             sb_putc(out, '\n');
+        first_line[i] = count_lines(out->buf, out->len) + 1;
         sb_append(out, p->files[i]->after.buf);
     }
     return 0;
+}
+
+/* chronyd names a line of the combined file: say which file and line that is. */
+static char *
+locate(struct plan *p, const char *msg, const size_t *first_line)
+{
+    const char *at = strstr(msg, "at line ");
+    size_t line, which = 0;
+
+    if (!at || sscanf(at, "at line %zu", &line) != 1)
+        return xstrdup("");
+    for (size_t i = 0; i < p->n_files; i++)
+        if (first_line[i] <= line)
+            which = i;
+    return xasprintf("%s:%zu: ", p->files[which]->disk_path, line - first_line[which] + 1);
 }
 
 static int
@@ -624,6 +651,7 @@ chrony_validate(struct plan *p)
     char tmpl[] = "/tmp/te-ntp-setup-check.XXXXXX";
     struct strbuf text;
     struct spawn_result res;
+    size_t *first_line = xcalloc(p->n_files + 1, sizeof(*first_line));
     int fd = -1, ret = -1;
 
     sb_init(&text);
@@ -633,7 +661,7 @@ chrony_validate(struct plan *p)
         ret = 0;
         goto out;
     }
-    if (validation_text(p, &text) < 0)
+    if (validation_text(p, &text, first_line) < 0)
         goto out;
     fd = mkostemp(tmpl, O_CLOEXEC);
     if (fd < 0 || write(fd, text.buf, text.len) != (ssize_t)text.len) {
@@ -650,9 +678,15 @@ chrony_validate(struct plan *p)
         } else {
             char *how = spawn_describe(&res);
             const char *why = res.err.len ? res.err.buf : res.out.buf;
+            const char *fatal = strstr(why, "Fatal error : ");
+            char *where;
 
-            msg_error(p->m, "chronyd rejects the planned configuration (%s %s): %.*s", chronyd,
-                      how, (int)strcspn(why, "\n"), why);
+            if (fatal)
+                why = fatal + strlen("Fatal error : ");
+            where = locate(p, why, first_line);
+            msg_error(p->m, "%schronyd rejects the planned configuration: %.*s (%s %s; nothing "
+                      "was written)", where, (int)strcspn(why, "\n"), why, chronyd, how);
+            free(where);
             free(how);
         }
         spawn_result_free(&res);
@@ -663,6 +697,7 @@ out:
         unlink(tmpl);
     }
     sb_free(&text);
+    free(first_line);
     free(chronyd);
     return ret;
 }
