@@ -18,7 +18,7 @@ ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
 # Record a failed check (the test goes on, and fails at the end).
 not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
 # Check that a command succeeds.
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
+check() { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; return 1; fi; }
 # A prerequisite is missing: skip (77), unless TE_REQUIRE_ALL is set (CI): then fail (99).
 skip_all() {
     if [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
