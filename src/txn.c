@@ -1,0 +1,386 @@
+/* txn: backups and a journal of every change. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "service.h"
+#include "txn.h"
+
+#define MAX_BACKUP (16 * 1024 * 1024)
+
+struct txn {
+    char *dir;       /* <root>/var/lib/te-ntp-setup */
+    char *cur;       /* dir/current */
+    int journal;     /* descriptor of cur/journal, appended and fsynced line by line */
+    unsigned n;      /* files recorded */
+    struct msgs *m;
+};
+
+static int
+mkdir_p(const char *path, mode_t mode)
+{
+    char *copy = xstrdup(path);
+    int ret = 0;
+
+    for (char *p = copy + 1; ret == 0 && *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+            ret = -1;
+        *p = '/';
+    }
+    if (ret == 0 && mkdir(copy, mode) < 0 && errno != EEXIST)
+        ret = -1;
+    free(copy);
+    return ret;
+}
+
+/* Remove a journal directory: its files, then itself. */
+static void
+remove_tree(const char *dir)
+{
+    char *files = xasprintf("%s/files", dir);
+    DIR *d = opendir(files);
+    struct dirent *e;
+
+    while (d && (e = readdir(d)) != NULL) {
+        char *p;
+
+        if (e->d_name[0] == '.')
+            continue;
+        p = xasprintf("%s/%s", files, e->d_name);
+        unlink(p);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(files);
+    free(files);
+    files = xasprintf("%s/journal", dir);
+    unlink(files);
+    free(files);
+    rmdir(dir);
+}
+
+/* Write a whole file durably (0600). */
+static int
+write_private(const char *path, const char *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    size_t done = 0;
+
+    if (fd < 0)
+        return -1;
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    if (fsync(fd) < 0) {
+        close(fd);
+        return -1;
+    }
+    return close(fd);
+}
+
+/* Journal paths are written with %XX escapes for anything but safe bytes. */
+static void
+escape_path(struct strbuf *sb, const char *p)
+{
+    for (; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c <= ' ' || c == '%' || c >= 0x7f)
+            sb_printf(sb, "%%%02X", c);
+        else
+            sb_putc(sb, (char)c);
+    }
+}
+
+static char *
+unescape_path(const char *s)
+{
+    struct strbuf sb;
+
+    sb_init(&sb);
+    for (; *s; s++) {
+        unsigned v;
+
+        if (*s == '%' && sscanf(s + 1, "%2X", &v) == 1) {
+            sb_putc(&sb, (char)v);
+            s += 2;
+        } else {
+            sb_putc(&sb, *s);
+        }
+    }
+    return sb_steal(&sb);
+}
+
+static int
+journal_line(struct txn *t, const char *line)
+{
+    size_t len = strlen(line);
+
+    if (write(t->journal, line, len) != (ssize_t)len || fsync(t->journal) < 0) {
+        msg_error(t->m, "%s/journal: cannot write: %s", t->cur, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+struct txn *
+txn_begin(const char *root, struct msgs *m)
+{
+    struct txn *t = xcalloc(1, sizeof(*t));
+    char *files, *jpath;
+
+    t->m = m;
+    t->journal = -1;
+    t->dir = root_path(root, TXN_DIR);
+    t->cur = xasprintf("%s/current", t->dir);
+    files = xasprintf("%s/files", t->cur);
+    jpath = xasprintf("%s/journal", t->cur);
+    if (mkdir_p(t->dir, 0700) < 0 || chmod(t->dir, 0700) < 0) {
+        msg_error(m, "%s: cannot create the backup directory: %s", t->dir, strerror(errno));
+        goto fail;
+    }
+    remove_tree(t->cur);        /* a leftover the caller chose not to undo */
+    if (mkdir(t->cur, 0700) < 0 || mkdir(files, 0700) < 0) {
+        msg_error(m, "%s: cannot create: %s", t->cur, strerror(errno));
+        goto fail;
+    }
+    t->journal = open(jpath, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+    if (t->journal < 0 || journal_line(t, "te-ntp-setup journal 1\n") < 0) {
+        msg_error(m, "%s: cannot create the journal: %s", jpath, strerror(errno));
+        goto fail;
+    }
+    free(files);
+    free(jpath);
+    return t;
+fail:
+    free(files);
+    free(jpath);
+    txn_discard(t);
+    return NULL;
+}
+
+int
+txn_record_file(struct txn *t, const char *disk_path, bool existed, const struct stat *st,
+                const char *before, size_t before_len, const char *after, size_t after_len)
+{
+    unsigned n = t->n++;
+    char *old = xasprintf("%s/files/%u.old", t->cur, n);
+    char *new = xasprintf("%s/files/%u.new", t->cur, n);
+    struct strbuf line;
+    int ret = -1;
+
+    sb_init(&line);
+    if ((existed && write_private(old, before, before_len) < 0) ||
+        write_private(new, after, after_len) < 0) {
+        msg_error(t->m, "%s: cannot keep a backup: %s", t->cur, strerror(errno));
+        goto out;
+    }
+    sb_printf(&line, "file %u %d %o %u %u ", n, existed ? 1 : 0,
+              existed ? (unsigned)(st->st_mode & 07777) : 0644u,
+              existed ? (unsigned)st->st_uid : 0u, existed ? (unsigned)st->st_gid : 0u);
+    escape_path(&line, disk_path);
+    sb_putc(&line, '\n');
+    ret = journal_line(t, line.buf);
+out:
+    sb_free(&line);
+    free(old);
+    free(new);
+    return ret;
+}
+
+int
+txn_record_service(struct txn *t, const char *action, const char *service)
+{
+    char *line = xasprintf("service %s %s\n", action, service);
+    int ret = journal_line(t, line);
+
+    free(line);
+    return ret;
+}
+
+int
+txn_commit(struct txn *t)
+{
+    char *last = xasprintf("%s/last", t->dir);
+    int ret = 0;
+
+    if (journal_line(t, "complete\n") < 0)
+        ret = -1;
+    close(t->journal);
+    t->journal = -1;
+    if (ret == 0) {
+        remove_tree(last);
+        if (rename(t->cur, last) < 0) {
+            msg_error(t->m, "%s: cannot keep the journal: %s", last, strerror(errno));
+            ret = -1;
+        }
+    }
+    free(last);
+    free(t->dir);
+    free(t->cur);
+    free(t);
+    return ret;
+}
+
+void
+txn_discard(struct txn *t)
+{
+    if (!t)
+        return;
+    if (t->journal >= 0)
+        close(t->journal);
+    remove_tree(t->cur);
+    free(t->dir);
+    free(t->cur);
+    free(t);
+}
+
+bool
+txn_interrupted(const char *root)
+{
+    char *p = root_path(root, TXN_DIR "/current/journal");
+    bool r = path_exists(p);
+
+    free(p);
+    return r;
+}
+
+/* Undo one journaled file. 0 restored or nothing to do, -1 not restorable. */
+static int
+undo_file(const char *jdir, unsigned n, int existed, unsigned mode, const char *path,
+          struct strv *actions, struct msgs *m)
+{
+    char *oldp = xasprintf("%s/files/%u.old", jdir, n);
+    char *newp = xasprintf("%s/files/%u.new", jdir, n);
+    struct strbuf old, new, now;
+    bool exists_now;
+    int ret = -1;
+
+    sb_init(&old);
+    sb_init(&new);
+    sb_init(&now);
+    if ((existed && read_file(oldp, MAX_BACKUP, &old) < 0) ||
+        read_file(newp, MAX_BACKUP, &new) < 0) {
+        msg_error(m, "%s: the backup of %s is missing: %s", jdir, path, strerror(errno));
+        goto out;
+    }
+    exists_now = read_file(path, MAX_BACKUP, &now) == 0;
+    if (existed && exists_now && now.len == old.len && !memcmp(now.buf, old.buf, old.len)) {
+        ret = 0;                                   /* never written, or restored already */
+    } else if (!existed && !exists_now) {
+        ret = 0;
+    } else if (!exists_now || now.len != new.len || memcmp(now.buf, new.buf, new.len) != 0) {
+        msg_error(m, "%s: changed since te-ntp-setup wrote it; not restored (the old text is "
+                  "in %s)", path, existed ? oldp : "(none: the file was new)");
+    } else if (existed) {
+        ret = fileio_replace(path, old.buf, old.len, new.buf, new.len, NULL, false, m);
+        if (ret == 0) {
+            chmod(path, (mode_t)mode);
+            strv_push_owned(actions, xasprintf("restored %s", path));
+        }
+    } else {
+        ret = fileio_remove(path, new.buf, new.len, m);
+        if (ret == 0)
+            strv_push_owned(actions, xasprintf("removed %s", path));
+    }
+out:
+    sb_free(&old);
+    sb_free(&new);
+    sb_free(&now);
+    free(oldp);
+    free(newp);
+    return ret;
+}
+
+int
+txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
+{
+    char *dir = hostinfo_path(h, TXN_DIR);
+    char *jdir = xasprintf("%s/current", dir);
+    char *jpath = xasprintf("%s/journal", jdir);
+    struct strbuf journal;
+    struct strv services = { 0 };
+    int ret = -1, failed = 0;
+
+    sb_init(&journal);
+    if (!path_exists(jpath)) {
+        free(jdir);
+        free(jpath);
+        jdir = xasprintf("%s/last", dir);
+        jpath = xasprintf("%s/journal", jdir);
+    }
+    if (read_file(jpath, MAX_BACKUP, &journal) < 0) {
+        if (errno == ENOENT) {
+            ret = 1;
+        } else {
+            msg_error(m, "%s: cannot read: %s", jpath, strerror(errno));
+        }
+        goto out;
+    }
+    /* Undo the files from the last to the first. */
+    {
+        struct strv lines = { 0 };
+        char *save = NULL;
+
+        for (char *l = strtok_r(journal.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+            strv_push(&lines, l);
+        for (size_t i = lines.n; i-- > 0;) {
+            unsigned n, mode, uid, gid;
+            int existed, used = 0;
+            char svc[128], action[32];
+
+            if (sscanf(lines.v[i], "file %u %d %o %u %u %n", &n, &existed, &mode, &uid, &gid,
+                       &used) == 5 && used > 0) {
+                char *path = unescape_path(lines.v[i] + used);
+
+                if (undo_file(jdir, n, existed, mode, path, actions, m) < 0)
+                    failed++;
+                free(path);
+            } else if (sscanf(lines.v[i], "service %31s %127s", action, svc) == 2) {
+                if (!strv_contains(&services, svc))
+                    strv_push(&services, svc);
+            }
+        }
+        strv_free(&lines);
+    }
+    if (failed) {
+        msg_error(m, "%d file(s) could not be restored; the backups stay in %s", failed, jdir);
+        goto out;
+    }
+    if (h->live) {
+        for (size_t i = 0; i < services.n; i++)
+            if (service_restart(h, services.v[i], actions, m) == SERVICE_FAILED)
+                failed++;
+    }
+    if (!failed) {
+        remove_tree(jdir);
+        ret = 0;
+    }
+out:
+    strv_free(&services);
+    sb_free(&journal);
+    free(dir);
+    free(jdir);
+    free(jpath);
+    return ret;
+}
