@@ -1,6 +1,7 @@
 /* fileio: guarded, atomic replacement of configuration files. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -57,6 +58,29 @@ write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* Remove the temporary files an earlier, killed run left for this file. Only this tool
+ * makes names of this shape, and the caller holds the lock, so none of them is in use. */
+static void
+sweep_stale(const char *dir, const char *base)
+{
+    char *prefix = xasprintf(".%s.te-ntp-setup.", base);
+    size_t plen = strlen(prefix);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, plen) == 0 && strlen(e->d_name) == plen + 6) {
+            char *p = xasprintf("%s/%s", dir, e->d_name);
+
+            unlink(p);
+            free(p);
+        }
+    }
+    if (d)
+        closedir(d);
+    free(prefix);
+}
+
 int
 fileio_replace(const char *path, const char *data, size_t len, const char *expect,
                size_t expect_len, const struct stat *st, bool mkdir_parent, struct msgs *m)
@@ -90,6 +114,7 @@ fileio_replace(const char *path, const char *data, size_t len, const char *expec
             goto out;
         }
     }
+    sweep_stale(dir, base);
     fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
         msg_error(m, "%s: cannot create a temporary file: %s", dir, strerror(errno));
