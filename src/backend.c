@@ -9,6 +9,7 @@
 
 const struct ntp_backend *const backends[] = {
     &backend_chrony,
+    &backend_timesyncd,
     NULL,
 };
 
@@ -74,6 +75,7 @@ service_enabled(const struct hostinfo *h, const char *svc)
 {
     static const char *const wants[][2] = {
         { "/etc/systemd/system/multi-user.target.wants/", ".service" },
+        { "/etc/systemd/system/sysinit.target.wants/", ".service" },
         { "/etc/runlevels/default/", "" },
         { "/etc/rc2.d/S01", "" },
         { "/etc/rc3.d/S55", "" },
