@@ -27,6 +27,7 @@ static const char *const conf_paths[] = { "/etc/chrony/chrony.conf", "/etc/chron
 static const char *const daemons[] = { "/usr/sbin/chronyd", "/usr/bin/chronyd", "/sbin/chronyd",
                                        NULL };
 static const char *const services[] = { "chrony", "chronyd", NULL };
+static const char *const pidfiles[] = { "/run/chrony/chronyd.pid", "/run/chronyd.pid", NULL };
 
 static const char *
 default_service(const struct hostinfo *h)
@@ -360,6 +361,7 @@ const struct ntp_backend backend_chrony = {
     .conf_paths = conf_paths,
     .daemons = daemons,
     .services = services,
+    .pidfiles = pidfiles,
     .package = "chrony",
     .default_service = default_service,
     .plan = chrony_plan,

@@ -253,7 +253,9 @@ backend_disable_unwanted(struct plan *p, struct file_change *f, bool keep_wanted
         char *label = augtree_label(p->aug, nodes.v[i]);
         const char *host = augtree_get(p->aug, nodes.v[i]);
 
-        if (!keep_wanted || !host || !label || !backend_wanted_for(p, label, host))
+        if (host && strncmp(host, "127.127.", 8) == 0)
+            ;                                /* an ntpd reference clock, not a network source */
+        else if (!keep_wanted || !host || !label || !backend_wanted_for(p, label, host))
             ret = comment_out(p, f, nodes.v[i]);
         free(label);
     }
@@ -278,8 +280,9 @@ insertion_point(struct plan *p, struct file_change *f)
         char *label = augtree_label(p->aug, nodes.v[i]);
         const char *v = augtree_get(p->aug, nodes.v[i]);
         size_t s, e;
-        bool hit = label && (!strcmp(label, "server") || !strcmp(label, pool) ||
-                             !strcmp(label, "peer") ||
+        bool hit = label && (((!strcmp(label, "server") || !strcmp(label, pool) ||
+                               !strcmp(label, "peer")) &&
+                              !(v && strncmp(v, "127.127.", 8) == 0)) ||
                              (!strcmp(label, "#comment") && v &&
                               !strncmp(v, DISABLED_NOTE, strlen(DISABLED_NOTE))));
 

@@ -31,6 +31,8 @@ struct ntp_backend {
     const char *const *conf_paths;     /* candidate main configuration files, in order */
     const char *const *daemons;        /* its daemon's paths (detect installation) */
     const char *const *services;       /* candidate service names, in order */
+    const char *const *pidfiles;       /* its pid files besides /run/SERVICE{/SERVICE,}.pid
+                                        * (may be NULL) */
     const char *package;               /* the package that installs it on most distros */
     const char *pool_label;            /* the directive of a pool (NULL: "pool") */
     /* Whether it is installed, when the daemon paths cannot tell (implementations that share
