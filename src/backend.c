@@ -11,6 +11,7 @@ const struct ntp_backend *const backends[] = {
     &backend_chrony,
     &backend_ntpsec,
     &backend_ntpd,
+    &backend_openntpd,
     &backend_timesyncd,
     NULL,
 };
