@@ -63,7 +63,8 @@ ntpsec_installed(const struct hostinfo *h)
 static bool
 ntpd_installed(const struct hostinfo *h)
 {
-    if (any_exists(h, ntpsec_marks))
+    if (any_exists(h, ntpsec_marks) || hostinfo_exists(h, "/usr/sbin/openntpd") ||
+        hostinfo_exists(h, "/etc/openntpd"))
         return false;
     return hostinfo_exists(h, "/etc/ntp.conf") ||
            (any_exists(h, daemons) && !hostinfo_exists(h, "/etc/ntpd.conf"));

@@ -63,9 +63,9 @@ openntpd_plan(struct plan *p)
                  "nts: they are ignored");
     opts = backend_shell_var(p->host, "/etc/default/openntpd", "DAEMON_OPTS");
     if (!opts || !backend_has_word(opts, "-s"))
-        msg_note(p->m, "OpenNTPD corrects a large offset by slewing only, which takes long for "
-                 "minutes; add -s to DAEMON_OPTS (/etc/default/openntpd) where your version "
-                 "has it so that it steps the clock once at start");
+        msg_note(p->m, "OpenNTPD without -s corrects a large offset by slewing only, which "
+                 "takes days for minutes; add -s to DAEMON_OPTS in /etc/default/openntpd (or "
+                 "the service's options) so that it sets the clock once at start");
     free(opts);
     f = plan_open_file(p, path, false, &failed);
     if (!f)
