@@ -54,11 +54,11 @@ any_exists(const struct hostinfo *h, const char *const *paths)
 static bool
 ntpsec_installed(const struct hostinfo *h)
 {
-    return hostinfo_exists(h, "/etc/ntpsec/ntp.conf") ||
+    return (!h->live && hostinfo_exists(h, "/etc/ntpsec/ntp.conf")) ||
            (any_exists(h, daemons) && any_exists(h, ntpsec_marks));
 }
 
-/* Classic ntpd: an ntpd or ntp.conf that is neither ntpsec's nor OpenNTPD's (whose
+/* Classic ntpd: an ntpd (or in an image, an ntp.conf) that is neither ntpsec's nor OpenNTPD's (whose
  * daemon is also called ntpd on some distros, with /etc/ntpd.conf). */
 static bool
 ntpd_installed(const struct hostinfo *h)
@@ -66,7 +66,7 @@ ntpd_installed(const struct hostinfo *h)
     if (any_exists(h, ntpsec_marks) || hostinfo_exists(h, "/usr/sbin/openntpd") ||
         hostinfo_exists(h, "/etc/openntpd"))
         return false;
-    return hostinfo_exists(h, "/etc/ntp.conf") ||
+    return (!h->live && hostinfo_exists(h, "/etc/ntp.conf")) ||
            (any_exists(h, daemons) && !hostinfo_exists(h, "/etc/ntpd.conf"));
 }
 

@@ -22,10 +22,11 @@ static const char *const services[] = { "openntpd", NULL };
 static bool
 openntpd_installed(const struct hostinfo *h)
 {
-    for (size_t i = 0; conf_paths[i]; i++)
+    for (size_t i = 0; !h->live && conf_paths[i]; i++)
         if (hostinfo_exists(h, conf_paths[i]))
             return true;
-    return hostinfo_exists(h, daemons[0]);
+    return hostinfo_exists(h, daemons[0]) ||
+           (hostinfo_exists(h, "/usr/sbin/ntpd") && hostinfo_exists(h, "/etc/ntpd.conf"));
 }
 
 /* OpenNTPD takes none of the tool's source options. */

@@ -125,6 +125,8 @@ backend_state(const struct ntp_backend *b, const struct hostinfo *h)
         installed = b->installed(h);
     for (size_t i = 0; !b->installed && b->daemons[i] && !installed; i++)
         installed = hostinfo_exists(h, b->daemons[i]);
+    if (!b->installed && !installed && !h->live)
+        installed = backend_conf_path(b, h) != NULL;   /* an image: its files tell */
     if (!installed)
         return IMPL_ABSENT;
     if (h->live) {
@@ -146,6 +148,22 @@ backend_state(const struct ntp_backend *b, const struct hostinfo *h)
     if (service_enabled(h, svc))
         return IMPL_ENABLED;
     return IMPL_INSTALLED;
+}
+
+void
+backend_conflicts(const struct ntp_backend *b, const struct hostinfo *h, struct strv *out)
+{
+    const char *mine = backend_service(b, h);
+
+    for (size_t i = 0; backends[i]; i++) {
+        const char *svc;
+
+        if (backends[i] == b || backend_state(backends[i], h) < IMPL_ENABLED)
+            continue;
+        svc = backend_service(backends[i], h);
+        if (strcmp(svc, mine) != 0 && !strv_contains(out, svc))
+            strv_push(out, svc);
+    }
 }
 
 const char *
@@ -184,9 +202,6 @@ backend_choose(const char *name, const struct hostinfo *h, struct msgs *m)
     }
     for (size_t i = 0; backends[i]; i++) {
         enum impl_state s = backend_state(backends[i], h);
-
-        if (s == IMPL_ABSENT && !backends[i]->installed && backend_conf_path(backends[i], h))
-            s = IMPL_INSTALLED;        /* an image with its configuration but no binary */
         if (s > best_state) {
             best = backends[i];
             best_state = s;

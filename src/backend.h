@@ -70,6 +70,9 @@ const char *backend_service(const struct ntp_backend *b, const struct hostinfo *
  * (and the package to install) in m. */
 const struct ntp_backend *backend_choose(const char *name, const struct hostinfo *h,
                                          struct msgs *m);
+/* Append to out the services of the other implementations that are enabled or active on the
+ * target: two time daemons must not run at once. */
+void backend_conflicts(const struct ntp_backend *b, const struct hostinfo *h, struct strv *out);
 /* The name of a state. */
 const char *backend_state_name(enum impl_state s);
 
