@@ -115,5 +115,17 @@ for fixture in debian12-timesyncd ubuntu2204-timesyncd; do
     [ "$failures" = 0 ] && echo "ok $name"
 done
 
+# detect names the implementation each root would get.
+for pair in debian12-ntpsec:ntpsec centos7-ntp:ntpd ubuntu2004-ntp:ntpd hand-edited-ntp:ntpd \
+    debian12-openntpd:openntpd debian12-timesyncd:timesyncd ubuntu2204-timesyncd:timesyncd \
+    debian-12:chrony; do
+    name=detect-${pair%%:*}
+    "$BIN" detect --json --root "$FIX/${pair%%:*}" >"$TMP/out" 2>/dev/null ||
+        fail "detect exited non-zero"
+    grep -q "^{\"implementation\":\"${pair#*:}\"," "$TMP/out" ||
+        fail "detect: not ${pair#*:}: $(cat "$TMP/out")"
+done
+[ "$failures" = 0 ] && echo "ok detect"
+
 [ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
 exit 0
