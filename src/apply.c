@@ -57,6 +57,43 @@ activate(struct plan *p, struct strv *actions)
     return service_restart(p->host, p->service, actions, p->m);
 }
 
+/* Stop and disable the other time daemons (reported only in a dry run; under a root, where
+ * no service is touched, a warning says what to do). True when something was (or would be)
+ * done. A failure is a warning: the files are right, the other daemon needs a person. */
+static bool
+stop_conflicts(struct plan *p, struct strv *actions)
+{
+    const struct settings *s = p->settings;
+    bool acted = false;
+
+    for (size_t i = 0; i < p->conflicts.n; i++) {
+        const char *svc = p->conflicts.v[i];
+
+        if (!p->host->live) {
+            msg_warn(p->m, "%s is enabled in %s: stop and disable it there (nothing is done to "
+                     "services under --root)", svc, p->host->root);
+        } else if (s->dry_run) {
+            strv_push_owned(actions, xasprintf("would stop and disable %s", svc));
+            acted = true;
+        } else if (s->no_restart) {
+            msg_warn(p->m, "%s also runs: stop and disable it (not done: --no-restart)", svc);
+        } else {
+            struct msgs errs = { 0 };
+
+            if (service_stop_disable(p->host, svc, actions, &errs) == SERVICE_FAILED)
+                for (size_t j = 0; j < errs.errors.n; j++)
+                    msg_warn(p->m, "could not stop and disable %s: %s", svc, errs.errors.v[j]);
+            for (size_t j = 0; j < errs.warnings.n; j++)
+                msg_warn(p->m, "%s", errs.warnings.v[j]);
+            for (size_t j = 0; j < errs.notes.n; j++)
+                msg_note(p->m, "%s", errs.notes.v[j]);
+            msgs_free(&errs);
+            acted = true;
+        }
+    }
+    return acted;
+}
+
 enum apply_status
 apply_run(struct plan *p, struct strv *actions)
 {
@@ -65,11 +102,13 @@ apply_run(struct plan *p, struct strv *actions)
     enum service_outcome so;
 
     if (plan_changed_count(p) == 0)
-        return APPLY_UNCHANGED;
+        return stop_conflicts(p, actions) ? APPLY_CHANGED : APPLY_UNCHANGED;
     if (p->backend->validate && p->backend->validate(p) < 0)
         return APPLY_FAILED_RESTORED;          /* nothing was written */
-    if (s->dry_run)
+    if (s->dry_run) {
+        stop_conflicts(p, actions);
         return APPLY_CHANGED;
+    }
 
     for (written = 0; written < p->n_files; written++) {
         struct file_change *f = p->files[written];
@@ -86,6 +125,7 @@ apply_run(struct plan *p, struct strv *actions)
     if (!p->host->live || s->no_restart)
         return APPLY_CHANGED;
 
+    stop_conflicts(p, actions);
     so = activate(p, actions);
     if (so != SERVICE_FAILED)
         return APPLY_CHANGED;

@@ -16,20 +16,18 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "backend-util.h"
 #include "plan.h"
 #include "spawn.h"
 
 #define MANAGED_NAME "te-ntp-setup"
-#define MANAGED_HEADER "Managed by te-ntp-setup: the NTP sources of this host. Local changes " \
-                       "are replaced on its next run."
-#define DISABLED_NOTE "te-ntp-setup (replace mode) disabled: "
 #define VALIDATE_TIMEOUT_MS 10000
 
 static const char *const conf_paths[] = { "/etc/chrony/chrony.conf", "/etc/chrony.conf", NULL };
 static const char *const daemons[] = { "/usr/sbin/chronyd", "/usr/bin/chronyd", "/sbin/chronyd",
                                        NULL };
 static const char *const services[] = { "chrony", "chronyd", NULL };
+static const char *const pidfiles[] = { "/run/chrony/chronyd.pid", "/run/chronyd.pid", NULL };
 
 static const char *
 default_service(const struct hostinfo *h)
@@ -134,221 +132,12 @@ read_layout(struct plan *p, struct layout *l)
     free(expr);
 }
 
-static const char *
-kind_label(const struct source *src)
-{
-    return src->kind == SOURCE_POOL ? "pool" : "server";
-}
-
-/* A fresh, empty tree of the chrony lens to build new lines in. */
-static const char *
-scratch(struct plan *p)
-{
-    return augtree_parse(p->aug, p->backend->lens, "(new text)", "", p->m);
-}
-
-/* Render the scratch tree into a newly allocated string, or NULL. */
-static char *
-render(struct plan *p, const char *tree)
-{
-    struct strbuf sb;
-
-    sb_init(&sb);
-    if (augtree_render(p->aug, tree, &sb, p->m) < 0) {
-        sb_free(&sb);
-        return NULL;
-    }
-    return sb_steal(&sb);
-}
-
-/* Add a source node for src to the tree (at its end). 0 or -1. */
-static int
-add_source_node(struct plan *p, const char *tree, const struct source *src)
-{
-    struct source_option opts[8];
-    size_t n = backend_source_options(src, opts);
-    char *node = xasprintf("%s/%s[last()+1]", tree, kind_label(src));
-    char *last = xasprintf("%s/%s[last()]", tree, kind_label(src));
-    int ret = augtree_set(p->aug, node, src->host);
-
-    for (size_t i = 0; ret == 0 && i < n; i++) {
-        char *child = xasprintf("%s/%s", last, opts[i].name);
-
-        ret = augtree_set(p->aug, child, opts[i].has_value ? opts[i].value : NULL);
-        free(child);
-    }
-    if (ret < 0)
-        msg_error(p->m, "cannot build the line for %s: %s", src->host, augtree_error(p->aug));
-    free(node);
-    free(last);
-    return ret;
-}
-
-/* The line chrony reads for src, rendered by the lens ("server HOST iburst\n"). */
-static char *
-source_text(struct plan *p, const struct source *src)
-{
-    const char *tree = scratch(p);
-
-    if (!tree || add_source_node(p, tree, src) < 0)
-        return NULL;
-    return render(p, tree);
-}
-
-/* A comment line, rendered by the lens ("# text\n"). */
-static char *
-comment_text(struct plan *p, const char *text)
-{
-    const char *tree = scratch(p);
-    char *node;
-    int rc;
-
-    if (!tree)
-        return NULL;
-    node = xasprintf("%s/#comment", tree);
-    rc = augtree_set(p->aug, node, text);
-    free(node);
-    return rc < 0 ? NULL : render(p, tree);
-}
-
-/* The node's line in the original text: its span, its indentation and its text without
- * indentation and line end (newly allocated). -1 for a node that has no span. */
-static int
-node_line(struct plan *p, const struct file_change *f, const char *node, size_t *start,
-          size_t *end, size_t *indent, char **text)
-{
-    size_t s, e, i, t;
-
-    if (augtree_span(p->aug, node, &s, &e) < 0 || e > f->before.len || s > e) {
-        msg_error(p->m, "%s: internal error: no position for %s", f->disk_path, node);
-        return -1;
-    }
-    for (i = s; i < e && (f->before.buf[i] == ' ' || f->before.buf[i] == '\t'); i++)
-        ;
-    for (t = e; t > i && (f->before.buf[t - 1] == '\n' || f->before.buf[t - 1] == ' ' ||
-                          f->before.buf[t - 1] == '\t'); t--)
-        ;
-    *start = s;
-    *end = e;
-    *indent = i - s;
-    *text = xasprintf("%.*s", (int)(t - i), f->before.buf + i);
-    return 0;
-}
-
-/* True when the node's options are exactly the wanted ones, in order. */
-static bool
-options_match(struct plan *p, const char *node, const struct source *src)
-{
-    struct source_option opts[8];
-    size_t n = backend_source_options(src, opts);
-    struct strv kids = { 0 };
-    char *expr = xasprintf("%s/*", node);
-    bool same;
-
-    augtree_match(p->aug, expr, &kids);
-    same = kids.n == n;
-    for (size_t i = 0; same && i < n; i++) {
-        char *k = augtree_label(p->aug, kids.v[i]);
-        const char *v = augtree_get(p->aug, kids.v[i]);
-
-        same = k && strcmp(k, opts[i].name) == 0 &&
-               (opts[i].has_value ? v && strcmp(v, opts[i].value) == 0 : v == NULL);
-        free(k);
-    }
-    strv_free(&kids);
-    free(expr);
-    return same;
-}
-
-/* The wanted source for a server/pool node, or NULL. Host names compare without case. */
-static const struct source *
-wanted_for(struct plan *p, const char *label, const char *host)
-{
-    const struct settings *s = p->settings;
-
-    for (size_t i = 0; i < s->n_sources; i++)
-        if (strcmp(kind_label(&s->sources[i]), label) == 0 &&
-            strcasecmp(s->sources[i].host, host) == 0)
-            return &s->sources[i];
-    return NULL;
-}
-
-/* True when host is a source (any kind) in any of the files. */
-static bool
-host_configured(struct plan *p, struct file_change **files, size_t n, const char *host)
-{
-    bool found = false;
-
-    for (size_t i = 0; i < n && !found; i++) {
-        struct strv nodes = { 0 };
-        char *expr = xasprintf("%s/*[label() = 'server' or label() = 'pool' or "
-                               "label() = 'peer']", files[i]->tree);
-
-        augtree_match(p->aug, expr, &nodes);
-        for (size_t j = 0; j < nodes.n && !found; j++) {
-            const char *v = augtree_get(p->aug, nodes.v[j]);
-
-            found = v && strcasecmp(v, host) == 0;
-        }
-        strv_free(&nodes);
-        free(expr);
-    }
-    return found;
-}
-
-/* Replace the source line by a comment holding it, after a note (same indentation). */
-static int
-comment_out(struct plan *p, struct file_change *f, const char *node)
-{
-    size_t s, e, indent;
-    char *line, *note, *text;
-    int ret = -1;
-
-    if (node_line(p, f, node, &s, &e, &indent, &line) < 0)
-        return -1;
-    note = xasprintf(DISABLED_NOTE "%s", line);
-    text = comment_text(p, note);
-    if (text) {
-        char *indented = xasprintf("%.*s%s", (int)indent, f->before.buf + s, text);
-
-        plan_edit(f, s, e, indented);
-        free(indented);
-        ret = 0;
-    }
-    free(text);
-    free(note);
-    free(line);
-    return ret;
-}
-
-/* In replace mode, comment out every server/pool line of f that is not wanted there. */
-static int
-disable_unwanted(struct plan *p, struct file_change *f, bool keep_wanted)
-{
-    struct strv nodes = { 0 };
-    char *expr = xasprintf("%s/*[label() = 'server' or label() = 'pool']", f->tree);
-    int ret = 0;
-
-    augtree_match(p->aug, expr, &nodes);
-    for (size_t i = 0; ret == 0 && i < nodes.n; i++) {
-        char *label = augtree_label(p->aug, nodes.v[i]);
-        const char *host = augtree_get(p->aug, nodes.v[i]);
-
-        if (!keep_wanted || !host || !wanted_for(p, label, host))
-            ret = comment_out(p, f, nodes.v[i]);
-        free(label);
-    }
-    strv_free(&nodes);
-    free(expr);
-    return ret;
-}
-
 /* The managed sources in the tool's own file: the whole file is generated. */
 static int
 fill_managed(struct plan *p, struct file_change *f, const struct source *const *want, size_t n,
              bool with_makestep)
 {
-    const char *tree = scratch(p);
+    const char *tree = backend_scratch(p);
     char *c, *text;
     int ret = 0;
 
@@ -359,14 +148,14 @@ fill_managed(struct plan *p, struct file_change *f, const struct source *const *
         ret = -1;
     free(c);
     for (size_t i = 0; ret == 0 && i < n; i++)
-        ret = add_source_node(p, tree, want[i]);
+        ret = backend_add_source_node(p, tree, want[i], NULL);
     if (ret == 0 && with_makestep) {
         char *ms = xasprintf("%s/makestep", tree);
 
         ret = augtree_set(p->aug, ms, "1.0 3");
         free(ms);
     }
-    if (ret < 0 || !(text = render(p, tree))) {
+    if (ret < 0 || !(text = backend_render(p, tree))) {
         msg_error(p->m, "%s: cannot build the managed file: %s", f->path, augtree_error(p->aug));
         return -1;
     }
@@ -375,103 +164,6 @@ fill_managed(struct plan *p, struct file_change *f, const struct source *const *
     f->generated = true;
     free(text);
     return 0;
-}
-
-/* Where new source lines go in f: after the last source line (server, pool, peer) or the
- * last line this tool disabled; at the end of the file when there is none. */
-static size_t
-insertion_point(struct plan *p, struct file_change *f)
-{
-    struct strv nodes = { 0 };
-    char *expr = xasprintf("%s/*", f->tree);
-    size_t at = f->before.len;
-
-    augtree_match(p->aug, expr, &nodes);
-    for (size_t i = nodes.n; i-- > 0;) {
-        char *label = augtree_label(p->aug, nodes.v[i]);
-        const char *v = augtree_get(p->aug, nodes.v[i]);
-        size_t s, e;
-        bool hit = label && (!strcmp(label, "server") || !strcmp(label, "pool") ||
-                             !strcmp(label, "peer") ||
-                             (!strcmp(label, "#comment") && v &&
-                              !strncmp(v, DISABLED_NOTE, strlen(DISABLED_NOTE))));
-
-        free(label);
-        if (hit && augtree_span(p->aug, nodes.v[i], &s, &e) == 0) {
-            at = e;
-            break;
-        }
-    }
-    strv_free(&nodes);
-    free(expr);
-    return at;
-}
-
-/* Sources that go into the main file: fix the options of an existing line, or add a new
- * line where the sources are. */
-static int
-fill_main(struct plan *p, struct file_change *f, const struct source *const *want, size_t n)
-{
-    size_t at = insertion_point(p, f);
-    struct strbuf added;
-    int ret = 0;
-
-    sb_init(&added);
-    for (size_t i = 0; ret == 0 && i < n; i++) {
-        struct strv nodes = { 0 };
-        char *expr = xasprintf("%s/%s", f->tree, kind_label(want[i]));
-        const char *found = NULL;
-        char *text;
-
-        augtree_match(p->aug, expr, &nodes);
-        for (size_t j = 0; j < nodes.n && !found; j++) {
-            const char *v = augtree_get(p->aug, nodes.v[j]);
-
-            if (v && strcasecmp(v, want[i]->host) == 0)
-                found = nodes.v[j];
-        }
-        if (found && (p->settings->mode == MODE_MERGE || options_match(p, found, want[i]))) {
-            /* exactly as wanted, or merge mode: an existing line is left as it is */
-        } else if (!(text = source_text(p, want[i]))) {
-            ret = -1;
-        } else if (found) {
-            size_t s, e, indent;
-            char *old;
-
-            if (node_line(p, f, found, &s, &e, &indent, &old) == 0) {
-                char *indented = xasprintf("%.*s%s", (int)indent, f->before.buf + s, text);
-
-                plan_edit(f, s, e, indented);
-                free(indented);
-                free(old);
-            } else {
-                ret = -1;
-            }
-            free(text);
-        } else {
-            sb_append(&added, text);
-            free(text);
-        }
-        strv_free(&nodes);
-        free(expr);
-    }
-    if (ret == 0 && added.len) {
-        plan_edit(f, at, at, added.buf);
-    }
-    sb_free(&added);
-    return ret;
-}
-
-static bool
-has_label(struct plan *p, struct file_change *f, const char *label)
-{
-    struct strv nodes = { 0 };
-    char *expr = xasprintf("%s/%s", f->tree, label);
-    bool r = augtree_match(p->aug, expr, &nodes) > 0;
-
-    strv_free(&nodes);
-    free(expr);
-    return r;
 }
 
 static int
@@ -519,31 +211,31 @@ chrony_plan(struct plan *p)
     want = xcalloc(s->n_sources + 1, sizeof(*want));
     for (size_t i = 0; i < s->n_sources; i++) {
         if (!replace && target != l.main &&
-            host_configured(p, files, nfiles, s->sources[i].host))
+            backend_host_configured(p, files, nfiles, s->sources[i].host))
             continue;                    /* merge: already there, keep it as it is */
         want[nwant++] = &s->sources[i];
     }
 
     for (size_t i = 0; i < nfiles; i++)
-        if (!strstr(files[i]->path, ".sources") && has_label(p, files[i], "makestep"))
+        if (!strstr(files[i]->path, ".sources") && backend_has_label(p, files[i], "makestep"))
             makestep = true;
-    if (target != l.main && has_label(p, target, "makestep"))
+    if (target != l.main && backend_has_label(p, target, "makestep"))
         makestep = true;
 
     if (replace)
         for (size_t i = 0; i < nfiles; i++)
-            if (disable_unwanted(p, files[i], files[i] == target) < 0)
+            if (backend_disable_unwanted(p, files[i], files[i] == target) < 0)
                 goto out;
 
     if (target == l.main) {
-        if (fill_main(p, target, want, nwant) < 0)
+        if (backend_fill_main(p, target, want, nwant) < 0)
             goto out;
     } else if (fill_managed(p, target, want, nwant,
                             !makestep && !l.target_is_sources) < 0) {
         goto out;
     }
     if (!makestep && (target == l.main || l.target_is_sources)) {
-        const char *tree = scratch(p);
+        const char *tree = backend_scratch(p);
         char *c = NULL, *ms = NULL, *text = NULL;
 
         if (tree) {
@@ -552,7 +244,7 @@ chrony_plan(struct plan *p)
         }
         if (!tree || augtree_set(p->aug, c, "Step the clock when it is off by more than 1 s "
                                  "in the first 3 updates (added by te-ntp-setup)") < 0 ||
-            augtree_set(p->aug, ms, "1.0 3") < 0 || !(text = render(p, tree))) {
+            augtree_set(p->aug, ms, "1.0 3") < 0 || !(text = backend_render(p, tree))) {
             msg_error(p->m, "%s: cannot add makestep", l.main->path);
             free(c);
             free(ms);
@@ -652,7 +344,8 @@ chrony_validate(struct plan *p)
     struct strbuf text;
     struct spawn_result res;
     size_t *first_line = xcalloc(p->n_files + 1, sizeof(*first_line));
-    int fd = -1, ret = -1;
+    bool written = false;
+    int ret = -1;
 
     sb_init(&text);
     if (!chronyd) {
@@ -663,12 +356,9 @@ chrony_validate(struct plan *p)
     }
     if (validation_text(p, &text, first_line) < 0)
         goto out;
-    fd = mkostemp(tmpl, O_CLOEXEC);
-    if (fd < 0 || write(fd, text.buf, text.len) != (ssize_t)text.len) {
-        msg_error(p->m, "cannot write a temporary file to check the configuration: %s",
-                  strerror(errno));
+    if (backend_write_temp(tmpl, &text, p->m) < 0)
         goto out;
-    }
+    written = true;
     {
         const char *argv[] = { chronyd, "-p", "-f", tmpl, NULL };
         int rc = spawn_run(argv, NULL, VALIDATE_TIMEOUT_MS, &res);
@@ -692,10 +382,8 @@ chrony_validate(struct plan *p)
         spawn_result_free(&res);
     }
 out:
-    if (fd >= 0) {
-        close(fd);
+    if (written)
         unlink(tmpl);
-    }
     sb_free(&text);
     free(first_line);
     free(chronyd);
@@ -708,6 +396,7 @@ const struct ntp_backend backend_chrony = {
     .conf_paths = conf_paths,
     .daemons = daemons,
     .services = services,
+    .pidfiles = pidfiles,
     .package = "chrony",
     .default_service = default_service,
     .plan = chrony_plan,

@@ -9,6 +9,10 @@
 
 const struct ntp_backend *const backends[] = {
     &backend_chrony,
+    &backend_ntpsec,
+    &backend_ntpd,
+    &backend_openntpd,
+    &backend_timesyncd,
     NULL,
 };
 
@@ -74,6 +78,7 @@ service_enabled(const struct hostinfo *h, const char *svc)
 {
     static const char *const wants[][2] = {
         { "/etc/systemd/system/multi-user.target.wants/", ".service" },
+        { "/etc/systemd/system/sysinit.target.wants/", ".service" },
         { "/etc/runlevels/default/", "" },
         { "/etc/rc2.d/S01", "" },
         { "/etc/rc3.d/S55", "" },
@@ -116,26 +121,49 @@ backend_state(const struct ntp_backend *b, const struct hostinfo *h)
     bool installed = false;
     const char *svc = backend_service(b, h);
 
-    for (size_t i = 0; b->daemons[i] && !installed; i++)
+    if (b->installed)
+        installed = b->installed(h);
+    for (size_t i = 0; !b->installed && b->daemons[i] && !installed; i++)
         installed = hostinfo_exists(h, b->daemons[i]);
+    if (!b->installed && !installed && !h->live)
+        installed = backend_conf_path(b, h) != NULL;   /* an image: its files tell */
     if (!installed)
         return IMPL_ABSENT;
     if (h->live) {
         char *pidfile = xasprintf("/run/%s/%s.pid", svc, svc);
         char *pidfile2 = xasprintf("/run/%s.pid", svc);
-        char *alt = xasprintf("/run/chrony/chronyd.pid");
+        /* systemd keeps this link while the unit runs */
+        char *running = xasprintf("/run/systemd/units/invocation:%s.service", svc);
         bool active = pid_alive_from(h, pidfile) || pid_alive_from(h, pidfile2) ||
-                      (strcmp(b->name, "chrony") == 0 && pid_alive_from(h, alt));
+                      (h->init == INIT_SYSTEMD && path_exists(running));
 
+        for (size_t i = 0; !active && b->pidfiles && b->pidfiles[i]; i++)
+            active = pid_alive_from(h, b->pidfiles[i]);
         free(pidfile);
         free(pidfile2);
-        free(alt);
+        free(running);
         if (active)
             return IMPL_ACTIVE;
     }
     if (service_enabled(h, svc))
         return IMPL_ENABLED;
     return IMPL_INSTALLED;
+}
+
+void
+backend_conflicts(const struct ntp_backend *b, const struct hostinfo *h, struct strv *out)
+{
+    const char *mine = backend_service(b, h);
+
+    for (size_t i = 0; backends[i]; i++) {
+        const char *svc;
+
+        if (backends[i] == b || backend_state(backends[i], h) < IMPL_ENABLED)
+            continue;
+        svc = backend_service(backends[i], h);
+        if (strcmp(svc, mine) != 0 && !strv_contains(out, svc))
+            strv_push(out, svc);
+    }
 }
 
 const char *
@@ -165,7 +193,7 @@ backend_choose(const char *name, const struct hostinfo *h, struct msgs *m)
             free(q);
             return NULL;
         }
-        if (backend_state(b, h) == IMPL_ABSENT && !backend_conf_path(b, h)) {
+        if (backend_state(b, h) == IMPL_ABSENT && (b->installed || !backend_conf_path(b, h))) {
             msg_error(m, "%s is not installed on %s: install the package %s first", b->name,
                       h->root ? h->root : "this system", b->package);
             return NULL;
@@ -174,9 +202,6 @@ backend_choose(const char *name, const struct hostinfo *h, struct msgs *m)
     }
     for (size_t i = 0; backends[i]; i++) {
         enum impl_state s = backend_state(backends[i], h);
-
-        if (s == IMPL_ABSENT && backend_conf_path(backends[i], h))
-            s = IMPL_INSTALLED;        /* an image with its configuration but no binary */
         if (s > best_state) {
             best = backends[i];
             best_state = s;

@@ -9,6 +9,14 @@
 #include "util.h"
 
 struct plan;
+struct source;
+struct source_option;
+
+/* The note before every source line a backend comments out in replace mode. */
+#define DISABLED_NOTE "te-ntp-setup (replace mode) disabled: "
+/* The first line of every file the tool owns. */
+#define MANAGED_HEADER "Managed by te-ntp-setup: the NTP sources of this host. Local changes " \
+                       "are replaced on its next run."
 
 enum impl_state {
     IMPL_ABSENT,       /* nothing of it on the system */
@@ -23,7 +31,15 @@ struct ntp_backend {
     const char *const *conf_paths;     /* candidate main configuration files, in order */
     const char *const *daemons;        /* its daemon's paths (detect installation) */
     const char *const *services;       /* candidate service names, in order */
+    const char *const *pidfiles;       /* its pid files besides /run/SERVICE{/SERVICE,}.pid
+                                        * (may be NULL) */
     const char *package;               /* the package that installs it on most distros */
+    const char *pool_label;            /* the directive of a pool (NULL: "pool") */
+    /* Whether it is installed, when the daemon paths cannot tell (implementations that share
+     * a daemon path); NULL: one of daemons exists, or (images) one of conf_paths. */
+    bool (*installed)(const struct hostinfo *h);
+    /* The options it writes for a source into opts (room for 8; NULL: backend_source_options). */
+    size_t (*source_options)(const struct source *src, struct source_option *opts);
     /* The service name when no unit file or init script tells (may be NULL: services[0]). */
     const char *(*default_service)(const struct hostinfo *h);
     /* Plan the edits for the sources in the settings: open the files through plan_open_file
@@ -54,10 +70,17 @@ const char *backend_service(const struct ntp_backend *b, const struct hostinfo *
  * (and the package to install) in m. */
 const struct ntp_backend *backend_choose(const char *name, const struct hostinfo *h,
                                          struct msgs *m);
+/* Append to out the services of the other implementations that are enabled or active on the
+ * target: two time daemons must not run at once. */
+void backend_conflicts(const struct ntp_backend *b, const struct hostinfo *h, struct strv *out);
 /* The name of a state. */
 const char *backend_state_name(enum impl_state s);
 
 extern const struct ntp_backend backend_chrony;
+extern const struct ntp_backend backend_ntpsec;
+extern const struct ntp_backend backend_ntpd;
+extern const struct ntp_backend backend_openntpd;
+extern const struct ntp_backend backend_timesyncd;
 
 /* One option of a source line as the daemons write it: a flag (value NULL) or "name value". */
 struct source_option {

@@ -11,6 +11,7 @@
 #include "apply.h"
 #include "augtree.h"
 #include "backend.h"
+#include "detect.h"
 #include "hostinfo.h"
 #include "plan.h"
 #include "report.h"
@@ -34,11 +35,16 @@ enum {
 
 static const char usage_text[] =
 "Usage: te-ntp-setup [apply] [OPTIONS]   configure time synchronization (default)\n"
+"       te-ntp-setup detect [--json] [-r DIR] [-i X]\n"
+"                                        the implementations, their state, the one\n"
+"                                        apply would configure, its files and service\n"
 "       te-ntp-setup --help | --version\n"
 "\n"
-"Makes the host's NTP client (chrony) use the given NTP servers, editing its\n"
-"configuration minimally through Augeas, checking it with the daemon's own parser,\n"
-"and restarting the service. A second identical run changes nothing.\n"
+"Makes the host's NTP client (chrony, ntpd, ntpsec, systemd-timesyncd or OpenNTPD)\n"
+"use the given NTP servers, editing its configuration minimally through Augeas,\n"
+"checking it with the daemon's own parser where it has one, and restarting the\n"
+"service; any other time daemon that is enabled or running is stopped and\n"
+"disabled. A second identical run changes nothing.\n"
 "\n"
 "Options:\n"
 "  -s, --server HOST        NTP server (repeatable); default 0.pool.ntp.org and\n"
@@ -46,7 +52,8 @@ static const char usage_text[] =
 "  -p, --pool HOST          NTP pool name (repeatable)\n"
 "  -c, --config FILE        YAML settings (default " SETTINGS_DEFAULT_FILE "\n"
 "                           if present); --server/--pool replace its sources\n"
-"  -i, --implementation X   auto | chrony\n"
+"  -i, --implementation X   auto (running > enabled > installed) | chrony | ntpd |\n"
+"                           ntpsec | timesyncd | openntpd\n"
 "  -m, --mode MODE          replace (default: the given sources become the only\n"
 "                           server/pool sources) | merge (add them, keep the others)\n"
 "  -r, --root DIR           operate on the system image under DIR: files only,\n"
@@ -108,6 +115,25 @@ usage_error(const char *fmt, const char *arg)
 #pragma GCC diagnostic pop
     fprintf(stderr, "\nTry 'te-ntp-setup --help'.\n");
     return EXIT_USAGE;
+}
+
+static int
+run_detect(const struct settings *s, struct msgs *m)
+{
+    struct hostinfo host;
+    struct strbuf out;
+    int rc;
+
+    sb_init(&out);
+    hostinfo_read(&host, s->root, m);
+    rc = detect_report(&host, s->implementation, s->json, &out, m);
+    fputs(out.buf, stdout);
+    fflush(stdout);
+    if (!s->json || isatty(STDERR_FILENO))
+        print_msgs(m);
+    sb_free(&out);
+    hostinfo_free(&host);
+    return rc == 0 ? EXIT_OK : EXIT_FAILED;
 }
 
 static int
@@ -194,6 +220,7 @@ main(int argc, char **argv)
     struct settings cli, s;
     struct msgs m = { 0 };
     const char *config = NULL, *mode = NULL;
+    bool detect = false;
     int c, code;
 
     settings_init(&cli);
@@ -241,10 +268,15 @@ main(int argc, char **argv)
         }
     }
     /* getopt_long moved the operands to the end: at most the command. */
-    if (optind < argc && strcmp(argv[optind], "apply") == 0)
+    if (optind < argc && strcmp(argv[optind], "apply") == 0) {
         optind++;
+    } else if (optind < argc && strcmp(argv[optind], "detect") == 0) {
+        detect = true;
+        optind++;
+    }
     if (optind < argc) {
-        code = usage_error("unknown command or argument '%s' (this version has: apply)",
+        code = usage_error("unknown command or argument '%s' (this version has: apply, "
+                           "detect)",
                            argv[optind]);
         goto out;
     }
@@ -296,7 +328,7 @@ main(int argc, char **argv)
         code = EXIT_USAGE;
         goto out;
     }
-    code = run_apply(&s, &m);
+    code = detect ? run_detect(&s, &m) : run_apply(&s, &m);
 out:
     msgs_free(&m);
     settings_free(&cli);

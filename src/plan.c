@@ -21,6 +21,7 @@ plan_init(struct plan *p, const struct settings *s, const struct hostinfo *h,
     p->m = m;
     p->service = xstrdup(backend_service(b, h));
     p->activation = ACTION_RESTART;
+    backend_conflicts(b, h, &p->conflicts);
 }
 
 void
@@ -38,6 +39,7 @@ plan_free(struct plan *p)
     }
     free(p->files);
     free(p->service);
+    strv_free(&p->conflicts);
     memset(p, 0, sizeof(*p));
 }
 

@@ -48,6 +48,7 @@ struct plan {
     size_t n_files;
     char *service;               /* the backend's service name on this target */
     enum action_kind activation; /* what a change needs */
+    struct strv conflicts;       /* services of other implementations to stop and disable */
 };
 
 /* Start a plan for backend with settings on host; lens trees live in aug. */

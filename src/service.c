@@ -153,3 +153,129 @@ service_restart(const struct hostinfo *h, const char *service, struct strv *done
         return sysv_restart(service, done, m);
     }
 }
+
+static enum service_outcome
+systemd_stop_disable(const char *service, struct strv *done, struct msgs *m)
+{
+    char *systemctl = spawn_find_program("systemctl");
+    char *unit = xasprintf("%s.service", service);
+    enum service_outcome out = SERVICE_FAILED;
+
+    if (!systemctl) {
+        msg_error(m, "systemd runs but systemctl was not found");
+    } else {
+        const char *argv[] = { systemctl, "disable", "--now", "--quiet", unit, NULL };
+
+        if (service_run(argv, NULL, m) == 0) {
+            strv_push_owned(done, xasprintf("stopped and disabled %s", unit));
+            out = SERVICE_DONE;
+        }
+    }
+    free(systemctl);
+    free(unit);
+    return out;
+}
+
+static enum service_outcome
+sysv_stop_disable(const char *service, struct strv *done, struct msgs *m)
+{
+    char *script = xasprintf("/etc/init.d/%s", service);
+    char *invoke = spawn_find_program("invoke-rc.d");
+    char *update = spawn_find_program("update-rc.d");
+    char *chkconfig = spawn_find_program("chkconfig");
+    enum service_outcome out = SERVICE_DONE;
+    int status = 0;
+
+    if (!is_executable(script)) {
+        msg_note(m, "%s has no init script here: nothing to stop", service);
+        goto done;
+    }
+    if (invoke) {
+        const char *argv[] = { invoke, service, "stop", NULL };
+        struct msgs errs = { 0 };
+
+        if (service_run(argv, &status, &errs) == 0) {
+            strv_push_owned(done, xasprintf("stopped %s (invoke-rc.d)", service));
+        } else if (status == 101) {
+            msg_warn(m, "invoke-rc.d: stopping %s was denied by the local policy "
+                     "(policy-rc.d); stop it yourself", service);
+            out = SERVICE_DENIED;
+        } else {
+            for (size_t i = 0; i < errs.errors.n; i++)
+                msg_error(m, "%s", errs.errors.v[i]);
+            out = SERVICE_FAILED;
+        }
+        msgs_free(&errs);
+    } else {
+        const char *argv[] = { script, "stop", NULL };
+
+        if (service_run(argv, NULL, m) == 0)
+            strv_push_owned(done, xasprintf("stopped %s (%s)", service, script));
+        else
+            out = SERVICE_FAILED;
+    }
+    if (update) {
+        const char *argv[] = { update, service, "disable", NULL };
+
+        if (service_run(argv, NULL, m) == 0)
+            strv_push_owned(done, xasprintf("disabled %s (update-rc.d)", service));
+        else
+            out = SERVICE_FAILED;
+    } else if (chkconfig) {
+        const char *argv[] = { chkconfig, service, "off", NULL };
+
+        if (service_run(argv, NULL, m) == 0)
+            strv_push_owned(done, xasprintf("disabled %s (chkconfig)", service));
+        else
+            out = SERVICE_FAILED;
+    }
+done:
+    free(script);
+    free(invoke);
+    free(update);
+    free(chkconfig);
+    return out;
+}
+
+static enum service_outcome
+openrc_stop_disable(const char *service, struct strv *done, struct msgs *m)
+{
+    char *rc_service = spawn_find_program("rc-service");
+    char *rc_update = spawn_find_program("rc-update");
+    enum service_outcome out = SERVICE_FAILED;
+
+    if (!rc_service || !rc_update) {
+        msg_error(m, "OpenRC runs but rc-service or rc-update was not found");
+        goto done;
+    }
+    {
+        const char *stop[] = { rc_service, service, "stop", NULL };
+        const char *del[] = { rc_update, "del", service, "default", NULL };
+
+        if (service_run(stop, NULL, m) == 0) {
+            strv_push_owned(done, xasprintf("stopped %s (rc-service)", service));
+            if (service_run(del, NULL, m) == 0) {
+                strv_push_owned(done, xasprintf("disabled %s (rc-update)", service));
+                out = SERVICE_DONE;
+            }
+        }
+    }
+done:
+    free(rc_service);
+    free(rc_update);
+    return out;
+}
+
+enum service_outcome
+service_stop_disable(const struct hostinfo *h, const char *service, struct strv *done,
+                     struct msgs *m)
+{
+    switch (h->init) {
+    case INIT_SYSTEMD:
+        return systemd_stop_disable(service, done, m);
+    case INIT_OPENRC:
+        return openrc_stop_disable(service, done, m);
+    default:
+        return sysv_stop_disable(service, done, m);
+    }
+}

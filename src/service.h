@@ -15,6 +15,9 @@ enum service_outcome {
  * done ("restarted chrony"). */
 enum service_outcome service_restart(const struct hostinfo *h, const char *service,
                                      struct strv *done, struct msgs *m);
+/* Stop the service and keep it from starting at boot. Each step done is described in done. */
+enum service_outcome service_stop_disable(const struct hostinfo *h, const char *service,
+                                          struct strv *done, struct msgs *m);
 /* Run a program (absolute path first) with a timeout; non-zero exit is a failure described
  * in m. Returns the spawn_run code (0 ok, 1 ran but failed, -1 not started) and the exit
  * status in *status (may be NULL). */

@@ -1,0 +1,341 @@
+/* backend-ntp: ntpd in its two lines, ntpsec and the classic ntp.org daemon (4.2.x).
+ *
+ * Both read one ntp.conf, edited in place: in replace mode every other server and pool line
+ * is commented out with a note, like chrony; restrict, tinker, fudge, refclocks (127.127.t.u
+ * addresses) and every other line stay as they are. A clock far off must get corrected: when
+ * the daemon's options file does not pass -g, "tinker panic 0" is added to ntp.conf. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend-util.h"
+#include "spawn.h"
+
+#define VALIDATE_TIMEOUT_MS 10000
+
+static const char *const ntpsec_conf_paths[] = { "/etc/ntpsec/ntp.conf", "/etc/ntp.conf", NULL };
+static const char *const ntpd_conf_paths[] = { "/etc/ntp.conf", NULL };
+static const char *const daemons[] = { "/usr/sbin/ntpd", "/usr/bin/ntpd", "/sbin/ntpd", NULL };
+static const char *const pidfiles[] = { "/run/ntpd.pid", "/var/run/ntpd.pid", NULL };
+static const char *const ntpsec_services[] = { "ntpsec", NULL };
+static const char *const ntpd_services[] = { "ntp", "ntpd", NULL };
+
+/* Files only ntpsec installs. */
+static const char *const ntpsec_marks[] = {
+    "/etc/ntpsec", "/usr/share/doc/ntpsec", "/lib/systemd/system/ntpsec.service",
+    "/usr/lib/systemd/system/ntpsec.service", "/etc/init.d/ntpsec", NULL,
+};
+
+/* Where each daemon's start options are, and the variable holding them. */
+struct options_file {
+    const char *path;
+    const char *var;
+};
+
+static const struct options_file ntpsec_options[] = {
+    { "/etc/default/ntpsec", "NTPD_OPTS" }, { NULL, NULL },
+};
+static const struct options_file ntpd_options[] = {
+    { "/etc/default/ntp", "NTPD_OPTS" }, { "/etc/sysconfig/ntpd", "OPTIONS" },
+    { "/etc/conf.d/ntpd", "NTPD_ARGS" }, { NULL, NULL },
+};
+
+static bool
+any_exists(const struct hostinfo *h, const char *const *paths)
+{
+    for (size_t i = 0; paths[i]; i++)
+        if (hostinfo_exists(h, paths[i]))
+            return true;
+    return false;
+}
+
+static bool
+ntpsec_installed(const struct hostinfo *h)
+{
+    return (!h->live && hostinfo_exists(h, "/etc/ntpsec/ntp.conf")) ||
+           (any_exists(h, daemons) && any_exists(h, ntpsec_marks));
+}
+
+/* Classic ntpd: an ntpd (or in an image, an ntp.conf) that is neither ntpsec's nor OpenNTPD's (whose
+ * daemon is also called ntpd on some distros, with /etc/ntpd.conf). */
+static bool
+ntpd_installed(const struct hostinfo *h)
+{
+    if (any_exists(h, ntpsec_marks) || hostinfo_exists(h, "/usr/sbin/openntpd") ||
+        hostinfo_exists(h, "/etc/openntpd"))
+        return false;
+    return (!h->live && hostinfo_exists(h, "/etc/ntp.conf")) ||
+           (any_exists(h, daemons) && !hostinfo_exists(h, "/etc/ntpd.conf"));
+}
+
+static const char *
+ntpd_default_service(const struct hostinfo *h)
+{
+    return hostinfo_is_like(h, "debian") || hostinfo_is_like(h, "ubuntu") ? "ntp" : "ntpd";
+}
+
+static const struct options_file *
+options_files(const struct plan *p)
+{
+    return strcmp(p->backend->name, "ntpsec") == 0 ? ntpsec_options : ntpd_options;
+}
+
+/* True when one of the words of opts is a group of single-letter flags with g ("-g", "-gN"). */
+static bool
+has_g_flag(const char *opts)
+{
+    for (const char *w = opts; *w;) {
+        size_t n;
+
+        w += strspn(w, " \t");
+        n = strcspn(w, " \t");
+        if (n >= 2 && w[0] == '-' && w[1] != '-') {
+            bool letters = true, g = false;
+
+            for (size_t i = 1; i < n; i++) {
+                letters &= (w[i] >= 'a' && w[i] <= 'z') || (w[i] >= 'A' && w[i] <= 'Z');
+                g |= w[i] == 'g';
+            }
+            if (letters && g)
+                return true;
+        }
+        w += n;
+    }
+    return false;
+}
+
+/* True when the daemon's options file passes -g (or --panicgate); *where names the file
+ * (newly allocated, or NULL when there is none). */
+static bool
+starts_with_g(const struct plan *p, char **where)
+{
+    *where = NULL;
+    for (const struct options_file *o = options_files(p); o->path; o++) {
+        char *v = backend_shell_var(p->host, o->path, o->var);
+        bool g;
+
+        if (!hostinfo_exists(p->host, o->path)) {
+            free(v);
+            continue;
+        }
+        free(*where);
+        *where = xasprintf("%s %s", o->path, o->var);
+        g = v && (backend_has_word(v, "--panicgate") || has_g_flag(v));
+        free(v);
+        if (g)
+            return true;
+    }
+    return false;
+}
+
+/* The start of the first line that is not a comment or blank (the end when none). */
+static size_t
+after_header(struct plan *p, const struct file_change *f)
+{
+    struct strv nodes = { 0 };
+    char *expr = xasprintf("%s/*", f->tree);
+    size_t at = f->before.len;
+
+    augtree_match(p->aug, expr, &nodes);
+    for (size_t i = 0; i < nodes.n; i++) {
+        char *label = augtree_label(p->aug, nodes.v[i]);
+        bool skip = !label || strcmp(label, "#comment") == 0;
+        size_t s, e;
+
+        free(label);
+        if (!skip && augtree_span(p->aug, nodes.v[i], &s, &e) == 0) {
+            at = s;
+            break;
+        }
+    }
+    strv_free(&nodes);
+    free(expr);
+    return at;
+}
+
+/* Make sure a clock far off gets corrected: -g in the options, or tinker panic 0. */
+static int
+plan_panic(struct plan *p, struct file_change *f)
+{
+    struct strv nodes = { 0 };
+    char *expr = xasprintf("%s/tinker/panic", f->tree);
+    char *where = NULL;
+    int ret = 0;
+
+    augtree_match(p->aug, expr, &nodes);
+    if (nodes.n > 0) {
+        const char *v = augtree_get(p->aug, nodes.v[nodes.n - 1]);
+
+        if (!v || strcmp(v, "0") != 0)
+            msg_warn(p->m, "%s sets tinker panic %s: ntpd gives up on a clock off by more "
+                     "than that many seconds; left as it is", f->disk_path, v ? v : "");
+    } else if (starts_with_g(p, &where)) {
+        /* -g: ntpd corrects any offset once at start */
+    } else {
+        const char *tree = backend_scratch(p);
+        char *c = NULL, *panic = NULL, *text = NULL;
+
+        if (tree) {
+            c = xasprintf("%s/#comment", tree);
+            panic = xasprintf("%s/tinker/panic", tree);
+        }
+        if (!tree || augtree_set(p->aug, c, "Correct a clock that is far off instead of "
+                                 "giving up (added by te-ntp-setup)") < 0 ||
+            augtree_set(p->aug, panic, "0") < 0 || !(text = backend_render(p, tree))) {
+            msg_error(p->m, "%s: cannot add tinker panic 0", f->disk_path);
+            ret = -1;
+        } else {
+            size_t at = after_header(p, f);
+
+            plan_edit(f, at, at, text);
+            msg_note(p->m, "%s does not start ntpd with -g: added \"tinker panic 0\" to %s so "
+                     "that a clock far off gets corrected", where ? where : "no options file",
+                     f->path);
+        }
+        free(text);
+        free(panic);
+        free(c);
+    }
+    free(where);
+    strv_free(&nodes);
+    free(expr);
+    return ret;
+}
+
+static int
+ntp_plan(struct plan *p)
+{
+    const struct settings *s = p->settings;
+    const char *path = backend_conf_path(p->backend, p->host);
+    const struct source **want = NULL;
+    struct file_change *f;
+    bool failed;
+    int ret = -1;
+
+    if (!path) {
+        msg_error(p->m, "%s's configuration was not found on %s (looked for %s)",
+                  p->backend->name, p->host->root ? p->host->root : "this system",
+                  p->backend->conf_paths[0]);
+        return -1;
+    }
+    if (strcmp(p->backend->name, "ntpd") == 0)
+        for (size_t i = 0; i < s->n_sources; i++)
+            if (s->sources[i].nts) {
+                msg_error(p->m, "the classic ntpd has no NTS (source %s): use ntpsec or "
+                          "chrony", s->sources[i].host);
+                return -1;
+            }
+    if (hostinfo_exists(p->host, "/run/ntpsec/ntp.conf.dhcp") ||
+        hostinfo_exists(p->host, "/run/ntp.conf.dhcp"))
+        msg_warn(p->m, "DHCP provided NTP servers (/run/.../ntp.conf.dhcp): while that file "
+                 "exists, Debian's ntpd reads it instead of %s", path);
+    f = plan_open_file(p, path, false, &failed);
+    if (!f)
+        goto out;
+    want = xcalloc(s->n_sources + 1, sizeof(*want));
+    for (size_t i = 0; i < s->n_sources; i++)
+        want[i] = &s->sources[i];
+    if (s->mode == MODE_REPLACE && backend_disable_unwanted(p, f, true) < 0)
+        goto out;
+    if (backend_fill_main(p, f, want, s->n_sources) < 0)
+        goto out;
+    if (plan_panic(p, f) < 0)
+        goto out;
+    ret = plan_render(p);
+out:
+    free(want);
+    return ret;
+}
+
+static int
+ntpsec_validate(struct plan *p)
+{
+    const struct file_change *f = p->files[0];
+
+    if (!augtree_parse(p->aug, p->backend->lens, f->path, f->after.buf, p->m))
+        return -1;
+    msg_note(p->m, "ntpsec has no configuration check: %s was checked with the ntp.conf lens "
+             "only", f->path);
+    return 0;
+}
+
+/* The classic ntpd parses a file and quits with --saveconfigquit, when built with it. */
+static int
+ntpd_validate(struct plan *p)
+{
+    const struct file_change *f = p->files[0];
+    char *ntpd = spawn_find_program("ntpd");
+    char tmpl[] = "/tmp/te-ntp-setup-check.XXXXXX";
+    struct spawn_result res;
+    bool has_check = false, written = false;
+    int ret = -1;
+
+    if (!augtree_parse(p->aug, p->backend->lens, f->path, f->after.buf, p->m))
+        goto out;
+    if (ntpd) {
+        const char *argv[] = { ntpd, "--help", NULL };
+
+        spawn_run(argv, NULL, VALIDATE_TIMEOUT_MS, &res);
+        has_check = strstr(res.out.buf, "saveconfigquit") || strstr(res.err.buf,
+                                                                       "saveconfigquit");
+        spawn_result_free(&res);
+    }
+    if (!has_check) {
+        msg_note(p->m, "no ntpd with --saveconfigquit here: %s was checked with the ntp.conf "
+                 "lens only", f->path);
+        ret = 0;
+        goto out;
+    }
+    if (backend_write_temp(tmpl, &f->after, p->m) < 0)
+        goto out;
+    written = true;
+    {
+        const char *argv[] = { ntpd, "-n", "-c", tmpl, "--saveconfigquit=/dev/null", NULL };
+
+        if (spawn_run(argv, NULL, VALIDATE_TIMEOUT_MS, &res) == 0) {
+            ret = 0;
+        } else {
+            char *how = spawn_describe(&res);
+            const char *why = res.err.len ? res.err.buf : res.out.buf;
+
+            msg_error(p->m, "ntpd rejects the planned configuration (%s %s): %.*s", ntpd, how,
+                      (int)strcspn(why, "\n"), why);
+            free(how);
+        }
+        spawn_result_free(&res);
+    }
+out:
+    if (written)
+        unlink(tmpl);
+    free(ntpd);
+    return ret;
+}
+
+const struct ntp_backend backend_ntpsec = {
+    .name = "ntpsec",
+    .lens = "Tentp_ntp.lns",
+    .conf_paths = ntpsec_conf_paths,
+    .daemons = daemons,
+    .services = ntpsec_services,
+    .pidfiles = pidfiles,
+    .package = "ntpsec",
+    .installed = ntpsec_installed,
+    .plan = ntp_plan,
+    .validate = ntpsec_validate,
+};
+
+const struct ntp_backend backend_ntpd = {
+    .name = "ntpd",
+    .lens = "Tentp_ntp.lns",
+    .conf_paths = ntpd_conf_paths,
+    .daemons = daemons,
+    .services = ntpd_services,
+    .pidfiles = pidfiles,
+    .package = "ntp",
+    .default_service = ntpd_default_service,
+    .installed = ntpd_installed,
+    .plan = ntp_plan,
+    .validate = ntpd_validate,
+};

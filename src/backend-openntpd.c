@@ -1,0 +1,154 @@
+/* backend-openntpd: OpenNTPD's ntpd.conf, edited in place.
+ *
+ * Servers are "server HOST", pools "servers HOST" (every address of the name). In replace
+ * mode every other server and servers line is commented out with a note; sensors,
+ * constraints, listen and every other line stay as they are. OpenNTPD's own check
+ * (ntpd -n -f FILE) validates the result. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend-util.h"
+#include "spawn.h"
+
+#define VALIDATE_TIMEOUT_MS 10000
+
+static const char *const conf_paths[] = { "/etc/openntpd/ntpd.conf", "/etc/ntpd.conf", NULL };
+static const char *const daemons[] = { "/usr/sbin/openntpd", NULL };
+static const char *const services[] = { "openntpd", NULL };
+
+static bool
+openntpd_installed(const struct hostinfo *h)
+{
+    for (size_t i = 0; !h->live && conf_paths[i]; i++)
+        if (hostinfo_exists(h, conf_paths[i]))
+            return true;
+    return hostinfo_exists(h, daemons[0]) ||
+           (hostinfo_exists(h, "/usr/sbin/ntpd") && hostinfo_exists(h, "/etc/ntpd.conf"));
+}
+
+/* OpenNTPD takes none of the tool's source options. */
+static size_t
+no_options(const struct source *src, struct source_option *opts)
+{
+    (void)src;
+    (void)opts;
+    return 0;
+}
+
+static int
+openntpd_plan(struct plan *p)
+{
+    const struct settings *s = p->settings;
+    const char *path = backend_conf_path(p->backend, p->host);
+    const struct source **want = NULL;
+    struct file_change *f;
+    char *opts;
+    bool failed, options = false;
+    int ret = -1;
+
+    if (!path) {
+        msg_error(p->m, "OpenNTPD's configuration was not found on %s (looked for "
+                  "/etc/openntpd/ntpd.conf and /etc/ntpd.conf)",
+                  p->host->root ? p->host->root : "this system");
+        return -1;
+    }
+    for (size_t i = 0; i < s->n_sources; i++)
+        options |= s->sources[i].prefer || s->sources[i].nts || s->sources[i].key ||
+                   s->sources[i].minpoll != SOURCE_POLL_UNSET ||
+                   s->sources[i].maxpoll != SOURCE_POLL_UNSET;
+    if (options)
+        msg_note(p->m, "OpenNTPD takes none of the options prefer, minpoll, maxpoll, key, "
+                 "nts: they are ignored");
+    opts = backend_shell_var(p->host, "/etc/default/openntpd", "DAEMON_OPTS");
+    if (!opts || !backend_has_word(opts, "-s"))
+        msg_note(p->m, "OpenNTPD without -s corrects a large offset by slewing only, which "
+                 "takes days for minutes; add -s to DAEMON_OPTS in /etc/default/openntpd (or "
+                 "the service's options) so that it sets the clock once at start");
+    free(opts);
+    f = plan_open_file(p, path, false, &failed);
+    if (!f)
+        goto out;
+    want = xcalloc(s->n_sources + 1, sizeof(*want));
+    for (size_t i = 0; i < s->n_sources; i++)
+        want[i] = &s->sources[i];
+    if (s->mode == MODE_REPLACE && backend_disable_unwanted(p, f, true) < 0)
+        goto out;
+    if (backend_fill_main(p, f, want, s->n_sources) < 0)
+        goto out;
+    ret = plan_render(p);
+out:
+    free(want);
+    return ret;
+}
+
+/* OpenNTPD's daemon: openntpd (Debian), or ntpd where no other ntpd is installed. */
+static char *
+find_daemon(const struct plan *p)
+{
+    char *bin = spawn_find_program("openntpd");
+
+    if (!bin && p->host->live && !path_exists("/etc/ntp.conf") && !path_exists("/etc/ntpsec") &&
+        path_exists("/etc/ntpd.conf"))
+        bin = spawn_find_program("ntpd");
+    return bin;
+}
+
+static int
+openntpd_validate(struct plan *p)
+{
+    const struct file_change *f = p->files[0];
+    char *bin = find_daemon(p);
+    char tmpl[] = "/tmp/te-ntp-setup-check.XXXXXX";
+    struct spawn_result res;
+    bool written = false;
+    int ret = -1;
+
+    if (!augtree_parse(p->aug, p->backend->lens, f->path, f->after.buf, p->m))
+        goto out;
+    if (!bin) {
+        msg_note(p->m, "OpenNTPD's daemon is not installed here: %s was not checked by "
+                 "ntpd -n", f->path);
+        ret = 0;
+        goto out;
+    }
+    if (backend_write_temp(tmpl, &f->after, p->m) < 0)
+        goto out;
+    written = true;
+    {
+        const char *argv[] = { bin, "-n", "-f", tmpl, NULL };
+
+        if (spawn_run(argv, NULL, VALIDATE_TIMEOUT_MS, &res) == 0) {
+            ret = 0;
+        } else {
+            char *how = spawn_describe(&res);
+            const char *why = res.err.len ? res.err.buf : res.out.buf;
+
+            msg_error(p->m, "OpenNTPD rejects the planned configuration (%s %s): %.*s", bin, how,
+                      (int)strcspn(why, "\n"), why);
+            free(how);
+        }
+        spawn_result_free(&res);
+    }
+out:
+    if (written)
+        unlink(tmpl);
+    free(bin);
+    return ret;
+}
+
+const struct ntp_backend backend_openntpd = {
+    .name = "openntpd",
+    .lens = "Tentp_openntpd.lns",
+    .conf_paths = conf_paths,
+    .daemons = daemons,
+    .services = services,
+    .package = "openntpd",
+    .pool_label = "servers",
+    .installed = openntpd_installed,
+    .source_options = no_options,
+    .plan = openntpd_plan,
+    .validate = openntpd_validate,
+};

@@ -1,0 +1,441 @@
+/* backend-util: the line-level editing every backend shares. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "backend-util.h"
+
+const char *
+backend_source_label(const struct plan *p, const struct source *src)
+{
+    if (src->kind == SOURCE_POOL)
+        return p->backend->pool_label ? p->backend->pool_label : "pool";
+    return "server";
+}
+
+/* The options the backend writes for src. */
+static size_t
+source_options(const struct plan *p, const struct source *src, struct source_option opts[8])
+{
+    if (p->backend->source_options)
+        return p->backend->source_options(src, opts);
+    return backend_source_options(src, opts);
+}
+
+const char *
+backend_scratch(struct plan *p)
+{
+    return augtree_parse(p->aug, p->backend->lens, "(new text)", "", p->m);
+}
+
+char *
+backend_render(struct plan *p, const char *tree)
+{
+    struct strbuf sb;
+
+    sb_init(&sb);
+    if (augtree_render(p->aug, tree, &sb, p->m) < 0) {
+        sb_free(&sb);
+        return NULL;
+    }
+    return sb_steal(&sb);
+}
+
+/* Copy the value-less child label of from (if it has one) to the node to. */
+static int
+keep_flag(struct plan *p, const char *from, const char *to, const char *label)
+{
+    char *src = xasprintf("%s/%s", from, label);
+    struct strv hit = { 0 };
+    int ret = 0;
+
+    if (augtree_match(p->aug, src, &hit) > 0) {
+        char *dst = xasprintf("%s/%s", to, label);
+
+        ret = augtree_set(p->aug, dst, augtree_get(p->aug, hit.v[0]));
+        free(dst);
+    }
+    strv_free(&hit);
+    free(src);
+    return ret;
+}
+
+int
+backend_add_source_node(struct plan *p, const char *tree, const struct source *src,
+                        const char *keep)
+{
+    struct source_option opts[8];
+    size_t n = source_options(p, src, opts);
+    const char *label = backend_source_label(p, src);
+    char *node = xasprintf("%s/%s[last()+1]", tree, label);
+    char *last = xasprintf("%s/%s[last()]", tree, label);
+    int ret = augtree_set(p->aug, node, src->host);
+
+    if (ret == 0 && keep)
+        ret = keep_flag(p, keep, last, "ipv4") < 0 || keep_flag(p, keep, last, "ipv6") < 0
+              ? -1 : 0;
+    for (size_t i = 0; ret == 0 && i < n; i++) {
+        char *child = xasprintf("%s/%s", last, opts[i].name);
+
+        ret = augtree_set(p->aug, child, opts[i].has_value ? opts[i].value : NULL);
+        free(child);
+    }
+    if (ret == 0 && keep)
+        ret = keep_flag(p, keep, last, "#comment");
+    if (ret < 0)
+        msg_error(p->m, "cannot build the line for %s: %s", src->host, augtree_error(p->aug));
+    free(node);
+    free(last);
+    return ret;
+}
+
+/* The line the daemon reads for src, rendered by the lens ("server HOST iburst\n"). */
+static char *
+source_text(struct plan *p, const struct source *src, const char *keep)
+{
+    const char *tree = backend_scratch(p);
+
+    if (!tree || backend_add_source_node(p, tree, src, keep) < 0)
+        return NULL;
+    return backend_render(p, tree);
+}
+
+char *
+backend_comment_text(struct plan *p, const char *text)
+{
+    const char *tree = backend_scratch(p);
+    char *node;
+    int rc;
+
+    if (!tree)
+        return NULL;
+    node = xasprintf("%s/#comment", tree);
+    rc = augtree_set(p->aug, node, text);
+    free(node);
+    return rc < 0 ? NULL : backend_render(p, tree);
+}
+
+int
+backend_node_line(struct plan *p, const struct file_change *f, const char *node, size_t *start,
+                  size_t *end, size_t *indent, char **text)
+{
+    size_t s, e, i, t;
+
+    if (augtree_span(p->aug, node, &s, &e) < 0 || e > f->before.len || s > e) {
+        msg_error(p->m, "%s: internal error: no position for %s", f->disk_path, node);
+        return -1;
+    }
+    for (i = s; i < e && (f->before.buf[i] == ' ' || f->before.buf[i] == '\t'); i++)
+        ;
+    for (t = e; t > i && (f->before.buf[t - 1] == '\n' || f->before.buf[t - 1] == ' ' ||
+                          f->before.buf[t - 1] == '\t'); t--)
+        ;
+    *start = s;
+    *end = e;
+    *indent = i - s;
+    *text = xasprintf("%.*s", (int)(t - i), f->before.buf + i);
+    return 0;
+}
+
+/* True when the node's options are exactly the wanted ones, in order (the address family
+ * flags and a trailing comment are not options). */
+static bool
+options_match(struct plan *p, const char *node, const struct source *src)
+{
+    struct source_option opts[8];
+    size_t n = source_options(p, src, opts);
+    struct strv kids = { 0 };
+    char *expr = xasprintf("%s/*[label() != 'ipv4' and label() != 'ipv6' and "
+                           "label() != '#comment']", node);
+    bool same;
+
+    augtree_match(p->aug, expr, &kids);
+    same = kids.n == n;
+    for (size_t i = 0; same && i < n; i++) {
+        char *k = augtree_label(p->aug, kids.v[i]);
+        const char *v = augtree_get(p->aug, kids.v[i]);
+
+        same = k && strcmp(k, opts[i].name) == 0 &&
+               (opts[i].has_value ? v && strcmp(v, opts[i].value) == 0 : v == NULL);
+        free(k);
+    }
+    strv_free(&kids);
+    free(expr);
+    return same;
+}
+
+const struct source *
+backend_wanted_for(struct plan *p, const char *label, const char *host)
+{
+    const struct settings *s = p->settings;
+
+    for (size_t i = 0; i < s->n_sources; i++)
+        if (strcmp(backend_source_label(p, &s->sources[i]), label) == 0 &&
+            strcasecmp(s->sources[i].host, host) == 0)
+            return &s->sources[i];
+    return NULL;
+}
+
+/* The XPath test for the static source labels of the backend ("label() = 'server' or ..."). */
+static char *
+source_test(const struct plan *p, bool with_peer)
+{
+    const char *pool = p->backend->pool_label ? p->backend->pool_label : "pool";
+
+    return xasprintf("label() = 'server' or label() = '%s'%s", pool,
+                     with_peer ? " or label() = 'peer'" : "");
+}
+
+bool
+backend_host_configured(struct plan *p, struct file_change **files, size_t n, const char *host)
+{
+    char *test = source_test(p, true);
+    bool found = false;
+
+    for (size_t i = 0; i < n && !found; i++) {
+        struct strv nodes = { 0 };
+        char *expr = xasprintf("%s/*[%s]", files[i]->tree, test);
+
+        augtree_match(p->aug, expr, &nodes);
+        for (size_t j = 0; j < nodes.n && !found; j++) {
+            const char *v = augtree_get(p->aug, nodes.v[j]);
+
+            found = v && strcasecmp(v, host) == 0;
+        }
+        strv_free(&nodes);
+        free(expr);
+    }
+    free(test);
+    return found;
+}
+
+/* Replace the source line by a comment holding it, after the note (same indentation). */
+static int
+comment_out(struct plan *p, struct file_change *f, const char *node)
+{
+    size_t s, e, indent;
+    char *line, *note, *text;
+    int ret = -1;
+
+    if (backend_node_line(p, f, node, &s, &e, &indent, &line) < 0)
+        return -1;
+    note = xasprintf(DISABLED_NOTE "%s", line);
+    text = backend_comment_text(p, note);
+    if (text) {
+        char *indented = xasprintf("%.*s%s", (int)indent, f->before.buf + s, text);
+
+        plan_edit(f, s, e, indented);
+        free(indented);
+        ret = 0;
+    }
+    free(text);
+    free(note);
+    free(line);
+    return ret;
+}
+
+int
+backend_disable_unwanted(struct plan *p, struct file_change *f, bool keep_wanted)
+{
+    struct strv nodes = { 0 };
+    char *test = source_test(p, false);
+    char *expr = xasprintf("%s/*[%s]", f->tree, test);
+    int ret = 0;
+
+    augtree_match(p->aug, expr, &nodes);
+    for (size_t i = 0; ret == 0 && i < nodes.n; i++) {
+        char *label = augtree_label(p->aug, nodes.v[i]);
+        const char *host = augtree_get(p->aug, nodes.v[i]);
+
+        if (host && strncmp(host, "127.127.", 8) == 0)
+            ;                                /* an ntpd reference clock, not a network source */
+        else if (!keep_wanted || !host || !label || !backend_wanted_for(p, label, host))
+            ret = comment_out(p, f, nodes.v[i]);
+        free(label);
+    }
+    strv_free(&nodes);
+    free(expr);
+    free(test);
+    return ret;
+}
+
+/* Where new source lines go in f: after the last source line (server, pool, peer) or the
+ * last line this tool disabled; at the end of the file when there is none. */
+static size_t
+insertion_point(struct plan *p, struct file_change *f)
+{
+    const char *pool = p->backend->pool_label ? p->backend->pool_label : "pool";
+    struct strv nodes = { 0 };
+    char *expr = xasprintf("%s/*", f->tree);
+    size_t at = f->before.len;
+
+    augtree_match(p->aug, expr, &nodes);
+    for (size_t i = nodes.n; i-- > 0;) {
+        char *label = augtree_label(p->aug, nodes.v[i]);
+        const char *v = augtree_get(p->aug, nodes.v[i]);
+        size_t s, e;
+        bool hit = label && (((!strcmp(label, "server") || !strcmp(label, pool) ||
+                               !strcmp(label, "peer")) &&
+                              !(v && strncmp(v, "127.127.", 8) == 0)) ||
+                             (!strcmp(label, "#comment") && v &&
+                              !strncmp(v, DISABLED_NOTE, strlen(DISABLED_NOTE))));
+
+        free(label);
+        if (hit && augtree_span(p->aug, nodes.v[i], &s, &e) == 0) {
+            at = e;
+            break;
+        }
+    }
+    strv_free(&nodes);
+    free(expr);
+    return at;
+}
+
+int
+backend_fill_main(struct plan *p, struct file_change *f, const struct source *const *want,
+                  size_t n)
+{
+    size_t at = insertion_point(p, f);
+    struct strbuf added;
+    int ret = 0;
+
+    sb_init(&added);
+    for (size_t i = 0; ret == 0 && i < n; i++) {
+        struct strv nodes = { 0 };
+        char *expr = xasprintf("%s/%s", f->tree, backend_source_label(p, want[i]));
+        const char *found = NULL;
+        char *text;
+
+        augtree_match(p->aug, expr, &nodes);
+        for (size_t j = 0; j < nodes.n && !found; j++) {
+            const char *v = augtree_get(p->aug, nodes.v[j]);
+
+            if (v && strcasecmp(v, want[i]->host) == 0)
+                found = nodes.v[j];
+        }
+        if (found && (p->settings->mode == MODE_MERGE || options_match(p, found, want[i]))) {
+            /* exactly as wanted, or merge mode: an existing line is left as it is */
+        } else if (!(text = source_text(p, want[i], found))) {
+            ret = -1;
+        } else if (found) {
+            size_t s, e, indent;
+            char *old;
+
+            if (backend_node_line(p, f, found, &s, &e, &indent, &old) == 0) {
+                char *indented = xasprintf("%.*s%s", (int)indent, f->before.buf + s, text);
+
+                plan_edit(f, s, e, indented);
+                free(indented);
+                free(old);
+            } else {
+                ret = -1;
+            }
+            free(text);
+        } else {
+            sb_append(&added, text);
+            free(text);
+        }
+        strv_free(&nodes);
+        free(expr);
+    }
+    if (ret == 0 && added.len) {
+        /* After a last line without its newline, start a new line first. */
+        if (at == f->before.len && at > 0 && f->before.buf[at - 1] != '\n')
+            plan_edit(f, at, at, "\n");
+        plan_edit(f, at, at, added.buf);
+    }
+    sb_free(&added);
+    return ret;
+}
+
+bool
+backend_has_label(struct plan *p, const struct file_change *f, const char *label)
+{
+    struct strv nodes = { 0 };
+    char *expr = xasprintf("%s/%s", f->tree, label);
+    bool r = augtree_match(p->aug, expr, &nodes) > 0;
+
+    strv_free(&nodes);
+    free(expr);
+    return r;
+}
+
+int
+backend_write_temp(char *tmpl, const struct strbuf *text, struct msgs *m)
+{
+    int fd = mkostemp(tmpl, O_CLOEXEC);
+
+    if (fd < 0) {
+        msg_error(m, "cannot create a temporary file to check the configuration: %s",
+                  strerror(errno));
+        return -1;
+    }
+    if (write(fd, text->buf, text->len) != (ssize_t)text->len) {
+        msg_error(m, "cannot write a temporary file to check the configuration: %s",
+                  strerror(errno));
+        close(fd);
+        unlink(tmpl);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+char *
+backend_shell_var(const struct hostinfo *h, const char *path, const char *name)
+{
+    char *disk = hostinfo_path(h, path);
+    struct strbuf sb;
+    char *value = NULL;
+    size_t nlen = strlen(name);
+
+    sb_init(&sb);
+    if (read_file(disk, 256 * 1024, &sb) == 0) {
+        for (char *line = sb.buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1
+                                                                            : NULL) {
+            char *v, *end;
+
+            while (*line == ' ' || *line == '\t')
+                line++;
+            if (strncmp(line, "export ", 7) == 0)
+                line += 7;
+            if (strncmp(line, name, nlen) != 0 || line[nlen] != '=')
+                continue;
+            v = line + nlen + 1;
+            end = v + strcspn(v, "\n");
+            if ((*v == '"' || *v == '\'') && end > v + 1 && end[-1] == *v) {
+                v++;
+                end--;
+            } else if (*v == '"' || *v == '\'') {
+                char q = *v++;
+
+                end = v + strcspn(v, q == '"' ? "\"\n" : "'\n");
+            }
+            free(value);                     /* the last assignment wins, as in sh */
+            value = xasprintf("%.*s", (int)(end - v), v);
+        }
+    }
+    sb_free(&sb);
+    free(disk);
+    return value;
+}
+
+bool
+backend_has_word(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (const char *s = list; s && *s;) {
+        s += strspn(s, " \t");
+        if (strncmp(s, word, n) == 0 && (s[n] == '\0' || s[n] == ' ' || s[n] == '\t'))
+            return true;
+        s += strcspn(s, " \t");
+    }
+    return false;
+}

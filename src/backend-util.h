@@ -1,0 +1,55 @@
+/* backend-util: the line-level editing every backend shares.
+ *
+ * All of these work on files opened by plan_open_file: they read the file's tree, and change
+ * the file only through plan_edit on the byte spans of its original text, so every line they
+ * do not touch stays byte for byte. New lines are rendered by the backend's lens from a
+ * scratch tree. */
+#ifndef TE_BACKEND_UTIL_H
+#define TE_BACKEND_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "plan.h"
+
+/* The tree label of a source of this kind in the backend's files ("server", "pool",
+ * openntpd's "servers"). */
+const char *backend_source_label(const struct plan *p, const struct source *src);
+/* A fresh, empty tree of the backend's lens to build new text in, or NULL. */
+const char *backend_scratch(struct plan *p);
+/* Render a scratch tree into a newly allocated string, or NULL (error in the messages). */
+char *backend_render(struct plan *p, const char *tree);
+/* Add a source node for src at the end of tree, with the options the backend writes;
+ * the ipv4/ipv6 flags and the trailing comment of the node keep (NULL: none) are kept. */
+int backend_add_source_node(struct plan *p, const char *tree, const struct source *src,
+                            const char *keep);
+/* A comment line rendered by the lens ("# text\n"), newly allocated, or NULL. */
+char *backend_comment_text(struct plan *p, const char *text);
+/* The node's line in f's original text: its span [start, end), its indentation width and
+ * its text without indentation and line end (newly allocated). 0, or -1 for a new node. */
+int backend_node_line(struct plan *p, const struct file_change *f, const char *node,
+                      size_t *start, size_t *end, size_t *indent, char **text);
+/* The wanted source of this label and host (no case), or NULL. */
+const struct source *backend_wanted_for(struct plan *p, const char *label, const char *host);
+/* True when host is a source of any kind (labels: the backend's source labels) in files. */
+bool backend_host_configured(struct plan *p, struct file_change **files, size_t n,
+                             const char *host);
+/* Replace mode: comment out (after DISABLED_NOTE) every server/pool line of f, except the
+ * wanted ones when keep_wanted. 0 or -1. */
+int backend_disable_unwanted(struct plan *p, struct file_change *f, bool keep_wanted);
+/* Put the n wanted sources into f: fix the options of an existing line, or add the line
+ * after the last source (or disabled source) line, at the end when there is none. */
+int backend_fill_main(struct plan *p, struct file_change *f, const struct source *const *want,
+                      size_t n);
+/* True when f's tree has a top-level node labelled label. */
+bool backend_has_label(struct plan *p, const struct file_change *f, const char *label);
+/* Write text to a new private temporary file; its path goes to tmpl (a mkostemp template).
+ * 0, or -1 with the reason in m. */
+int backend_write_temp(char *tmpl, const struct strbuf *text, struct msgs *m);
+/* The value of NAME=... in a shell-style defaults file (/etc/default/x), quotes removed,
+ * newly allocated; NULL when the file or the variable is missing. */
+char *backend_shell_var(const struct hostinfo *h, const char *path, const char *name);
+/* True when word is one of the blank-separated words of list. */
+bool backend_has_word(const char *list, const char *word);
+
+#endif

@@ -1,0 +1,139 @@
+/* detect: what the target runs for time synchronization. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "detect.h"
+#include "json.h"
+
+/* The configuration files of b that exist on the target (paths without the root). */
+static void
+config_files(const struct ntp_backend *b, const struct hostinfo *h, struct strv *out)
+{
+    for (size_t i = 0; b->conf_paths[i]; i++)
+        if (hostinfo_exists(h, b->conf_paths[i]))
+            strv_push(out, b->conf_paths[i]);
+}
+
+static void
+json_or_null(struct strbuf *out, const char *s)
+{
+    if (s)
+        json_string(out, s);
+    else
+        sb_append(out, "null");
+}
+
+static void
+report_json(const struct hostinfo *h, const struct ntp_backend *chosen,
+            const struct strv *conflicts, struct strbuf *out)
+{
+    struct strv files = { 0 };
+
+    sb_putc(out, '{');
+    json_key(out, "implementation", true);
+    json_or_null(out, chosen ? chosen->name : NULL);
+    json_key(out, "service", false);
+    json_or_null(out, chosen ? backend_service(chosen, h) : NULL);
+    json_key(out, "config_files", false);
+    if (chosen)
+        config_files(chosen, h, &files);
+    json_strv(out, &files);
+    strv_free(&files);
+    json_key(out, "conflicts", false);
+    json_strv(out, conflicts);
+    json_key(out, "root", false);
+    json_string(out, h->root ? h->root : "/");
+    json_key(out, "live", false);
+    sb_append(out, h->live ? "true" : "false");
+    json_key(out, "distro", false);
+    sb_putc(out, '{');
+    json_key(out, "id", true);
+    json_string(out, h->os_id);
+    json_key(out, "id_like", false);
+    json_string(out, h->os_id_like);
+    json_key(out, "version_id", false);
+    json_string(out, h->os_version_id);
+    json_key(out, "pretty_name", false);
+    json_string(out, h->os_pretty);
+    sb_putc(out, '}');
+    json_key(out, "init", false);
+    json_string(out, hostinfo_init_name(h->init));
+    json_key(out, "implementations", false);
+    sb_putc(out, '[');
+    for (size_t i = 0; backends[i]; i++) {
+        const struct ntp_backend *b = backends[i];
+
+        if (i)
+            sb_putc(out, ',');
+        sb_putc(out, '{');
+        json_key(out, "name", true);
+        json_string(out, b->name);
+        json_key(out, "state", false);
+        json_string(out, backend_state_name(backend_state(b, h)));
+        json_key(out, "service", false);
+        json_string(out, backend_service(b, h));
+        json_key(out, "config", false);
+        json_or_null(out, backend_conf_path(b, h));
+        json_key(out, "package", false);
+        json_string(out, b->package);
+        sb_putc(out, '}');
+    }
+    sb_append(out, "]}\n");
+}
+
+static void
+report_text(const struct hostinfo *h, const struct ntp_backend *chosen,
+            const struct strv *conflicts, struct strbuf *out)
+{
+    sb_printf(out, "distro:         %s (%s %s)\n", h->os_pretty, h->os_id, h->os_version_id);
+    sb_printf(out, "init system:    %s%s\n", hostinfo_init_name(h->init),
+              h->live ? "" : " (from the files under the root)");
+    if (!h->live)
+        sb_printf(out, "root:           %s\n", h->root);
+    sb_append(out, "implementations:\n");
+    for (size_t i = 0; backends[i]; i++) {
+        const struct ntp_backend *b = backends[i];
+        const char *conf = backend_conf_path(b, h);
+
+        sb_printf(out, "  %-10s %-9s service %s%s%s\n", b->name,
+                  backend_state_name(backend_state(b, h)), backend_service(b, h),
+                  conf ? ", " : "", conf ? conf : "");
+    }
+    if (chosen) {
+        struct strv files = { 0 };
+
+        config_files(chosen, h, &files);
+        sb_printf(out, "implementation: %s\n", chosen->name);
+        sb_printf(out, "service:        %s\n", backend_service(chosen, h));
+        sb_append(out, "config files:  ");
+        for (size_t i = 0; i < files.n; i++)
+            sb_printf(out, " %s", files.v[i]);
+        sb_append(out, files.n ? "\n" : " (none)\n");
+        strv_free(&files);
+        for (size_t i = 0; i < conflicts->n; i++)
+            sb_printf(out, "conflict:       %s is enabled or running too: apply stops and "
+                      "disables it\n", conflicts->v[i]);
+    } else {
+        sb_append(out, "implementation: none\n");
+    }
+}
+
+int
+detect_report(const struct hostinfo *h, const char *implementation, bool json,
+              struct strbuf *out, struct msgs *m)
+{
+    const struct ntp_backend *chosen = backend_choose(implementation, h, m);
+    struct strv conflicts = { 0 };
+
+    if (chosen)
+        backend_conflicts(chosen, h, &conflicts);
+    if (json)
+        report_json(h, chosen, &conflicts, out);
+    else
+        report_text(h, chosen, &conflicts, out);
+    strv_free(&conflicts);
+    return chosen ? 0 : -1;
+}

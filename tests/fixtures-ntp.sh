@@ -1,0 +1,131 @@
+#!/bin/sh
+# Fixture roots of ntpd, ntpsec, systemd-timesyncd and OpenNTPD through the built binary:
+# exactly the requested sources, every other line unchanged, a second run changes nothing,
+# --dry-run writes nothing.
+set -u
+: "${top_srcdir:=.}" "${top_builddir:=.}"
+BIN="$top_builddir/src/te-ntp-setup"
+FIX="$top_srcdir/tests/fixtures"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/te-fixtures-ntp.XXXXXX") || exit 99
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+NOTE='# te-ntp-setup (replace mode) disabled: '
+
+fail() { echo "FAIL $name: $*"; failures=$((failures + 1)); }
+
+# run ROOT ARGS...: the binary on ROOT with the test sources; the exit code in $rc
+run() {
+    r=$1; shift
+    "$BIN" --root "$r" -s ntp1.example.com -p pool.example.org --detailed-exitcodes "$@" \
+        >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+}
+
+# check NAME FIXTURE CONF EXPECTED-SOURCE-LINES [EXTRA-ADDED-LINES]: an in-place edit
+check_edit() {
+    name=$1 fixture=$2 conf=$3 want=$4 extra=${5:-}
+    root="$TMP/$name"
+    cp -a "$FIX/$fixture" "$root"
+    [ -n "${PREPARE:-}" ] && eval "$PREPARE"
+
+    # --dry-run writes nothing (and says it would change: exit 2)
+    run "$root" --dry-run
+    [ "$rc" = 2 ] || fail "--dry-run exited $rc, not 2: $(cat "$TMP/err")"
+    cp -a "$FIX/$fixture" "$TMP/pristine"
+    [ -n "${PREPARE:-}" ] && root_save=$root && root="$TMP/pristine" && eval "$PREPARE" &&
+        root=$root_save
+    diff -r "$TMP/pristine" "$root" >/dev/null || fail "--dry-run changed files"
+    rm -rf "$TMP/pristine"
+
+    cp "$root$conf" "$TMP/before"
+    run "$root"
+    [ "$rc" = 2 ] || fail "first run exited $rc, not 2: $(cat "$TMP/err")"
+
+    # exactly the requested sources are active (reference clocks aside)
+    grep -E '^[[:space:]]*(server|servers|pool)[[:space:]]' "$root$conf" |
+        grep -v '127\.127\.' >"$TMP/active"
+    printf '%s\n' "$want" >"$TMP/want"
+    diff -u "$TMP/want" "$TMP/active" || fail "active sources differ"
+
+    # every other line is unchanged: undo the disabling notes, drop the added lines
+    printf '%s\n' "$want" "$extra" | grep -v '^$' >"$TMP/added"
+    sed "s/^\([[:space:]]*\)$NOTE/\1/" "$root$conf" | grep -vxF -f "$TMP/added" >"$TMP/undone"
+    diff -u "$TMP/before" "$TMP/undone" || fail "lines other than the sources changed"
+
+    # a second run changes nothing
+    st1=$(stat -c '%i %Y %y' "$root$conf")
+    run "$root"
+    [ "$rc" = 0 ] || fail "second run exited $rc, not 0: $(cat "$TMP/out" "$TMP/err")"
+    st2=$(stat -c '%i %Y %y' "$root$conf")
+    [ "$st1" = "$st2" ] || fail "second run rewrote $conf"
+    grep -q '^nothing to change' "$TMP/out" || fail "second run did not say nothing to change"
+    [ "$failures" = 0 ] && echo "ok $name"
+}
+
+NTP_WANT='server ntp1.example.com iburst
+pool pool.example.org iburst'
+
+check_edit debian12-ntpsec debian12-ntpsec /etc/ntpsec/ntp.conf "$NTP_WANT"
+grep -q '^ntpsec:' "$TMP/out" || fail "debian12-ntpsec: not planned for ntpsec"
+check_edit centos7-ntp centos7-ntp /etc/ntp.conf "$NTP_WANT"
+grep -q '^ntpd:.*service ntpd' "$TMP/out" || fail "centos7-ntp: not ntpd with service ntpd"
+check_edit ubuntu2004-ntp ubuntu2004-ntp /etc/ntp.conf "$NTP_WANT"
+grep -q '^ntpd:.*service ntp,' "$TMP/out" || fail "ubuntu2004-ntp: not ntpd with service ntp"
+check_edit hand-edited-ntp hand-edited-ntp /etc/ntp.conf "$NTP_WANT"
+# the reference clock, peers, fudge, restrict and tinker lines stay
+for l in 'server 127.127.1.0' 'fudge  127.127.1.0 stratum 10' 'tinker panic 0' \
+    '  peer 198.51.100.7 minpoll 6 # lab peer'; do
+    grep -qxF "$l" "$TMP/hand-edited-ntp/etc/ntp.conf" || fail "hand-edited-ntp: lost '$l'"
+done
+
+# Without -g in the options file, "tinker panic 0" is added.
+PREPARE='sed -i "s/-g -N/-N/" "$root/etc/default/ntpsec"'
+check_edit ntpsec-without-g debian12-ntpsec /etc/ntpsec/ntp.conf "$NTP_WANT" \
+    '# Correct a clock that is far off instead of giving up (added by te-ntp-setup)
+tinker panic 0'
+grep -qx 'tinker panic 0' "$TMP/ntpsec-without-g/etc/ntpsec/ntp.conf" ||
+    fail "ntpsec-without-g: no tinker panic 0"
+PREPARE=
+
+check_edit debian12-openntpd debian12-openntpd /etc/openntpd/ntpd.conf \
+'server ntp1.example.com
+servers pool.example.org'
+
+# timesyncd: one drop-in owned by the tool, nothing else touched.
+for fixture in debian12-timesyncd ubuntu2204-timesyncd; do
+    name=$fixture
+    root="$TMP/$name"
+    cp -a "$FIX/$fixture" "$root"
+    dropin="$root/etc/systemd/timesyncd.conf.d/te-ntp-setup.conf"
+    run "$root" --dry-run
+    [ "$rc" = 2 ] || fail "--dry-run exited $rc, not 2"
+    diff -r "$FIX/$fixture" "$root" >/dev/null || fail "--dry-run changed files"
+    run "$root"
+    [ "$rc" = 2 ] || fail "first run exited $rc, not 2: $(cat "$TMP/err")"
+    printf '%s\n' '# Managed by te-ntp-setup: the NTP sources of this host. Local changes are replaced on its next run.' \
+        '[Time]' 'NTP=' 'NTP=ntp1.example.com pool.example.org' >"$TMP/want"
+    diff -u "$TMP/want" "$dropin" || fail "drop-in differs"
+    rm "$TMP/want"
+    diff -r -x timesyncd.conf.d "$FIX/$fixture" "$root" >/dev/null || fail "other files changed"
+    st1=$(stat -c '%i %Y %y' "$dropin")
+    run "$root"
+    [ "$rc" = 0 ] || fail "second run exited $rc, not 0"
+    [ "$st1" = "$(stat -c '%i %Y %y' "$dropin")" ] || fail "second run rewrote the drop-in"
+    grep -q 'systemd-timesyncd has no pools' "$TMP/err" || fail "no note about pools"
+    [ "$failures" = 0 ] && echo "ok $name"
+done
+
+# detect names the implementation each root would get.
+for pair in debian12-ntpsec:ntpsec centos7-ntp:ntpd ubuntu2004-ntp:ntpd hand-edited-ntp:ntpd \
+    debian12-openntpd:openntpd debian12-timesyncd:timesyncd ubuntu2204-timesyncd:timesyncd \
+    debian-12:chrony; do
+    name=detect-${pair%%:*}
+    "$BIN" detect --json --root "$FIX/${pair%%:*}" >"$TMP/out" 2>/dev/null ||
+        fail "detect exited non-zero"
+    grep -q "^{\"implementation\":\"${pair#*:}\"," "$TMP/out" ||
+        fail "detect: not ${pair#*:}: $(cat "$TMP/out")"
+done
+[ "$failures" = 0 ] && echo "ok detect"
+
+[ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
+exit 0
