@@ -8,6 +8,7 @@
 #include "fileio.h"
 #include "service.h"
 #include "spawn.h"
+#include "txn.h"
 
 /* Put back the first n changed files of the plan. 0 when all were restored. */
 static int
@@ -58,10 +59,11 @@ activate(struct plan *p, struct strv *actions)
 }
 
 /* Stop and disable the other time daemons (reported only in a dry run; under a root, where
- * no service is touched, a warning says what to do). True when something was (or would be)
- * done. A failure is a warning: the files are right, the other daemon needs a person. */
+ * no service is touched, a warning says what to do). The services stopped are appended to
+ * stopped (may be NULL), each journaled first. True when something was (or would be) done.
+ * A failure is a warning: the files are right, the other daemon needs a person. */
 static bool
-stop_conflicts(struct plan *p, struct strv *actions)
+stop_conflicts(struct plan *p, struct txn *t, struct strv *stopped, struct strv *actions)
 {
     const struct settings *s = p->settings;
     bool acted = false;
@@ -80,9 +82,15 @@ stop_conflicts(struct plan *p, struct strv *actions)
         } else {
             struct msgs errs = { 0 };
 
+            if (t && txn_record_service(t, "stop-disable", svc) < 0) {
+                msg_warn(p->m, "%s was not stopped: the journal could not record it", svc);
+                continue;
+            }
             if (service_stop_disable(p->host, svc, actions, &errs) == SERVICE_FAILED)
                 for (size_t j = 0; j < errs.errors.n; j++)
                     msg_warn(p->m, "could not stop and disable %s: %s", svc, errs.errors.v[j]);
+            else if (stopped)
+                strv_push(stopped, svc);
             for (size_t j = 0; j < errs.warnings.n; j++)
                 msg_warn(p->m, "%s", errs.warnings.v[j]);
             for (size_t j = 0; j < errs.notes.n; j++)
@@ -94,54 +102,122 @@ stop_conflicts(struct plan *p, struct strv *actions)
     return acted;
 }
 
+/* After activation: does the daemon select a source? A failure here is reported, not undone:
+ * the configuration is valid and running, and the servers may simply be unreachable for now
+ * (te-ntp-setup check tells why). */
+static void
+verify(struct plan *p)
+{
+    const struct settings *s = p->settings;
+
+    if (s->no_verify || s->dry_run || !p->host->live || s->no_restart)
+        return;
+    backend_verify(p, s->verify_timeout, &p->sync);
+    p->verified = true;
+    if (!p->sync.answered)
+        msg_warn(p->m, "could not ask %s whether the clock is synchronized (%s)",
+                 p->backend->name, p->sync.how);
+    else if (!p->sync.synchronized)
+        msg_warn(p->m, "%s has not synchronized to any source within %d s (reachable sources: "
+                 "%d); run 'te-ntp-setup check' to see why", p->backend->name,
+                 s->verify_timeout, p->sync.reachable);
+}
+
+/* Undo a run in place: files back, the service restarted with them, the daemons stopped
+ * for it started again. */
+static enum apply_status
+undo(struct plan *p, size_t written, bool restart, const struct strv *stopped,
+     struct strv *actions)
+{
+    enum apply_status st = APPLY_FAILED_RESTORED;
+
+    if (restore_files(p, written, actions) < 0)
+        return APPLY_FAILED_UNRESTORED;
+    if (restart) {
+        struct msgs again = { 0 };
+
+        if (service_restart(p->host, p->service, actions, &again) == SERVICE_FAILED)
+            msg_warn(p->m, "%s does not start with its previous configuration either",
+                     p->service);
+        msgs_free(&again);
+    }
+    for (size_t i = 0; stopped && i < stopped->n; i++)
+        if (service_restart(p->host, stopped->v[i], actions, p->m) == SERVICE_FAILED)
+            st = APPLY_FAILED_UNRESTORED;
+    return st;
+}
+
 enum apply_status
 apply_run(struct plan *p, struct strv *actions)
 {
     const struct settings *s = p->settings;
+    struct strv stopped = { 0 };
+    struct txn *t = NULL;
     size_t written = 0;
-    enum service_outcome so;
+    enum apply_status st;
 
-    if (plan_changed_count(p) == 0)
-        return stop_conflicts(p, actions) ? APPLY_CHANGED : APPLY_UNCHANGED;
+    if (plan_changed_count(p) == 0) {
+        if (s->dry_run || !p->host->live || s->no_restart || p->conflicts.n == 0)
+            return stop_conflicts(p, NULL, NULL, actions) ? APPLY_CHANGED : APPLY_UNCHANGED;
+        t = txn_begin(p->host->root, p->m);
+        if (!t)
+            return APPLY_FAILED_RESTORED;
+        stop_conflicts(p, t, NULL, actions);
+        txn_commit(t);
+        return APPLY_CHANGED;
+    }
     if (p->backend->validate && p->backend->validate(p) < 0)
         return APPLY_FAILED_RESTORED;          /* nothing was written */
     if (s->dry_run) {
-        stop_conflicts(p, actions);
+        stop_conflicts(p, NULL, NULL, actions);
         return APPLY_CHANGED;
     }
 
+    t = txn_begin(p->host->root, p->m);
+    if (!t)
+        return APPLY_FAILED_RESTORED;
     for (written = 0; written < p->n_files; written++) {
         struct file_change *f = p->files[written];
 
         if (!file_change_differs(f))
             continue;
-        if (fileio_replace(f->disk_path, f->after.buf, f->after.len,
+        if (txn_record_file(t, f->disk_path, f->existed, &f->st, f->before.buf, f->before.len,
+                            f->after.buf, f->after.len) < 0 ||
+            fileio_replace(f->disk_path, f->after.buf, f->after.len,
                            f->existed ? f->before.buf : NULL, f->before.len,
-                           f->existed ? &f->st : NULL, true, p->m) < 0)
-            goto undo;
+                           f->existed ? &f->st : NULL, true, p->m) < 0) {
+            st = undo(p, written, false, NULL, actions);
+            goto out;
+        }
         strv_push_owned(actions, xasprintf("%s %s", f->existed ? "changed" : "created",
                                            f->disk_path));
     }
-    if (!p->host->live || s->no_restart)
-        return APPLY_CHANGED;
-
-    stop_conflicts(p, actions);
-    so = activate(p, actions);
-    if (so != SERVICE_FAILED)
-        return APPLY_CHANGED;
-    written = p->n_files;
-    if (restore_files(p, written, actions) < 0)
-        return APPLY_FAILED_UNRESTORED;
-    {
-        /* Bring the service back up with the old configuration. */
-        struct msgs again = { 0 };
-
-        so = service_restart(p->host, p->service, actions, &again);
-        msgs_free(&again);
-        return so == SERVICE_FAILED ? APPLY_FAILED_UNRESTORED : APPLY_FAILED_RESTORED;
+    if (!p->host->live || s->no_restart) {
+        st = APPLY_CHANGED;
+        goto out;
     }
 
-undo:
-    return restore_files(p, written, actions) < 0 ? APPLY_FAILED_UNRESTORED
-                                                   : APPLY_FAILED_RESTORED;
+    stop_conflicts(p, t, &stopped, actions);
+    if (txn_record_service(t, "restart", p->service) < 0 ||
+        activate(p, actions) == SERVICE_FAILED) {
+        st = undo(p, p->n_files, true, &stopped, actions);
+        goto out;
+    }
+    verify(p);
+    st = APPLY_CHANGED;
+out:
+    if (st == APPLY_CHANGED) {
+        if (txn_commit(t) < 0)
+            msg_warn(p->m, "the change is in place, but 'te-ntp-setup rollback' will not be "
+                     "able to undo it");
+    } else if (st == APPLY_FAILED_RESTORED) {
+        txn_discard(t);
+    } else {
+        /* Keep the journal as an interrupted run: 'te-ntp-setup rollback' can finish. */
+        msg_error(p->m, "the system could not be restored; the backups and journal are in "
+                  TXN_DIR "/current: fix the cause, then run 'te-ntp-setup rollback'");
+        txn_abandon(t);
+    }
+    strv_free(&stopped);
+    return st;
 }

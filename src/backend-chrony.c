@@ -390,6 +390,100 @@ out:
     return ret;
 }
 
+/* Split a CSV line (chronyc -c) in place into at most max fields. */
+static size_t
+csv_fields(char *line, char **field, size_t max)
+{
+    size_t n = 0;
+
+    while (n < max) {
+        field[n++] = line;
+        line = strchr(line, ',');
+        if (!line)
+            break;
+        *line++ = '\0';
+    }
+    return n;
+}
+
+static int
+chronyc(const char *chronyc_path, const char *const *args, int timeout_ms, struct strbuf *out)
+{
+    const char *argv[8] = { chronyc_path, "-n" };
+    struct spawn_result res;
+    size_t n = 2;
+    int rc;
+
+    for (size_t i = 0; args[i] && n < TE_ARRAY_LEN(argv) - 1; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    rc = spawn_run(argv, NULL, timeout_ms, &res);
+    sb_reset(out);
+    sb_append(out, res.out.buf);
+    spawn_result_free(&res);
+    return rc;
+}
+
+/* chronyc waitsync until a source is selected, then tracking and sources. */
+static void
+chrony_verify(const struct plan *p, int timeout_s, struct sync_status *st)
+{
+    char *path = spawn_find_program("chronyc");
+    char tries[16];
+    struct strbuf out;
+    char *f[16];
+
+    if (!path) {
+        backend_verify_kernel(p, timeout_s, st);
+        return;
+    }
+    memset(st, 0, sizeof(*st));
+    st->reachable = st->sources = -1;
+    snprintf(st->how, sizeof(st->how), "chronyc tracking and sources");
+    snprintf(tries, sizeof(tries), "%d", timeout_s > 0 ? timeout_s : 1);
+    sb_init(&out);
+    {
+        const char *const wait[] = { "waitsync", tries, "0", "0", "1", NULL };
+
+        chronyc(path, wait, (timeout_s + 5) * 1000, &out);
+    }
+    {
+        const char *const tracking[] = { "-c", "tracking", NULL };
+
+        /* Reference ID,Name,Stratum,Ref time,System time,Last offset,...,Leap status */
+        if (chronyc(path, tracking, 5000, &out) == 0 && csv_fields(out.buf, f, 16) >= 14) {
+            st->answered = true;
+            f[13][strcspn(f[13], "\n")] = '\0';
+            st->synchronized = strcmp(f[13], "Not synchronised") != 0 &&
+                               strcmp(f[0], "00000000") != 0 && strcmp(f[0], "7F7F0101") != 0;
+            if (st->synchronized)
+                snprintf(st->source, sizeof(st->source), "%s", f[1]);
+            /* "System time": positive when the clock is slow, i.e. behind. */
+            st->offset = strtod(f[4], NULL);
+            st->offset_known = true;
+        }
+    }
+    {
+        const char *const sources[] = { "-c", "sources", NULL };
+
+        /* Mode,State,Address,Stratum,Poll,Reach(octal),... */
+        if (chronyc(path, sources, 5000, &out) == 0) {
+            char *save = NULL;
+
+            st->sources = st->reachable = 0;
+            for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                if (csv_fields(l, f, 16) < 6 || strcmp(f[0], "#") == 0)
+                    continue;                    /* reference clocks are not NTP sources */
+                st->sources++;
+                if (strtol(f[5], NULL, 8) != 0)
+                    st->reachable++;
+            }
+        }
+    }
+    sb_free(&out);
+    free(path);
+}
+
 const struct ntp_backend backend_chrony = {
     .name = "chrony",
     .lens = "Tentp_chrony.lns",
@@ -401,4 +495,5 @@ const struct ntp_backend backend_chrony = {
     .default_service = default_service,
     .plan = chrony_plan,
     .validate = chrony_validate,
+    .verify = chrony_verify,
 };

@@ -2,10 +2,13 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <sys/timex.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
+#include "plan.h"
 
 const struct ntp_backend *const backends[] = {
     &backend_chrony,
@@ -244,4 +247,37 @@ backend_source_options(const struct source *src, struct source_option opts[8])
     if (src->nts)
         add_opt(opts, &n, "nts", false, 0);
     return n;
+}
+
+void
+backend_verify_kernel(const struct plan *p, int timeout_s, struct sync_status *st)
+{
+    struct timex tx;
+
+    (void)p;
+    memset(st, 0, sizeof(*st));
+    st->reachable = st->sources = -1;
+    snprintf(st->how, sizeof(st->how), "the kernel's clock status (adjtimex)");
+    for (int waited = 0;; waited++) {
+        int state;
+
+        memset(&tx, 0, sizeof(tx));
+        state = adjtimex(&tx);
+        if (state < 0)
+            return;
+        st->answered = true;
+        st->synchronized = state != TIME_ERROR && !(tx.status & STA_UNSYNC);
+        if (st->synchronized || waited >= timeout_s)
+            return;
+        sleep(1);
+    }
+}
+
+void
+backend_verify(const struct plan *p, int timeout_s, struct sync_status *st)
+{
+    if (p->backend->verify)
+        p->backend->verify(p, timeout_s, st);
+    else
+        backend_verify_kernel(p, timeout_s, st);
 }

@@ -18,6 +18,18 @@ struct source_option;
 #define MANAGED_HEADER "Managed by te-ntp-setup: the NTP sources of this host. Local changes " \
                        "are replaced on its next run."
 
+/* What the daemon says of synchronization after activation. */
+struct sync_status {
+    bool answered;        /* the daemon (or the kernel) could be asked */
+    bool synchronized;    /* a source is selected and the clock is disciplined */
+    char source[128];     /* the selected source, when known */
+    int reachable;        /* how many sources answer (-1: unknown) */
+    int sources;          /* how many sources it has (-1: unknown) */
+    double offset;        /* seconds, as NTP defines it: positive = the host is behind */
+    bool offset_known;
+    char how[128];        /* how it was found ("chronyc tracking", "the kernel's flags") */
+};
+
 enum impl_state {
     IMPL_ABSENT,       /* nothing of it on the system */
     IMPL_INSTALLED,    /* its daemon or configuration is there */
@@ -48,9 +60,9 @@ struct ntp_backend {
     /* Check the planned files with the daemon's own parser, before anything is written.
      * 0 when accepted (or no parser is available: then a note says so), -1 when rejected. */
     int (*validate)(struct plan *p);
-    /* After activation: how to apply a change of only these files without a restart (may be
-     * NULL). Fills argv-style actions in the plan. */
-    int (*reload)(struct plan *p);
+    /* After activation: wait at most timeout_s for a source to be selected and fill st.
+     * NULL: the kernel's synchronization flags are read (backend_verify_kernel). */
+    void (*verify)(const struct plan *p, int timeout_s, struct sync_status *st);
 };
 
 /* Every backend, NULL-terminated, in the order of preference when several are equal. */
@@ -75,6 +87,11 @@ const struct ntp_backend *backend_choose(const char *name, const struct hostinfo
 void backend_conflicts(const struct ntp_backend *b, const struct hostinfo *h, struct strv *out);
 /* The name of a state. */
 const char *backend_state_name(enum impl_state s);
+/* Wait at most timeout_s for the kernel to report the clock synchronized (every daemon
+ * clears STA_UNSYNC once it disciplines the clock). */
+void backend_verify_kernel(const struct plan *p, int timeout_s, struct sync_status *st);
+/* Verify through the backend's own way, or the kernel's. */
+void backend_verify(const struct plan *p, int timeout_s, struct sync_status *st);
 
 extern const struct ntp_backend backend_chrony;
 extern const struct ntp_backend backend_ntpsec;

@@ -48,6 +48,8 @@ struct plan {
     size_t n_files;
     char *service;               /* the backend's service name on this target */
     enum action_kind activation; /* what a change needs */
+    bool verified;               /* sync was checked after activation: see sync */
+    struct sync_status sync;
     struct strv conflicts;       /* services of other implementations to stop and disable */
 };
 

@@ -21,6 +21,8 @@ settings_init(struct settings *s)
 {
     memset(s, 0, sizeof(*s));
     s->mode = MODE_REPLACE;
+    s->verify_timeout = SETTINGS_VERIFY_TIMEOUT;
+    s->lock_timeout = SETTINGS_LOCK_TIMEOUT;
 }
 
 void

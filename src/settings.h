@@ -42,7 +42,14 @@ struct settings {
     bool detailed_exitcodes;
     bool no_restart;
     bool no_firewall;
+    bool no_verify;
+    bool if_needed;          /* leave an active, synchronized NTP client alone */
+    int verify_timeout;      /* seconds to wait for a source to be selected */
+    int lock_timeout;        /* seconds to wait for another instance */
 };
+
+#define SETTINGS_VERIFY_TIMEOUT 30
+#define SETTINGS_LOCK_TIMEOUT 30
 
 /* Initialise with the built-in defaults (no sources yet: see settings_finish). */
 void settings_init(struct settings *s);

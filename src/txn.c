@@ -255,6 +255,16 @@ txn_discard(struct txn *t)
     free(t);
 }
 
+void
+txn_abandon(struct txn *t)
+{
+    if (t->journal >= 0)
+        close(t->journal);
+    free(t->dir);
+    free(t->cur);
+    free(t);
+}
+
 bool
 txn_interrupted(const char *root)
 {

@@ -29,6 +29,9 @@ int txn_record_service(struct txn *t, const char *action, const char *service);
 int txn_commit(struct txn *t);
 /* The run was undone in place (or changed nothing): forget its journal. */
 void txn_discard(struct txn *t);
+/* Stop recording but keep the journal as "current", as if the run had been interrupted, so
+ * that a later rollback can finish what this run could not. */
+void txn_abandon(struct txn *t);
 /* True when a run was interrupted (its journal is still "current"). */
 bool txn_interrupted(const char *root);
 /* Undo the interrupted run, or else the last run: files first (each only when it still holds
