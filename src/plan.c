@@ -134,7 +134,8 @@ plan_render(struct plan *p)
 
         if (f->generated)
             continue;
-        qsort(f->edits, f->n_edits, sizeof(*f->edits), cmp_edit);
+        if (f->n_edits > 1)         /* edits is NULL when there are none: qsort wants it not */
+            qsort(f->edits, f->n_edits, sizeof(*f->edits), cmp_edit);
         sb_reset(&f->after);
         for (size_t j = 0; j < f->n_edits; j++) {
             const struct text_edit *e = &f->edits[j];

@@ -423,8 +423,11 @@ settings_finish(struct settings *s, struct msgs *m)
         }
         if (src->minpoll != SOURCE_POLL_UNSET && src->maxpoll != SOURCE_POLL_UNSET &&
             src->minpoll > src->maxpoll) {
-            msg_error(m, "%s %s: minpoll %d is greater than maxpoll %d", what, src->host,
+            char *q = quote_string(src->host);
+
+            msg_error(m, "%s %s: minpoll %d is greater than maxpoll %d", what, q,
                       src->minpoll, src->maxpoll);
+            free(q);
             errors++;
         }
         for (size_t j = 0; j < i; j++) {

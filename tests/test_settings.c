@@ -1,0 +1,512 @@
+/* test_settings: the YAML settings file and settings_finish. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+
+#include "settings.h"
+#include "util.h"
+
+#include "cunit_main.h"
+
+#define NAME "te.yaml"
+
+static int
+load(struct settings *s, struct msgs *m, const char *text)
+{
+    settings_init(s);
+    memset(m, 0, sizeof(*m));
+    return settings_load_yaml_text(s, NAME, text, strlen(text), m);
+}
+
+static void
+done(struct settings *s, struct msgs *m)
+{
+    settings_free(s);
+    msgs_free(m);
+}
+
+/* The one error of a file that has exactly one mistake. */
+static const char *
+only_error(const struct msgs *m)
+{
+    TE_ASSERT_INT_EQ(m->errors.n, 1);
+    return m->errors.n ? m->errors.v[0] : "";
+}
+
+static void
+test_settings_full_file(void)
+{
+    static const char text[] =
+        "# te-ntp-setup settings\n"
+        "implementation: chrony\n"
+        "mode: merge\n"
+        "servers:\n"
+        "  - ntp1.example.com\n"
+        "  - host: ntp2.example.com\n"
+        "    iburst: false\n"
+        "    prefer: true\n"
+        "    minpoll: 4\n"
+        "    maxpoll: 10\n"
+        "    nts: yes\n"
+        "    key: 3\n"
+        "pools:\n"
+        "  - pool.example.org\n"
+        "  - host: \"2001:db8::1\"\n"
+        "    minpoll: -6\n"
+        "    maxpoll: 24\n";
+    struct settings s;
+    struct msgs m;
+    const struct source *src;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, text), 0);
+    TE_ASSERT_INT_EQ(m.errors.n, 0);
+    TE_ASSERT_STR_EQ(s.implementation, "chrony");
+    TE_ASSERT_INT_EQ(s.mode, MODE_MERGE);
+    TE_ASSERT_INT_EQ(s.n_sources, 4);
+    if (s.n_sources != 4)
+        goto out;
+
+    src = &s.sources[0];
+    TE_ASSERT_INT_EQ(src->kind, SOURCE_SERVER);
+    TE_ASSERT_STR_EQ(src->host, "ntp1.example.com");
+    CU_ASSERT_TRUE(src->iburst);
+    CU_ASSERT_FALSE(src->prefer);
+    CU_ASSERT_FALSE(src->nts);
+    TE_ASSERT_INT_EQ(src->minpoll, SOURCE_POLL_UNSET);
+    TE_ASSERT_INT_EQ(src->maxpoll, SOURCE_POLL_UNSET);
+    TE_ASSERT_INT_EQ(src->key, 0);
+
+    src = &s.sources[1];
+    TE_ASSERT_INT_EQ(src->kind, SOURCE_SERVER);
+    TE_ASSERT_STR_EQ(src->host, "ntp2.example.com");
+    CU_ASSERT_FALSE(src->iburst);
+    CU_ASSERT_TRUE(src->prefer);
+    CU_ASSERT_TRUE(src->nts);
+    TE_ASSERT_INT_EQ(src->minpoll, 4);
+    TE_ASSERT_INT_EQ(src->maxpoll, 10);
+    TE_ASSERT_INT_EQ(src->key, 3);
+
+    src = &s.sources[2];
+    TE_ASSERT_INT_EQ(src->kind, SOURCE_POOL);
+    TE_ASSERT_STR_EQ(src->host, "pool.example.org");
+    CU_ASSERT_TRUE(src->iburst);
+    CU_ASSERT_FALSE(src->prefer);
+    TE_ASSERT_INT_EQ(src->minpoll, SOURCE_POLL_UNSET);
+
+    src = &s.sources[3];
+    TE_ASSERT_INT_EQ(src->kind, SOURCE_POOL);
+    TE_ASSERT_STR_EQ(src->host, "2001:db8::1");
+    CU_ASSERT_TRUE(src->iburst);
+    TE_ASSERT_INT_EQ(src->minpoll, -6);
+    TE_ASSERT_INT_EQ(src->maxpoll, 24);
+
+    /* Valid as a whole: finish adds nothing and refuses nothing. */
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), 0);
+    TE_ASSERT_INT_EQ(s.n_sources, 4);
+out:
+    done(&s, &m);
+}
+
+static void
+test_settings_defaults(void)
+{
+    struct settings s;
+
+    settings_init(&s);
+    TE_ASSERT_INT_EQ(s.mode, MODE_REPLACE);
+    CU_ASSERT_PTR_NULL(s.implementation);
+    TE_ASSERT_INT_EQ(s.n_sources, 0);
+    CU_ASSERT_FALSE(s.dry_run);
+    settings_free(&s);
+}
+
+static void
+test_settings_empty_document(void)
+{
+    static const char *const texts[] = {
+        "", "# only a comment\n", "---\n", "~\n", "servers:\npools:\n",
+    };
+
+    for (size_t i = 0; i < TE_ARRAY_LEN(texts); i++) {
+        struct settings s;
+        struct msgs m;
+
+        TE_ASSERT_INT_EQ(load(&s, &m, texts[i]), 0);
+        TE_ASSERT_INT_EQ(m.errors.n, 0);
+        TE_ASSERT_INT_EQ(s.n_sources, 0);
+        CU_ASSERT_PTR_NULL(s.implementation);
+        TE_ASSERT_INT_EQ(s.mode, MODE_REPLACE);
+        done(&s, &m);
+    }
+}
+
+static void
+test_settings_unknown_top_level_key(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers:\n  - a.example.com\n\nsevrers:\n  - b.example\n"),
+                     -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":4:1: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "unknown key \"sevrers\"");
+    done(&s, &m);
+}
+
+static void
+test_settings_unknown_server_key(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers:\n  - host: a.example.com\n    preferred: true\n"),
+                     -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":3:5: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "unknown key \"preferred\"");
+    TE_ASSERT_CONTAINS(only_error(&m), "'servers'");
+    done(&s, &m);
+}
+
+static void
+test_settings_wrong_type(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers: a.example.com\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":1:10: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "'servers' must be a list, not a scalar");
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "pools:\n  - [a, b]\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":2:5: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "not a list");
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "- servers\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), "the settings must be a mapping");
+    done(&s, &m);
+}
+
+static void
+test_settings_bad_bool(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers:\n  - host: a.example.com\n    iburst: maybe\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":3:13: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "'iburst' must be true or false, not \"maybe\"");
+    done(&s, &m);
+
+    /* A quoted "true" is a string, not a boolean. */
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers:\n  - host: a.example.com\n    prefer: \"true\"\n"),
+                     -1);
+    TE_ASSERT_CONTAINS(only_error(&m), "'prefer' must be true or false");
+    done(&s, &m);
+}
+
+static void
+test_settings_minpoll_range(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers:\n  - host: a.example.com\n    minpoll: 25\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":3:14: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "'minpoll' must be an integer from -6 to 24, not \"25\"");
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers:\n  - host: a.example.com\n    maxpoll: 4x\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), "'maxpoll' must be an integer");
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers:\n  - host: a.example.com\n    key: 0\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), "'key' must be an integer from 1 to 65535");
+    done(&s, &m);
+}
+
+static void
+test_settings_mapping_without_host(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers:\n  - iburst: true\n    prefer: true\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":2:5: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "an entry of 'servers' has no 'host'");
+    TE_ASSERT_INT_EQ(s.n_sources, 0);
+    done(&s, &m);
+}
+
+static void
+test_settings_bad_implementation(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "implementation: ntpx\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":1:17: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "unknown implementation \"ntpx\"");
+    CU_ASSERT_PTR_NULL(s.implementation);
+    done(&s, &m);
+}
+
+static void
+test_settings_bad_mode(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "mode: sometimes\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":1:7: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "'mode' must be replace or merge, not \"sometimes\"");
+    TE_ASSERT_INT_EQ(s.mode, MODE_REPLACE);
+    done(&s, &m);
+}
+
+static void
+test_settings_syntax_error(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    /* A tab where YAML wants spaces. */
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers:\n\t- a.example.com\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":2:1: ");
+    TE_ASSERT_INT_EQ(s.n_sources, 0);
+    done(&s, &m);
+
+    /* A flow sequence that is never closed: the error is where the parser gave up. */
+    TE_ASSERT_INT_EQ(load(&s, &m, "mode: merge\nservers: [a.example.com, b.example.com\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":3:1: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "did not find expected ',' or ']'");
+    done(&s, &m);
+}
+
+static void
+test_settings_all_errors_reported(void)
+{
+    static const char text[] =
+        "servers:\n"
+        "  - host: a.example.com\n"
+        "    iburst: perhaps\n"
+        "  - b.example.com\n"
+        "colour: blue\n"
+        "mode: both\n";
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, text), -1);
+    TE_ASSERT_INT_EQ(m.errors.n, 3);
+    if (m.errors.n == 3) {
+        TE_ASSERT_CONTAINS(m.errors.v[0], NAME ":3:13: 'iburst'");
+        TE_ASSERT_CONTAINS(m.errors.v[1], NAME ":5:1: unknown key \"colour\"");
+        TE_ASSERT_CONTAINS(m.errors.v[2], NAME ":6:7: 'mode'");
+    }
+    done(&s, &m);
+}
+
+static void
+test_settings_two_documents(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "mode: merge\n---\nmode: replace\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), "only one YAML document");
+    done(&s, &m);
+}
+
+static void
+test_settings_finish_defaults(void)
+{
+    struct settings s;
+    struct msgs m = { 0 };
+
+    settings_init(&s);
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), 0);
+    TE_ASSERT_INT_EQ(m.errors.n, 0);
+    TE_ASSERT_INT_EQ(s.n_sources, 2);
+    if (s.n_sources == 2) {
+        TE_ASSERT_STR_EQ(s.sources[0].host, "0.pool.ntp.org");
+        TE_ASSERT_STR_EQ(s.sources[1].host, "1.pool.ntp.org");
+        TE_ASSERT_INT_EQ(s.sources[0].kind, SOURCE_SERVER);
+        CU_ASSERT_TRUE(s.sources[0].iburst);
+    }
+    done(&s, &m);
+
+    /* Given sources: no defaults added. */
+    settings_init(&s);
+    settings_add_source(&s, SOURCE_POOL, "pool.example.org");
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), 0);
+    TE_ASSERT_INT_EQ(s.n_sources, 1);
+    done(&s, &m);
+}
+
+static void
+test_settings_finish_invalid_name(void)
+{
+    struct settings s;
+    struct msgs m = { 0 };
+
+    settings_init(&s);
+    settings_add_source(&s, SOURCE_SERVER, "bad\x01name");
+    settings_add_source(&s, SOURCE_POOL, "iburst");
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), -1);
+    TE_ASSERT_INT_EQ(m.errors.n, 2);
+    if (m.errors.n == 2) {
+        TE_ASSERT_CONTAINS(m.errors.v[0], "invalid server name \"bad\\x01name\"");
+        TE_ASSERT_CONTAINS(m.errors.v[0], "control character");
+        TE_ASSERT_CONTAINS(m.errors.v[1], "invalid pool name \"iburst\"");
+        TE_ASSERT_CONTAINS(m.errors.v[1], "keyword");
+    }
+    /* Refused: no defaults were added behind the caller's back. */
+    TE_ASSERT_INT_EQ(s.n_sources, 2);
+    done(&s, &m);
+}
+
+static void
+test_settings_finish_poll_order(void)
+{
+    struct settings s;
+    struct msgs m = { 0 };
+    struct source *src;
+
+    settings_init(&s);
+    src = settings_add_source(&s, SOURCE_SERVER, "a.example.com");
+    src->minpoll = 10;
+    src->maxpoll = 4;
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), "minpoll 10 is greater than maxpoll 4");
+    TE_ASSERT_CONTAINS(only_error(&m), "\"a.example.com\"");
+    done(&s, &m);
+
+    /* A bad name in that message too is quoted, never copied raw into the output. */
+    settings_init(&s);
+    src = settings_add_source(&s, SOURCE_SERVER, "bad\nname");
+    src->minpoll = 10;
+    src->maxpoll = 4;
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), -1);
+    TE_ASSERT_INT_EQ(m.errors.n, 2);
+    for (size_t i = 0; i < m.errors.n; i++) {
+        TE_ASSERT_CONTAINS(m.errors.v[i], "\"bad\\nname\"");
+        TE_ASSERT_NOT_CONTAINS(m.errors.v[i], "\n");
+    }
+    done(&s, &m);
+
+    /* Equal is fine. */
+    settings_init(&s);
+    src = settings_add_source(&s, SOURCE_SERVER, "a.example.com");
+    src->minpoll = 6;
+    src->maxpoll = 6;
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), 0);
+    done(&s, &m);
+}
+
+static void
+test_settings_finish_duplicate(void)
+{
+    struct settings s;
+    struct msgs m = { 0 };
+
+    settings_init(&s);
+    settings_add_source(&s, SOURCE_SERVER, "ntp.example.com");
+    settings_add_source(&s, SOURCE_SERVER, "other.example.com");
+    settings_add_source(&s, SOURCE_POOL, "NTP.Example.com");
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), "\"NTP.Example.com\" is given twice");
+    done(&s, &m);
+}
+
+static void
+test_settings_load_file(void)
+{
+    const char *dir = te_tmpdir();
+    char *path = te_path(dir, "settings.yaml");
+    static const char text[] = "servers:\n  - a.example.com\nmood: happy\n";
+    struct settings s;
+    struct msgs m = { 0 };
+    FILE *f = fopen(path, "w");
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+    settings_init(&s);
+    TE_ASSERT_INT_EQ(settings_load_yaml(&s, path, &m), -1);
+    TE_ASSERT_STR_EQ(s.config_path, path);
+    {
+        char *where = malloc(strlen(path) + 8);
+
+        sprintf(where, "%s:3:1: ", path);
+        TE_ASSERT_CONTAINS(only_error(&m), where);
+        free(where);
+    }
+    TE_ASSERT_INT_EQ(s.n_sources, 1);
+    done(&s, &m);
+    free(path);
+}
+
+static void
+test_settings_missing_file(void)
+{
+    const char *dir = te_tmpdir();
+    char *path = te_path(dir, "no-such.yaml");
+    struct settings s;
+    struct msgs m = { 0 };
+
+    settings_init(&s);
+    TE_ASSERT_INT_EQ(settings_load_yaml(&s, path, &m), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), path);
+    TE_ASSERT_CONTAINS(only_error(&m), "No such file or directory");
+    done(&s, &m);
+    free(path);
+}
+
+static void
+test_settings_parse_mode(void)
+{
+    enum sync_mode mode = MODE_REPLACE;
+
+    CU_ASSERT_TRUE(settings_parse_mode("merge", &mode));
+    TE_ASSERT_INT_EQ(mode, MODE_MERGE);
+    CU_ASSERT_TRUE(settings_parse_mode("replace", &mode));
+    TE_ASSERT_INT_EQ(mode, MODE_REPLACE);
+    CU_ASSERT_FALSE(settings_parse_mode("Merge", &mode));
+    CU_ASSERT_FALSE(settings_parse_mode("", &mode));
+    TE_ASSERT_STR_EQ(settings_mode_name(MODE_MERGE), "merge");
+    TE_ASSERT_STR_EQ(settings_mode_name(MODE_REPLACE), "replace");
+}
+
+static const struct te_test settings_tests[] = {
+    TE_TEST(test_settings_full_file),
+    TE_TEST(test_settings_defaults),
+    TE_TEST(test_settings_empty_document),
+    TE_TEST(test_settings_unknown_top_level_key),
+    TE_TEST(test_settings_unknown_server_key),
+    TE_TEST(test_settings_wrong_type),
+    TE_TEST(test_settings_bad_bool),
+    TE_TEST(test_settings_minpoll_range),
+    TE_TEST(test_settings_mapping_without_host),
+    TE_TEST(test_settings_bad_implementation),
+    TE_TEST(test_settings_bad_mode),
+    TE_TEST(test_settings_syntax_error),
+    TE_TEST(test_settings_all_errors_reported),
+    TE_TEST(test_settings_two_documents),
+    TE_TEST(test_settings_finish_defaults),
+    TE_TEST(test_settings_finish_invalid_name),
+    TE_TEST(test_settings_finish_poll_order),
+    TE_TEST(test_settings_finish_duplicate),
+    TE_TEST(test_settings_load_file),
+    TE_TEST(test_settings_missing_file),
+    TE_TEST(test_settings_parse_mode),
+    TE_TESTS_END,
+};
+
+static const struct te_suite suites[] = {
+    { "settings", settings_tests },
+    TE_SUITES_END,
+};
+
+TE_CUNIT_MAIN(suites)
