@@ -1,337 +1,47 @@
-/* te-ntp-setup: argument parsing and printing; everything else lives in libte. */
+/* te-ntp-setup: find the command and hand it the arguments; everything else lives in libte
+ * and the cmd-*.c files. */
 #include "config.h"
 
-#include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "apply.h"
-#include "augtree.h"
-#include "backend.h"
-#include "detect.h"
-#include "hostinfo.h"
-#include "plan.h"
-#include "report.h"
-#include "settings.h"
+#include "cli.h"
 
-enum {
-    EXIT_OK = 0,
-    EXIT_FAILED = 1,
-    EXIT_CHANGED = 2,
-    EXIT_UNRESTORED = 3,
-    EXIT_LOCKED = 4,
-    EXIT_USAGE = 64,
+static const struct command *const commands[] = {
+    &cmd_apply,
+    &cmd_detect,
+    &cmd_rollback,
+    NULL,
 };
 
-enum {
-    OPT_JSON = 256,
-    OPT_NO_FIREWALL,
-    OPT_NO_RESTART,
-    OPT_DETAILED,
-};
-
-static const char usage_text[] =
-"Usage: te-ntp-setup [apply] [OPTIONS]   configure time synchronization (default)\n"
-"       te-ntp-setup detect [--json] [-r DIR] [-i X]\n"
-"                                        the implementations, their state, the one\n"
-"                                        apply would configure, its files and service\n"
-"       te-ntp-setup --help | --version\n"
-"\n"
-"Makes the host's NTP client (chrony, ntpd, ntpsec, systemd-timesyncd or OpenNTPD)\n"
-"use the given NTP servers, editing its configuration minimally through Augeas,\n"
-"checking it with the daemon's own parser where it has one, and restarting the\n"
-"service; any other time daemon that is enabled or running is stopped and\n"
-"disabled. A second identical run changes nothing.\n"
-"\n"
-"Options:\n"
-"  -s, --server HOST        NTP server (repeatable); default 0.pool.ntp.org and\n"
-"                           1.pool.ntp.org\n"
-"  -p, --pool HOST          NTP pool name (repeatable)\n"
-"  -c, --config FILE        YAML settings (default " SETTINGS_DEFAULT_FILE "\n"
-"                           if present); --server/--pool replace its sources\n"
-"  -i, --implementation X   auto (running > enabled > installed) | chrony | ntpd |\n"
-"                           ntpsec | timesyncd | openntpd\n"
-"  -m, --mode MODE          replace (default: the given sources become the only\n"
-"                           server/pool sources) | merge (add them, keep the others)\n"
-"  -r, --root DIR           operate on the system image under DIR: files only,\n"
-"                           no service action\n"
-"  -n, --dry-run            change nothing; report what would change\n"
-"  -d, --diff               print a unified diff of every file change\n"
-"      --json               one JSON object on stdout instead of text\n"
-"      --no-restart         write the files but do not restart or reload the service\n"
-"      --no-firewall        accepted for compatibility: this version never touches\n"
-"                           the firewall\n"
-"      --detailed-exitcodes exit 2 when something changed (or would change)\n"
-"  -h, --help               this text\n"
-"  -V, --version            version and lens directory\n"
-"\n"
-"Exit codes: 0 success; 1 failed, system left as it was; 2 changed (with\n"
-"--detailed-exitcodes); 3 failed and could not be restored; 64 usage error or\n"
-"invalid input (nothing touched).\n";
-
-/* Where the lenses are: $TE_NTP_SETUP_LENSDIR, the source tree when this binary is the one
- * in the build tree, else the installed directory. */
-static const char *
-lens_dir(void)
+void
+cli_help(void)
 {
-    static char exe[PATH_MAX];
-    const char *env = getenv("TE_NTP_SETUP_LENSDIR");
-    ssize_t n;
-
-    if (env && *env)
-        return env;
-    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        if (strcmp(exe, TE_BUILD_BINDIR "/te-ntp-setup") == 0)
-            return TE_BUILD_LENSDIR;
+    for (size_t i = 0; commands[i]; i++) {
+        if (i)
+            putchar('\n');
+        fputs(commands[i]->usage, stdout);
     }
-    return TE_LENSDIR;
-}
-
-static void
-print_msgs(const struct msgs *m)
-{
-    for (size_t i = 0; i < m->notes.n; i++)
-        fprintf(stderr, "te-ntp-setup: note: %s\n", m->notes.v[i]);
-    for (size_t i = 0; i < m->warnings.n; i++)
-        fprintf(stderr, "te-ntp-setup: warning: %s\n", m->warnings.v[i]);
-    for (size_t i = 0; i < m->errors.n; i++)
-        fprintf(stderr, "te-ntp-setup: error: %s\n", m->errors.v[i]);
-}
-
-static int usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
-
-static int
-usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "te-ntp-setup: ");
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
-    fprintf(stderr, "\nTry 'te-ntp-setup --help'.\n");
-    return EXIT_USAGE;
-}
-
-static int
-run_detect(const struct settings *s, struct msgs *m)
-{
-    struct hostinfo host;
-    struct strbuf out;
-    int rc;
-
-    sb_init(&out);
-    hostinfo_read(&host, s->root, m);
-    rc = detect_report(&host, s->implementation, s->json, &out, m);
-    fputs(out.buf, stdout);
-    fflush(stdout);
-    if (!s->json || isatty(STDERR_FILENO))
-        print_msgs(m);
-    sb_free(&out);
-    hostinfo_free(&host);
-    return rc == 0 ? EXIT_OK : EXIT_FAILED;
-}
-
-static int
-run_apply(struct settings *s, struct msgs *m)
-{
-    struct hostinfo host;
-    struct augtree *aug = NULL;
-    const struct ntp_backend *b;
-    struct plan plan;
-    bool planned = false;
-    struct strv actions = { 0 };
-    struct apply_report r = { .settings = s, .msgs = m, .status = APPLY_FAILED_RESTORED };
-    struct strbuf out;
-    int code;
-
-    sb_init(&out);
-    hostinfo_read(&host, s->root, m);
-    b = backend_choose(s->implementation, &host, m);
-    if (!b)
-        goto report;
-    aug = augtree_new(lens_dir(), m);
-    if (!aug)
-        goto report;
-    plan_init(&plan, s, &host, b, aug, m);
-    planned = true;
-    if (b->plan(&plan) < 0)
-        goto report;
-    r.plan = &plan;
-    r.status = apply_run(&plan, &actions);
-    r.actions = &actions;
-
-report:
-    if (s->json) {
-        report_apply_json(&r, &out);
-    } else {
-        report_apply_text(&r, s->diff, &out);
-    }
-    fputs(out.buf, stdout);
-    fflush(stdout);
-    if (!s->json || isatty(STDERR_FILENO))
-        print_msgs(m);
-    switch (r.status) {
-    case APPLY_UNCHANGED:
-        code = EXIT_OK;
-        break;
-    case APPLY_CHANGED:
-        code = s->detailed_exitcodes ? EXIT_CHANGED : EXIT_OK;
-        break;
-    case APPLY_FAILED_UNRESTORED:
-        code = EXIT_UNRESTORED;
-        break;
-    default:
-        code = EXIT_FAILED;
-    }
-    sb_free(&out);
-    strv_free(&actions);
-    if (planned)
-        plan_free(&plan);
-    augtree_free(aug);
-    hostinfo_free(&host);
-    return code;
+    fputs("\n"
+"Common: -h, --help   this text;   -V, --version   version and lens directory\n"
+"\n"
+"Exit codes: 0 success; 1 failed, system left or put back as it was; 2 changed (with\n"
+"--detailed-exitcodes); 3 failed and could not be restored; 4 another instance holds\n"
+"the lock; 64 usage error or invalid input (nothing touched).\n", stdout);
 }
 
 int
 main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "server", required_argument, NULL, 's' },
-        { "pool", required_argument, NULL, 'p' },
-        { "config", required_argument, NULL, 'c' },
-        { "implementation", required_argument, NULL, 'i' },
-        { "mode", required_argument, NULL, 'm' },
-        { "root", required_argument, NULL, 'r' },
-        { "dry-run", no_argument, NULL, 'n' },
-        { "diff", no_argument, NULL, 'd' },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "no-firewall", no_argument, NULL, OPT_NO_FIREWALL },
-        { "no-restart", no_argument, NULL, OPT_NO_RESTART },
-        { "detailed-exitcodes", no_argument, NULL, OPT_DETAILED },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct settings cli, s;
-    struct msgs m = { 0 };
-    const char *config = NULL, *mode = NULL;
-    bool detect = false;
-    int c, code;
-
-    settings_init(&cli);
-    settings_init(&s);
-    while ((c = getopt_long(argc, argv, "s:p:c:i:m:r:ndhV", longopts, NULL)) != -1) {
-        switch (c) {
-        case 's':
-            settings_add_source(&cli, SOURCE_SERVER, optarg);
-            break;
-        case 'p':
-            settings_add_source(&cli, SOURCE_POOL, optarg);
-            break;
-        case 'c':
-            config = optarg;
-            break;
-        case 'i':
-            free(cli.implementation);
-            cli.implementation = xstrdup(optarg);
-            break;
-        case 'm':
-            mode = optarg;
-            break;
-        case 'r':
-            free(cli.root);
-            cli.root = xstrdup(optarg);
-            break;
-        case 'n': cli.dry_run = true; break;
-        case 'd': cli.diff = true; break;
-        case OPT_JSON: cli.json = true; break;
-        case OPT_NO_FIREWALL: cli.no_firewall = true; break;
-        case OPT_NO_RESTART: cli.no_restart = true; break;
-        case OPT_DETAILED: cli.detailed_exitcodes = true; break;
-        case 'h':
-            fputs(usage_text, stdout);
-            code = EXIT_OK;
-            goto out;
-        case 'V':
-            printf("te-ntp-setup %s\nlenses: %s\n", PACKAGE_VERSION, lens_dir());
-            code = EXIT_OK;
-            goto out;
-        default:
-            fputs("Try 'te-ntp-setup --help'.\n", stderr);
-            code = EXIT_USAGE;
-            goto out;
-        }
+    if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+        printf("te-ntp-setup %s\nlenses: %s\n", PACKAGE_VERSION, cli_lens_dir());
+        return EXIT_OK;
     }
-    /* getopt_long moved the operands to the end: at most the command. */
-    if (optind < argc && strcmp(argv[optind], "apply") == 0) {
-        optind++;
-    } else if (optind < argc && strcmp(argv[optind], "detect") == 0) {
-        detect = true;
-        optind++;
+    if (argc > 1 && argv[1][0] != '-') {
+        for (size_t i = 0; commands[i]; i++)
+            if (strcmp(argv[1], commands[i]->name) == 0)
+                return commands[i]->run(argc - 1, argv + 1);
     }
-    if (optind < argc) {
-        code = usage_error("unknown command or argument '%s' (this version has: apply, "
-                           "detect)",
-                           argv[optind]);
-        goto out;
-    }
-
-    /* The settings file first, then the command line over it. */
-    if (!config && access(SETTINGS_DEFAULT_FILE, F_OK) == 0 && !cli.root)
-        config = SETTINGS_DEFAULT_FILE;
-    if (config && settings_load_yaml(&s, config, &m) < 0) {
-        print_msgs(&m);
-        code = EXIT_USAGE;
-        goto out;
-    }
-    if (cli.n_sources) {
-        settings_clear_sources(&s);
-        s.sources = cli.sources;
-        s.n_sources = cli.n_sources;
-        cli.sources = NULL;
-        cli.n_sources = 0;
-    }
-    if (cli.implementation) {
-        free(s.implementation);
-        s.implementation = cli.implementation;
-        cli.implementation = NULL;
-    }
-    if (mode && !settings_parse_mode(mode, &s.mode)) {
-        char *q = quote_string(mode);
-
-        code = usage_error("--mode must be replace or merge, not %s", q);
-        free(q);
-        goto out;
-    }
-    s.root = cli.root;
-    cli.root = NULL;
-    s.dry_run = cli.dry_run;
-    s.diff = cli.diff;
-    s.json = cli.json;
-    s.no_firewall = cli.no_firewall;
-    s.no_restart = cli.no_restart;
-    s.detailed_exitcodes = cli.detailed_exitcodes;
-    if (s.root && !is_dir(s.root)) {
-        char *q = quote_string(s.root);
-
-        code = usage_error("--root %s is not a directory", q);
-        free(q);
-        goto out;
-    }
-    if (settings_finish(&s, &m) < 0) {
-        print_msgs(&m);
-        code = EXIT_USAGE;
-        goto out;
-    }
-    code = detect ? run_detect(&s, &m) : run_apply(&s, &m);
-out:
-    msgs_free(&m);
-    settings_free(&cli);
-    settings_free(&s);
-    return code;
+    /* No command word: apply, with all the arguments. */
+    return cmd_apply.run(argc, argv);
 }

@@ -1,0 +1,81 @@
+/* cli: what the commands of the program share. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void
+cli_print_msgs(const struct msgs *m)
+{
+    for (size_t i = 0; i < m->notes.n; i++)
+        fprintf(stderr, "te-ntp-setup: note: %s\n", m->notes.v[i]);
+    for (size_t i = 0; i < m->warnings.n; i++)
+        fprintf(stderr, "te-ntp-setup: warning: %s\n", m->warnings.v[i]);
+    for (size_t i = 0; i < m->errors.n; i++)
+        fprintf(stderr, "te-ntp-setup: error: %s\n", m->errors.v[i]);
+}
+
+int
+cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("te-ntp-setup: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'te-ntp-setup --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+int
+cli_bad_option(void)
+{
+    fputs("Try 'te-ntp-setup --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+int
+cli_seconds(const char *name, const char *text, int max, int *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < 0 || v > max) {
+        char *q = quote_string(text);
+
+        cli_usage_error("--%s must be a whole number of seconds from 0 to %d, not %s", name,
+                        max, q);
+        free(q);
+        return 0;
+    }
+    *out = (int)v;
+    return 1;
+}
+
+const char *
+cli_lens_dir(void)
+{
+    static char exe[PATH_MAX];
+    const char *env = getenv("TE_NTP_SETUP_LENSDIR");
+    ssize_t n;
+
+    if (env && *env)
+        return env;
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        if (strcmp(exe, TE_BUILD_BINDIR "/te-ntp-setup") == 0)
+            return TE_BUILD_LENSDIR;
+    }
+    return TE_LENSDIR;
+}

@@ -1,0 +1,58 @@
+/* cli: what the commands of the program share: exit codes, messages, the lens directory.
+ * One file per command (cmd-*.c), each exporting a struct command; main.c dispatches. */
+#ifndef TE_CLI_H
+#define TE_CLI_H
+
+#include "util.h"
+
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILED = 1,        /* failed; the system was left or put back as it was */
+    EXIT_CHANGED = 2,       /* with --detailed-exitcodes: something changed */
+    EXIT_UNRESTORED = 3,    /* failed and could not be restored */
+    EXIT_LOCKED = 4,        /* another instance holds the lock */
+    EXIT_USAGE = 64,        /* usage error or invalid input; nothing touched */
+};
+
+/* Long-only options share these codes across commands. */
+enum {
+    OPT_JSON = 256,
+    OPT_NO_FIREWALL,
+    OPT_NO_RESTART,
+    OPT_NO_VERIFY,
+    OPT_VERIFY_TIMEOUT,
+    OPT_IF_NEEDED,
+    OPT_LOCK_TIMEOUT,
+    OPT_DETAILED,
+    OPT_REMOVE,
+    OPT_WARN,
+    OPT_CRIT,
+    OPT_TIMEOUT,
+};
+
+struct command {
+    const char *name;
+    const char *usage;              /* its part of --help */
+    int (*run)(int argc, char **argv);   /* argv[0] is the command's name */
+};
+
+extern const struct command cmd_apply;
+extern const struct command cmd_detect;
+extern const struct command cmd_rollback;
+
+/* Print the collected messages to stderr ("te-ntp-setup: error: ..."). */
+void cli_print_msgs(const struct msgs *m);
+/* Print "te-ntp-setup: MESSAGE" and the hint to --help to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The getopt_long error already printed: add the hint; returns EXIT_USAGE. */
+int cli_bad_option(void);
+/* Parse a number of seconds (0 .. max) of option name into *out; false (with the message
+ * printed) when it is not one. */
+int cli_seconds(const char *name, const char *text, int max, int *out);
+/* Where the lenses are: $TE_NTP_SETUP_LENSDIR, the source tree when this binary is the one
+ * in the build tree, else the installed directory. */
+const char *cli_lens_dir(void);
+/* Print the whole --help text. */
+void cli_help(void);
+
+#endif

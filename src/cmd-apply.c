@@ -1,0 +1,319 @@
+/* te-ntp-setup [apply]: configure time synchronization. */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "augtree.h"
+#include "backend.h"
+#include "cli.h"
+#include "hostinfo.h"
+#include "lock.h"
+#include "plan.h"
+#include "report.h"
+#include "settings.h"
+#include "txn.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* SIGINT, SIGTERM and SIGHUP only set a flag: the run finishes (or rolls back) and then
+ * stops, never leaving half a change. */
+static void
+defer_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+/* --if-needed: true when the chosen implementation runs and says the clock is synchronized. */
+static bool
+already_fine(struct plan *p)
+{
+    struct sync_status st;
+
+    if (!p->host->live || backend_state(p->backend, p->host) != IMPL_ACTIVE)
+        return false;
+    backend_verify(p, 0, &st);
+    if (!st.synchronized)
+        return false;
+    msg_note(p->m, "%s is active and synchronized%s%s: nothing changed (--if-needed)",
+             p->backend->name, st.source[0] ? " to " : "", st.source);
+    return true;
+}
+
+static int
+exit_code(enum apply_status st, const struct settings *s)
+{
+    switch (st) {
+    case APPLY_UNCHANGED:
+        return EXIT_OK;
+    case APPLY_CHANGED:
+        return s->detailed_exitcodes ? EXIT_CHANGED : EXIT_OK;
+    case APPLY_FAILED_UNRESTORED:
+        return EXIT_UNRESTORED;
+    default:
+        return EXIT_FAILED;
+    }
+}
+
+static int
+run(struct settings *s, struct msgs *m)
+{
+    struct hostinfo host;
+    struct augtree *aug = NULL;
+    const struct ntp_backend *b;
+    struct plan plan;
+    bool planned = false;
+    struct strv actions = { 0 };
+    struct apply_report r = { .settings = s, .msgs = m, .status = APPLY_FAILED_RESTORED };
+    struct strbuf out;
+    int lock = -1, code;
+
+    sb_init(&out);
+    hostinfo_read(&host, s->root, m);
+    if (!s->dry_run) {
+        lock = lock_take(host.root, s->lock_timeout * 1000, m);
+        if (lock == -2) {
+            cli_print_msgs(m);
+            code = EXIT_LOCKED;
+            goto out;
+        }
+        if (lock < 0)
+            goto report;
+        defer_signals();
+        if (txn_interrupted(host.root)) {
+            msg_warn(m, "an earlier run was interrupted: undoing it first");
+            if (txn_rollback(&host, &actions, m) < 0) {
+                r.status = APPLY_FAILED_UNRESTORED;
+                goto report;
+            }
+        }
+    }
+    b = backend_choose(s->implementation, &host, m);
+    if (!b)
+        goto report;
+    aug = augtree_new(cli_lens_dir(), m);
+    if (!aug)
+        goto report;
+    plan_init(&plan, s, &host, b, aug, m);
+    planned = true;
+    if (s->if_needed && already_fine(&plan)) {
+        r.status = APPLY_UNCHANGED;
+        goto report;
+    }
+    if (b->plan(&plan) < 0)
+        goto report;
+    r.plan = &plan;
+    r.status = apply_run(&plan, &actions);
+    r.actions = &actions;
+
+report:
+    if (s->json)
+        report_apply_json(&r, &out);
+    else
+        report_apply_text(&r, s->diff, &out);
+    fputs(out.buf, stdout);
+    fflush(stdout);
+    if (stop_signal)
+        msg_warn(m, "signal %d: stopped after finishing the run", (int)stop_signal);
+    cli_print_msgs(m);
+    code = exit_code(r.status, s);
+out:
+    lock_release(lock);
+    sb_free(&out);
+    strv_free(&actions);
+    if (planned)
+        plan_free(&plan);
+    augtree_free(aug);
+    hostinfo_free(&host);
+    return code;
+}
+
+static int
+apply_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "server", required_argument, NULL, 's' },
+        { "pool", required_argument, NULL, 'p' },
+        { "config", required_argument, NULL, 'c' },
+        { "implementation", required_argument, NULL, 'i' },
+        { "mode", required_argument, NULL, 'm' },
+        { "root", required_argument, NULL, 'r' },
+        { "dry-run", no_argument, NULL, 'n' },
+        { "diff", no_argument, NULL, 'd' },
+        { "json", no_argument, NULL, OPT_JSON },
+        { "no-firewall", no_argument, NULL, OPT_NO_FIREWALL },
+        { "no-restart", no_argument, NULL, OPT_NO_RESTART },
+        { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+        { "verify-timeout", required_argument, NULL, OPT_VERIFY_TIMEOUT },
+        { "if-needed", no_argument, NULL, OPT_IF_NEEDED },
+        { "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+        { "detailed-exitcodes", no_argument, NULL, OPT_DETAILED },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct settings cli, s;
+    struct msgs m = { 0 };
+    const char *config = NULL, *mode = NULL;
+    int c, code = EXIT_USAGE;
+
+    settings_init(&cli);
+    settings_init(&s);
+    while ((c = getopt_long(argc, argv, "s:p:c:i:m:r:ndh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's': settings_add_source(&cli, SOURCE_SERVER, optarg); break;
+        case 'p': settings_add_source(&cli, SOURCE_POOL, optarg); break;
+        case 'c': config = optarg; break;
+        case 'i':
+            free(cli.implementation);
+            cli.implementation = xstrdup(optarg);
+            break;
+        case 'm': mode = optarg; break;
+        case 'r':
+            free(cli.root);
+            cli.root = xstrdup(optarg);
+            break;
+        case 'n': cli.dry_run = true; break;
+        case 'd': cli.diff = true; break;
+        case OPT_JSON: cli.json = true; break;
+        case OPT_NO_FIREWALL: cli.no_firewall = true; break;
+        case OPT_NO_RESTART: cli.no_restart = true; break;
+        case OPT_NO_VERIFY: cli.no_verify = true; break;
+        case OPT_IF_NEEDED: cli.if_needed = true; break;
+        case OPT_DETAILED: cli.detailed_exitcodes = true; break;
+        case OPT_VERIFY_TIMEOUT:
+            if (!cli_seconds("verify-timeout", optarg, 3600, &cli.verify_timeout))
+                goto out;
+            break;
+        case OPT_LOCK_TIMEOUT:
+            if (!cli_seconds("lock-timeout", optarg, 3600, &cli.lock_timeout))
+                goto out;
+            break;
+        case 'h':
+            cli_help();
+            code = EXIT_OK;
+            goto out;
+        default:
+            code = cli_bad_option();
+            goto out;
+        }
+    }
+    if (optind < argc && strcmp(argv[0], "apply") != 0 && strcmp(argv[optind], "apply") == 0)
+        optind++;                        /* "te-ntp-setup --dry-run apply" */
+    if (optind < argc) {
+        code = cli_usage_error("unknown command or argument '%s' (commands: apply, detect, "
+                               "rollback, firewall, check)", argv[optind]);
+        goto out;
+    }
+
+    /* The settings file first, then the command line over it. */
+    if (!config && !cli.root && access(SETTINGS_DEFAULT_FILE, F_OK) == 0)
+        config = SETTINGS_DEFAULT_FILE;
+    if (config && settings_load_yaml(&s, config, &m) < 0) {
+        cli_print_msgs(&m);
+        goto out;
+    }
+    if (cli.n_sources) {
+        settings_clear_sources(&s);
+        s.sources = cli.sources;
+        s.n_sources = cli.n_sources;
+        cli.sources = NULL;
+        cli.n_sources = 0;
+    }
+    if (cli.implementation) {
+        free(s.implementation);
+        s.implementation = cli.implementation;
+        cli.implementation = NULL;
+    }
+    if (mode && !settings_parse_mode(mode, &s.mode)) {
+        char *q = quote_string(mode);
+
+        code = cli_usage_error("--mode must be replace or merge, not %s", q);
+        free(q);
+        goto out;
+    }
+    s.root = cli.root;
+    cli.root = NULL;
+    s.dry_run = cli.dry_run;
+    s.diff = cli.diff;
+    s.json = cli.json;
+    s.no_firewall = cli.no_firewall;
+    s.no_restart = cli.no_restart;
+    s.no_verify = cli.no_verify;
+    s.if_needed = cli.if_needed;
+    s.detailed_exitcodes = cli.detailed_exitcodes;
+    s.verify_timeout = cli.verify_timeout;
+    s.lock_timeout = cli.lock_timeout;
+    if (s.root && !is_dir(s.root)) {
+        char *q = quote_string(s.root);
+
+        code = cli_usage_error("--root %s is not a directory", q);
+        free(q);
+        goto out;
+    }
+    if (settings_finish(&s, &m) < 0) {
+        cli_print_msgs(&m);
+        goto out;
+    }
+    code = run(&s, &m);
+out:
+    msgs_free(&m);
+    settings_free(&cli);
+    settings_free(&s);
+    return code;
+}
+
+const struct command cmd_apply = {
+    .name = "apply",
+    .usage =
+"Usage: te-ntp-setup [apply] [OPTIONS]   configure time synchronization (default)\n"
+"\n"
+"Makes the host's NTP client (chrony, ntpd, ntpsec, systemd-timesyncd or OpenNTPD)\n"
+"use the given NTP servers, editing its configuration minimally through Augeas,\n"
+"checking it with the daemon's own parser where it has one, and restarting the\n"
+"service; any other time daemon that is enabled or running is stopped and\n"
+"disabled. Every change is journaled; a failed run is undone. A second identical\n"
+"run changes nothing.\n"
+"\n"
+"  -s, --server HOST        NTP server (repeatable); default 0.pool.ntp.org and\n"
+"                           1.pool.ntp.org\n"
+"  -p, --pool HOST          NTP pool name (repeatable)\n"
+"  -c, --config FILE        YAML settings (default " SETTINGS_DEFAULT_FILE "\n"
+"                           if present); --server/--pool replace its sources\n"
+"  -i, --implementation X   auto (running > enabled > installed) | chrony | ntpd |\n"
+"                           ntpsec | timesyncd | openntpd\n"
+"  -m, --mode MODE          replace (default: the given sources become the only\n"
+"                           server/pool sources) | merge (add them, keep the others)\n"
+"  -r, --root DIR           operate on the system image under DIR: files only,\n"
+"                           no service action\n"
+"  -n, --dry-run            change nothing; report what would change\n"
+"  -d, --diff               print a unified diff of every file change\n"
+"      --json               one JSON object on stdout instead of text\n"
+"      --no-restart         write the files but do not restart or reload the service\n"
+"      --no-verify          do not wait for the daemon to synchronize afterwards\n"
+"      --verify-timeout SEC how long to wait for it (default 30)\n"
+"      --no-firewall        accepted for compatibility: apply does not change the\n"
+"                           firewall; see the firewall command\n"
+"      --if-needed          leave an active, synchronized NTP client alone\n"
+"      --lock-timeout SEC   wait this long for another instance (default 30), then\n"
+"                           exit 4\n"
+"      --detailed-exitcodes exit 2 when something changed (or would change)\n",
+    .run = apply_main,
+};

@@ -1,0 +1,71 @@
+/* te-ntp-setup detect: what the host runs for time synchronization. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "detect.h"
+#include "hostinfo.h"
+
+static int
+detect_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "json", no_argument, NULL, OPT_JSON },
+        { "root", required_argument, NULL, 'r' },
+        { "implementation", required_argument, NULL, 'i' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *root = NULL, *impl = NULL;
+    struct hostinfo host;
+    struct msgs m = { 0 };
+    struct strbuf out;
+    bool json = false;
+    int c, rc;
+
+    while ((c = getopt_long(argc, argv, "r:i:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_JSON: json = true; break;
+        case 'r': root = optarg; break;
+        case 'i': impl = optarg; break;
+        case 'h':
+            cli_help();
+            return EXIT_OK;
+        default:
+            return cli_bad_option();
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("unexpected argument '%s' to detect", argv[optind]);
+    if (root && !is_dir(root)) {
+        char *q = quote_string(root);
+
+        cli_usage_error("--root %s is not a directory", q);
+        free(q);
+        return EXIT_USAGE;
+    }
+    sb_init(&out);
+    hostinfo_read(&host, root, &m);
+    rc = detect_report(&host, impl, json, &out, &m);
+    fputs(out.buf, stdout);
+    fflush(stdout);
+    cli_print_msgs(&m);
+    sb_free(&out);
+    hostinfo_free(&host);
+    msgs_free(&m);
+    return rc == 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+const struct command cmd_detect = {
+    .name = "detect",
+    .usage =
+"Usage: te-ntp-setup detect [--json] [-r DIR] [-i X]\n"
+"\n"
+"The distro, the init system, every NTP implementation with its state (absent,\n"
+"installed, enabled, active), the one apply would configure, its configuration\n"
+"files and service, and the time daemons that would be stopped.\n",
+    .run = detect_main,
+};

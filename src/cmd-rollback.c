@@ -1,0 +1,107 @@
+/* te-ntp-setup rollback: undo the last run (or an interrupted one). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "hostinfo.h"
+#include "json.h"
+#include "lock.h"
+#include "settings.h"
+#include "txn.h"
+
+static int
+rollback_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "json", no_argument, NULL, OPT_JSON },
+        { "root", required_argument, NULL, 'r' },
+        { "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *root = NULL;
+    int lock_timeout = SETTINGS_LOCK_TIMEOUT, lock, rc, c, code;
+    struct hostinfo host;
+    struct strv actions = { 0 };
+    struct msgs m = { 0 };
+    bool json = false;
+
+    while ((c = getopt_long(argc, argv, "r:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_JSON: json = true; break;
+        case 'r': root = optarg; break;
+        case OPT_LOCK_TIMEOUT:
+            if (!cli_seconds("lock-timeout", optarg, 3600, &lock_timeout))
+                return EXIT_USAGE;
+            break;
+        case 'h':
+            cli_help();
+            return EXIT_OK;
+        default:
+            return cli_bad_option();
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("unexpected argument '%s' to rollback", argv[optind]);
+    if (root && !is_dir(root)) {
+        char *q = quote_string(root);
+
+        cli_usage_error("--root %s is not a directory", q);
+        free(q);
+        return EXIT_USAGE;
+    }
+    hostinfo_read(&host, root, &m);
+    lock = lock_take(host.root, lock_timeout * 1000, &m);
+    if (lock < 0) {
+        rc = lock == -2 ? -2 : -1;
+        code = lock == -2 ? EXIT_LOCKED : EXIT_FAILED;
+    } else {
+        rc = txn_rollback(&host, &actions, &m);
+        code = rc < 0 ? EXIT_UNRESTORED : EXIT_OK;
+        lock_release(lock);
+    }
+    if (json) {
+        struct strbuf out;
+
+        sb_init(&out);
+        sb_putc(&out, '{');
+        json_key(&out, "changed", true);
+        sb_append(&out, rc == 0 ? "true" : "false");
+        json_key(&out, "failed", false);
+        sb_append(&out, rc < 0 ? "true" : "false");
+        json_key(&out, "actions", false);
+        json_strv(&out, &actions);
+        json_key(&out, "warnings", false);
+        json_strv(&out, &m.warnings);
+        json_key(&out, "errors", false);
+        json_strv(&out, &m.errors);
+        sb_append(&out, "}\n");
+        fputs(out.buf, stdout);
+        sb_free(&out);
+    } else {
+        for (size_t i = 0; i < actions.n; i++)
+            printf("%s\n", actions.v[i]);
+        if (rc == 1)
+            printf("nothing to roll back: no run of te-ntp-setup is recorded\n");
+    }
+    fflush(stdout);
+    cli_print_msgs(&m);
+    strv_free(&actions);
+    msgs_free(&m);
+    hostinfo_free(&host);
+    return code;
+}
+
+const struct command cmd_rollback = {
+    .name = "rollback",
+    .usage =
+"Usage: te-ntp-setup rollback [--json] [-r DIR] [--lock-timeout SEC]\n"
+"\n"
+"Restores what the last apply changed (or finishes undoing an interrupted one):\n"
+"each file goes back to its old text when it still holds what te-ntp-setup wrote,\n"
+"then the services are restarted. The backups are kept in " TXN_DIR ".\n",
+    .run = rollback_main,
+};
