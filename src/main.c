@@ -11,6 +11,7 @@
 #include "apply.h"
 #include "augtree.h"
 #include "backend.h"
+#include "firewall.h"
 #include "hostinfo.h"
 #include "plan.h"
 #include "report.h"
@@ -61,6 +62,12 @@ static const char usage_text[] =
 "  -h, --help               this text\n"
 "  -V, --version            version and lens directory\n"
 "\n"
+"The firewall command finds the active firewall (firewalld, ufw, iptables,\n"
+"iptables-legacy, nftables) of the host or network namespace it runs in, decides\n"
+"from its rules whether NTP (udp 123) to the servers and its replies pass, and\n"
+"where they do not, adds accept rules tagged te-ntp-setup (never inbound 123).\n"
+"A second run adds nothing; --remove deletes exactly the tagged rules.\n"
+"\n"
 "Exit codes: 0 success; 1 failed, system left as it was; 2 changed (with\n"
 "--detailed-exitcodes); 3 failed and could not be restored; 64 usage error or\n"
 "invalid input (nothing touched).\n";
@@ -108,6 +115,65 @@ usage_error(const char *fmt, const char *arg)
 #pragma GCC diagnostic pop
     fprintf(stderr, "\nTry 'te-ntp-setup --help'.\n");
     return EXIT_USAGE;
+}
+
+/* te-ntp-setup firewall [OPTIONS]: argv[0] is "firewall". */
+static int
+run_firewall(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "server", required_argument, NULL, 's' },
+        { "dry-run", no_argument, NULL, 'n' },
+        { "json", no_argument, NULL, OPT_JSON },
+        { "remove", no_argument, NULL, 'R' },
+        { "detailed-exitcodes", no_argument, NULL, OPT_DETAILED },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct firewall_opts o = { 0 };
+    struct msgs m = { 0 };
+    struct strbuf out;
+    enum firewall_status st;
+    int c, code;
+
+    sb_init(&out);
+    while ((c = getopt_long(argc, argv, "s:nh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's': strv_push(&o.servers, optarg); break;
+        case 'n': o.dry_run = true; break;
+        case OPT_JSON: o.json = true; break;
+        case 'R': o.remove = true; break;
+        case OPT_DETAILED: o.detailed_exitcodes = true; break;
+        case 'h':
+            fputs(usage_text, stdout);
+            code = EXIT_OK;
+            goto out;
+        default:
+            fputs("Try 'te-ntp-setup --help'.\n", stderr);
+            code = EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (optind < argc) {
+        code = usage_error("unexpected argument '%s' to firewall", argv[optind]);
+        goto out;
+    }
+    st = firewall_run(&o, &out, &m);
+    fputs(out.buf, stdout);
+    fflush(stdout);
+    if (!o.json || isatty(STDERR_FILENO) || st == FIREWALL_USAGE)
+        print_msgs(&m);
+    switch (st) {
+    case FIREWALL_NOTHING: code = EXIT_OK; break;
+    case FIREWALL_CHANGED: code = o.detailed_exitcodes ? EXIT_CHANGED : EXIT_OK; break;
+    case FIREWALL_USAGE: code = EXIT_USAGE; break;
+    default: code = EXIT_FAILED;
+    }
+out:
+    sb_free(&out);
+    msgs_free(&m);
+    strv_free(&o.servers);
+    return code;
 }
 
 static int
@@ -196,6 +262,8 @@ main(int argc, char **argv)
     const char *config = NULL, *mode = NULL;
     int c, code;
 
+    if (argc > 1 && strcmp(argv[1], "firewall") == 0)
+        return run_firewall(argc - 1, argv + 1);
     settings_init(&cli);
     settings_init(&s);
     while ((c = getopt_long(argc, argv, "s:p:c:i:m:r:ndhV", longopts, NULL)) != -1) {
@@ -244,7 +312,7 @@ main(int argc, char **argv)
     if (optind < argc && strcmp(argv[optind], "apply") == 0)
         optind++;
     if (optind < argc) {
-        code = usage_error("unknown command or argument '%s' (this version has: apply)",
+        code = usage_error("unknown command or argument '%s' (this version has: apply, firewall)",
                            argv[optind]);
         goto out;
     }
