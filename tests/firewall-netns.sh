@@ -17,6 +17,7 @@ SRV=tefw-srv-$$
 CLI=tefw-cli-$$
 TMP=
 SERVER_PID=
+HOLDER_PID=
 failures=0
 skipped=0
 
@@ -42,6 +43,10 @@ cleanup() {
         done
         kill -9 "$SERVER_PID" 2>/dev/null
         wait "$SERVER_PID" 2>/dev/null
+    fi
+    if [ -n "$HOLDER_PID" ]; then
+        kill "$HOLDER_PID" 2>/dev/null
+        wait "$HOLDER_PID" 2>/dev/null
     fi
     ip netns del "$CLI" 2>/dev/null
     ip netns del "$SRV" 2>/dev/null
@@ -108,13 +113,22 @@ new_client() {
     ip -n "$CLI" link set lo up
 }
 
+# Run a command in the client namespace (and, for ufw, its private mount namespace).
+in_cli() {
+    if [ -n "$HOLDER_PID" ]; then
+        nsenter -t "$HOLDER_PID" -m -n "$@"
+    else
+        ip netns exec "$CLI" "$@"
+    fi
+}
+
 # 0 when an NTP query from the client gets an answer.
 probe() {
-    ip netns exec "$CLI" timeout 10 "$NTPDIG" -t 2 192.0.2.1 >"$TMP/probe.log" 2>&1
+    in_cli timeout 10 "$NTPDIG" -t 2 192.0.2.1 >"$TMP/probe.log" 2>&1
 }
 
 run() {
-    ip netns exec "$CLI" "$BIN" firewall "$@" >"$TMP/out" 2>"$TMP/err"
+    in_cli "$BIN" firewall "$@" >"$TMP/out" 2>"$TMP/err"
 }
 
 start_server
@@ -219,6 +233,36 @@ EOF
     check_firewall nftables nft_list 1
 else
     skip_or_fail "no nft"
+fi
+
+# ---- ufw: default deny outgoing, with private /etc/ufw and /etc/default/ufw ----------------
+ufw_list() {
+    in_cli ufw status verbose 2>/dev/null
+    in_cli iptables-save 2>/dev/null | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'
+}
+if [ -n "$(command -v ufw)" ] && [ -d /etc/ufw ] && [ -f /etc/default/ufw ] \
+    && [ -n "$(command -v nsenter)" ]; then
+    new_client
+    cp -a /etc/ufw "$TMP/etc-ufw" && cp /etc/default/ufw "$TMP/default-ufw"
+    ip netns exec "$CLI" unshare -m --propagation private sleep 600 &
+    HOLDER_PID=$!
+    for _ in $(seq 1 50); do
+        [ "$(readlink /proc/$HOLDER_PID/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] && break
+        sleep 0.1
+    done
+    if in_cli mount --bind "$TMP/etc-ufw" /etc/ufw \
+        && in_cli mount --bind "$TMP/default-ufw" /etc/default/ufw \
+        && in_cli ufw default deny outgoing >/dev/null \
+        && in_cli ufw --force enable >/dev/null; then
+        check_firewall ufw ufw_list 1
+    else
+        fail "ufw: cannot enable ufw in the private namespaces"
+    fi
+    kill "$HOLDER_PID" 2>/dev/null
+    wait "$HOLDER_PID" 2>/dev/null
+    HOLDER_PID=
+else
+    skip_or_fail "no ufw (or nsenter)"
 fi
 
 # ---- invalid input ------------------------------------------------------------------------
