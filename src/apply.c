@@ -6,6 +6,7 @@
 
 #include "apply.h"
 #include "fileio.h"
+#include "firewall.h"
 #include "service.h"
 #include "spawn.h"
 #include "txn.h"
@@ -102,6 +103,42 @@ stop_conflicts(struct plan *p, struct txn *t, struct strv *stopped, struct strv 
     return acted;
 }
 
+/* Let NTP to the sources through the host's firewall where it is blocked (not under --root,
+ * not with --no-firewall). A firewall that cannot be opened is a warning: the time daemon's
+ * configuration is right, and the firewall command or a person can finish. True when rules
+ * were (or, in a dry run, would be) added. */
+static bool
+open_firewall(struct plan *p, struct strv *actions)
+{
+    const struct settings *s = p->settings;
+    struct firewall_opts o = { 0 };
+    struct msgs fm = { 0 };
+    struct strbuf out;
+    enum firewall_status st;
+    char *save = NULL;
+
+    if (!p->host->live || s->no_firewall)
+        return false;
+    for (size_t i = 0; i < s->n_sources; i++)
+        strv_push(&o.servers, s->sources[i].host);
+    o.dry_run = s->dry_run;
+    sb_init(&out);
+    st = firewall_run(&o, &out, &fm);
+    if (st == FIREWALL_CHANGED)
+        for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+            if (strstr(l, "added:") || strstr(l, "would add:"))
+                strv_push_owned(actions, xasprintf("firewall: %s", l + strspn(l, " ")));
+    for (size_t i = 0; i < fm.errors.n; i++)
+        msg_warn(p->m, "firewall: %s (run 'te-ntp-setup firewall' after fixing it)",
+                 fm.errors.v[i]);
+    for (size_t i = 0; i < fm.warnings.n; i++)
+        msg_warn(p->m, "firewall: %s", fm.warnings.v[i]);
+    msgs_free(&fm);
+    sb_free(&out);
+    strv_free(&o.servers);
+    return st == FIREWALL_CHANGED;
+}
+
 /* After activation: does the daemon select a source? A failure here is reported, not undone:
  * the configuration is valid and running, and the servers may simply be unreachable for now
  * (te-ntp-setup check tells why). */
@@ -157,8 +194,11 @@ apply_run(struct plan *p, struct strv *actions)
     enum apply_status st;
 
     if (plan_changed_count(p) == 0) {
+        bool fw = open_firewall(p, actions);
+
         if (s->dry_run || !p->host->live || s->no_restart || p->conflicts.n == 0)
-            return stop_conflicts(p, NULL, NULL, actions) ? APPLY_CHANGED : APPLY_UNCHANGED;
+            return stop_conflicts(p, NULL, NULL, actions) || fw ? APPLY_CHANGED
+                                                                : APPLY_UNCHANGED;
         t = txn_begin(p->host->root, p->m);
         if (!t)
             return APPLY_FAILED_RESTORED;
@@ -170,6 +210,7 @@ apply_run(struct plan *p, struct strv *actions)
         return APPLY_FAILED_RESTORED;          /* nothing was written */
     if (s->dry_run) {
         stop_conflicts(p, NULL, NULL, actions);
+        open_firewall(p, actions);
         return APPLY_CHANGED;
     }
 
@@ -193,6 +234,7 @@ apply_run(struct plan *p, struct strv *actions)
                                            f->disk_path));
     }
     if (!p->host->live || s->no_restart) {
+        open_firewall(p, actions);
         st = APPLY_CHANGED;
         goto out;
     }
@@ -203,6 +245,7 @@ apply_run(struct plan *p, struct strv *actions)
         st = undo(p, p->n_files, true, &stopped, actions);
         goto out;
     }
+    open_firewall(p, actions);
     verify(p);
     st = APPLY_CHANGED;
 out:

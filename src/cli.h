@@ -39,6 +39,7 @@ struct command {
 extern const struct command cmd_apply;
 extern const struct command cmd_detect;
 extern const struct command cmd_rollback;
+extern const struct command cmd_firewall;
 
 /* Print the collected messages to stderr ("te-ntp-setup: error: ..."). */
 void cli_print_msgs(const struct msgs *m);

@@ -11,6 +11,7 @@ static const struct command *const commands[] = {
     &cmd_apply,
     &cmd_detect,
     &cmd_rollback,
+    &cmd_firewall,
     NULL,
 };
 

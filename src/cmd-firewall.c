@@ -1,0 +1,80 @@
+/* te-ntp-setup firewall: let NTP through the host's firewall where it is blocked. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "firewall.h"
+
+static int
+firewall_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "server", required_argument, NULL, 's' },
+        { "dry-run", no_argument, NULL, 'n' },
+        { "json", no_argument, NULL, OPT_JSON },
+        { "remove", no_argument, NULL, OPT_REMOVE },
+        { "detailed-exitcodes", no_argument, NULL, OPT_DETAILED },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct firewall_opts o = { 0 };
+    struct msgs m = { 0 };
+    struct strbuf out;
+    enum firewall_status st;
+    int c, code;
+
+    sb_init(&out);
+    while ((c = getopt_long(argc, argv, "s:nh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's': strv_push(&o.servers, optarg); break;
+        case 'n': o.dry_run = true; break;
+        case OPT_JSON: o.json = true; break;
+        case OPT_REMOVE: o.remove = true; break;
+        case OPT_DETAILED: o.detailed_exitcodes = true; break;
+        case 'h':
+            cli_help();
+            code = EXIT_OK;
+            goto out;
+        default:
+            code = cli_bad_option();
+            goto out;
+        }
+    }
+    if (optind < argc) {
+        code = cli_usage_error("unexpected argument '%s' to firewall", argv[optind]);
+        goto out;
+    }
+    st = firewall_run(&o, &out, &m);
+    fputs(out.buf, stdout);
+    fflush(stdout);
+    if (!o.json || isatty(STDERR_FILENO) || st == FIREWALL_USAGE)
+        cli_print_msgs(&m);
+    switch (st) {
+    case FIREWALL_NOTHING: code = EXIT_OK; break;
+    case FIREWALL_CHANGED: code = o.detailed_exitcodes ? EXIT_CHANGED : EXIT_OK; break;
+    case FIREWALL_USAGE: code = EXIT_USAGE; break;
+    default: code = EXIT_FAILED;
+    }
+out:
+    sb_free(&out);
+    msgs_free(&m);
+    strv_free(&o.servers);
+    return code;
+}
+
+const struct command cmd_firewall = {
+    .name = "firewall",
+    .usage =
+"Usage: te-ntp-setup firewall [--dry-run] [--json] [--remove] [--detailed-exitcodes]\n"
+"                             [-s HOST ...]\n"
+"\n"
+"Finds the active firewall (firewalld, ufw, iptables, iptables-legacy, nftables) of\n"
+"the host or network namespace it runs in, decides from its rules whether NTP\n"
+"(udp 123) to the servers and its replies pass, and where they do not, adds accept\n"
+"rules tagged te-ntp-setup (never inbound 123). A second run adds nothing;\n"
+"--remove deletes exactly the tagged rules. Servers default as for apply.\n",
+    .run = firewall_main,
+};

@@ -1,0 +1,713 @@
+/* firewall: choose the active firewall(s), judge their rules, plan, apply, report. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "firewall.h"
+#include "json.h"
+#include "names.h"
+#include "spawn.h"
+
+#define EXEC_TIMEOUT_MS 30000
+#define MAX_JUMP_DEPTH 16
+
+/* Servers when none is given; the same defaults as apply. */
+static const char *const default_servers[] = { "0.pool.ntp.org", "1.pool.ntp.org" };
+
+/* ---- rulesets ------------------------------------------------------------------- */
+
+static void
+spec_free(struct fw_rule_spec *r)
+{
+    free(r->dport);
+    free(r->sport);
+    free(r->daddr);
+    free(r->saddr);
+    free(r->ct);
+    free(r->oif);
+    free(r->iif);
+    free(r->target);
+    free(r->text);
+}
+
+void
+firewall_ruleset_free(struct fw_ruleset *rs)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        struct fw_chain *c = &rs->chains[i];
+
+        for (size_t j = 0; j < c->n_rules; j++)
+            spec_free(&c->rules[j]);
+        free(c->rules);
+        free(c->family);
+        free(c->table);
+        free(c->name);
+    }
+    free(rs->chains);
+    rs->chains = NULL;
+    rs->n = 0;
+}
+
+const struct fw_chain *
+firewall_ruleset_find(const struct fw_ruleset *rs, const char *family, const char *table,
+                      const char *name)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct fw_chain *c = &rs->chains[i];
+
+        if (strcmp(c->family, family) == 0 && strcmp(c->table, table) == 0
+            && strcmp(c->name, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+struct fw_chain *
+firewall_ruleset_chain(struct fw_ruleset *rs, const char *family, const char *table,
+                       const char *name)
+{
+    struct fw_chain *c = (struct fw_chain *)firewall_ruleset_find(rs, family, table, name);
+
+    if (c)
+        return c;
+    rs->chains = xrealloc(rs->chains, (rs->n + 1) * sizeof(*rs->chains));
+    c = &rs->chains[rs->n++];
+    memset(c, 0, sizeof(*c));
+    c->family = xstrdup(family);
+    c->table = xstrdup(table);
+    c->name = xstrdup(name);
+    return c;
+}
+
+struct fw_rule_spec *
+firewall_chain_add_rule(struct fw_chain *c)
+{
+    struct fw_rule_spec *r;
+
+    c->rules = xrealloc(c->rules, (c->n_rules + 1) * sizeof(*c->rules));
+    r = &c->rules[c->n_rules++];
+    memset(r, 0, sizeof(*r));
+    r->handle = -1;
+    return r;
+}
+
+/* ---- matching a packet ------------------------------------------------------------ */
+
+static enum fw_match
+combine(enum fw_match a, enum fw_match b)
+{
+    if (a == FW_NO || b == FW_NO)
+        return FW_NO;
+    if (a == FW_MAYBE || b == FW_MAYBE)
+        return FW_MAYBE;
+    return FW_YES;
+}
+
+/* Split a value spec ("a", "a,b", "{ a, b }") into its elements, calling fn on each;
+ * the result is YES when some element gives YES, else MAYBE when some gives MAYBE. */
+static enum fw_match
+each_element(const char *spec, enum fw_match (*fn)(const char *el, const void *arg),
+             const void *arg)
+{
+    enum fw_match res = FW_NO;
+    char *copy = xstrdup(spec), *save = NULL;
+
+    for (char *el = strtok_r(copy, "{}, \t", &save); el; el = strtok_r(NULL, "{}, \t", &save)) {
+        enum fw_match m = fn(el, arg);
+
+        if (m == FW_YES) {
+            res = FW_YES;
+            break;
+        }
+        if (m == FW_MAYBE)
+            res = FW_MAYBE;
+    }
+    free(copy);
+    return res;
+}
+
+static enum fw_match
+port_element(const char *el, const void *arg)
+{
+    long port = *(const long *)arg, lo, hi;
+    char *end;
+
+    if (strcmp(el, "ntp") == 0)
+        return port == 123 ? FW_YES : FW_NO;
+    lo = strtol(el, &end, 10);
+    if (end == el)
+        return FW_MAYBE;            /* a service name, a named set, ... */
+    if (*end == ':' || *end == '-') {
+        const char *h = end + 1;
+
+        hi = strtol(h, &end, 10);
+        if (end == h || *end)
+            return FW_MAYBE;
+    } else if (*end) {
+        return FW_MAYBE;
+    } else {
+        hi = lo;
+    }
+    return port >= lo && port <= hi ? FW_YES : FW_NO;
+}
+
+static enum fw_match
+port_match(const char *spec, long port)
+{
+    if (!spec)
+        return FW_YES;
+    if (port < 0)
+        return FW_MAYBE;
+    return each_element(spec, port_element, &port);
+}
+
+/* Parse an address literal into 16 bytes; 4 or 6, or 0 when it is not one. */
+static int
+parse_addr(const char *s, unsigned char out[16])
+{
+    memset(out, 0, 16);
+    if (inet_pton(AF_INET, s, out) == 1)
+        return 4;
+    if (inet_pton(AF_INET6, s, out) == 1)
+        return 6;
+    return 0;
+}
+
+int
+firewall_server_family(const char *server)
+{
+    unsigned char a[16];
+
+    return server ? parse_addr(server, a) : 0;
+}
+
+static enum fw_match
+addr_element(const char *el, const void *arg)
+{
+    const char *server = arg;
+    unsigned char net[16], host[16];
+    char buf[64];
+    const char *slash = strchr(el, '/');
+    long prefix;
+    int fam, sfam;
+
+    if (strlen(el) >= sizeof(buf) || strchr(el, '@') || strchr(el, '-'))
+        return FW_MAYBE;
+    memcpy(buf, el, strlen(el) + 1);
+    if (slash)
+        buf[slash - el] = '\0';
+    fam = parse_addr(buf, net);
+    if (!fam)
+        return FW_MAYBE;            /* a host name in a rule: cannot tell */
+    prefix = fam == 4 ? 32 : 128;
+    if (slash) {
+        char *end;
+
+        prefix = strtol(slash + 1, &end, 10);
+        if (*end || prefix < 0 || prefix > (fam == 4 ? 32 : 128))
+            return FW_MAYBE;
+    }
+    if (!server)
+        return prefix == 0 ? FW_YES : FW_MAYBE;
+    sfam = parse_addr(server, host);
+    if (sfam != fam)
+        return FW_NO;
+    for (long bit = 0; bit < prefix; bit++) {
+        unsigned char mask = (unsigned char)(0x80u >> (bit % 8));
+
+        if ((net[bit / 8] & mask) != (host[bit / 8] & mask))
+            return FW_NO;
+    }
+    return FW_YES;
+}
+
+static enum fw_match
+addr_match(const char *spec, const char *server)
+{
+    return spec ? each_element(spec, addr_element, server) : FW_YES;
+}
+
+/* The interface of traffic to an NTP server is never the loopback; others: cannot tell. */
+static enum fw_match
+iface_match(const char *spec)
+{
+    if (!spec)
+        return FW_YES;
+    return strcmp(spec, "lo") == 0 ? FW_NO : FW_MAYBE;
+}
+
+static bool
+contains_word(const char *spec, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (const char *p = spec; *p; p++)
+        if (strncasecmp(p, word, n) == 0
+            && (p == spec || !isalpha((unsigned char)p[-1]))
+            && !isalpha((unsigned char)p[n]))
+            return true;
+    return false;
+}
+
+/* How rule r compares with an NTP request (output) or its reply (input) for server. */
+static enum fw_match
+rule_match(const struct fw_rule_spec *r, bool output, const char *server)
+{
+    enum fw_match m = FW_YES;
+    int sfam = firewall_server_family(server);
+
+    if (r->family && sfam && r->family != sfam)
+        return FW_NO;
+    if (r->family && !sfam)
+        m = FW_MAYBE;   /* a name may resolve to either family */
+    if (r->proto == -1)
+        return FW_NO;
+    if (r->proto == -2)
+        m = FW_MAYBE;
+    if (r->unknown)
+        m = combine(m, FW_MAYBE);
+    if (output) {
+        m = combine(m, port_match(r->dport, 123));
+        m = combine(m, port_match(r->sport, -1));   /* 123 (ntpd) or ephemeral */
+        m = combine(m, addr_match(r->daddr, server));
+        m = combine(m, r->saddr ? FW_MAYBE : FW_YES);
+        m = combine(m, iface_match(r->oif));
+        m = combine(m, r->iif ? FW_MAYBE : FW_YES);
+        if (r->ct)  /* the first request of a flow is NEW */
+            m = combine(m, contains_word(r->ct, "new") ? FW_YES : FW_NO);
+    } else {
+        m = combine(m, port_match(r->sport, 123));
+        m = combine(m, port_match(r->dport, -1));
+        m = combine(m, addr_match(r->saddr, server));
+        m = combine(m, r->daddr ? FW_MAYBE : FW_YES);
+        m = combine(m, iface_match(r->iif));
+        m = combine(m, r->oif ? FW_MAYBE : FW_YES);
+        if (r->ct)  /* a reply to our request is ESTABLISHED */
+            m = combine(m, contains_word(r->ct, "established") ? FW_YES : FW_NO);
+    }
+    return m;
+}
+
+enum chain_result { CHAIN_CONTINUE, CHAIN_PASS, CHAIN_BLOCK };
+
+static enum chain_result
+walk_chain(const struct fw_ruleset *rs, const struct fw_chain *c, bool output,
+           const char *server, int depth, char **why)
+{
+    if (depth > MAX_JUMP_DEPTH) {
+        *why = xasprintf("jumps nest deeper than %d chains", MAX_JUMP_DEPTH);
+        return CHAIN_BLOCK;
+    }
+    for (size_t i = 0; i < c->n_rules; i++) {
+        const struct fw_rule_spec *r = &c->rules[i];
+        enum fw_match m = rule_match(r, output, server);
+        const struct fw_chain *sub;
+        enum chain_result res;
+
+        if (m == FW_NO)
+            continue;
+        switch (r->verdict) {
+        case FW_V_ACCEPT:
+            if (m == FW_YES) {
+                *why = xasprintf("accepted by rule %zu of chain %s", i + 1, c->name);
+                return CHAIN_PASS;
+            }
+            break;
+        case FW_V_DROP:
+            *why = xasprintf("rule %zu of chain %s %s drop it", i + 1, c->name,
+                             m == FW_YES ? "does" : "may");
+            return CHAIN_BLOCK;
+        case FW_V_JUMP:
+            sub = r->target ? firewall_ruleset_find(rs, c->family, c->table, r->target) : NULL;
+            if (!sub)
+                break;
+            res = walk_chain(rs, sub, output, server, depth + 1, why);
+            if (res == CHAIN_BLOCK)
+                return res;
+            if (res == CHAIN_PASS && m == FW_YES)
+                return res;
+            free(*why);
+            *why = NULL;
+            break;
+        case FW_V_RETURN:
+            if (m == FW_YES)
+                return CHAIN_CONTINUE;
+            break;
+        case FW_V_NONE:
+            break;
+        }
+    }
+    return CHAIN_CONTINUE;
+}
+
+bool
+firewall_chain_passes(const struct fw_ruleset *rs, const struct fw_chain *c,
+                      const char *server, char **why)
+{
+    enum chain_result res;
+
+    *why = NULL;
+    res = walk_chain(rs, c, c->output, server, 0, why);
+    if (res == CHAIN_CONTINUE) {
+        free(*why);
+        *why = xasprintf("policy %s", c->policy_drop ? "drop" : "accept");
+        return !c->policy_drop;
+    }
+    return res == CHAIN_PASS;
+}
+
+static bool
+chain_applies(const struct fw_chain *c, int family)
+{
+    bool v4 = strcmp(c->family, "ip") == 0 || strcmp(c->family, "ipv4") == 0;
+    bool v6 = strcmp(c->family, "ip6") == 0 || strcmp(c->family, "ipv6") == 0;
+
+    if (strcmp(c->family, "inet") == 0 || family == 0)
+        return true;
+    return (family == 4 && v4) || (family == 6 && v6);
+}
+
+int
+firewall_judge_ruleset(struct firewall_plan *p, const struct fw_ruleset *rs, int family)
+{
+    int blocked = 0;
+    struct strv targets = { 0 };
+    bool any_name = false;
+
+    /* Address literals each; all host names together as "any address". */
+    for (size_t i = 0; i < p->servers->n; i++) {
+        if (firewall_server_family(p->servers->v[i]))
+            strv_push(&targets, p->servers->v[i]);
+        else
+            any_name = true;
+    }
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct fw_chain *c = &rs->chains[i];
+
+        if (!c->base)
+            continue;
+        for (size_t t = 0; t < targets.n + (any_name ? 1 : 0); t++) {
+            const char *server = t < targets.n ? targets.v[t] : NULL;
+            int sfam = firewall_server_family(server);
+            char *why = NULL;
+            struct firewall_rule *fr;
+
+            if ((sfam && !chain_applies(c, sfam)) || (sfam && family && sfam != family))
+                continue;
+            if (firewall_chain_passes(rs, c, server, &why)) {
+                strv_push_owned(&p->open_notes,
+                                xasprintf("%s %s %s %s: NTP %s %s passes (%s)", p->fw->name,
+                                          c->family, c->table, c->name,
+                                          c->output ? "to" : "from",
+                                          server ? server : "any address", why));
+                free(why);
+                continue;
+            }
+            strv_push_owned(&p->open_notes,
+                            xasprintf("%s %s %s %s: NTP %s %s is blocked (%s)", p->fw->name,
+                                      c->family, c->table, c->name,
+                                      c->output ? "to" : "from",
+                                      server ? server : "any address", why));
+            free(why);
+            fr = firewall_plan_add(p);
+            fr->family = chain_applies(c, 4) && chain_applies(c, 6) ? sfam
+                         : chain_applies(c, 4) ? 4 : 6;
+            fr->nft_family = xstrdup(c->family);
+            fr->table = xstrdup(c->table);
+            fr->chain = xstrdup(c->name);
+            fr->output = c->output;
+            fr->server = xstrdup(server);
+            blocked = 1;
+        }
+    }
+    strv_free(&targets);
+    return blocked;
+}
+
+/* ---- plans -------------------------------------------------------------------------- */
+
+struct firewall_rule *
+firewall_plan_add(struct firewall_plan *p)
+{
+    struct firewall_rule *r;
+
+    p->rules = xrealloc(p->rules, (p->n + 1) * sizeof(*p->rules));
+    r = &p->rules[p->n++];
+    memset(r, 0, sizeof(*r));
+    r->fw = p->fw;
+    return r;
+}
+
+void
+firewall_plan_free(struct firewall_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        struct firewall_rule *r = &p->rules[i];
+
+        free(r->nft_family);
+        free(r->table);
+        free(r->chain);
+        free(r->server);
+        free(r->text);
+        strv_free(&r->argv);
+    }
+    free(p->rules);
+    p->rules = NULL;
+    p->n = 0;
+    strv_free(&p->open_notes);
+}
+
+/* ---- running the tools --------------------------------------------------------------- */
+
+int
+firewall_exec(const char *name, const char *const args[], struct strbuf *out,
+              struct strbuf *err, bool missing_ok, struct msgs *m)
+{
+    struct strv argv = { 0 };
+    struct spawn_result res;
+    char *prog = spawn_find_program(name);
+    int rc, ret = -1;
+
+    if (!prog) {
+        if (!missing_ok)
+            msg_error(m, "%s: program not found", name);
+        return -1;
+    }
+    strv_push_owned(&argv, prog);
+    for (size_t i = 0; args && args[i]; i++)
+        strv_push(&argv, args[i]);
+    rc = spawn_run((const char *const *)argv.v, NULL, EXEC_TIMEOUT_MS, &res);
+    if (out)
+        sb_append(out, res.out.buf);
+    if (err)
+        sb_append(err, res.err.buf);
+    if (rc < 0 || res.timed_out) {
+        char *d = spawn_describe(&res);
+
+        msg_error(m, "%s: %s", argv.v[0], d);
+        free(d);
+        goto out;
+    }
+    ret = rc == 0 ? 0 : 1;
+out:
+    spawn_result_free(&res);
+    strv_free(&argv);
+    return ret;
+}
+
+int
+firewall_exec_strv(const struct strv *argv, struct msgs *m)
+{
+    struct strbuf err;
+    int rc;
+
+    sb_init(&err);
+    rc = firewall_exec(argv->v[0], (const char *const *)argv->v + 1, NULL, &err, false, m);
+    if (rc == 1) {
+        size_t n = err.len;
+
+        while (n && (err.buf[n - 1] == '\n' || err.buf[n - 1] == ' '))
+            err.buf[--n] = '\0';
+        msg_error(m, "%s failed: %s", argv->v[0], n ? err.buf : "no message");
+    }
+    sb_free(&err);
+    return rc == 0 ? 0 : -1;
+}
+
+/* ---- the command -------------------------------------------------------------------- */
+
+/* The drivers in the order they are tried; firewalld and ufw manage the lower layers
+ * themselves, so when one of them is active it is the only one used. */
+static const struct firewall_ops *const managers[] = { &firewall_firewalld, &firewall_ufw };
+static const struct firewall_ops *const layers[] = {
+    &firewall_iptables_legacy, &firewall_iptables, &firewall_nftables,
+};
+
+static void
+report_text(const struct firewall_opts *o, struct firewall_plan *plans, size_t n,
+            enum firewall_status st, struct strbuf *out)
+{
+    size_t total = 0;
+
+    if (n == 0) {
+        sb_append(out, "firewall: none active; nothing to do\n");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct firewall_plan *p = &plans[i];
+
+        sb_printf(out, "firewall: %s\n", p->fw->name);
+        for (size_t j = 0; j < p->open_notes.n; j++)
+            sb_printf(out, "  %s\n", p->open_notes.v[j]);
+        for (size_t j = 0; j < p->n; j++)
+            sb_printf(out, "  %s %s\n",
+                      o->remove ? (o->dry_run ? "would remove:" : "removed:")
+                                : (o->dry_run ? "would add:" : "added:"),
+                      p->rules[j].text);
+        total += p->n;
+    }
+    if (st == FIREWALL_FAILED)
+        sb_append(out, "firewall: failed\n");
+    else if (total == 0)
+        sb_append(out, o->remove ? "firewall: no te-ntp-setup rules to remove\n"
+                                 : "firewall: NTP passes; nothing needed\n");
+}
+
+static void
+report_json(const struct firewall_opts *o, struct firewall_plan *plans, size_t n,
+            enum firewall_status st, const struct msgs *m, struct strbuf *out)
+{
+    sb_append(out, "{");
+    json_key(out, "command", true);
+    json_string(out, "firewall");
+    json_key(out, "action", false);
+    json_string(out, o->remove ? "remove" : "open");
+    json_key(out, "dry_run", false);
+    sb_append(out, o->dry_run ? "true" : "false");
+    json_key(out, "changed", false);
+    sb_append(out, st == FIREWALL_CHANGED ? "true" : "false");
+    json_key(out, "failed", false);
+    sb_append(out, st == FIREWALL_FAILED ? "true" : "false");
+    json_key(out, "firewalls", false);
+    sb_append(out, "[");
+    for (size_t i = 0; i < n; i++) {
+        struct firewall_plan *p = &plans[i];
+
+        sb_append(out, i ? ",{" : "{");
+        json_key(out, "name", true);
+        json_string(out, p->fw->name);
+        json_key(out, "chains", false);
+        json_strv(out, &p->open_notes);
+        json_key(out, "rules", false);
+        sb_append(out, "[");
+        for (size_t j = 0; j < p->n; j++) {
+            struct firewall_rule *r = &p->rules[j];
+
+            sb_append(out, j ? ",{" : "{");
+            json_key(out, "direction", true);
+            json_string(out, r->output ? "output" : "input");
+            json_key(out, "table", false);
+            json_string(out, r->table ? r->table : "");
+            json_key(out, "chain", false);
+            json_string(out, r->chain ? r->chain : "");
+            json_key(out, "server", false);
+            if (r->server)
+                json_string(out, r->server);
+            else
+                sb_append(out, "null");
+            json_key(out, "rule", false);
+            json_string(out, r->text ? r->text : "");
+            sb_append(out, "}");
+        }
+        sb_append(out, "]}");
+    }
+    sb_append(out, "]");
+    json_key(out, "errors", false);
+    json_strv(out, &m->errors);
+    json_key(out, "warnings", false);
+    json_strv(out, &m->warnings);
+    sb_append(out, "}\n");
+}
+
+/* Detect the active firewalls into fws; their number, or -1 on error. */
+static int
+choose(const struct firewall_ops *fws[], struct msgs *m)
+{
+    int n = 0, rc;
+
+    for (size_t i = 0; i < TE_ARRAY_LEN(managers); i++) {
+        rc = managers[i]->detect(m);
+        if (rc < 0)
+            return -1;
+        if (rc > 0) {
+            fws[0] = managers[i];
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < TE_ARRAY_LEN(layers); i++) {
+        rc = layers[i]->detect(m);
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            fws[n++] = layers[i];
+    }
+    return n;
+}
+
+enum firewall_status
+firewall_run(const struct firewall_opts *o, struct strbuf *out, struct msgs *m)
+{
+    const struct firewall_ops *fws[TE_ARRAY_LEN(layers) + 1];
+    struct firewall_plan plans[TE_ARRAY_LEN(layers) + 1];
+    struct strv servers = { 0 };
+    enum firewall_status st = FIREWALL_FAILED;
+    size_t changed = 0;
+    int n = 0;
+
+    memset(plans, 0, sizeof(plans));
+    for (size_t i = 0; i < o->servers.n; i++) {
+        char why[256];
+
+        if (!names_valid_host(o->servers.v[i], why, sizeof(why))) {
+            char *q = quote_string(o->servers.v[i]);
+
+            msg_error(m, "--server %s: %s", q, why);
+            free(q);
+            st = FIREWALL_USAGE;
+            goto out;
+        }
+        if (!strv_contains(&servers, o->servers.v[i]))
+            strv_push(&servers, o->servers.v[i]);
+    }
+    if (!servers.n)
+        for (size_t i = 0; i < TE_ARRAY_LEN(default_servers); i++)
+            strv_push(&servers, default_servers[i]);
+
+    n = choose(fws, m);
+    if (n < 0) {
+        n = 0;
+        goto report;
+    }
+    for (int i = 0; i < n; i++) {
+        plans[i].fw = fws[i];
+        plans[i].servers = &servers;
+    }
+    for (int i = 0; i < n; i++) {
+        struct firewall_plan *p = &plans[i];
+        int rc;
+
+        if (o->remove) {
+            if (p->fw->remove(p, o->dry_run, m) < 0)
+                goto report;
+            changed += p->n;
+            continue;
+        }
+        rc = p->fw->blocked(p, m);
+        if (rc < 0)
+            goto report;
+        if (rc == 0)
+            continue;
+        if (p->fw->plan_rules(p, m) < 0)
+            goto report;
+        if (!o->dry_run && p->fw->add(p, m) < 0)
+            goto report;
+        changed += p->n;
+    }
+    st = changed ? FIREWALL_CHANGED : FIREWALL_NOTHING;
+
+report:
+    if (o->json)
+        report_json(o, plans, (size_t)n, st, m, out);
+    else
+        report_text(o, plans, (size_t)n, st, out);
+out:
+    for (size_t i = 0; i < TE_ARRAY_LEN(plans); i++)
+        firewall_plan_free(&plans[i]);
+    strv_free(&servers);
+    return st;
+}

@@ -1,0 +1,180 @@
+/* firewall: find the active firewall(s), decide from their rules whether NTP client
+ * traffic passes, and add (or remove) accept rules tagged "te-ntp-setup" where it does not.
+ *
+ * Model: every base chain on the output or input hook must let a packet through (netfilter
+ * evaluates them all; an accept in one does not skip the next), so each such chain is judged
+ * on its own. A chain lets NTP through when, walking its rules in order, an accept rule
+ * surely matching the packet comes before any drop/reject rule that may match it, or when
+ * no rule decides and the policy is accept. Rules we cannot read (unknown matches, jumps)
+ * never count as accepting, so the verdict errs towards "blocked", and the rule we add goes
+ * first in the chain. */
+#ifndef TE_FIREWALL_H
+#define TE_FIREWALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strbuf.h"
+#include "util.h"
+
+/* The tag on every rule this tool adds; --remove deletes exactly the rules carrying it. */
+#define FIREWALL_TAG "te-ntp-setup"
+
+/* How a rule's matches compare with a packet. */
+enum fw_match {
+    FW_NO = 0,      /* the rule surely does not match */
+    FW_YES,         /* the rule surely matches */
+    FW_MAYBE,       /* it has a match we cannot decide */
+};
+
+enum fw_verdict {
+    FW_V_NONE = 0,  /* no verdict (counter, log, ...): go on with the next rule */
+    FW_V_ACCEPT,
+    FW_V_DROP,      /* drop or reject */
+    FW_V_JUMP,      /* jump or goto to target */
+    FW_V_RETURN,
+};
+
+/* What the parsers record about a rule before it is compared with a packet. */
+struct fw_rule_spec {
+    int proto;                  /* 0 any, 17 udp, -1 something else, -2 undecidable */
+    char *dport, *sport;        /* port specs ("123", "1:1024", "123,323", "{ 123, 323 }") */
+    char *daddr, *saddr;        /* address specs (CIDR or set), NULL for any */
+    char *ct;                   /* conntrack states ("ESTABLISHED,RELATED"), NULL for any */
+    char *oif, *iif;            /* interface names, NULL for any */
+    int family;                 /* 0 any, 4 or 6 (meta nfproto, ip/ip6 payload) */
+    bool unknown;               /* some match could not be understood (or was negated) */
+    enum fw_verdict verdict;
+    char *target;               /* the chain jumped to */
+    bool tagged;
+    long handle;                /* nft rule handle, or -1 */
+    char *text;                 /* the rule as listed (iptables: the words after -A CHAIN) */
+};
+
+/* A chain on the output or input path. */
+struct fw_chain {
+    char *family;               /* "ip", "ip6", "inet" (nft) or "ipv4"/"ipv6" (iptables) */
+    char *table;
+    char *name;
+    bool base;                  /* a base chain on the input or output hook */
+    bool output;                /* output hook (else input); only for base chains */
+    bool policy_drop;
+    struct fw_rule_spec *rules;
+    size_t n_rules;
+};
+
+/* A parsed ruleset: the filter chains (base chains on input/output and the chains they
+ * can jump to). */
+struct fw_ruleset {
+    struct fw_chain *chains;
+    size_t n;
+};
+
+/* One rule to add (or that was removed). */
+struct firewall_rule {
+    const struct firewall_ops *fw;
+    int family;                 /* 4, 6, or 0 for both (nft inet) */
+    char *nft_family;           /* nft: "ip", "ip6" or "inet"; NULL otherwise */
+    char *table;
+    char *chain;
+    bool output;
+    char *server;               /* address literal, or NULL for any address */
+    char *text;                 /* the command or rule, shown by --dry-run */
+    struct strv argv;           /* the command adding (or removing) it */
+};
+
+/* A firewall's plan: which rules to add or remove. */
+struct firewall_plan {
+    const struct firewall_ops *fw;
+    const struct strv *servers; /* validated server names or addresses */
+    struct firewall_rule *rules;
+    size_t n;
+    struct strv open_notes;     /* "output chain ip filter OUTPUT: NTP passes (...)" */
+};
+
+/* One firewall's driver. */
+struct firewall_ops {
+    const char *name;
+    /* 1 when this firewall is active on the host, 0 when not, -1 on error. */
+    int (*detect)(struct msgs *m);
+    /* Read the live rules; 1 when NTP to some server is blocked, 0 when it passes, -1 on
+     * error. Notes on each chain go to p->open_notes. */
+    int (*blocked)(struct firewall_plan *p, struct msgs *m);
+    /* Fill p->rules with the rules that let NTP through where it is blocked. */
+    int (*plan_rules)(struct firewall_plan *p, struct msgs *m);
+    /* Add the planned rules; 0 or -1. */
+    int (*add)(struct firewall_plan *p, struct msgs *m);
+    /* Fill p->rules with the tagged rules and, unless dry_run, delete them; 0 or -1. */
+    int (*remove)(struct firewall_plan *p, bool dry_run, struct msgs *m);
+};
+
+extern const struct firewall_ops firewall_firewalld;
+extern const struct firewall_ops firewall_ufw;
+extern const struct firewall_ops firewall_iptables;
+extern const struct firewall_ops firewall_iptables_legacy;
+extern const struct firewall_ops firewall_nftables;
+
+/* Options of the firewall command. */
+struct firewall_opts {
+    struct strv servers;        /* as given; defaults applied by firewall_run */
+    bool dry_run;
+    bool json;
+    bool remove;
+    bool detailed_exitcodes;
+};
+
+/* The result of the firewall command. */
+enum firewall_status {
+    FIREWALL_NOTHING = 0,       /* no firewall, or NTP already passes, or nothing to remove */
+    FIREWALL_CHANGED,           /* rules were added or removed (or would be, with dry_run) */
+    FIREWALL_FAILED,
+    FIREWALL_USAGE,             /* invalid input; nothing touched */
+};
+
+/* Run the firewall command: detect, decide, plan, apply (or remove), and write the report
+ * (text or JSON) to out. Messages for the user go to m. */
+enum firewall_status firewall_run(const struct firewall_opts *o, struct strbuf *out,
+                                  struct msgs *m);
+
+/* Run program name (found with spawn_find_program) with args (NULL-terminated, after
+ * argv[0]); its output goes to out when out is not NULL. 0 when it exited 0, 1 when it ran
+ * and failed (quiet: no message), -1 when it could not be run or timed out (message in m).
+ * A missing program is -1 with no message when missing_ok. */
+int firewall_exec(const char *name, const char *const args[], struct strbuf *out,
+                  struct strbuf *err, bool missing_ok, struct msgs *m);
+/* Run an argv vector (argv[0] a program name) and record a message on failure; 0 or -1. */
+int firewall_exec_strv(const struct strv *argv, struct msgs *m);
+/* Add a server's address-or-any rule to p->rules (used by the drivers). */
+struct firewall_rule *firewall_plan_add(struct firewall_plan *p);
+/* Free a plan's rules and notes. */
+void firewall_plan_free(struct firewall_plan *p);
+
+/* Parse iptables-save output of one family (4 or 6) into the filter INPUT/OUTPUT chains. */
+int firewall_parse_iptables_save(const char *text, int family, struct fw_ruleset *rs);
+/* Parse `nft -a list ruleset` output into its filter base chains on the input/output hooks,
+ * leaving out the tables iptables-nft manages. */
+int firewall_parse_nft(const char *text, struct fw_ruleset *rs);
+/* The chain family/table/name of rs, added (empty, policy accept) when missing. */
+struct fw_chain *firewall_ruleset_chain(struct fw_ruleset *rs, const char *family,
+                                        const char *table, const char *name);
+/* Look a chain up; NULL when rs has none by that name. */
+const struct fw_chain *firewall_ruleset_find(const struct fw_ruleset *rs, const char *family,
+                                             const char *table, const char *name);
+/* Append an empty rule (proto any, no matches, no verdict, handle -1) to c. */
+struct fw_rule_spec *firewall_chain_add_rule(struct fw_chain *c);
+/* Free a parsed ruleset. */
+void firewall_ruleset_free(struct fw_ruleset *rs);
+
+/* Whether base chain c of ruleset rs lets NTP through for server (an address literal, or
+ * NULL for a name whose addresses are unknown): true when it passes; *why gets a short,
+ * newly allocated reason. */
+bool firewall_chain_passes(const struct fw_ruleset *rs, const struct fw_chain *c,
+                           const char *server, char **why);
+/* The address family of a server: 4, 6, or 0 for a host name. */
+int firewall_server_family(const char *server);
+/* For every base chain of rs that applies to family (4 or 6; 0 for any) and every target
+ * server, add a rule to p where the chain blocks NTP and a note where it passes; 1 when
+ * something was blocked, else 0. */
+int firewall_judge_ruleset(struct firewall_plan *p, const struct fw_ruleset *rs, int family);
+
+#endif
