@@ -127,6 +127,9 @@ void check_format_offset(double offset, char *buf, size_t len)
 
 /* Append v formatted with fmt, always with '.' as decimal separator. */
 static void append_num(struct strbuf *sb, const char *fmt, double v)
+    __attribute__((format(printf, 2, 0)));
+
+static void append_num(struct strbuf *sb, const char *fmt, double v)
 {
     char tmp[64];
 

@@ -88,7 +88,19 @@ static void test_sntp_encode_decode_roundtrip(void)
     CU_ASSERT_EQUAL(buf[2], 0xfa);      /* -6 */
     CU_ASSERT_EQUAL(buf[24], 0xfe);     /* origin, big endian */
     CU_ASSERT_EQUAL_FATAL(sntp_decode(buf, sizeof(buf), &b), 0);
-    CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof(a)), 0);
+    CU_ASSERT_EQUAL(b.leap, a.leap);
+    CU_ASSERT_EQUAL(b.version, a.version);
+    CU_ASSERT_EQUAL(b.mode, a.mode);
+    CU_ASSERT_EQUAL(b.stratum, a.stratum);
+    CU_ASSERT_EQUAL(b.poll, a.poll);
+    CU_ASSERT_EQUAL(b.precision, a.precision);
+    CU_ASSERT_EQUAL(b.root_delay, a.root_delay);
+    CU_ASSERT_EQUAL(b.root_dispersion, a.root_dispersion);
+    CU_ASSERT_EQUAL(memcmp(b.refid, a.refid, 4), 0);
+    CU_ASSERT_EQUAL(b.reference, a.reference);
+    CU_ASSERT_EQUAL(b.origin, a.origin);
+    CU_ASSERT_EQUAL(b.receive, a.receive);
+    CU_ASSERT_EQUAL(b.transmit, a.transmit);
     CU_ASSERT_EQUAL(sntp_decode(buf, SNTP_PACKET_LEN - 1, &b), -1);
 }
 
