@@ -776,6 +776,8 @@ int sntp_query(struct sntp_result *res, size_t n, const struct sntp_options *opt
     struct pollfd *pfd = NULL;
     unsigned *pfd_server = NULL, *pfd_target = NULL;
     unsigned max = opt->max_requests;
+    char host[SNTP_HOST_MAX];
+    unsigned port;
     int64_t start, deadline, interval, now;
     int ret = -1;
     size_t i;
@@ -796,10 +798,12 @@ int sntp_query(struct sntp_result *res, size_t n, const struct sntp_options *opt
         struct sntp_result *r = &res[i];
 
         srv[i].res = r;
-        r->status = SNTP_NOT_RUN;
-        r->error[0] = r->address[0] = r->kiss[0] = r->refid[0] = '\0';
-        r->naddrs = r->requests = r->rejected = 0;
-        r->refused = false;
+        /* Keep what to ask, forget any earlier outcome. */
+        memcpy(host, r->host, sizeof(host));
+        port = r->port;
+        memset(r, 0, sizeof(*r));
+        memcpy(r->host, host, sizeof(r->host));
+        r->port = port;
         for (unsigned k = 0; k < SNTP_MAX_REQUESTS; k++)
             srv[i].targets[k].fd = -1;
     }

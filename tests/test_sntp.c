@@ -582,8 +582,12 @@ static void test_sntp_query_resolve_error_is_per_server(void)
     sntp_options_init(&opt);
     opt.numeric_only = true;
     opt.timeout_ms = 500;
+    r[0].status = SNTP_OK;      /* leftovers of an earlier run are forgotten */
+    r[0].offset = 9;
     CU_ASSERT_EQUAL(sntp_query(r, 2, &opt, err, sizeof(err)), 0);
     CU_ASSERT_EQUAL(r[0].status, SNTP_ERR_RESOLVE);
+    CU_ASSERT_DOUBLE_EQUAL(r[0].offset, 0, 0);
+    CU_ASSERT_EQUAL(r[0].port, 123);
     CU_ASSERT_PTR_NOT_NULL(strstr(r[0].error, "no-such-host.invalid does not resolve"));
     CU_ASSERT_EQUAL(r[0].requests, 0);
     CU_ASSERT_EQUAL(r[1].status, SNTP_ERR_NO_REPLY);
