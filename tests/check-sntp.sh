@@ -139,8 +139,15 @@ expect status ok; expect_near offset 1900000000 0.05; expect_rc 2
 run_case "stratum 1 refid" "-s 1" "-t 2000"
 expect status ok; expect stratum 1; expect refid LOCL
 
-run_case "IPv6 loopback" "-6 -o 0.5" "-t 2000" "[::1]:PORT"
-expect status ok; expect address ::1; expect_near offset 0.5 0.05
+# IPv6 cases need ::1 (absent in some containers).
+have_ipv6=false
+grep -qi '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null && have_ipv6=true
+if $have_ipv6; then
+    run_case "IPv6 loopback" "-6 -o 0.5" "-t 2000" "[::1]:PORT"
+    expect status ok; expect address ::1; expect_near offset 0.5 0.05
+else
+    echo "check-sntp: no ::1, IPv6 cases skipped"
+fi
 
 # --- kiss-o'-death: acted on, at once, and no more requests ---------------
 for k in deny rstr rate; do
@@ -211,7 +218,9 @@ start_server -o 0.125
 i=0
 while [ -z "$(head -n 1 "$tmp/silent.out")" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 sport=$(head -n 1 "$tmp/silent.out")
-"$PROBE" -j -t 1000 "127.0.0.1:$sport" "[::1]:1" "127.0.0.1:$port" >"$tmp/probe.out" 2>&1
+closed="[::1]:1"
+$have_ipv6 || closed="127.0.0.1:1"
+"$PROBE" -j -t 1000 "127.0.0.1:$sport" "$closed" "127.0.0.1:$port" >"$tmp/probe.out" 2>&1
 rc=$?
 stop_server
 kill -TERM "$silent_pid" 2>/dev/null

@@ -13,6 +13,7 @@
 # Traffic stays on loopback.  CHRONYD names the chronyd binary, e.g.
 #   apt-get download chrony && dpkg -x chrony_*.deb /tmp/chrony-root
 #   CHRONYD=/tmp/chrony-root/usr/sbin/chronyd tests/check-vs-chronyd.sh
+# SNTP_CHRONYD_PORT moves the chronyd server off 11123.
 # Exit 0 pass, 1 fail, 77 skip (no chronyd), 99 error.
 
 set -u
@@ -47,6 +48,7 @@ if command -v setpriv >/dev/null 2>&1 &&
     nocap="setpriv --bounding-set -sys_time --inh-caps -sys_time"
 fi
 
+cport=${SNTP_CHRONYD_PORT:-11123}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/check-vs-chronyd.XXXXXX") || exit 99
 pids=
 failures=0
@@ -87,7 +89,7 @@ chrony_offset() {
 
 # --- 1. a real chronyd server ---------------------------------------------
 cat >"$tmp/server.conf" <<CONF
-port 11123
+port $cport
 bindaddress 127.0.0.1
 local stratum 8
 allow 127.0.0.1
@@ -99,18 +101,18 @@ $nocap "$CHRONYD" -x -u root -d -f "$tmp/server.conf" >"$tmp/chronyd.log" 2>&1 &
 pids="$pids $!"
 i=0
 while [ $i -lt 20 ]; do
-    "$PROBE" -t 300 -r 1 127.0.0.1:11123 >"$tmp/probe.out" 2>&1 && break
+    "$PROBE" -t 300 -r 1 "127.0.0.1:$cport" >"$tmp/probe.out" 2>&1 && break
     sleep 0.25
     i=$((i + 1))
 done
 [ "$(field status "$tmp/probe.out")" = ok ] || {
     echo "check-vs-chronyd: chronyd server does not answer:"; cat "$tmp/chronyd.log" "$tmp/probe.out"; exit 99; }
-"$PROBE" -t 2000 127.0.0.1:11123 >"$tmp/probe.out" 2>&1 || fail "chronyd: probe exit code $?"
+"$PROBE" -t 2000 "127.0.0.1:$cport" >"$tmp/probe.out" 2>&1 || fail "chronyd: probe exit code $?"
 [ "$(field stratum "$tmp/probe.out")" = 8 ] || fail "chronyd: stratum $(field stratum "$tmp/probe.out"), want 8"
 [ "$(field refid "$tmp/probe.out")" = 127.127.1.1 ] || fail "chronyd: refid $(field refid "$tmp/probe.out")"
 ours=$(field offset "$tmp/probe.out")
 near "$ours" 0 0.01 || fail "chronyd serves our own clock, yet offset is $ours"
-theirs=$(chrony_offset 11123)
+theirs=$(chrony_offset "$cport")
 near "$ours" "$theirs" 0.01 || fail "chronyd server: ours $ours, chronyd -Q $theirs"
 echo "chronyd server: ours $ours s, chronyd -Q $theirs s"
 
