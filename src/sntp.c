@@ -431,6 +431,14 @@ static void finish(struct server *s)
     close_targets(s);
 }
 
+static bool has_target(const struct server *s, const char *addr)
+{
+    for (unsigned i = 0; i < s->ntargets; i++)
+        if (strcmp(s->targets[i].addr, addr) == 0)
+            return true;
+    return false;
+}
+
 /* Resolve the server and open one connected socket per address (at most
  * max addresses).  Failures end up in the result. */
 static void open_server(struct server *s, const struct sntp_options *opt, unsigned max)
@@ -449,7 +457,7 @@ static void open_server(struct server *s, const struct sntp_options *opt, unsign
     rc = getaddrinfo(r->host, port, &hints, &ai);
     if (rc != 0) {
         r->status = SNTP_ERR_RESOLVE;
-        snprintf(r->error, sizeof(r->error), "%s does not resolve: %s", r->host,
+        snprintf(r->error, sizeof(r->error), "name does not resolve: %s",
                  rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
         finish(s);
         return;
@@ -461,11 +469,7 @@ static void open_server(struct server *s, const struct sntp_options *opt, unsign
         if (getnameinfo(a->ai_addr, a->ai_addrlen, num, sizeof(num), NULL, 0, NI_NUMERICHOST) != 0)
             snprintf(num, sizeof(num), "?");
         /* The same address twice (e.g. an /etc/hosts duplicate) is one target. */
-        bool dup = false;
-        for (unsigned i = 0; i < s->ntargets; i++)
-            if (strcmp(s->targets[i].addr, num) == 0)
-                dup = true;
-        if (dup)
+        if (has_target(s, num))
             continue;
         s->ntargets++;
         snprintf(t->addr, sizeof(t->addr), "%s", num);
@@ -701,7 +705,9 @@ static void drain(struct server *s, unsigned ti, double max_root_distance)
         ssize_t n = recv(t->fd, buf, sizeof(buf), MSG_TRUNC);
 
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
                 return;
             if (errno == ECONNREFUSED) {
                 s->res->refused = true;

@@ -201,7 +201,7 @@ case_name="name does not resolve"
 "$PROBE" -N -t 500 "no-such-host.invalid" >"$tmp/probe.out" 2>&1
 rc=$?
 expect status resolve; expect requests 0; expect_rc 3
-grep -q 'no-such-host.invalid does not resolve' "$tmp/probe.out" || fail "resolve text"
+grep -q '^error=name does not resolve: ' "$tmp/probe.out" || fail "resolve text"
 
 cases=$((cases + 1))
 case_name="usage error"

@@ -588,7 +588,7 @@ static void test_sntp_query_resolve_error_is_per_server(void)
     CU_ASSERT_EQUAL(r[0].status, SNTP_ERR_RESOLVE);
     CU_ASSERT_DOUBLE_EQUAL(r[0].offset, 0, 0);
     CU_ASSERT_EQUAL(r[0].port, 123);
-    CU_ASSERT_PTR_NOT_NULL(strstr(r[0].error, "no-such-host.invalid does not resolve"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r[0].error, "name does not resolve: "));
     CU_ASSERT_EQUAL(r[0].requests, 0);
     CU_ASSERT_EQUAL(r[1].status, SNTP_ERR_NO_REPLY);
     CU_ASSERT_EQUAL(r[1].requests, SNTP_MAX_REQUESTS);
