@@ -1,8 +1,5 @@
 /* check.c - verdict and rendering of `check` (see check.h). */
-#ifdef HAVE_CONFIG_H
-#include <config.h>
-#endif
-#include "check.h"
+#include "config.h"
 
 #include <errno.h>
 #include <math.h>
@@ -10,15 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "json.h"
 
-void check_thresholds_init(struct check_thresholds *th)
+void
+check_thresholds_init(struct check_thresholds *th)
 {
     th->warn = CHECK_DEFAULT_WARN;
     th->crit = CHECK_DEFAULT_CRIT;
 }
 
-int check_parse_seconds(const char *s, double *out, char *err, size_t errlen)
+int
+check_parse_seconds(const char *s, double *out, char *err, size_t errlen)
 {
     char *end;
     double v;
@@ -33,7 +33,8 @@ int check_parse_seconds(const char *s, double *out, char *err, size_t errlen)
     return 0;
 }
 
-const char *check_state_str(enum check_state s)
+const char *
+check_state_str(enum check_state s)
 {
     switch (s) {
     case CHECK_OK:       return "OK";
@@ -45,15 +46,23 @@ const char *check_state_str(enum check_state s)
 }
 
 /* Is a better than b as the source of the reported offset? */
-static bool better(const struct sntp_result *a, const struct sntp_result *b)
+static bool
+better(const struct sntp_result *a, const struct sntp_result *b)
 {
     if (a->root_distance != b->root_distance)
         return a->root_distance < b->root_distance;
     return a->stratum < b->stratum;
 }
 
-enum check_state check_evaluate(const struct sntp_result *res, size_t n,
-                                const struct check_thresholds *th, struct check_verdict *v)
+static double
+absolute(double v)
+{
+    return v < 0 ? -v : v;
+}
+
+enum check_state
+check_evaluate(const struct sntp_result *res, size_t n, const struct check_thresholds *th,
+               struct check_verdict *v)
 {
     double a;
 
@@ -72,7 +81,7 @@ enum check_state check_evaluate(const struct sntp_result *res, size_t n,
         return v->state;
     }
     v->offset = res[v->best].offset;
-    a = fabs(v->offset);
+    a = absolute(v->offset);
     if (a > th->crit)
         v->state = CHECK_CRITICAL;
     else if (a > th->warn)
@@ -82,17 +91,25 @@ enum check_state check_evaluate(const struct sntp_result *res, size_t n,
     return v->state;
 }
 
-void check_format_offset(double offset, char *buf, size_t len)
+/* v >= 0 rounded to the nearest integer (no libm needed). */
+static long long
+round_ll(double v)
+{
+    return (long long)(v + 0.5);
+}
+
+void
+check_format_offset(double offset, char *buf, size_t len)
 {
     const char *dir = offset > 0 ? "behind" : "ahead";
-    double a = fabs(offset);
+    double a = absolute(offset);
     long long ms, s, m, h;
 
-    if (!isfinite(offset)) {
+    if (!isfinite(offset) || a > 1e15) {
         snprintf(buf, len, "unknown");
         return;
     }
-    ms = llround(a * 1000);
+    ms = round_ll(a * 1000);
     if (ms == 0) {
         snprintf(buf, len, "less than 1 ms off");
         return;
@@ -102,7 +119,7 @@ void check_format_offset(double offset, char *buf, size_t len)
         return;
     }
     /* Each branch rounds at its own precision, so 59.9996 s reads "1 min". */
-    s = llround(a);
+    s = round_ll(a);
     if (s < 3600) {
         if (s % 60)
             snprintf(buf, len, "%lld min %lld s %s", s / 60, s % 60, dir);
@@ -110,7 +127,7 @@ void check_format_offset(double offset, char *buf, size_t len)
             snprintf(buf, len, "%lld min %s", s / 60, dir);
         return;
     }
-    m = llround(a / 60);
+    m = round_ll(a / 60);
     if (m < 24 * 60) {
         if (m % 60)
             snprintf(buf, len, "%lld h %lld min %s", m / 60, m % 60, dir);
@@ -118,32 +135,42 @@ void check_format_offset(double offset, char *buf, size_t len)
             snprintf(buf, len, "%lld h %s", m / 60, dir);
         return;
     }
-    h = llround(a / 3600);
+    h = round_ll(a / 3600);
     if (h % 24)
         snprintf(buf, len, "%lld d %lld h %s", h / 24, h % 24, dir);
     else
         snprintf(buf, len, "%lld d %s", h / 24, dir);
 }
 
-/* Append v formatted with fmt, always with '.' as decimal separator. */
+/* Append v formatted with fmt, with '.' as decimal separator whatever the
+ * locale (perfdata and JSON parsers want it). */
 static void append_num(struct strbuf *sb, const char *fmt, double v)
     __attribute__((format(printf, 2, 0)));
 
-static void append_num(struct strbuf *sb, const char *fmt, double v)
+static void
+append_num(struct strbuf *sb, const char *fmt, double v)
 {
     char tmp[64];
 
-    sb_append(sb, json_format_double(tmp, sizeof(tmp), fmt, v));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    snprintf(tmp, sizeof(tmp), fmt, v);
+#pragma GCC diagnostic pop
+    for (char *p = tmp; *p; p++)
+        if (*p == ',')
+            *p = '.';
+    sb_append(sb, tmp);
 }
 
-int check_render_plugin(struct strbuf *sb, const struct sntp_result *res, size_t n,
-                        const struct check_verdict *v, const struct check_thresholds *th)
+void
+check_render_plugin(struct strbuf *sb, const struct sntp_result *res, size_t n,
+                    const struct check_verdict *v, const struct check_thresholds *th)
 {
     sb_printf(sb, "NTP %s: ", check_state_str(v->state));
     if (!v->have_offset) {
-        /* check_ntp_time says "Offset unknown"; we also say why. */
         size_t k = 0;
 
+        /* check_ntp_time says "Offset unknown"; we also say why. */
         sb_append(sb, "Offset unknown");
         for (size_t i = 0; i < n; i++) {
             if (res[i].status == SNTP_OK)
@@ -153,7 +180,7 @@ int check_render_plugin(struct strbuf *sb, const struct sntp_result *res, size_t
         }
         if (k)
             sb_putc(sb, ')');
-        return sb_failed(sb) ? -1 : 0;
+        return;
     }
     /* Exactly check_ntp_time's format, so existing parsers keep working. */
     sb_append(sb, "Offset ");
@@ -165,11 +192,11 @@ int check_render_plugin(struct strbuf *sb, const struct sntp_result *res, size_t
     sb_putc(sb, ';');
     append_num(sb, "%f", th->crit);
     sb_putc(sb, ';');
-    return sb_failed(sb) ? -1 : 0;
 }
 
-int check_render_text(struct strbuf *sb, const struct sntp_result *res, size_t n,
-                      const struct check_verdict *v, const struct check_thresholds *th)
+void
+check_render_text(struct strbuf *sb, const struct sntp_result *res, size_t n,
+                  const struct check_verdict *v, const struct check_thresholds *th)
 {
     char words[64];
 
@@ -199,119 +226,108 @@ int check_render_text(struct strbuf *sb, const struct sntp_result *res, size_t n
         append_num(sb, "%.6f", r->root_distance);
         sb_append(sb, " s\n");
     }
-    return sb_failed(sb) ? -1 : 0;
+}
+
+/* A JSON number, or null when there is none (or it is not finite). */
+static void
+json_num(struct strbuf *sb, bool have, double v)
+{
+    if (have && isfinite(v))
+        append_num(sb, "%.9g", v);
+    else
+        sb_append(sb, "null");
+}
+
+/* A JSON string, or null. */
+static void
+json_str_or_null(struct strbuf *sb, const char *s)
+{
+    if (s)
+        json_string(sb, s);
+    else
+        sb_append(sb, "null");
 }
 
 /* One server as a JSON object. */
-static void json_server(struct json_writer *w, const struct sntp_result *r)
+static void
+json_server(struct strbuf *sb, const struct sntp_result *r)
 {
     bool ok = r->status == SNTP_OK;
     bool facts = ok || r->status == SNTP_ERR_UNSYNC;
 
-    json_object_begin(w);
-    json_key(w, "server");
-    json_string(w, r->host);
-    json_key(w, "port");
-    json_int(w, r->port);
-    json_key(w, "address");
-    json_string(w, r->address[0] ? r->address : NULL);
-    json_key(w, "status");
-    json_string(w, sntp_status_str(r->status));
-    json_key(w, "error");
-    json_string(w, ok ? NULL : r->error);
-    json_key(w, "offset");
-    if (ok)
-        json_number(w, r->offset);
-    else
-        json_null(w);
-    json_key(w, "delay");
-    if (ok)
-        json_number(w, r->delay);
-    else
-        json_null(w);
-    json_key(w, "root_delay");
-    if (ok)
-        json_number(w, r->root_delay);
-    else
-        json_null(w);
-    json_key(w, "root_dispersion");
-    if (ok)
-        json_number(w, r->root_dispersion);
-    else
-        json_null(w);
-    json_key(w, "root_distance");
-    if (ok)
-        json_number(w, r->root_distance);
-    else
-        json_null(w);
-    json_key(w, "stratum");
-    if (facts)
-        json_int(w, r->stratum);
-    else
-        json_null(w);
-    json_key(w, "refid");
-    json_string(w, facts ? r->refid : NULL);
-    json_key(w, "leap");
-    if (facts)
-        json_int(w, r->leap);
-    else
-        json_null(w);
-    json_key(w, "kiss_code");
-    json_string(w, r->kiss[0] ? r->kiss : NULL);
-    json_key(w, "requests");
-    json_int(w, r->requests);
-    json_key(w, "rejected");
-    json_int(w, r->rejected);
-    json_key(w, "port_unreachable");
-    json_bool(w, r->refused);
-    json_object_end(w);
+    sb_putc(sb, '{');
+    json_key(sb, "server", true);
+    json_string(sb, r->host);
+    json_key(sb, "port", false);
+    sb_printf(sb, "%u", r->port);
+    json_key(sb, "address", false);
+    json_str_or_null(sb, r->address[0] ? r->address : NULL);
+    json_key(sb, "status", false);
+    json_string(sb, sntp_status_str(r->status));
+    json_key(sb, "error", false);
+    json_str_or_null(sb, ok ? NULL : r->error);
+    json_key(sb, "offset", false);
+    json_num(sb, ok, r->offset);
+    json_key(sb, "delay", false);
+    json_num(sb, ok, r->delay);
+    json_key(sb, "root_delay", false);
+    json_num(sb, ok, r->root_delay);
+    json_key(sb, "root_dispersion", false);
+    json_num(sb, ok, r->root_dispersion);
+    json_key(sb, "root_distance", false);
+    json_num(sb, ok, r->root_distance);
+    json_key(sb, "stratum", false);
+    json_num(sb, facts, r->stratum);
+    json_key(sb, "refid", false);
+    json_str_or_null(sb, facts ? r->refid : NULL);
+    json_key(sb, "leap", false);
+    json_num(sb, facts, r->leap);
+    json_key(sb, "kiss_code", false);
+    json_str_or_null(sb, r->kiss[0] ? r->kiss : NULL);
+    json_key(sb, "requests", false);
+    sb_printf(sb, "%u", r->requests);
+    json_key(sb, "rejected", false);
+    sb_printf(sb, "%u", r->rejected);
+    json_key(sb, "port_unreachable", false);
+    sb_append(sb, r->refused ? "true" : "false");
+    sb_putc(sb, '}');
 }
 
-int check_render_json(struct strbuf *sb, const struct sntp_result *res, size_t n,
-                      const struct check_verdict *v, const struct check_thresholds *th)
+void
+check_render_json(struct strbuf *sb, const struct sntp_result *res, size_t n,
+                  const struct check_verdict *v, const struct check_thresholds *th)
 {
-    struct json_writer w;
     struct strbuf line;
     char words[64];
-    int ret = -1;
 
     sb_init(&line);
-    if (check_render_plugin(&line, res, n, v, th) < 0)
-        goto out;
-    json_init(&w, sb);
-    json_object_begin(&w);
-    json_key(&w, "state");
-    json_string(&w, check_state_str(v->state));
-    json_key(&w, "exit_code");
-    json_int(&w, v->state);
-    json_key(&w, "offset");
+    check_render_plugin(&line, res, n, v, th);
     if (v->have_offset)
-        json_number(&w, v->offset);
-    else
-        json_null(&w);
-    json_key(&w, "offset_text");
-    if (v->have_offset) {
         check_format_offset(v->offset, words, sizeof(words));
-        json_string(&w, words);
-    } else {
-        json_null(&w);
+    sb_putc(sb, '{');
+    json_key(sb, "state", true);
+    json_string(sb, check_state_str(v->state));
+    json_key(sb, "exit_code", false);
+    sb_printf(sb, "%d", (int)v->state);
+    json_key(sb, "offset", false);
+    json_num(sb, v->have_offset, v->offset);
+    json_key(sb, "offset_text", false);
+    json_str_or_null(sb, v->have_offset ? words : NULL);
+    json_key(sb, "server", false);
+    json_str_or_null(sb, v->have_offset ? res[v->best].host : NULL);
+    json_key(sb, "warn", false);
+    json_num(sb, true, th->warn);
+    json_key(sb, "crit", false);
+    json_num(sb, true, th->crit);
+    json_key(sb, "plugin_output", false);
+    json_string(sb, line.buf);
+    json_key(sb, "servers", false);
+    sb_putc(sb, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_putc(sb, ',');
+        json_server(sb, &res[i]);
     }
-    json_key(&w, "server");
-    json_string(&w, v->have_offset ? res[v->best].host : NULL);
-    json_key(&w, "warn");
-    json_number(&w, th->warn);
-    json_key(&w, "crit");
-    json_number(&w, th->crit);
-    json_key(&w, "plugin_output");
-    json_string(&w, sb_str(&line));
-    json_key(&w, "servers");
-    json_array_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        json_server(&w, &res[i]);
-    json_array_end(&w);
-    json_object_end(&w);
-    ret = json_finish(&w);
-out:
+    sb_append(sb, "]}");
     sb_free(&line);
-    return ret;
 }

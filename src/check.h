@@ -6,7 +6,8 @@
  * it as a plugin line with perfdata, as text for people, or as JSON.
  *
  * The offset is NTP's: positive when the host's clock is behind the servers.
- * Library code: never prints, never exits; renderers append to a strbuf.
+ * Library code: never prints, never exits; renderers append to a strbuf
+ * (src/strbuf.h) and write JSON with src/json.h.
  */
 #ifndef TE_CHECK_H
 #define TE_CHECK_H
@@ -57,14 +58,14 @@ const char *check_state_str(enum check_state s);
 /* The offset in words: "0.003 s ahead", "12 min 34 s behind", "2 h 5 min ahead". */
 void check_format_offset(double offset, char *buf, size_t len);
 /* Append the plugin line without newline:
- * "NTP OK: Offset 0.0031 secs|offset=0.003100s;60.000000;120.000000;"; 0 or -1. */
-int check_render_plugin(struct strbuf *sb, const struct sntp_result *res, size_t n,
-                        const struct check_verdict *v, const struct check_thresholds *th);
-/* Append the plugin line, the offset in words and one line per server; 0 or -1. */
-int check_render_text(struct strbuf *sb, const struct sntp_result *res, size_t n,
-                      const struct check_verdict *v, const struct check_thresholds *th);
-/* Append one JSON object (no newline) with the verdict and every server; 0 or -1. */
-int check_render_json(struct strbuf *sb, const struct sntp_result *res, size_t n,
-                      const struct check_verdict *v, const struct check_thresholds *th);
+ * "NTP OK: Offset 0.0031 secs|offset=0.003100s;60.000000;120.000000;". */
+void check_render_plugin(struct strbuf *sb, const struct sntp_result *res, size_t n,
+                         const struct check_verdict *v, const struct check_thresholds *th);
+/* Append the plugin line, the offset in words and one line per server. */
+void check_render_text(struct strbuf *sb, const struct sntp_result *res, size_t n,
+                       const struct check_verdict *v, const struct check_thresholds *th);
+/* Append one JSON object (no newline) with the verdict and every server. */
+void check_render_json(struct strbuf *sb, const struct sntp_result *res, size_t n,
+                       const struct check_verdict *v, const struct check_thresholds *th);
 
 #endif

@@ -1,11 +1,7 @@
 /* sntp.c - SNTP client: packet checks and parallel queries (see sntp.h). */
-#ifdef HAVE_CONFIG_H
-#include <config.h>
-#endif
-#include "sntp.h"
+#include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <netdb.h>
 #include <poll.h>
@@ -17,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "sntp.h"
+
 #define NTP_UNIX_DELTA 2208988800ULL   /* s from 1900-01-01 to 1970-01-01 */
 #define FP_ONE 4294967296.0            /* 2^32 */
 #define MIN_INTERVAL_MS 100            /* between two requests to one server */
@@ -24,7 +22,8 @@
 /* ---------------------------------------------------------------------- */
 /* Fixed-point arithmetic                                                  */
 
-uint64_t sntp_ts_from_timespec(const struct timespec *ts)
+uint64_t
+sntp_ts_from_timespec(const struct timespec *ts)
 {
     /* Only the low 32 bits of the seconds survive: that is the era wrap. */
     uint64_t sec = (uint32_t)((uint64_t)ts->tv_sec + NTP_UNIX_DELTA);
@@ -33,7 +32,8 @@ uint64_t sntp_ts_from_timespec(const struct timespec *ts)
     return (sec << 32) | (frac & 0xffffffffULL);
 }
 
-int64_t sntp_ts_diff(uint64_t a, uint64_t b)
+int64_t
+sntp_ts_diff(uint64_t a, uint64_t b)
 {
     uint64_t d = a - b;     /* modulo 2^64 */
 
@@ -43,12 +43,14 @@ int64_t sntp_ts_diff(uint64_t a, uint64_t b)
     return -(int64_t)(~d) - 1;
 }
 
-double sntp_fp_to_double(int64_t v)
+double
+sntp_fp_to_double(int64_t v)
 {
     return (double)v / FP_ONE;
 }
 
-int64_t sntp_fp_from_double(double s)
+int64_t
+sntp_fp_from_double(double s)
 {
     if (isnan(s))
         return 0;
@@ -56,27 +58,31 @@ int64_t sntp_fp_from_double(double s)
         return INT64_MAX;
     if (s <= -2147483648.0)
         return INT64_MIN;
-    return (int64_t)llround(s * FP_ONE);
+    s *= FP_ONE;
+    return (int64_t)(s < 0 ? s - 0.5 : s + 0.5);    /* round half away from zero */
 }
 
-double sntp_short_to_double(uint32_t v)
+double
+sntp_short_to_double(uint32_t v)
 {
     return (double)v / 65536.0;
 }
 
-uint32_t sntp_short_from_double(double s)
+uint32_t
+sntp_short_from_double(double s)
 {
     if (!(s > 0))
         return 0;
     if (s >= 65535.0)
         return UINT32_MAX;
-    return (uint32_t)lround(s * 65536.0);
+    return (uint32_t)(s * 65536.0 + 0.5);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Packet code                                                             */
 
-static void put32(unsigned char *p, uint32_t v)
+static void
+put32(unsigned char *p, uint32_t v)
 {
     p[0] = (unsigned char)(v >> 24);
     p[1] = (unsigned char)(v >> 16);
@@ -84,23 +90,27 @@ static void put32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)v;
 }
 
-static void put64(unsigned char *p, uint64_t v)
+static void
+put64(unsigned char *p, uint64_t v)
 {
     put32(p, (uint32_t)(v >> 32));
     put32(p + 4, (uint32_t)v);
 }
 
-static uint32_t get32(const unsigned char *p)
+static uint32_t
+get32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static uint64_t get64(const unsigned char *p)
+static uint64_t
+get64(const unsigned char *p)
 {
     return (uint64_t)get32(p) << 32 | get32(p + 4);
 }
 
-void sntp_encode(const struct sntp_packet *pkt, unsigned char buf[SNTP_PACKET_LEN])
+void
+sntp_encode(const struct sntp_packet *pkt, unsigned char buf[SNTP_PACKET_LEN])
 {
     buf[0] = (unsigned char)((pkt->leap & 3) << 6 | (pkt->version & 7) << 3 | (pkt->mode & 7));
     buf[1] = (unsigned char)pkt->stratum;
@@ -115,7 +125,8 @@ void sntp_encode(const struct sntp_packet *pkt, unsigned char buf[SNTP_PACKET_LE
     put64(buf + 40, pkt->transmit);
 }
 
-int sntp_decode(const unsigned char *buf, size_t len, struct sntp_packet *pkt)
+int
+sntp_decode(const unsigned char *buf, size_t len, struct sntp_packet *pkt)
 {
     if (len < SNTP_PACKET_LEN)
         return -1;
@@ -135,7 +146,8 @@ int sntp_decode(const unsigned char *buf, size_t len, struct sntp_packet *pkt)
     return 0;
 }
 
-void sntp_build_request(unsigned char buf[SNTP_PACKET_LEN], uint64_t xmt)
+void
+sntp_build_request(unsigned char buf[SNTP_PACKET_LEN], uint64_t xmt)
 {
     /* Client data minimization: nothing but version, mode and a transmit
      * timestamp that is random, so it reveals nothing and cannot be guessed. */
@@ -149,7 +161,8 @@ void sntp_build_request(unsigned char buf[SNTP_PACKET_LEN], uint64_t xmt)
 }
 
 /* Copy the refid as text when it is printable ASCII (NUL padded); 0 or -1. */
-static int refid_ascii(const unsigned char refid[4], char *buf, size_t len)
+static int
+refid_ascii(const unsigned char refid[4], char *buf, size_t len)
 {
     size_t i, n = 0;
 
@@ -168,7 +181,8 @@ static int refid_ascii(const unsigned char refid[4], char *buf, size_t len)
     return 0;
 }
 
-void sntp_format_refid(const struct sntp_packet *pkt, char *buf, size_t len)
+void
+sntp_format_refid(const struct sntp_packet *pkt, char *buf, size_t len)
 {
     if (len == 0)
         return;
@@ -180,9 +194,10 @@ void sntp_format_refid(const struct sntp_packet *pkt, char *buf, size_t len)
              pkt->refid[3]);
 }
 
-enum sntp_reply sntp_check_reply(const unsigned char *buf, size_t len, uint64_t xmt,
-                                 uint64_t t1, uint64_t t4, double max_root_distance,
-                                 struct sntp_sample *out)
+enum sntp_reply
+sntp_check_reply(const unsigned char *buf, size_t len, uint64_t xmt,
+                 uint64_t t1, uint64_t t4, double max_root_distance,
+                 struct sntp_sample *out)
 {
     const struct sntp_packet *p = &out->pkt;
     int64_t rtt, hold;
@@ -230,7 +245,8 @@ enum sntp_reply sntp_check_reply(const unsigned char *buf, size_t len, uint64_t 
     return SNTP_REPLY_OK;
 }
 
-const char *sntp_reply_str(enum sntp_reply r)
+const char *
+sntp_reply_str(enum sntp_reply r)
 {
     switch (r) {
     case SNTP_REPLY_OK:            return "valid reply";
@@ -248,7 +264,8 @@ const char *sntp_reply_str(enum sntp_reply r)
     return "unknown";
 }
 
-const char *sntp_status_str(enum sntp_status s)
+const char *
+sntp_status_str(enum sntp_status s)
 {
     switch (s) {
     case SNTP_NOT_RUN:       return "not-run";
@@ -269,7 +286,8 @@ const char *sntp_status_str(enum sntp_status s)
 /* SERVER[:PORT]                                                           */
 
 /* Parse a decimal port 1-65535; 0 or -1. */
-static int parse_port(const char *s, unsigned *port)
+static int
+parse_port(const char *s, unsigned *port)
 {
     unsigned long v = 0;
 
@@ -288,8 +306,9 @@ static int parse_port(const char *s, unsigned *port)
     return 0;
 }
 
-int sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *port,
-                      char *err, size_t errlen)
+int
+sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *port,
+                  char *err, size_t errlen)
 {
     const char *h = arg, *p = NULL, *colon;
     size_t hlen;
@@ -345,13 +364,15 @@ int sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *por
     return 0;
 }
 
-int sntp_result_init(struct sntp_result *res, const char *arg, char *err, size_t errlen)
+int
+sntp_result_init(struct sntp_result *res, const char *arg, char *err, size_t errlen)
 {
     memset(res, 0, sizeof(*res));
     return sntp_parse_server(arg, res->host, sizeof(res->host), &res->port, err, errlen);
 }
 
-void sntp_options_init(struct sntp_options *opt)
+void
+sntp_options_init(struct sntp_options *opt)
 {
     memset(opt, 0, sizeof(*opt));
     opt->timeout_ms = SNTP_DEFAULT_TIMEOUT_MS;
@@ -390,7 +411,8 @@ struct server {
     bool done;
 };
 
-static int64_t mono_ms(void)
+static int64_t
+mono_ms(void)
 {
     struct timespec ts;
 
@@ -402,7 +424,8 @@ static int64_t mono_ms(void)
 static void diagnose(struct server *s, enum sntp_status st, const char *addr, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static void diagnose(struct server *s, enum sntp_status st, const char *addr, const char *fmt, ...)
+static void
+diagnose(struct server *s, enum sntp_status st, const char *addr, const char *fmt, ...)
 {
     struct sntp_result *r = s->res;
     va_list ap;
@@ -416,7 +439,8 @@ static void diagnose(struct server *s, enum sntp_status st, const char *addr, co
     va_end(ap);
 }
 
-static void close_targets(struct server *s)
+static void
+close_targets(struct server *s)
 {
     for (unsigned i = 0; i < s->ntargets; i++) {
         if (s->targets[i].fd >= 0)
@@ -425,13 +449,15 @@ static void close_targets(struct server *s)
     }
 }
 
-static void finish(struct server *s)
+static void
+finish(struct server *s)
 {
     s->done = true;
     close_targets(s);
 }
 
-static bool has_target(const struct server *s, const char *addr)
+static bool
+has_target(const struct server *s, const char *addr)
 {
     for (unsigned i = 0; i < s->ntargets; i++)
         if (strcmp(s->targets[i].addr, addr) == 0)
@@ -441,7 +467,8 @@ static bool has_target(const struct server *s, const char *addr)
 
 /* Resolve the server and open one connected socket per address (at most
  * max addresses).  Failures end up in the result. */
-static void open_server(struct server *s, const struct sntp_options *opt, unsigned max)
+static void
+open_server(struct server *s, const struct sntp_options *opt, unsigned max)
 {
     struct sntp_result *r = s->res;
     struct addrinfo hints, *ai = NULL, *a;
@@ -497,7 +524,8 @@ static void open_server(struct server *s, const struct sntp_options *opt, unsign
         snprintf(r->address, sizeof(r->address), "%s", s->targets[0].addr);
 }
 
-static bool any_live(const struct server *s)
+static bool
+any_live(const struct server *s)
 {
     for (unsigned i = 0; i < s->ntargets; i++)
         if (!s->targets[i].dead)
@@ -506,7 +534,8 @@ static bool any_live(const struct server *s)
 }
 
 /* Random transmit timestamp from the kernel's generator; 0 or -1. */
-static int random_xmt(uint64_t *xmt)
+static int
+random_xmt(uint64_t *xmt)
 {
     ssize_t n;
 
@@ -521,7 +550,8 @@ static int random_xmt(uint64_t *xmt)
 }
 
 /* Send the next request of a server to its next live address. */
-static void send_request(struct server *s)
+static void
+send_request(struct server *s)
 {
     struct target *t = NULL;
     struct request *q;
@@ -570,7 +600,8 @@ static void send_request(struct server *s)
 
 /* Local receive time t4 = t1 + monotonic time elapsed since sending, so a
  * clock step during the query cannot distort the measurement. */
-static uint64_t receive_time(const struct request *q)
+static uint64_t
+receive_time(const struct request *q)
 {
     struct timespec now;
     int64_t sec, nsec;
@@ -587,7 +618,8 @@ static uint64_t receive_time(const struct request *q)
     return q->t1 + ((uint64_t)sec << 32) + (((uint64_t)nsec << 32) / 1000000000ULL);
 }
 
-static void take_sample(struct server *s, struct target *t, const struct sntp_sample *smp)
+static void
+take_sample(struct server *s, struct target *t, const struct sntp_sample *smp)
 {
     struct sntp_result *r = s->res;
 
@@ -606,7 +638,8 @@ static void take_sample(struct server *s, struct target *t, const struct sntp_sa
 }
 
 /* Server-level facts of an unusable but genuine reply. */
-static void note_server_state(struct sntp_result *r, const struct sntp_sample *smp)
+static void
+note_server_state(struct sntp_result *r, const struct sntp_sample *smp)
 {
     r->stratum = smp->pkt.stratum;
     r->leap = smp->pkt.leap;
@@ -615,7 +648,8 @@ static void note_server_state(struct sntp_result *r, const struct sntp_sample *s
 }
 
 /* Act on a kiss-o'-death that passed the origin check. */
-static void kiss(struct server *s, struct target *t, const struct sntp_sample *smp)
+static void
+kiss(struct server *s, struct target *t, const struct sntp_sample *smp)
 {
     struct sntp_result *r = s->res;
 
@@ -642,8 +676,9 @@ static void kiss(struct server *s, struct target *t, const struct sntp_sample *s
 }
 
 /* Handle one datagram received on target ti of server s. */
-static void handle_packet(struct server *s, unsigned ti, const unsigned char *buf, size_t len,
-                          double max_root_distance)
+static void
+handle_packet(struct server *s, unsigned ti, const unsigned char *buf, size_t len,
+              double max_root_distance)
 {
     struct target *t = &s->targets[ti];
     struct sntp_result *r = s->res;
@@ -696,7 +731,8 @@ static void handle_packet(struct server *s, unsigned ti, const unsigned char *bu
 }
 
 /* Read everything waiting on target ti. */
-static void drain(struct server *s, unsigned ti, double max_root_distance)
+static void
+drain(struct server *s, unsigned ti, double max_root_distance)
 {
     unsigned char buf[1024];
 
@@ -729,7 +765,8 @@ static void drain(struct server *s, unsigned ti, double max_root_distance)
 }
 
 /* The final word for a server that got no usable reply. */
-static void conclude(struct server *s, int timeout_ms)
+static void
+conclude(struct server *s, int timeout_ms)
 {
     struct sntp_result *r = s->res;
     const struct target *silent = NULL;
@@ -775,8 +812,9 @@ static void conclude(struct server *s, int timeout_ms)
     }
 }
 
-int sntp_query(struct sntp_result *res, size_t n, const struct sntp_options *opt,
-               char *err, size_t errlen)
+int
+sntp_query(struct sntp_result *res, size_t n, const struct sntp_options *opt,
+           char *err, size_t errlen)
 {
     struct server *srv = NULL;
     struct pollfd *pfd = NULL;

@@ -212,6 +212,7 @@ expect_rc 64
 # --- several servers in parallel, JSON ------------------------------------
 cases=$((cases + 1))
 case_name="two servers in parallel, JSON"
+: >"$tmp/silent.out"
 "$SERVER" -l 20 -b silent >"$tmp/silent.out" 2>/dev/null &
 silent_pid=$!
 start_server -o 0.125

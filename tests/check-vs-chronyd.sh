@@ -118,6 +118,7 @@ echo "chronyd server: ours $ours s, chronyd -Q $theirs s"
 
 # --- 2. chronyd -Q against the test server ----------------------------------
 for off in 754.3 -3600.25; do
+    : >"$tmp/ts.out"
     "$SERVER" -l 30 -o "$off" >"$tmp/ts.out" 2>"$tmp/ts.err" &
     ts_pid=$!
     pids="$pids $ts_pid"
@@ -141,6 +142,7 @@ if command -v ntpdig >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1 &&
     # shellcheck disable=SC2016
     SERVER="$SERVER" PROBE="$PROBE" tmp="$tmp" timeout 30 unshare -n sh -c '
         ip link set lo up 2>/dev/null || exit 99
+        : >"$tmp/ns-ts.out"
         "$SERVER" -p 123 -l 20 -o -42.5 >"$tmp/ns-ts.out" 2>&1 &
         ts=$!
         i=0

@@ -14,12 +14,7 @@
  *               deny (KoD DENY with wrong origin), other (right origin,
  *               +1000 s, but from another port)
  */
-#ifdef HAVE_CONFIG_H
-#include <config.h>
-#endif
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE     /* ppoll */
-#endif
+#include "config.h"     /* _GNU_SOURCE, for ppoll */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,7 +34,8 @@
 
 static volatile sig_atomic_t stop;
 
-static void on_signal(int sig)
+static void
+on_signal(int sig)
 {
     (void)sig;
     stop = 1;
@@ -69,14 +65,16 @@ struct config {
     unsigned nplan;
 };
 
-static void usage(void)
+static void
+usage(void)
 {
     fprintf(stderr, "usage: ntp-test-server [-6] [-p PORT] [-n COUNT] [-l SECONDS] [-o OFFSET]\n"
                     "       [-s STRATUM] [-d MS] [-x origin|deny|other] [-b BEHAVIOUR[,...]]\n");
     exit(64);
 }
 
-static int parse_plan(struct config *c, char *list)
+static int
+parse_plan(struct config *c, char *list)
 {
     char *save = NULL;
 
@@ -96,7 +94,8 @@ static int parse_plan(struct config *c, char *list)
     return c->nplan ? 0 : -1;
 }
 
-static uint64_t now_ts(double offset)
+static uint64_t
+now_ts(double offset)
 {
     struct timespec ts;
 
@@ -105,8 +104,9 @@ static uint64_t now_ts(double offset)
 }
 
 /* A correct server reply to the request req, with our clock shifted by offset. */
-static void make_reply(const struct config *c, const struct sntp_packet *req, uint64_t rec,
-                       double offset, struct sntp_packet *out)
+static void
+make_reply(const struct config *c, const struct sntp_packet *req, uint64_t rec,
+           double offset, struct sntp_packet *out)
 {
     static const unsigned char locl[4] = { 'L', 'O', 'C', 'L' };
     static const unsigned char up[4] = { 192, 0, 2, 1 };
@@ -127,7 +127,8 @@ static void make_reply(const struct config *c, const struct sntp_packet *req, ui
     out->transmit = now_ts(offset);
 }
 
-static void kod(struct sntp_packet *p, const char *code)
+static void
+kod(struct sntp_packet *p, const char *code)
 {
     p->leap = 3;
     p->stratum = 0;
@@ -137,8 +138,9 @@ static void kod(struct sntp_packet *p, const char *code)
     p->receive = p->transmit = p->origin;
 }
 
-static void send_pkt(int fd, const struct sntp_packet *p, size_t len,
-                     const struct sockaddr *to, socklen_t tolen)
+static void
+send_pkt(int fd, const struct sntp_packet *p, size_t len,
+         const struct sockaddr *to, socklen_t tolen)
 {
     unsigned char buf[SNTP_PACKET_LEN];
 
@@ -147,7 +149,8 @@ static void send_pkt(int fd, const struct sntp_packet *p, size_t len,
         fprintf(stderr, "ntp-test-server: sendto: %s\n", strerror(errno));
 }
 
-static int open_socket(int family, unsigned port, struct sockaddr_storage *ss, socklen_t *len)
+static int
+open_socket(int family, unsigned port, struct sockaddr_storage *ss, socklen_t *len)
 {
     int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
@@ -177,9 +180,10 @@ static int open_socket(int family, unsigned port, struct sockaddr_storage *ss, s
     return fd;
 }
 
-static void answer(const struct config *c, int fd, int other_fd, enum behaviour b,
-                   const struct sntp_packet *req, uint64_t rec,
-                   const struct sockaddr *to, socklen_t tolen)
+static void
+answer(const struct config *c, int fd, int other_fd, enum behaviour b,
+       const struct sntp_packet *req, uint64_t rec,
+       const struct sockaddr *to, socklen_t tolen)
 {
     struct sntp_packet p;
     size_t len = SNTP_PACKET_LEN;
@@ -228,7 +232,8 @@ static void answer(const struct config *c, int fd, int other_fd, enum behaviour 
     send_pkt(fd, &p, len, to, tolen);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     struct config c = { .family = AF_INET, .lifetime = 30, .stratum = 2, .late_ms = 1500,
                         .plan = { B_OK }, .nplan = 1 };

@@ -5,9 +5,7 @@
  * usage: sntp-probe [-j|-T] [-N] [-4|-6] [-t TIMEOUT_MS] [-r REQUESTS]
  *                   [-w WARN] [-c CRIT] SERVER[:PORT]...
  */
-#ifdef HAVE_CONFIG_H
-#include <config.h>
-#endif
+#include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,14 +16,16 @@
 #include "sntp.h"
 #include "strbuf.h"
 
-static void usage(void)
+static void
+usage(void)
 {
     fprintf(stderr, "usage: sntp-probe [-j|-T] [-N] [-4|-6] [-t TIMEOUT_MS] [-r REQUESTS]\n"
                     "                  [-w WARN] [-c CRIT] SERVER[:PORT]...\n");
     exit(64);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     struct sntp_options opt;
     struct check_thresholds th;
@@ -97,11 +97,7 @@ int main(int argc, char **argv)
         }
         sb_printf(&sb, "state=%s\n", check_state_str(v.state));
     }
-    if (sb_failed(&sb)) {
-        fprintf(stderr, "sntp-probe: out of memory\n");
-        goto out;
-    }
-    fputs(sb_str(&sb), stdout);
+    fputs(sb.buf, stdout);
     ret = (int)v.state;
 out:
     sb_free(&sb);

@@ -1,9 +1,7 @@
 /* test_sntp.c - unit tests of the SNTP client: fixed point, packet checks
  * against malformed and spoofed replies, SERVER[:PORT] parsing, and the
  * query loop against silent and closed loopback sockets. */
-#ifdef HAVE_CONFIG_H
-#include <config.h>
-#endif
+#include "config.h"
 
 #include <CUnit/Basic.h>
 #include <arpa/inet.h>
@@ -22,7 +20,8 @@
 
 /* ---- fixed point ------------------------------------------------------ */
 
-static void test_sntp_ts_from_timespec(void)
+static void
+test_sntp_ts_from_timespec(void)
 {
     struct timespec ts = { 0, 500000000 };
 
@@ -32,7 +31,8 @@ static void test_sntp_ts_from_timespec(void)
     CU_ASSERT_EQUAL(sntp_ts_from_timespec(&ts), 2208988801ULL << 32);
 }
 
-static void test_sntp_ts_era_wrap(void)
+static void
+test_sntp_ts_era_wrap(void)
 {
     /* 2036-02-07T06:28:16Z is second 0 of NTP era 1. */
     struct timespec at = { 2085978496, 0 }, before = { 2085978495, 0 }, after = { 2085978497, 0 };
@@ -45,7 +45,8 @@ static void test_sntp_ts_era_wrap(void)
                     -FP(2));
 }
 
-static void test_sntp_ts_diff_extremes(void)
+static void
+test_sntp_ts_diff_extremes(void)
 {
     CU_ASSERT_EQUAL(sntp_ts_diff(0, 0), 0);
     CU_ASSERT_EQUAL(sntp_ts_diff(0, 1), -1);
@@ -55,7 +56,8 @@ static void test_sntp_ts_diff_extremes(void)
     CU_ASSERT_EQUAL(sntp_ts_diff(0x7fffffffffffffffULL, 0), INT64_MAX);
 }
 
-static void test_sntp_fixed_point_conversions(void)
+static void
+test_sntp_fixed_point_conversions(void)
 {
     CU_ASSERT_EQUAL(sntp_fp_from_double(1.5), FP(1.5));
     CU_ASSERT_EQUAL(sntp_fp_from_double(-0.25), -FP(0.25));
@@ -71,7 +73,8 @@ static void test_sntp_fixed_point_conversions(void)
 
 /* ---- packet encoding -------------------------------------------------- */
 
-static void test_sntp_encode_decode_roundtrip(void)
+static void
+test_sntp_encode_decode_roundtrip(void)
 {
     struct sntp_packet a = {
         .leap = 1, .version = 4, .mode = 4, .stratum = 3, .poll = -6, .precision = -23,
@@ -104,7 +107,8 @@ static void test_sntp_encode_decode_roundtrip(void)
     CU_ASSERT_EQUAL(sntp_decode(buf, SNTP_PACKET_LEN - 1, &b), -1);
 }
 
-static void test_sntp_request_is_minimal(void)
+static void
+test_sntp_request_is_minimal(void)
 {
     unsigned char buf[SNTP_PACKET_LEN], zero[SNTP_PACKET_LEN] = { 0 };
 
@@ -116,7 +120,8 @@ static void test_sntp_request_is_minimal(void)
     CU_ASSERT_EQUAL(buf[47], 0x08);
 }
 
-static void test_sntp_refid_format(void)
+static void
+test_sntp_refid_format(void)
 {
     struct sntp_packet p = { .stratum = 1, .refid = { 'G', 'P', 'S', 0 } };
     char buf[16];
@@ -152,7 +157,8 @@ struct exchange {
     size_t len;
 };
 
-static void make_exchange(struct exchange *e, uint64_t t1, double off)
+static void
+make_exchange(struct exchange *e, uint64_t t1, double off)
 {
     memset(e, 0, sizeof(*e));
     e->t1 = t1;
@@ -171,7 +177,8 @@ static void make_exchange(struct exchange *e, uint64_t t1, double off)
     e->len = SNTP_PACKET_LEN;
 }
 
-static enum sntp_reply run_exchange(const struct exchange *e, struct sntp_sample *s)
+static enum sntp_reply
+run_exchange(const struct exchange *e, struct sntp_sample *s)
 {
     unsigned char buf[128] = { 0 };
 
@@ -189,7 +196,8 @@ static void mut_mode3(struct exchange *e) { e->reply.mode = 3; }
 static void mut_mode5(struct exchange *e) { e->reply.mode = 5; }
 static void mut_mode0(struct exchange *e) { e->reply.mode = 0; }
 static void mut_ver0(struct exchange *e) { e->reply.version = 0; }
-static void mut_ver3(struct exchange *e) { e->reply.version = 3; }
+static void
+mut_ver3(struct exchange *e) { e->reply.version = 3; }
 static void mut_ver5(struct exchange *e) { e->reply.version = 5; }
 static void mut_ver7(struct exchange *e) { e->reply.version = 7; }
 static void mut_origin1(struct exchange *e) { e->reply.origin ^= 1; }
@@ -260,7 +268,8 @@ static const struct {
     { "root delay/dispersion max",   mut_root_max,       SNTP_REPLY_ROOT_DISTANCE, "" },
 };
 
-static void test_sntp_reply_table(void)
+static void
+test_sntp_reply_table(void)
 {
     for (size_t i = 0; i < sizeof(reply_table) / sizeof(reply_table[0]); i++) {
         struct exchange e;
@@ -278,7 +287,8 @@ static void test_sntp_reply_table(void)
     }
 }
 
-static void test_sntp_reply_offset_and_delay(void)
+static void
+test_sntp_reply_offset_and_delay(void)
 {
     struct exchange e;
     struct sntp_sample s;
@@ -296,7 +306,8 @@ static void test_sntp_reply_offset_and_delay(void)
     CU_ASSERT_DOUBLE_EQUAL(sntp_fp_to_double(s.delay), 0.029, 1e-8);
 }
 
-static void test_sntp_reply_offset_across_era(void)
+static void
+test_sntp_reply_offset_across_era(void)
 {
     struct exchange e;
     struct sntp_sample s;
@@ -317,7 +328,8 @@ static void test_sntp_reply_offset_across_era(void)
     CU_ASSERT_DOUBLE_EQUAL(sntp_fp_to_double(s.offset), -3.0045, 1e-8);
 }
 
-static void test_sntp_reply_offset_decades(void)
+static void
+test_sntp_reply_offset_decades(void)
 {
     struct exchange e;
     struct sntp_sample s;
@@ -333,7 +345,8 @@ static void test_sntp_reply_offset_decades(void)
     CU_ASSERT_DOUBLE_EQUAL(sntp_fp_to_double(s.offset), -off - 0.0045, 1e-6);
 }
 
-static void test_sntp_reply_root_distance_limit(void)
+static void
+test_sntp_reply_root_distance_limit(void)
 {
     struct exchange e;
     struct sntp_sample s;
@@ -347,7 +360,8 @@ static void test_sntp_reply_root_distance_limit(void)
     CU_ASSERT_EQUAL(sntp_check_reply(buf, sizeof(buf), XMT, e.t1, e.t4, 3.0, &s), SNTP_REPLY_OK);
 }
 
-static void test_sntp_reply_strings(void)
+static void
+test_sntp_reply_strings(void)
 {
     for (int r = SNTP_REPLY_OK; r <= SNTP_REPLY_ROOT_DISTANCE; r++)
         CU_ASSERT(strcmp(sntp_reply_str((enum sntp_reply)r), "unknown") != 0);
@@ -359,7 +373,8 @@ static void test_sntp_reply_strings(void)
 
 /* ---- SERVER[:PORT] ---------------------------------------------------- */
 
-static void test_sntp_parse_server_valid(void)
+static void
+test_sntp_parse_server_valid(void)
 {
     static const struct {
         const char *arg, *host;
@@ -391,7 +406,8 @@ static void test_sntp_parse_server_valid(void)
     }
 }
 
-static void test_sntp_parse_server_invalid(void)
+static void
+test_sntp_parse_server_invalid(void)
 {
     static const char *const bad[] = {
         "", ":123", "host:", "host:0", "host:65536", "host:12a", "host:-1", "host: 1",
@@ -422,7 +438,8 @@ static void test_sntp_parse_server_invalid(void)
 /* ---- queries on loopback, no helper process ---------------------------- */
 
 /* A bound UDP socket on 127.0.0.1 that never answers; its port in *port. */
-static int silent_socket(unsigned *port)
+static int
+silent_socket(unsigned *port)
 {
     struct sockaddr_in sin = { .sin_family = AF_INET };
     socklen_t len = sizeof(sin);
@@ -439,7 +456,8 @@ static int silent_socket(unsigned *port)
     return fd;
 }
 
-static double elapsed_since(const struct timespec *t0)
+static double
+elapsed_since(const struct timespec *t0)
 {
     struct timespec t;
 
@@ -447,7 +465,8 @@ static double elapsed_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void test_sntp_query_silent_server_gets_four_minimal_requests(void)
+static void
+test_sntp_query_silent_server_gets_four_minimal_requests(void)
 {
     struct sntp_options opt;
     struct sntp_result r;
@@ -486,7 +505,8 @@ static void test_sntp_query_silent_server_gets_four_minimal_requests(void)
     close(fd);
 }
 
-static void test_sntp_query_max_requests_option(void)
+static void
+test_sntp_query_max_requests_option(void)
 {
     struct sntp_options opt;
     struct sntp_result r;
@@ -513,7 +533,8 @@ static void test_sntp_query_max_requests_option(void)
     close(fd);
 }
 
-static void test_sntp_query_servers_in_parallel(void)
+static void
+test_sntp_query_servers_in_parallel(void)
 {
     struct sntp_options opt;
     struct sntp_result r[3];
@@ -542,7 +563,8 @@ static void test_sntp_query_servers_in_parallel(void)
     }
 }
 
-static void test_sntp_query_port_unreachable(void)
+static void
+test_sntp_query_port_unreachable(void)
 {
     struct sntp_options opt;
     struct sntp_result r;
@@ -566,7 +588,8 @@ static void test_sntp_query_port_unreachable(void)
     CU_ASSERT(elapsed_since(&t0) < 1.0);     /* no need to wait for the timeout */
 }
 
-static void test_sntp_query_resolve_error_is_per_server(void)
+static void
+test_sntp_query_resolve_error_is_per_server(void)
 {
     struct sntp_options opt;
     struct sntp_result r[2];
@@ -595,7 +618,8 @@ static void test_sntp_query_resolve_error_is_per_server(void)
     close(fd);
 }
 
-static void test_sntp_query_family_mismatch(void)
+static void
+test_sntp_query_family_mismatch(void)
 {
     struct sntp_options opt;
     struct sntp_result r;
@@ -613,7 +637,8 @@ static void test_sntp_query_family_mismatch(void)
 
 /* ---- runner ------------------------------------------------------------ */
 
-int main(void)
+int
+main(void)
 {
     static const struct {
         const char *name;
