@@ -90,6 +90,10 @@ const char *backend_state_name(enum impl_state s);
 /* Wait at most timeout_s for the kernel to report the clock synchronized (every daemon
  * clears STA_UNSYNC once it disciplines the clock). */
 void backend_verify_kernel(const struct plan *p, int timeout_s, struct sync_status *st);
+/* The server and pool names the backend's configuration on the target uses now, read
+ * through its lenses (lensdir), in order, each once. 0, or -1 with the reason in m. */
+int backend_configured_sources(const struct ntp_backend *b, const struct hostinfo *h,
+                               const char *lensdir, struct strv *out, struct msgs *m);
 /* Verify through the backend's own way, or the kernel's. */
 void backend_verify(const struct plan *p, int timeout_s, struct sync_status *st);
 

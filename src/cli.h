@@ -40,6 +40,7 @@ extern const struct command cmd_apply;
 extern const struct command cmd_detect;
 extern const struct command cmd_rollback;
 extern const struct command cmd_firewall;
+extern const struct command cmd_check;
 
 /* Print the collected messages to stderr ("te-ntp-setup: error: ..."). */
 void cli_print_msgs(const struct msgs *m);

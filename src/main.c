@@ -12,6 +12,7 @@ static const struct command *const commands[] = {
     &cmd_detect,
     &cmd_rollback,
     &cmd_firewall,
+    &cmd_check,
     NULL,
 };
 

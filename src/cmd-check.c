@@ -1,0 +1,282 @@
+/* te-ntp-setup check: measure the clock offset against NTP servers and say what is wrong.
+ * Changes nothing; works without root (the firewall diagnosis needs root). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "check.h"
+#include "cli.h"
+#include "firewall.h"
+#include "hostinfo.h"
+#include "json.h"
+#include "plan.h"
+#include "sntp.h"
+
+/* What the local daemon says, and why servers did not answer. */
+struct diagnosis {
+    const struct ntp_backend *backend;    /* NULL: none found */
+    bool daemon_asked;
+    struct sync_status sync;
+    struct strv why;                      /* one line per finding */
+};
+
+/* The servers to measure against: those given, else those the detected implementation is
+ * configured with, else the defaults. */
+static void
+choose_servers(int argc, char **argv, const struct hostinfo *h, struct diagnosis *d,
+               struct strv *servers, struct msgs *m)
+{
+    struct msgs quiet = { 0 };
+
+    for (int i = 0; i < argc; i++)
+        strv_push(servers, argv[i]);
+    d->backend = backend_choose(NULL, h, &quiet);
+    if (!servers->n && d->backend &&
+        backend_configured_sources(d->backend, h, cli_lens_dir(), servers, &quiet) == 0 &&
+        servers->n)
+        msg_note(m, "measuring against the servers %s is configured with", d->backend->name);
+    if (!servers->n) {
+        strv_push(servers, "0.pool.ntp.org");
+        strv_push(servers, "1.pool.ntp.org");
+    }
+    msgs_free(&quiet);
+}
+
+/* The local daemon's own view, when it runs. */
+static void
+ask_daemon(const struct hostinfo *h, struct diagnosis *d)
+{
+    struct settings none;
+    struct plan p;
+    struct msgs quiet = { 0 };
+
+    if (!d->backend || !h->live || backend_state(d->backend, h) != IMPL_ACTIVE)
+        return;
+    settings_init(&none);
+    plan_init(&p, &none, h, d->backend, NULL, &quiet);
+    backend_verify(&p, 0, &d->sync);
+    d->daemon_asked = true;
+    plan_free(&p);
+    settings_free(&none);
+    msgs_free(&quiet);
+}
+
+/* No reply from some servers: is it the local firewall? */
+static void
+diagnose_silence(const struct sntp_result *res, size_t n, struct diagnosis *d)
+{
+    struct firewall_opts o = { 0 };
+    struct strbuf out;
+    struct msgs fm = { 0 };
+    enum firewall_status st;
+    char *save = NULL;
+
+    for (size_t i = 0; i < n; i++)
+        if (res[i].status == SNTP_ERR_NO_REPLY || res[i].status == SNTP_ERR_NETWORK)
+            strv_push(&o.servers, res[i].host);
+    if (!o.servers.n)
+        return;
+    if (geteuid() != 0) {
+        strv_push(&d->why, "no reply: the local firewall could not be inspected (run as root "
+                  "to see whether it drops udp 123)");
+        strv_free(&o.servers);
+        return;
+    }
+    o.dry_run = true;
+    sb_init(&out);
+    st = firewall_run(&o, &out, &fm);
+    if (st == FIREWALL_CHANGED) {
+        strv_push(&d->why, "no reply: the local firewall drops NTP (udp 123); "
+                  "'te-ntp-setup firewall' would add:");
+        for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+            if (strstr(l, "would add:"))
+                strv_push_owned(&d->why, xasprintf("  %s", l + strspn(l, " ")));
+    } else if (st == FIREWALL_NOTHING) {
+        strv_push(&d->why, "no reply, and the local firewall lets NTP through: an upstream "
+                  "firewall drops udp 123, or the server is down");
+    } else {
+        strv_push(&d->why, "no reply; the local firewall could not be inspected");
+    }
+    msgs_free(&fm);
+    sb_free(&out);
+    strv_free(&o.servers);
+}
+
+static void
+render_daemon_text(const struct diagnosis *d, struct strbuf *sb)
+{
+    if (!d->daemon_asked) {
+        if (d->backend)
+            sb_printf(sb, "Local daemon: %s is not running\n", d->backend->name);
+        else
+            sb_append(sb, "Local daemon: no NTP client is installed\n");
+        return;
+    }
+    if (!d->sync.answered)
+        sb_printf(sb, "Local daemon: %s does not answer (%s)\n", d->backend->name, d->sync.how);
+    else if (d->sync.synchronized)
+        sb_printf(sb, "Local daemon: %s is synchronized%s%s\n", d->backend->name,
+                  d->sync.source[0] ? " to " : "", d->sync.source);
+    else
+        sb_printf(sb, "Local daemon: %s is NOT synchronized\n", d->backend->name);
+}
+
+/* Add "daemon", "diagnosis" and "authenticated" to the object check_render_json wrote. */
+static void
+render_extra_json(const struct diagnosis *d, struct strbuf *sb)
+{
+    if (sb->len == 0 || sb->buf[sb->len - 1] != '}')
+        return;
+    sb->len--;
+    json_key(sb, "authenticated", false);
+    sb_append(sb, "false");
+    json_key(sb, "daemon", false);
+    sb_putc(sb, '{');
+    json_key(sb, "implementation", true);
+    if (d->backend)
+        json_string(sb, d->backend->name);
+    else
+        sb_append(sb, "null");
+    json_key(sb, "running", false);
+    sb_append(sb, d->daemon_asked ? "true" : "false");
+    json_key(sb, "synchronized", false);
+    sb_append(sb, d->daemon_asked && d->sync.synchronized ? "true" : "false");
+    json_key(sb, "source", false);
+    if (d->daemon_asked && d->sync.source[0])
+        json_string(sb, d->sync.source);
+    else
+        sb_append(sb, "null");
+    sb_putc(sb, '}');
+    json_key(sb, "diagnosis", false);
+    json_strv(sb, &d->why);
+    sb_putc(sb, '}');
+}
+
+static int
+check_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "json", no_argument, NULL, OPT_JSON },
+        { "warn", required_argument, NULL, 'w' },
+        { "crit", required_argument, NULL, 'c' },
+        { "timeout", required_argument, NULL, 't' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct check_thresholds th;
+    struct sntp_options opt;
+    struct sntp_result *res = NULL;
+    struct check_verdict v;
+    struct diagnosis d = { 0 };
+    struct hostinfo host;
+    struct strv servers = { 0 };
+    struct msgs m = { 0 };
+    struct strbuf out;
+    char err[256] = "";
+    double timeout = 5;
+    bool json = false;
+    int c, code = CHECK_UNKNOWN;
+
+    check_thresholds_init(&th);
+    sntp_options_init(&opt);
+    while ((c = getopt_long(argc, argv, "w:c:t:h", longopts, NULL)) != -1) {
+        double *dst = c == 'w' ? &th.warn : c == 'c' ? &th.crit : &timeout;
+
+        switch (c) {
+        case OPT_JSON:
+            json = true;
+            break;
+        case 'w':
+        case 'c':
+        case 't':
+            if (check_parse_seconds(optarg, dst, err, sizeof(err)) < 0 ||
+                (c == 't' && (timeout <= 0 || timeout > 300))) {
+                char *q = quote_string(optarg);
+
+                fprintf(stderr, "te-ntp-setup: check: --%s %s: %s\n",
+                        c == 'w' ? "warn" : c == 'c' ? "crit" : "timeout", q,
+                        c == 't' && !err[0] ? "must be more than 0 and at most 300" : err);
+                free(q);
+                return CHECK_UNKNOWN;   /* the plugin convention: a usage error is UNKNOWN */
+            }
+            err[0] = '\0';
+            break;
+        case 'h':
+            cli_help();
+            return CHECK_OK;
+        default:
+            fputs("Try 'te-ntp-setup --help'.\n", stderr);
+            return CHECK_UNKNOWN;
+        }
+    }
+    if (th.warn > th.crit) {
+        fprintf(stderr, "te-ntp-setup: check: --warn %g is above --crit %g\n", th.warn, th.crit);
+        return CHECK_UNKNOWN;
+    }
+    opt.timeout_ms = (int)(timeout * 1000);
+    hostinfo_read(&host, NULL, &m);
+    choose_servers(argc - optind, argv + optind, &host, &d, &servers, &m);
+    res = xcalloc(servers.n, sizeof(*res));
+    for (size_t i = 0; i < servers.n; i++) {
+        if (sntp_result_init(&res[i], servers.v[i], err, sizeof(err)) < 0) {
+            char *q = quote_string(servers.v[i]);
+
+            fprintf(stderr, "te-ntp-setup: check: server %s: %s\n", q, err);
+            free(q);
+            goto out;
+        }
+    }
+    if (sntp_query(res, servers.n, &opt, err, sizeof(err)) < 0) {
+        fprintf(stderr, "te-ntp-setup: check: %s\n", err);
+        goto out;
+    }
+    code = check_evaluate(res, servers.n, &th, &v);
+    ask_daemon(&host, &d);
+    diagnose_silence(res, servers.n, &d);
+
+    sb_init(&out);
+    if (json) {
+        check_render_json(&out, res, servers.n, &v, &th);
+        render_extra_json(&d, &out);
+        sb_putc(&out, '\n');
+    } else {
+        check_render_text(&out, res, servers.n, &v, &th);
+        for (size_t i = 0; i < d.why.n; i++)
+            sb_printf(&out, "%s\n", d.why.v[i]);
+        render_daemon_text(&d, &out);
+        sb_append(&out, "(SNTP measurement, unauthenticated)\n");
+    }
+    fputs(out.buf, stdout);
+    sb_free(&out);
+    if (!json)
+        cli_print_msgs(&m);
+out:
+    free(res);
+    strv_free(&servers);
+    strv_free(&d.why);
+    msgs_free(&m);
+    hostinfo_free(&host);
+    return code;
+}
+
+const struct command cmd_check = {
+    .name = "check",
+    .usage =
+"Usage: te-ntp-setup check [--json] [--warn SEC] [--crit SEC] [--timeout SEC]\n"
+"                          [SERVER[:PORT] ...]\n"
+"\n"
+"Measures the clock's offset against the servers (given, else those the NTP client\n"
+"is configured with, else 0.pool.ntp.org and 1.pool.ntp.org) with SNTP, says it in\n"
+"words (\"12 min 34 s behind\"), shows the local daemon's view, and when a server\n"
+"does not answer, why (name does not resolve, the local firewall drops udp 123,\n"
+"kiss-o'-death, server not synchronized). Changes nothing. The first line is a\n"
+"monitoring-plugin line with perfdata; exit 0 OK, 1 WARNING (offset above --warn,\n"
+"default 60 s), 2 CRITICAL (above --crit, default 120 s), 3 UNKNOWN (no offset,\n"
+"or a usage error). --timeout: for all servers together (default 5 s).\n",
+    .run = check_main,
+};
