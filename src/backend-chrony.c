@@ -21,7 +21,6 @@
 #include "spawn.h"
 
 #define MANAGED_NAME "te-ntp-setup"
-#define VALIDATE_TIMEOUT_MS 10000
 
 static const char *const conf_paths[] = { "/etc/chrony/chrony.conf", "/etc/chrony.conf", NULL };
 static const char *const daemons[] = { "/usr/sbin/chronyd", "/usr/bin/chronyd", "/sbin/chronyd",
@@ -323,8 +322,9 @@ validation_text(struct plan *p, struct strbuf *out, size_t *first_line)
 
 /* chronyd names a line of the combined file: say which file and line that is. */
 static char *
-locate(struct plan *p, const char *msg, const size_t *first_line)
+locate(struct plan *p, const char *msg, const void *arg)
 {
+    const size_t *first_line = arg;
     const char *at = strstr(msg, "at line ");
     size_t line, which = 0;
 
@@ -340,11 +340,8 @@ static int
 chrony_validate(struct plan *p)
 {
     char *chronyd = spawn_find_program("chronyd");
-    char tmpl[] = "/tmp/te-ntp-setup-check.XXXXXX";
-    struct strbuf text;
-    struct spawn_result res;
     size_t *first_line = xcalloc(p->n_files + 1, sizeof(*first_line));
-    bool written = false;
+    struct strbuf text;
     int ret = -1;
 
     sb_init(&text);
@@ -352,38 +349,12 @@ chrony_validate(struct plan *p)
         msg_note(p->m, "chronyd is not installed here: the configuration was not checked by "
                  "chronyd -p");
         ret = 0;
-        goto out;
-    }
-    if (validation_text(p, &text, first_line) < 0)
-        goto out;
-    if (backend_write_temp(tmpl, &text, p->m) < 0)
-        goto out;
-    written = true;
-    {
-        const char *argv[] = { chronyd, "-p", "-f", tmpl, NULL };
-        int rc = spawn_run(argv, NULL, VALIDATE_TIMEOUT_MS, &res);
+    } else if (validation_text(p, &text, first_line) == 0) {
+        const char *argv[] = { chronyd, "-p", "-f", BACKEND_CHECK_FILE, NULL };
 
-        if (rc == 0) {
-            ret = 0;
-        } else {
-            char *how = spawn_describe(&res);
-            const char *why = res.err.len ? res.err.buf : res.out.buf;
-            const char *fatal = strstr(why, "Fatal error : ");
-            char *where;
-
-            if (fatal)
-                why = fatal + strlen("Fatal error : ");
-            where = locate(p, why, first_line);
-            msg_error(p->m, "%schronyd rejects the planned configuration: %.*s (%s %s; nothing "
-                      "was written)", where, (int)strcspn(why, "\n"), why, chronyd, how);
-            free(where);
-            free(how);
-        }
-        spawn_result_free(&res);
+        ret = backend_check_text(p, "chronyd", argv, &text, "Fatal error : ", locate,
+                                 first_line);
     }
-out:
-    if (written)
-        unlink(tmpl);
     sb_free(&text);
     free(first_line);
     free(chronyd);

@@ -13,7 +13,6 @@
 #include "backend-util.h"
 #include "spawn.h"
 
-#define VALIDATE_TIMEOUT_MS 10000
 
 static const char *const ntpsec_conf_paths[] = { "/etc/ntpsec/ntp.conf", "/etc/ntp.conf", NULL };
 static const char *const ntpd_conf_paths[] = { "/etc/ntp.conf", NULL };
@@ -267,9 +266,8 @@ ntpd_validate(struct plan *p)
 {
     const struct file_change *f = p->files[0];
     char *ntpd = spawn_find_program("ntpd");
-    char tmpl[] = "/tmp/te-ntp-setup-check.XXXXXX";
     struct spawn_result res;
-    bool has_check = false, written = false;
+    bool has_check = false;
     int ret = -1;
 
     if (!augtree_parse(p->aug, p->backend->lens, f->path, f->after.buf, p->m))
@@ -277,7 +275,7 @@ ntpd_validate(struct plan *p)
     if (ntpd) {
         const char *argv[] = { ntpd, "--help", NULL };
 
-        spawn_run(argv, NULL, VALIDATE_TIMEOUT_MS, &res);
+        spawn_run(argv, NULL, BACKEND_CHECK_TIMEOUT_MS, &res);
         has_check = strstr(res.out.buf, "saveconfigquit") || strstr(res.err.buf,
                                                                        "saveconfigquit");
         spawn_result_free(&res);
@@ -286,29 +284,13 @@ ntpd_validate(struct plan *p)
         msg_note(p->m, "no ntpd with --saveconfigquit here: %s was checked with the ntp.conf "
                  "lens only", f->path);
         ret = 0;
-        goto out;
-    }
-    if (backend_write_temp(tmpl, &f->after, p->m) < 0)
-        goto out;
-    written = true;
-    {
-        const char *argv[] = { ntpd, "-n", "-c", tmpl, "--saveconfigquit=/dev/null", NULL };
+    } else {
+        const char *argv[] = { ntpd, "-n", "-c", BACKEND_CHECK_FILE,
+                               "--saveconfigquit=/dev/null", NULL };
 
-        if (spawn_run(argv, NULL, VALIDATE_TIMEOUT_MS, &res) == 0) {
-            ret = 0;
-        } else {
-            char *how = spawn_describe(&res);
-            const char *why = res.err.len ? res.err.buf : res.out.buf;
-
-            msg_error(p->m, "ntpd rejects the planned configuration (%s %s): %.*s", ntpd, how,
-                      (int)strcspn(why, "\n"), why);
-            free(how);
-        }
-        spawn_result_free(&res);
+        ret = backend_check_text(p, "ntpd", argv, &f->after, NULL, NULL, NULL);
     }
 out:
-    if (written)
-        unlink(tmpl);
     free(ntpd);
     return ret;
 }

@@ -13,7 +13,6 @@
 #include "backend-util.h"
 #include "spawn.h"
 
-#define VALIDATE_TIMEOUT_MS 10000
 
 static const char *const conf_paths[] = { "/etc/openntpd/ntpd.conf", "/etc/ntpd.conf", NULL };
 static const char *const daemons[] = { "/usr/sbin/openntpd", NULL };
@@ -101,40 +100,19 @@ openntpd_validate(struct plan *p)
 {
     const struct file_change *f = p->files[0];
     char *bin = find_daemon(p);
-    char tmpl[] = "/tmp/te-ntp-setup-check.XXXXXX";
-    struct spawn_result res;
-    bool written = false;
     int ret = -1;
 
-    if (!augtree_parse(p->aug, p->backend->lens, f->path, f->after.buf, p->m))
-        goto out;
-    if (!bin) {
+    if (!augtree_parse(p->aug, p->backend->lens, f->path, f->after.buf, p->m)) {
+        ret = -1;
+    } else if (!bin) {
         msg_note(p->m, "OpenNTPD's daemon is not installed here: %s was not checked by "
                  "ntpd -n", f->path);
         ret = 0;
-        goto out;
-    }
-    if (backend_write_temp(tmpl, &f->after, p->m) < 0)
-        goto out;
-    written = true;
-    {
-        const char *argv[] = { bin, "-n", "-f", tmpl, NULL };
+    } else {
+        const char *argv[] = { bin, "-n", "-f", BACKEND_CHECK_FILE, NULL };
 
-        if (spawn_run(argv, NULL, VALIDATE_TIMEOUT_MS, &res) == 0) {
-            ret = 0;
-        } else {
-            char *how = spawn_describe(&res);
-            const char *why = res.err.len ? res.err.buf : res.out.buf;
-
-            msg_error(p->m, "OpenNTPD rejects the planned configuration (%s %s): %.*s", bin, how,
-                      (int)strcspn(why, "\n"), why);
-            free(how);
-        }
-        spawn_result_free(&res);
+        ret = backend_check_text(p, "OpenNTPD", argv, &f->after, NULL, NULL, NULL);
     }
-out:
-    if (written)
-        unlink(tmpl);
     free(bin);
     return ret;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "backend-util.h"
+#include "spawn.h"
 
 const char *
 backend_source_label(const struct plan *p, const struct source *src)
@@ -366,8 +367,9 @@ backend_has_label(struct plan *p, const struct file_change *f, const char *label
     return r;
 }
 
-int
-backend_write_temp(char *tmpl, const struct strbuf *text, struct msgs *m)
+/* Write text to a new private temporary file; its path goes to tmpl (a mkostemp template). */
+static int
+write_temp(char *tmpl, const struct strbuf *text, struct msgs *m)
 {
     int fd = mkostemp(tmpl, O_CLOEXEC);
 
@@ -385,6 +387,44 @@ backend_write_temp(char *tmpl, const struct strbuf *text, struct msgs *m)
     }
     close(fd);
     return 0;
+}
+
+int
+backend_check_text(struct plan *p, const char *daemon, const char *const argv[],
+                   const struct strbuf *text, const char *skip,
+                   char *(*where)(struct plan *p, const char *msg, const void *arg),
+                   const void *arg)
+{
+    char tmpl[] = "/tmp/te-ntp-setup-check.XXXXXX";
+    const char *args[16];
+    struct spawn_result res;
+    size_t n = 0;
+    int ret = -1;
+
+    if (write_temp(tmpl, text, p->m) < 0)
+        return -1;
+    for (; argv[n] && n < TE_ARRAY_LEN(args) - 1; n++)
+        args[n] = strcmp(argv[n], BACKEND_CHECK_FILE) == 0 ? tmpl : argv[n];
+    args[n] = NULL;
+    if (spawn_run(args, NULL, BACKEND_CHECK_TIMEOUT_MS, &res) == 0) {
+        ret = 0;
+    } else {
+        char *how = spawn_describe(&res);
+        const char *why = res.err.len ? res.err.buf : res.out.buf;
+        const char *after = skip ? strstr(why, skip) : NULL;
+        char *prefix;
+
+        if (after)
+            why = after + strlen(skip);
+        prefix = where ? where(p, why, arg) : xstrdup("");
+        msg_error(p->m, "%s%s rejects the planned configuration: %.*s (%s %s; nothing was "
+                  "written)", prefix, daemon, (int)strcspn(why, "\n"), why, argv[0], how);
+        free(prefix);
+        free(how);
+    }
+    spawn_result_free(&res);
+    unlink(tmpl);
+    return ret;
 }
 
 char *

@@ -43,9 +43,17 @@ int backend_fill_main(struct plan *p, struct file_change *f, const struct source
                       size_t n);
 /* True when f's tree has a top-level node labelled label. */
 bool backend_has_label(struct plan *p, const struct file_change *f, const char *label);
-/* Write text to a new private temporary file; its path goes to tmpl (a mkostemp template).
- * 0, or -1 with the reason in m. */
-int backend_write_temp(char *tmpl, const struct strbuf *text, struct msgs *m);
+#define BACKEND_CHECK_FILE "@FILE@"
+#define BACKEND_CHECK_TIMEOUT_MS 10000
+/* The daemon's own check of text: write it to a private temporary file, run argv (argv[0]
+ * an absolute path) with the argument BACKEND_CHECK_FILE replaced by that file's path, and
+ * remove it. 0 when the program exits 0; else -1 with "PREFIX<daemon> rejects the planned
+ * configuration: <its first line> (...; nothing was written)" in the messages, where the
+ * line starts after skip (may be NULL) and PREFIX is where(p, line, arg) (may be NULL). */
+int backend_check_text(struct plan *p, const char *daemon, const char *const argv[],
+                       const struct strbuf *text, const char *skip,
+                       char *(*where)(struct plan *p, const char *msg, const void *arg),
+                       const void *arg);
 /* The value of NAME=... in a shell-style defaults file (/etc/default/x), quotes removed,
  * newly allocated; NULL when the file or the variable is missing. */
 char *backend_shell_var(const struct hostinfo *h, const char *path, const char *name);
