@@ -217,6 +217,9 @@ quote_string(const char *s)
     return sb_steal(&sb);
 }
 
+static void vpush(struct strv *sv, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vpush(struct strv *sv, const char *fmt, va_list ap)
 {
