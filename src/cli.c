@@ -12,14 +12,20 @@
 #include "cli.h"
 
 void
-cli_print_msgs(const struct msgs *m)
+cli_print_msgs_at(const struct msgs *m, int verbosity)
 {
-    for (size_t i = 0; i < m->notes.n; i++)
+    for (size_t i = 0; verbosity > 0 && i < m->notes.n; i++)
         fprintf(stderr, "te-ntp-setup: note: %s\n", m->notes.v[i]);
-    for (size_t i = 0; i < m->warnings.n; i++)
+    for (size_t i = 0; verbosity >= 0 && i < m->warnings.n; i++)
         fprintf(stderr, "te-ntp-setup: warning: %s\n", m->warnings.v[i]);
     for (size_t i = 0; i < m->errors.n; i++)
         fprintf(stderr, "te-ntp-setup: error: %s\n", m->errors.v[i]);
+}
+
+void
+cli_print_msgs(const struct msgs *m)
+{
+    cli_print_msgs_at(m, 1);
 }
 
 int

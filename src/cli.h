@@ -28,6 +28,8 @@ enum {
     OPT_WARN,
     OPT_CRIT,
     OPT_TIMEOUT,
+    OPT_QUIET,
+    OPT_VERBOSE,
 };
 
 struct command {
@@ -44,6 +46,9 @@ extern const struct command cmd_check;
 
 /* Print the collected messages to stderr ("te-ntp-setup: error: ..."). */
 void cli_print_msgs(const struct msgs *m);
+/* The same at a verbosity (see enum verbosity): quiet prints only the errors, normal the
+ * warnings and errors, verbose the notes too. */
+void cli_print_msgs_at(const struct msgs *m, int verbosity);
 /* Print "te-ntp-setup: MESSAGE" and the hint to --help to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The getopt_long error already printed: add the hint; returns EXIT_USAGE. */

@@ -42,20 +42,20 @@ defer_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
-/* --if-needed: true when the chosen implementation runs and says the clock is synchronized. */
-static bool
+/* --if-needed: why nothing is to be done when the chosen implementation runs and says the
+ * clock is synchronized (free() it); NULL otherwise. */
+static char *
 already_fine(struct plan *p)
 {
     struct sync_status st;
 
     if (!p->host->live || backend_state(p->backend, p->host) != IMPL_ACTIVE)
-        return false;
+        return NULL;
     backend_verify(p, 0, &st);
     if (!st.synchronized)
-        return false;
-    msg_note(p->m, "%s is active and synchronized%s%s: nothing changed (--if-needed)",
-             p->backend->name, st.source[0] ? " to " : "", st.source);
-    return true;
+        return NULL;
+    return xasprintf("%s is active and synchronized%s%s: nothing changed (--if-needed)",
+                     p->backend->name, st.source[0] ? " to " : "", st.source);
 }
 
 static int
@@ -84,6 +84,7 @@ run(struct settings *s, struct msgs *m)
     struct strv actions = { 0 };
     struct apply_report r = { .settings = s, .msgs = m, .status = APPLY_FAILED_RESTORED };
     struct strbuf out;
+    char *skipped = NULL;
     int lock = -1, code;
 
     sb_init(&out);
@@ -91,7 +92,7 @@ run(struct settings *s, struct msgs *m)
     if (!s->dry_run) {
         lock = lock_take(host.root, s->lock_timeout * 1000, m);
         if (lock == -2) {
-            cli_print_msgs(m);
+            cli_print_msgs_at(m, s->verbosity);
             code = EXIT_LOCKED;
             goto out;
         }
@@ -114,8 +115,9 @@ run(struct settings *s, struct msgs *m)
         goto report;
     plan_init(&plan, s, &host, b, aug, m);
     planned = true;
-    if (s->if_needed && already_fine(&plan)) {
+    if (s->if_needed && (skipped = already_fine(&plan))) {
         r.status = APPLY_UNCHANGED;
+        r.skipped = skipped;
         goto report;
     }
     if (b->plan(&plan) < 0)
@@ -127,17 +129,18 @@ run(struct settings *s, struct msgs *m)
 report:
     if (s->json)
         report_apply_json(&r, &out);
-    else
+    else if (s->verbosity > VERBOSITY_QUIET)
         report_apply_text(&r, s->diff, &out);
     fputs(out.buf, stdout);
     fflush(stdout);
     if (stop_signal)
         msg_warn(m, "signal %d: stopped after finishing the run", (int)stop_signal);
-    cli_print_msgs(m);
+    cli_print_msgs_at(m, s->verbosity);
     code = exit_code(r.status, s);
 out:
     lock_release(lock);
     sb_free(&out);
+    free(skipped);
     strv_free(&actions);
     if (planned)
         plan_free(&plan);
@@ -166,6 +169,8 @@ apply_main(int argc, char **argv)
         { "if-needed", no_argument, NULL, OPT_IF_NEEDED },
         { "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
         { "detailed-exitcodes", no_argument, NULL, OPT_DETAILED },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -176,7 +181,7 @@ apply_main(int argc, char **argv)
 
     settings_init(&cli);
     settings_init(&s);
-    while ((c = getopt_long(argc, argv, "s:p:c:i:m:r:ndh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:p:c:i:m:r:ndqvh", longopts, NULL)) != -1) {
         switch (c) {
         case 's': settings_add_source(&cli, SOURCE_SERVER, optarg); break;
         case 'p': settings_add_source(&cli, SOURCE_POOL, optarg); break;
@@ -198,6 +203,8 @@ apply_main(int argc, char **argv)
         case OPT_NO_VERIFY: cli.no_verify = true; break;
         case OPT_IF_NEEDED: cli.if_needed = true; break;
         case OPT_DETAILED: cli.detailed_exitcodes = true; break;
+        case 'q': cli.verbosity = VERBOSITY_QUIET; break;
+        case 'v': cli.verbosity = VERBOSITY_VERBOSE; break;
         case OPT_VERIFY_TIMEOUT:
             if (!cli_seconds("verify-timeout", optarg, 3600, &cli.verify_timeout))
                 goto out;
@@ -259,6 +266,7 @@ apply_main(int argc, char **argv)
     s.no_verify = cli.no_verify;
     s.if_needed = cli.if_needed;
     s.detailed_exitcodes = cli.detailed_exitcodes;
+    s.verbosity = cli.verbosity;
     s.verify_timeout = cli.verify_timeout;
     s.lock_timeout = cli.lock_timeout;
     if (s.root && !is_dir(s.root)) {
@@ -315,6 +323,9 @@ const struct command cmd_apply = {
 "      --if-needed          leave an active, synchronized NTP client alone\n"
 "      --lock-timeout SEC   wait this long for another instance (default 30), then\n"
 "                           exit 4\n"
-"      --detailed-exitcodes exit 2 when something changed (or would change)\n",
+"      --detailed-exitcodes exit 2 when something changed (or would change)\n"
+"  -q, --quiet              print only errors (the JSON object still, with --json)\n"
+"  -v, --verbose            print notes too (by default: what was done, warnings\n"
+"                           and errors)\n",
     .run = apply_main,
 };

@@ -29,6 +29,10 @@ report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *o
     const struct plan *p = r->plan;
     bool dry = r->settings->dry_run;
 
+    if (r->skipped) {
+        sb_printf(out, "%s\n", r->skipped);
+        return;
+    }
     if (!p)
         return;
     sb_printf(out, "%s: %s (service %s, %s)\n", p->backend->name, p->files[0]->disk_path,
@@ -126,6 +130,11 @@ report_apply_json(const struct apply_report *r, struct strbuf *out)
     sb_putc(out, ']');
     json_key(out, "actions", false);
     json_strv(out, r->actions ? r->actions : &empty);
+    json_key(out, "skipped", false);
+    if (r->skipped)
+        json_string(out, r->skipped);
+    else
+        sb_append(out, "null");
     json_key(out, "warnings", false);
     json_strv(out, &r->msgs->warnings);
     json_key(out, "errors", false);
