@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -26,6 +27,19 @@ void
 cli_print_msgs(const struct msgs *m)
 {
     cli_print_msgs_at(m, 1);
+}
+
+void
+cli_audit(const char *command, const struct strv *actions, const struct msgs *m, bool failed)
+{
+    if (!actions->n && !(failed && m->errors.n))
+        return;
+    openlog("te-ntp-setup", LOG_PID, LOG_DAEMON);
+    for (size_t i = 0; i < actions->n; i++)
+        syslog(LOG_NOTICE, "%s: %s", command, actions->v[i]);
+    for (size_t i = 0; failed && i < m->errors.n; i++)
+        syslog(LOG_ERR, "%s failed: %s", command, m->errors.v[i]);
+    closelog();
 }
 
 int

@@ -49,6 +49,11 @@ void cli_print_msgs(const struct msgs *m);
 /* The same at a verbosity (see enum verbosity): quiet prints only the errors, normal the
  * warnings and errors, verbose the notes too. */
 void cli_print_msgs_at(const struct msgs *m, int verbosity);
+/* The audit trail: one syslog line (facility daemon, ident te-ntp-setup) per action at
+ * LOG_NOTICE, "COMMAND: ACTION", then when failed one per error at LOG_ERR. Nothing when
+ * there is nothing to say. Harmless without a syslog daemon. */
+void cli_audit(const char *command, const struct strv *actions, const struct msgs *m,
+               bool failed);
 /* Print "te-ntp-setup: MESSAGE" and the hint to --help to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The getopt_long error already printed: add the hint; returns EXIT_USAGE. */

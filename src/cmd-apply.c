@@ -135,6 +135,9 @@ report:
     fflush(stdout);
     if (stop_signal)
         msg_warn(m, "signal %d: stopped after finishing the run", (int)stop_signal);
+    if (!s->dry_run)
+        cli_audit("apply", &actions, m, r.status == APPLY_FAILED_RESTORED ||
+                                        r.status == APPLY_FAILED_UNRESTORED);
     cli_print_msgs_at(m, s->verbosity);
     code = exit_code(r.status, s);
 out:

@@ -62,6 +62,7 @@ rollback_main(int argc, char **argv)
         rc = txn_rollback(&host, &actions, &m);
         code = rc < 0 ? EXIT_UNRESTORED : EXIT_OK;
         lock_release(lock);
+        cli_audit("rollback", &actions, &m, rc < 0);
     }
     if (json) {
         struct strbuf out;
