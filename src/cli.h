@@ -43,6 +43,7 @@ extern const struct command cmd_detect;
 extern const struct command cmd_rollback;
 extern const struct command cmd_firewall;
 extern const struct command cmd_check;
+extern const struct command cmd_ansible_module;
 
 /* Print the collected messages to stderr ("te-ntp-setup: error: ..."). */
 void cli_print_msgs(const struct msgs *m);

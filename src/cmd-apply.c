@@ -1,6 +1,7 @@
 /* te-ntp-setup [apply]: configure time synchronization. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ansible.h"
 #include "apply.h"
 #include "augtree.h"
 #include "backend.h"
@@ -73,16 +75,25 @@ exit_code(enum apply_status st, const struct settings *s)
     }
 }
 
+/* How a run reports: text, --json, or as an Ansible module. */
+enum output {
+    OUTPUT_TEXT,
+    OUTPUT_JSON,
+    OUTPUT_ANSIBLE,
+};
+
 static int
-run(struct settings *s, struct msgs *m)
+run(struct settings *s, struct msgs *m, enum output how)
 {
     struct hostinfo host;
     struct augtree *aug = NULL;
     const struct ntp_backend *b;
     struct plan plan;
-    bool planned = false;
+    bool planned = false, locked_out = false, failed;
     struct strv actions = { 0 };
-    struct apply_report r = { .settings = s, .msgs = m, .status = APPLY_FAILED_RESTORED };
+    struct apply_report r = {
+        .settings = s, .msgs = m, .status = APPLY_FAILED_RESTORED, .actions = &actions,
+    };
     struct strbuf out;
     char *skipped = NULL;
     int lock = -1, code;
@@ -91,11 +102,7 @@ run(struct settings *s, struct msgs *m)
     hostinfo_read(&host, s->root, m);
     if (!s->dry_run) {
         lock = lock_take(host.root, s->lock_timeout * 1000, m);
-        if (lock == -2) {
-            cli_print_msgs_at(m, s->verbosity);
-            code = EXIT_LOCKED;
-            goto out;
-        }
+        locked_out = lock == -2;
         if (lock < 0)
             goto report;
         defer_signals();
@@ -124,23 +131,27 @@ run(struct settings *s, struct msgs *m)
         goto report;
     r.plan = &plan;
     r.status = apply_run(&plan, &actions);
-    r.actions = &actions;
 
 report:
-    if (s->json)
+    if (stop_signal)
+        msg_warn(m, "signal %d: stopped after finishing the run", (int)stop_signal);
+    failed = report_failed(&r);
+    if (how == OUTPUT_ANSIBLE)
+        ansible_result(&r, &out);
+    else if (how == OUTPUT_JSON)
         report_apply_json(&r, &out);
     else if (s->verbosity > VERBOSITY_QUIET)
         report_apply_text(&r, s->diff, &out);
     fputs(out.buf, stdout);
     fflush(stdout);
-    if (stop_signal)
-        msg_warn(m, "signal %d: stopped after finishing the run", (int)stop_signal);
     if (!s->dry_run)
-        cli_audit("apply", &actions, m, r.status == APPLY_FAILED_RESTORED ||
-                                        r.status == APPLY_FAILED_UNRESTORED);
-    cli_print_msgs_at(m, s->verbosity);
-    code = exit_code(r.status, s);
-out:
+        cli_audit("apply", &actions, m, failed);
+    if (how != OUTPUT_ANSIBLE)
+        cli_print_msgs_at(m, s->verbosity);
+    if (how == OUTPUT_ANSIBLE)
+        code = failed ? EXIT_FAILED : EXIT_OK;     /* as AnsibleModule.fail_json */
+    else
+        code = locked_out ? EXIT_LOCKED : exit_code(r.status, s);
     lock_release(lock);
     sb_free(&out);
     free(skipped);
@@ -283,7 +294,7 @@ apply_main(int argc, char **argv)
         cli_print_msgs(&m);
         goto out;
     }
-    code = run(&s, &m);
+    code = run(&s, &m, s.json ? OUTPUT_JSON : OUTPUT_TEXT);
 out:
     msgs_free(&m);
     settings_free(&cli);
@@ -331,4 +342,59 @@ const struct command cmd_apply = {
 "  -v, --verbose            print notes too (by default: what was done, warnings\n"
 "                           and errors)\n",
     .run = apply_main,
+};
+
+/* te-ntp-setup ansible-module ARGS: run as the Ansible module te_ntp_setup with the
+ * arguments file Ansible wrote. main.c also comes here when Ansible runs the program under
+ * the module's name. Whatever happens, one JSON object on stdout. */
+static int
+ansible_main(int argc, char **argv)
+{
+    struct settings s;
+    struct msgs m = { 0 };
+    struct strbuf text, out;
+    int code = EXIT_FAILED;
+
+    settings_init(&s);
+    sb_init(&text);
+    sb_init(&out);
+    if (argc != 2) {
+        msg_error(&m, "usage: te-ntp-setup ansible-module ARGS_FILE (the JSON file of "
+                  "arguments Ansible passes a binary module)");
+        goto fail;
+    }
+    if (read_file(argv[1], ANSIBLE_MAX_ARGS, &text) < 0) {
+        char *q = quote_string(argv[1]);
+
+        msg_error(&m, "cannot read the module arguments %s: %s", q, strerror(errno));
+        free(q);
+        goto fail;
+    }
+    if (ansible_load_args(text.buf, text.len, SETTINGS_DEFAULT_FILE, &s, &m) < 0 ||
+        settings_finish(&s, &m) < 0)
+        goto fail;
+    code = run(&s, &m, OUTPUT_ANSIBLE);
+    goto out;
+fail:
+    ansible_failure(&m, &out);
+    fputs(out.buf, stdout);
+    fflush(stdout);
+out:
+    sb_free(&text);
+    sb_free(&out);
+    msgs_free(&m);
+    settings_free(&s);
+    return code;
+}
+
+const struct command cmd_ansible_module = {
+    .name = "ansible-module",
+    .usage =
+"Usage: te-ntp-setup ansible-module ARGS_FILE\n"
+"\n"
+"Runs as the Ansible module te_ntp_setup (binary-module protocol): reads the task's\n"
+"arguments from the JSON file ARGS_FILE, prints one JSON object (changed, failed,\n"
+"msg, diff, and the keys of --json). Ansible runs the program this way by itself when\n"
+"it is installed as a module named te_ntp_setup: see packaging/ansible/README.md.\n",
+    .run = ansible_main,
 };
