@@ -113,7 +113,7 @@ rollback_main(int argc, char **argv)
 const struct command cmd_rollback = {
     .name = "rollback",
     .usage =
-"Usage: te-ntp-setup rollback [--json] [-r DIR] [--lock-timeout SEC]\n"
+"Usage: te-ntp-setup rollback [--json] [-r|--root DIR] [--lock-timeout SEC]\n"
 "\n"
 "Restores what the last apply changed (or finishes undoing an interrupted one):\n"
 "each file goes back to its old text when it still holds what te-ntp-setup wrote,\n"
