@@ -7,19 +7,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "cli.h"
 
 void
-cli_print_msgs(const struct msgs *m)
+cli_print_msgs_at(const struct msgs *m, int verbosity)
 {
-    for (size_t i = 0; i < m->notes.n; i++)
+    for (size_t i = 0; verbosity > 0 && i < m->notes.n; i++)
         fprintf(stderr, "te-ntp-setup: note: %s\n", m->notes.v[i]);
-    for (size_t i = 0; i < m->warnings.n; i++)
+    for (size_t i = 0; verbosity >= 0 && i < m->warnings.n; i++)
         fprintf(stderr, "te-ntp-setup: warning: %s\n", m->warnings.v[i]);
     for (size_t i = 0; i < m->errors.n; i++)
         fprintf(stderr, "te-ntp-setup: error: %s\n", m->errors.v[i]);
+}
+
+void
+cli_print_msgs(const struct msgs *m)
+{
+    cli_print_msgs_at(m, 1);
+}
+
+void
+cli_audit(const char *command, const struct strv *actions, const struct msgs *m, bool failed)
+{
+    if (!actions->n && !(failed && m->errors.n))
+        return;
+    openlog("te-ntp-setup", LOG_PID, LOG_DAEMON);
+    for (size_t i = 0; i < actions->n; i++)
+        syslog(LOG_NOTICE, "%s: %s", command, actions->v[i]);
+    for (size_t i = 0; failed && i < m->errors.n; i++)
+        syslog(LOG_ERR, "%s failed: %s", command, m->errors.v[i]);
+    closelog();
 }
 
 int

@@ -28,6 +28,8 @@ enum {
     OPT_WARN,
     OPT_CRIT,
     OPT_TIMEOUT,
+    OPT_QUIET,
+    OPT_VERBOSE,
 };
 
 struct command {
@@ -41,9 +43,18 @@ extern const struct command cmd_detect;
 extern const struct command cmd_rollback;
 extern const struct command cmd_firewall;
 extern const struct command cmd_check;
+extern const struct command cmd_ansible_module;
 
 /* Print the collected messages to stderr ("te-ntp-setup: error: ..."). */
 void cli_print_msgs(const struct msgs *m);
+/* The same at a verbosity (see enum verbosity): quiet prints only the errors, normal the
+ * warnings and errors, verbose the notes too. */
+void cli_print_msgs_at(const struct msgs *m, int verbosity);
+/* The audit trail: one syslog line (facility daemon, ident te-ntp-setup) per action at
+ * LOG_NOTICE, "COMMAND: ACTION", then when failed one per error at LOG_ERR. Nothing when
+ * there is nothing to say. Harmless without a syslog daemon. */
+void cli_audit(const char *command, const struct strv *actions, const struct msgs *m,
+               bool failed);
 /* Print "te-ntp-setup: MESSAGE" and the hint to --help to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The getopt_long error already printed: add the hint; returns EXIT_USAGE. */

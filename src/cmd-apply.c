@@ -1,6 +1,7 @@
 /* te-ntp-setup [apply]: configure time synchronization. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ansible.h"
 #include "apply.h"
 #include "augtree.h"
 #include "backend.h"
@@ -42,20 +44,20 @@ defer_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
-/* --if-needed: true when the chosen implementation runs and says the clock is synchronized. */
-static bool
+/* --if-needed: why nothing is to be done when the chosen implementation runs and says the
+ * clock is synchronized (free() it); NULL otherwise. */
+static char *
 already_fine(struct plan *p)
 {
     struct sync_status st;
 
     if (!p->host->live || backend_state(p->backend, p->host) != IMPL_ACTIVE)
-        return false;
+        return NULL;
     backend_verify(p, 0, &st);
     if (!st.synchronized)
-        return false;
-    msg_note(p->m, "%s is active and synchronized%s%s: nothing changed (--if-needed)",
-             p->backend->name, st.source[0] ? " to " : "", st.source);
-    return true;
+        return NULL;
+    return xasprintf("%s is active and synchronized%s%s: nothing changed (--if-needed)",
+                     p->backend->name, st.source[0] ? " to " : "", st.source);
 }
 
 static int
@@ -73,28 +75,34 @@ exit_code(enum apply_status st, const struct settings *s)
     }
 }
 
+/* How a run reports: text, --json, or as an Ansible module. */
+enum output {
+    OUTPUT_TEXT,
+    OUTPUT_JSON,
+    OUTPUT_ANSIBLE,
+};
+
 static int
-run(struct settings *s, struct msgs *m)
+run(struct settings *s, struct msgs *m, enum output how)
 {
     struct hostinfo host;
     struct augtree *aug = NULL;
     const struct ntp_backend *b;
     struct plan plan;
-    bool planned = false;
+    bool planned = false, locked_out = false, failed;
     struct strv actions = { 0 };
-    struct apply_report r = { .settings = s, .msgs = m, .status = APPLY_FAILED_RESTORED };
+    struct apply_report r = {
+        .settings = s, .msgs = m, .status = APPLY_FAILED_RESTORED, .actions = &actions,
+    };
     struct strbuf out;
+    char *skipped = NULL;
     int lock = -1, code;
 
     sb_init(&out);
     hostinfo_read(&host, s->root, m);
     if (!s->dry_run) {
         lock = lock_take(host.root, s->lock_timeout * 1000, m);
-        if (lock == -2) {
-            cli_print_msgs(m);
-            code = EXIT_LOCKED;
-            goto out;
-        }
+        locked_out = lock == -2;
         if (lock < 0)
             goto report;
         defer_signals();
@@ -114,30 +122,39 @@ run(struct settings *s, struct msgs *m)
         goto report;
     plan_init(&plan, s, &host, b, aug, m);
     planned = true;
-    if (s->if_needed && already_fine(&plan)) {
+    if (s->if_needed && (skipped = already_fine(&plan))) {
         r.status = APPLY_UNCHANGED;
+        r.skipped = skipped;
         goto report;
     }
     if (b->plan(&plan) < 0)
         goto report;
     r.plan = &plan;
     r.status = apply_run(&plan, &actions);
-    r.actions = &actions;
 
 report:
-    if (s->json)
+    if (stop_signal)
+        msg_warn(m, "signal %d: stopped after finishing the run", (int)stop_signal);
+    failed = report_failed(&r);
+    if (how == OUTPUT_ANSIBLE)
+        ansible_result(&r, &out);
+    else if (how == OUTPUT_JSON)
         report_apply_json(&r, &out);
-    else
+    else if (s->verbosity > VERBOSITY_QUIET)
         report_apply_text(&r, s->diff, &out);
     fputs(out.buf, stdout);
     fflush(stdout);
-    if (stop_signal)
-        msg_warn(m, "signal %d: stopped after finishing the run", (int)stop_signal);
-    cli_print_msgs(m);
-    code = exit_code(r.status, s);
-out:
+    if (!s->dry_run)
+        cli_audit("apply", &actions, m, failed);
+    if (how != OUTPUT_ANSIBLE)
+        cli_print_msgs_at(m, s->verbosity);
+    if (how == OUTPUT_ANSIBLE)
+        code = failed ? EXIT_FAILED : EXIT_OK;     /* as AnsibleModule.fail_json */
+    else
+        code = locked_out ? EXIT_LOCKED : exit_code(r.status, s);
     lock_release(lock);
     sb_free(&out);
+    free(skipped);
     strv_free(&actions);
     if (planned)
         plan_free(&plan);
@@ -166,6 +183,8 @@ apply_main(int argc, char **argv)
         { "if-needed", no_argument, NULL, OPT_IF_NEEDED },
         { "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
         { "detailed-exitcodes", no_argument, NULL, OPT_DETAILED },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -176,7 +195,7 @@ apply_main(int argc, char **argv)
 
     settings_init(&cli);
     settings_init(&s);
-    while ((c = getopt_long(argc, argv, "s:p:c:i:m:r:ndh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:p:c:i:m:r:ndqvh", longopts, NULL)) != -1) {
         switch (c) {
         case 's': settings_add_source(&cli, SOURCE_SERVER, optarg); break;
         case 'p': settings_add_source(&cli, SOURCE_POOL, optarg); break;
@@ -198,6 +217,8 @@ apply_main(int argc, char **argv)
         case OPT_NO_VERIFY: cli.no_verify = true; break;
         case OPT_IF_NEEDED: cli.if_needed = true; break;
         case OPT_DETAILED: cli.detailed_exitcodes = true; break;
+        case 'q': cli.verbosity = VERBOSITY_QUIET; break;
+        case 'v': cli.verbosity = VERBOSITY_VERBOSE; break;
         case OPT_VERIFY_TIMEOUT:
             if (!cli_seconds("verify-timeout", optarg, 3600, &cli.verify_timeout))
                 goto out;
@@ -259,6 +280,7 @@ apply_main(int argc, char **argv)
     s.no_verify = cli.no_verify;
     s.if_needed = cli.if_needed;
     s.detailed_exitcodes = cli.detailed_exitcodes;
+    s.verbosity = cli.verbosity;
     s.verify_timeout = cli.verify_timeout;
     s.lock_timeout = cli.lock_timeout;
     if (s.root && !is_dir(s.root)) {
@@ -272,7 +294,7 @@ apply_main(int argc, char **argv)
         cli_print_msgs(&m);
         goto out;
     }
-    code = run(&s, &m);
+    code = run(&s, &m, s.json ? OUTPUT_JSON : OUTPUT_TEXT);
 out:
     msgs_free(&m);
     settings_free(&cli);
@@ -315,6 +337,64 @@ const struct command cmd_apply = {
 "      --if-needed          leave an active, synchronized NTP client alone\n"
 "      --lock-timeout SEC   wait this long for another instance (default 30), then\n"
 "                           exit 4\n"
-"      --detailed-exitcodes exit 2 when something changed (or would change)\n",
+"      --detailed-exitcodes exit 2 when something changed (or would change)\n"
+"  -q, --quiet              print only errors (the JSON object still, with --json)\n"
+"  -v, --verbose            print notes too (by default: what was done, warnings\n"
+"                           and errors)\n",
     .run = apply_main,
+};
+
+/* te-ntp-setup ansible-module ARGS: run as the Ansible module te_ntp_setup with the
+ * arguments file Ansible wrote. main.c also comes here when Ansible runs the program under
+ * the module's name. Whatever happens, one JSON object on stdout. */
+static int
+ansible_main(int argc, char **argv)
+{
+    struct settings s;
+    struct msgs m = { 0 };
+    struct strbuf text, out;
+    int code = EXIT_FAILED;
+
+    settings_init(&s);
+    sb_init(&text);
+    sb_init(&out);
+    if (argc != 2) {
+        msg_error(&m, "usage: te-ntp-setup ansible-module ARGS_FILE (the JSON file of "
+                  "arguments Ansible passes a binary module)");
+        goto fail;
+    }
+    if (read_file(argv[1], ANSIBLE_MAX_ARGS, &text) < 0) {
+        char *q = quote_string(argv[1]);
+
+        msg_error(&m, "cannot read the module arguments %s: %s", q, strerror(errno));
+        free(q);
+        goto fail;
+    }
+    if (ansible_load_args(text.buf, text.len, SETTINGS_DEFAULT_FILE, &s, &m) < 0 ||
+        settings_finish(&s, &m) < 0)
+        goto fail;
+    code = run(&s, &m, OUTPUT_ANSIBLE);
+    goto out;
+fail:
+    ansible_failure(&m, &out);
+    fputs(out.buf, stdout);
+    fflush(stdout);
+out:
+    sb_free(&text);
+    sb_free(&out);
+    msgs_free(&m);
+    settings_free(&s);
+    return code;
+}
+
+const struct command cmd_ansible_module = {
+    .name = "ansible-module",
+    .usage =
+"Usage: te-ntp-setup ansible-module ARGS_FILE\n"
+"\n"
+"Runs as the Ansible module te_ntp_setup (binary-module protocol): reads the task's\n"
+"arguments from the JSON file ARGS_FILE, prints one JSON object (changed, failed,\n"
+"msg, diff, and the keys of --json). Ansible runs the program this way by itself when\n"
+"it is installed as a module named te_ntp_setup: see packaging/ansible/README.md.\n",
+    .run = ansible_main,
 };

@@ -126,9 +126,46 @@ render_daemon_text(const struct diagnosis *d, struct strbuf *sb)
         sb_printf(sb, "Local daemon: %s is NOT synchronized\n", d->backend->name);
 }
 
-/* Add "daemon", "diagnosis" and "authenticated" to the object check_render_json wrote. */
+/* The keys every command's JSON has: changed (never, for check), failed (CRITICAL or
+ * UNKNOWN: the time is wrong or could not be measured), warnings, errors, notes. */
 static void
-render_extra_json(const struct diagnosis *d, struct strbuf *sb)
+render_common_json(int code, const struct msgs *m, struct strbuf *sb)
+{
+    json_key(sb, "changed", false);
+    sb_append(sb, "false");
+    json_key(sb, "failed", false);
+    sb_append(sb, code >= CHECK_CRITICAL ? "true" : "false");
+    json_key(sb, "warnings", false);
+    json_strv(sb, &m->warnings);
+    json_key(sb, "errors", false);
+    json_strv(sb, &m->errors);
+    json_key(sb, "notes", false);
+    json_strv(sb, &m->notes);
+}
+
+/* With --json, a check that could not measure at all still prints one object. */
+static void
+print_failure_json(const char *error, struct msgs *m)
+{
+    struct strbuf sb;
+
+    msg_error(m, "%s", error);
+    sb_init(&sb);
+    sb_putc(&sb, '{');
+    json_key(&sb, "state", true);
+    json_string(&sb, check_state_str(CHECK_UNKNOWN));
+    json_key(&sb, "exit_code", false);
+    sb_printf(&sb, "%d", CHECK_UNKNOWN);
+    render_common_json(CHECK_UNKNOWN, m, &sb);
+    sb_append(&sb, "}\n");
+    fputs(sb.buf, stdout);
+    sb_free(&sb);
+}
+
+/* Add "daemon", "diagnosis", "authenticated" and the common keys to the object
+ * check_render_json wrote. */
+static void
+render_extra_json(const struct diagnosis *d, int code, const struct msgs *m, struct strbuf *sb)
 {
     if (sb->len == 0 || sb->buf[sb->len - 1] != '}')
         return;
@@ -154,6 +191,7 @@ render_extra_json(const struct diagnosis *d, struct strbuf *sb)
     sb_putc(sb, '}');
     json_key(sb, "diagnosis", false);
     json_strv(sb, &d->why);
+    render_common_json(code, m, sb);
     sb_putc(sb, '}');
 }
 
@@ -227,12 +265,20 @@ check_main(int argc, char **argv)
             char *q = quote_string(servers.v[i]);
 
             fprintf(stderr, "te-ntp-setup: check: server %s: %s\n", q, err);
+            if (json) {
+                char *e = xasprintf("server %s: %s", q, err);
+
+                print_failure_json(e, &m);
+                free(e);
+            }
             free(q);
             goto out;
         }
     }
     if (sntp_query(res, servers.n, &opt, err, sizeof(err)) < 0) {
         fprintf(stderr, "te-ntp-setup: check: %s\n", err);
+        if (json)
+            print_failure_json(err, &m);
         goto out;
     }
     code = check_evaluate(res, servers.n, &th, &v);
@@ -242,7 +288,7 @@ check_main(int argc, char **argv)
     sb_init(&out);
     if (json) {
         check_render_json(&out, res, servers.n, &v, &th);
-        render_extra_json(&d, &out);
+        render_extra_json(&d, code, &m, &out);
         sb_putc(&out, '\n');
     } else {
         check_render_text(&out, res, servers.n, &v, &th);

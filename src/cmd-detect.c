@@ -62,7 +62,7 @@ detect_main(int argc, char **argv)
 const struct command cmd_detect = {
     .name = "detect",
     .usage =
-"Usage: te-ntp-setup detect [--json] [-r DIR] [-i X]\n"
+"Usage: te-ntp-setup detect [--json] [-r|--root DIR] [-i|--implementation X]\n"
 "\n"
 "The distro, the init system, every NTP implementation with its state (absent,\n"
 "installed, enabled, active), the one apply would configure, its configuration\n"

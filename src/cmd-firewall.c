@@ -68,8 +68,8 @@ out:
 const struct command cmd_firewall = {
     .name = "firewall",
     .usage =
-"Usage: te-ntp-setup firewall [--dry-run] [--json] [--remove] [--detailed-exitcodes]\n"
-"                             [-s HOST ...]\n"
+"Usage: te-ntp-setup firewall [-n|--dry-run] [--json] [--remove] [--detailed-exitcodes]\n"
+"                             [-s|--server HOST ...]\n"
 "\n"
 "Finds the active firewall (firewalld, ufw, iptables, iptables-legacy, nftables) of\n"
 "the host or network namespace it runs in, decides from its rules whether NTP\n"

@@ -12,6 +12,8 @@
 #include "settings.h"
 #include "txn.h"
 
+#define NOTHING_TO_ROLL_BACK "nothing to roll back: no run of te-ntp-setup is recorded"
+
 static int
 rollback_main(int argc, char **argv)
 {
@@ -62,30 +64,43 @@ rollback_main(int argc, char **argv)
         rc = txn_rollback(&host, &actions, &m);
         code = rc < 0 ? EXIT_UNRESTORED : EXIT_OK;
         lock_release(lock);
+        cli_audit("rollback", &actions, &m, rc < 0);
     }
     if (json) {
         struct strbuf out;
+        struct strv notes = { 0 };
 
+        for (size_t i = 0; i < m.notes.n; i++)
+            strv_push(&notes, m.notes.v[i]);
+        if (rc == 1)
+            strv_push(&notes, NOTHING_TO_ROLL_BACK);
         sb_init(&out);
         sb_putc(&out, '{');
         json_key(&out, "changed", true);
         sb_append(&out, rc == 0 ? "true" : "false");
         json_key(&out, "failed", false);
         sb_append(&out, rc < 0 ? "true" : "false");
+        json_key(&out, "restored", false);
+        sb_append(&out, code == EXIT_UNRESTORED ? "false" : "true");
+        json_key(&out, "root", false);
+        json_string(&out, root ? root : "/");
         json_key(&out, "actions", false);
         json_strv(&out, &actions);
         json_key(&out, "warnings", false);
         json_strv(&out, &m.warnings);
         json_key(&out, "errors", false);
         json_strv(&out, &m.errors);
+        json_key(&out, "notes", false);
+        json_strv(&out, &notes);
         sb_append(&out, "}\n");
+        strv_free(&notes);
         fputs(out.buf, stdout);
         sb_free(&out);
     } else {
         for (size_t i = 0; i < actions.n; i++)
             printf("%s\n", actions.v[i]);
         if (rc == 1)
-            printf("nothing to roll back: no run of te-ntp-setup is recorded\n");
+            printf("%s\n", NOTHING_TO_ROLL_BACK);
     }
     fflush(stdout);
     cli_print_msgs(&m);
@@ -98,7 +113,7 @@ rollback_main(int argc, char **argv)
 const struct command cmd_rollback = {
     .name = "rollback",
     .usage =
-"Usage: te-ntp-setup rollback [--json] [-r DIR] [--lock-timeout SEC]\n"
+"Usage: te-ntp-setup rollback [--json] [-r|--root DIR] [--lock-timeout SEC]\n"
 "\n"
 "Restores what the last apply changed (or finishes undoing an interrupted one):\n"
 "each file goes back to its old text when it still holds what te-ntp-setup wrote,\n"

@@ -28,7 +28,7 @@ json_or_null(struct strbuf *out, const char *s)
 
 static void
 report_json(const struct hostinfo *h, const struct ntp_backend *chosen,
-            const struct strv *conflicts, struct strbuf *out)
+            const struct strv *conflicts, const struct msgs *m, struct strbuf *out)
 {
     struct strv files = { 0 };
 
@@ -81,7 +81,19 @@ report_json(const struct hostinfo *h, const struct ntp_backend *chosen,
         json_string(out, b->package);
         sb_putc(out, '}');
     }
-    sb_append(out, "]}\n");
+    sb_putc(out, ']');
+    /* The keys every command's JSON has. */
+    json_key(out, "changed", false);
+    sb_append(out, "false");
+    json_key(out, "failed", false);
+    sb_append(out, chosen ? "false" : "true");
+    json_key(out, "warnings", false);
+    json_strv(out, &m->warnings);
+    json_key(out, "errors", false);
+    json_strv(out, &m->errors);
+    json_key(out, "notes", false);
+    json_strv(out, &m->notes);
+    sb_append(out, "}\n");
 }
 
 static void
@@ -131,7 +143,7 @@ detect_report(const struct hostinfo *h, const char *implementation, bool json,
     if (chosen)
         backend_conflicts(chosen, h, &conflicts);
     if (json)
-        report_json(h, chosen, &conflicts, out);
+        report_json(h, chosen, &conflicts, m, out);
     else
         report_text(h, chosen, &conflicts, out);
     strv_free(&conflicts);

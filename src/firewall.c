@@ -611,6 +611,8 @@ report_json(const struct firewall_opts *o, struct firewall_plan *plans, size_t n
     json_strv(out, &m->errors);
     json_key(out, "warnings", false);
     json_strv(out, &m->warnings);
+    json_key(out, "notes", false);
+    json_strv(out, &m->notes);
     sb_append(out, "}\n");
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ansible.h"
 #include "cli.h"
 
 static const struct command *const commands[] = {
@@ -13,6 +14,7 @@ static const struct command *const commands[] = {
     &cmd_rollback,
     &cmd_firewall,
     &cmd_check,
+    &cmd_ansible_module,
     NULL,
 };
 
@@ -35,6 +37,11 @@ cli_help(void)
 int
 main(int argc, char **argv)
 {
+    /* Ansible runs a binary module as "DIR/AnsiballZ_te_ntp_setup ARGS" (older releases:
+     * "DIR/te_ntp_setup ARGS"): the module's name, and one argument that is a file of JSON.
+     * The program's own name has hyphens, so no ordinary run looks like this. */
+    if (argc == 2 && ansible_module_name(argv[0]) && ansible_args_file(argv[1]))
+        return cmd_ansible_module.run(argc, argv);
     if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
         printf("te-ntp-setup %s\nlenses: %s\n", PACKAGE_VERSION, cli_lens_dir());
         return EXIT_OK;

@@ -29,6 +29,10 @@ report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *o
     const struct plan *p = r->plan;
     bool dry = r->settings->dry_run;
 
+    if (r->skipped) {
+        sb_printf(out, "%s\n", r->skipped);
+        return;
+    }
     if (!p)
         return;
     sb_printf(out, "%s: %s (service %s, %s)\n", p->backend->name, p->files[0]->disk_path,
@@ -56,13 +60,26 @@ report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *o
     }
 }
 
+bool
+report_failed(const struct apply_report *r)
+{
+    return failed(r->status);
+}
+
 void
 report_apply_json(const struct apply_report *r, struct strbuf *out)
+{
+    sb_putc(out, '{');
+    report_apply_json_members(r, out);
+    sb_append(out, "}\n");
+}
+
+void
+report_apply_json_members(const struct apply_report *r, struct strbuf *out)
 {
     const struct plan *p = r->plan;
     struct strv empty = { 0 };
 
-    sb_putc(out, '{');
     json_key(out, "changed", true);
     sb_append(out, r->status == APPLY_CHANGED ? "true" : "false");
     json_key(out, "failed", false);
@@ -126,11 +143,15 @@ report_apply_json(const struct apply_report *r, struct strbuf *out)
     sb_putc(out, ']');
     json_key(out, "actions", false);
     json_strv(out, r->actions ? r->actions : &empty);
+    json_key(out, "skip_reason", false);
+    if (r->skipped)
+        json_string(out, r->skipped);
+    else
+        sb_append(out, "null");
     json_key(out, "warnings", false);
     json_strv(out, &r->msgs->warnings);
     json_key(out, "errors", false);
     json_strv(out, &r->msgs->errors);
     json_key(out, "notes", false);
     json_strv(out, &r->msgs->notes);
-    sb_append(out, "}\n");
 }

@@ -14,12 +14,17 @@ struct apply_report {
     enum apply_status status;
     const struct strv *actions;
     const struct msgs *msgs;
+    const char *skipped;        /* why nothing was planned (--if-needed), or NULL */
 };
 
 /* The human report (stdout) of an apply run; with_diff adds unified diffs. */
 void report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *out);
-/* One JSON object: changed, failed, dry_run, implementation, service, files (path, created,
- * changed, diff), actions, warnings, errors, notes. */
+/* One JSON object: changed, failed, restored, dry_run, implementation, service, root,
+ * sources, files (path, created, diff), actions, skip_reason, warnings, errors, notes. */
 void report_apply_json(const struct apply_report *r, struct strbuf *out);
+/* The members of that object, without the braces (for objects that extend it). */
+void report_apply_json_members(const struct apply_report *r, struct strbuf *out);
+/* True when the run failed. */
+bool report_failed(const struct apply_report *r);
 
 #endif

@@ -10,6 +10,13 @@
 
 enum source_kind { SOURCE_SERVER, SOURCE_POOL };
 
+/* How much the text output says (apply --quiet / --verbose). */
+enum verbosity {
+    VERBOSITY_QUIET = -1,    /* errors only */
+    VERBOSITY_NORMAL = 0,    /* what was done, warnings and errors */
+    VERBOSITY_VERBOSE = 1,   /* and notes */
+};
+
 enum sync_mode {
     MODE_REPLACE,   /* the given sources become the only static server/pool sources */
     MODE_MERGE,     /* add the given sources, keep the others */
@@ -44,6 +51,7 @@ struct settings {
     bool no_firewall;
     bool no_verify;
     bool if_needed;          /* leave an active, synchronized NTP client alone */
+    enum verbosity verbosity;
     int verify_timeout;      /* seconds to wait for a source to be selected */
     int lock_timeout;        /* seconds to wait for another instance */
 };

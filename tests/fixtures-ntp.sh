@@ -110,7 +110,7 @@ for fixture in debian12-timesyncd ubuntu2204-timesyncd; do
     rm -rf "$root/var/lib/te-ntp-setup" && rmdir -p "$root/var/lib" 2>/dev/null
     diff -r -x timesyncd.conf.d "$FIX/$fixture" "$root" >/dev/null || fail "other files changed"
     st1=$(stat -c '%i %Y %y' "$dropin")
-    run "$root"
+    run "$root" --verbose      # the notes too
     [ "$rc" = 0 ] || fail "second run exited $rc, not 0"
     [ "$st1" = "$(stat -c '%i %Y %y' "$dropin")" ] || fail "second run rewrote the drop-in"
     grep -q 'systemd-timesyncd has no pools' "$TMP/err" || fail "no note about pools"

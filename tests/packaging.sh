@@ -85,6 +85,8 @@ dpkg -L $PKG | sort >"$TMP/files"
 for f in /usr/sbin/te-ntp-setup /usr/share/man/man8/te-ntp-setup.8.gz "$CONFFILE" \
     /usr/share/doc/$PKG/examples/te-ntp-setup.yaml \
     /usr/share/bash-completion/completions/te-ntp-setup \
+    /usr/share/te-ntp-setup/hooks/postinst-snippet.sh \
+    /usr/share/te-ntp-setup/hooks/rpm-post-snippet.sh \
     $(cd "$src" && ls lenses/*.aug | sed "s|^lenses|$LENSDIR|")
 do
     check "installs $f" sh -c "grep -qx '$f' '$TMP/files' && test -f '$f'"
@@ -169,7 +171,8 @@ if [ -n "$rpm" ]; then
     echo "# ${rpm##*/}"
     rpm -qlp "$rpm" 2>/dev/null >"$TMP/rpm-files"
     for f in /usr/sbin/te-ntp-setup "$CONFFILE" "$LENSDIR/tentp_chrony.aug" \
-        /usr/share/bash-completion/completions/te-ntp-setup; do
+        /usr/share/bash-completion/completions/te-ntp-setup \
+        /usr/share/te-ntp-setup/hooks/rpm-post-snippet.sh; do
         check "the rpm holds $f" grep -qx "$f" "$TMP/rpm-files"
     done
     check "the rpm has $CONFFILE as %config(noreplace)" sh -c \

@@ -1,0 +1,103 @@
+#!/bin/sh
+# What apply prints at each verbosity (--quiet, default, --verbose), on a fixture root.
+. "$(dirname "$0")/lib.sh"
+
+# quiet: nothing but errors.
+root=$(fresh_root debian12-timesyncd)
+"$BIN" --root "$root" -s ntp1.example.com --quiet >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "--quiet: exit 0" [ $rc -eq 0 ]
+check "--quiet: nothing on stdout" [ ! -s "$TMP/out" ]
+check "--quiet: nothing on stderr" [ ! -s "$TMP/err" ]
+check "--quiet: the change was made" grep -q '^NTP=ntp1.example.com' \
+    "$root/etc/systemd/timesyncd.conf.d/te-ntp-setup.conf"
+
+# default: what was done and warnings, no notes.
+"$BIN" --root "$root" -s ntp2.example.com >"$TMP/out" 2>"$TMP/err"
+check "default: the action is printed" grep -q '^changed .*/te-ntp-setup.conf$' "$TMP/out"
+check "default: no notes" sh -c "! grep -q 'note:' '$TMP/err'"
+
+# verbose: the notes too.
+"$BIN" --root "$root" -s ntp3.example.com --verbose >"$TMP/out" 2>"$TMP/err"
+check "--verbose: the action is printed" grep -q '^changed .*/te-ntp-setup.conf$' "$TMP/out"
+check "--verbose: notes on stderr" grep -q '^te-ntp-setup: note: systemd-timesyncd' "$TMP/err"
+check "-v is --verbose" sh -c "'$BIN' --root '$root' -s ntp3.example.com -v 2>&1 | grep -q 'note:'"
+
+# quiet still prints the errors, and the JSON object when asked for.
+"$BIN" --root "$root" -s 'bad name' -q >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "--quiet: a usage error exits 64" [ $rc -eq 64 ]
+check "--quiet: the error is printed" grep -q 'error: invalid server name "bad name"' "$TMP/err"
+"$BIN" --root "$root" -s ntp4.example.com -q --json >"$TMP/out" 2>"$TMP/err"
+check "--quiet --json: the JSON object is printed" grep -q '^{"changed":true,' "$TMP/out"
+check "--quiet --json: no notes" [ ! -s "$TMP/err" ]
+
+# ---- JSON: every command prints one object with the keys of the man page (JSON OUTPUT) --
+if ! command -v python3 >/dev/null 2>&1; then
+    [ "${TE_REQUIRE_ALL:-}" = 1 ] && not_ok "python3 is needed for the JSON checks"
+    finish
+    exit
+fi
+cat > "$TMP/keys.py" <<'PY'
+# keys.py FILE KEY...: FILE holds one JSON object with exactly these keys; the common ones
+# (changed, failed: booleans; warnings, errors, notes: lists of strings) have their types.
+import json, sys
+text = open(sys.argv[1]).read()
+assert text.endswith("\n") and text.count("\n") == 1, "not one line: %r" % text
+obj = json.loads(text)
+want = sys.argv[2:]
+assert sorted(obj) == sorted(want), "keys %s, expected %s" % (sorted(obj), sorted(want))
+for k in ("changed", "failed"):
+    assert isinstance(obj[k], bool), k
+for k in ("warnings", "errors", "notes"):
+    assert isinstance(obj[k], list) and all(isinstance(x, str) for x in obj[k]), k
+PY
+COMMON="changed failed warnings errors notes"
+keys() { # description file key...
+    desc=$1; shift
+    if python3 "$TMP/keys.py" "$@" 2>"$TMP/keys.err"; then ok "$desc"; else
+        not_ok "$desc"; sed 's/^/#   /' "$TMP/keys.err"; fi
+}
+APPLY_KEYS="$COMMON restored dry_run implementation service root sources files actions skip_reason"
+
+root=$(fresh_root debian-12)
+"$BIN" --root "$root" -s ntp1.example.com --json --dry-run > "$TMP/j" 2>/dev/null
+keys "apply --json: its keys" "$TMP/j" $APPLY_KEYS
+"$BIN" --root "$root" -s ntp1.example.com --json > "$TMP/j" 2>/dev/null
+keys "apply --json (changed): its keys" "$TMP/j" $APPLY_KEYS
+"$BIN" detect --root "$root" --json > "$TMP/j" 2>/dev/null
+keys "detect --json: its keys" "$TMP/j" $COMMON implementation service config_files conflicts \
+    root live distro init implementations
+"$BIN" rollback --root "$root" --json > "$TMP/j" 2>/dev/null
+keys "rollback --json: its keys" "$TMP/j" $COMMON restored root actions
+check "rollback --json: changed" grep -q '^{"changed":true,' "$TMP/j"
+"$BIN" rollback --root "$root" --json > "$TMP/j" 2>/dev/null
+keys "rollback --json (nothing to do): its keys" "$TMP/j" $COMMON restored root actions
+check "rollback --json (nothing to do): a note says so" \
+    grep -q '"notes":\["nothing to roll back' "$TMP/j"
+printf '{"root": "%s", "bogus": 1}' "$root" > "$TMP/args"
+"$BIN" ansible-module "$TMP/args" > "$TMP/j" 2>/dev/null
+keys "ansible-module, bad arguments: its keys" "$TMP/j" $COMMON msg
+printf '{"root": "%s", "servers": ["ntp1.example.com"], "_ansible_diff": true}' "$root" \
+    > "$TMP/args"
+"$BIN" ansible-module "$TMP/args" > "$TMP/j" 2>/dev/null
+keys "ansible-module: its keys" "$TMP/j" $APPLY_KEYS msg diff
+
+# firewall and check look at the network: in a network namespace of their own, where
+# nothing answers and no firewall is set up (root only).
+if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
+    unshare -n "$BIN" firewall --json --dry-run -s 192.0.2.1 > "$TMP/j" 2>/dev/null
+    keys "firewall --json: its keys" "$TMP/j" $COMMON command action dry_run firewalls
+    unshare -n "$BIN" check --json --timeout 1 127.0.0.1:9 > "$TMP/j" 2>/dev/null
+    rc=$?
+    check "check --json, no answer: UNKNOWN (3)" [ $rc -eq 3 ]
+    keys "check --json: its keys" "$TMP/j" $COMMON state exit_code offset offset_text server \
+        warn crit plugin_output servers authenticated daemon diagnosis
+    check "check --json, no answer: failed" grep -q '"failed":true' "$TMP/j"
+elif [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
+    not_ok "firewall and check JSON need root and unshare -n"
+fi
+"$BIN" check --json 'bad name' > "$TMP/j" 2>/dev/null
+keys "check --json, an invalid server: its keys" "$TMP/j" $COMMON state exit_code
+
+finish
