@@ -69,6 +69,8 @@ done:
     return out;
 }
 
+/* invoke-rc.d runs the init script unless the local policy (policy-rc.d) denies it, and
+ * then exits 0, as maintainer scripts want: only --disclose-deny makes a denial exit 101. */
 static enum service_outcome
 sysv_restart(const char *service, struct strv *done, struct msgs *m)
 {
@@ -77,8 +79,11 @@ sysv_restart(const char *service, struct strv *done, struct msgs *m)
     enum service_outcome out = SERVICE_FAILED;
     int status = 0;
 
-    if (invoke) {
-        const char *argv[] = { invoke, service, "restart", NULL };
+    if (!is_executable(script)) {
+        /* invoke-rc.d would not run it either, and exit 0 or 101 as for a denial */
+        msg_error(m, "no init script %s to restart the service", script);
+    } else if (invoke) {
+        const char *argv[] = { invoke, "--disclose-deny", service, "restart", NULL };
         struct msgs errs = { 0 };
         int rc = service_run(argv, &status, &errs);
 
@@ -94,15 +99,13 @@ sysv_restart(const char *service, struct strv *done, struct msgs *m)
                 msg_error(m, "%s", errs.errors.v[i]);
         }
         msgs_free(&errs);
-    } else if (is_executable(script)) {
+    } else {
         const char *argv[] = { script, "restart", NULL };
 
         if (service_run(argv, NULL, m) == 0) {
             strv_push_owned(done, xasprintf("restarted %s (%s)", service, script));
             out = SERVICE_DONE;
         }
-    } else {
-        msg_error(m, "no init script %s to restart the service", script);
     }
     free(invoke);
     free(script);
@@ -191,7 +194,7 @@ sysv_stop_disable(const char *service, struct strv *done, struct msgs *m)
         goto done;
     }
     if (invoke) {
-        const char *argv[] = { invoke, service, "stop", NULL };
+        const char *argv[] = { invoke, "--disclose-deny", service, "stop", NULL };
         struct msgs errs = { 0 };
 
         if (service_run(argv, &status, &errs) == 0) {
