@@ -22,6 +22,7 @@
 # $TE_NSPAWN_CACHE (default /var/cache/te-ntp-setup-test)/bookworm, rebuilt when missing or
 # built with another package list. The first run takes a few minutes for that.
 . "$(dirname "$0")/lib.sh"
+trap 'exit 1' INT TERM HUP     # so that the EXIT trap of lib.sh cleans up
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (debootstrap, systemd-nspawn, namespaces)"
 for tool in debootstrap systemd-nspawn nsenter unshare setpriv ip flock pgrep; do
@@ -89,6 +90,7 @@ SRV=te-nsp-srv-$id
 CTR=te-nsp-ctr-$id
 MACHINE=te-ntp-setup-$id
 W=$TMP/ctr
+TIMER=
 NSPAWN=
 LEADER=
 nsp_cleanup() {
@@ -98,6 +100,7 @@ nsp_cleanup() {
         while kill -0 "$NSPAWN" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
         kill -KILL "$NSPAWN" 2>/dev/null
     fi
+    [ -n "$TIMER" ] && kill -KILL "$TIMER" 2>/dev/null
     # The container's PID 1: killing it ends every process of the container.
     [ -n "$LEADER" ] && kill -KILL "$LEADER" 2>/dev/null
     [ -f "$TMP/srv.pid" ] && kill "$(cat "$TMP/srv.pid")" 2>/dev/null
@@ -165,15 +168,17 @@ mount --make-rprivate /
 mount -t tmpfs -o mode=0755 tmpfs /run/systemd/nspawn
 mount -t overlay overlay -o 'lowerdir=$ROOT,upperdir=$W/upper,workdir=$W/work' '$W/merged'
 cp -a '$W/files/.' '$W/merged/'
-exec systemd-nspawn -D '$W/merged' -b -M '$MACHINE' --register=no --keep-unit \
-    --network-namespace-path=/run/netns/$CTR --console=read-only
+# The container powers off after 20 minutes even if this test is killed and cannot clean up.
+exec timeout -k 30 1200 systemd-nspawn -D '$W/merged' -b -M '$MACHINE' --register=no \
+    --keep-unit --network-namespace-path=/run/netns/$CTR --console=read-only
 SH
 started=$(date +%s)
 unshare -m --propagation private sh "$W/boot.sh" >"$W/console.log" 2>&1 </dev/null &
-NSPAWN=$!
+TIMER=$!
 i=0
-while [ $i -lt 300 ] && kill -0 "$NSPAWN" 2>/dev/null; do
-    LEADER=$(pgrep -P "$NSPAWN" -x systemd | head -n 1)
+while [ $i -lt 300 ] && kill -0 "$TIMER" 2>/dev/null; do
+    [ -n "$NSPAWN" ] || NSPAWN=$(pgrep -P "$TIMER" -x systemd-nspawn | head -n 1)
+    [ -n "$NSPAWN" ] && LEADER=$(pgrep -P "$NSPAWN" -x systemd | head -n 1)
     [ -n "$LEADER" ] && break
     sleep 0.1
     i=$((i + 1))

@@ -21,6 +21,7 @@
 # configuration: it selects 192.0.2.1, also when the old daemon is slow to exit. Rollback
 # restarts it on the old one.
 . "$(dirname "$0")/lib.sh"
+trap 'exit 1' INT TERM HUP     # so that the EXIT trap of lib.sh cleans up
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root for mount and network namespaces"
 PKG=$TESTDEPS/chrony
