@@ -395,29 +395,22 @@ chronyc(const char *chronyc_path, const char *const *args, int timeout_ms, struc
     return rc;
 }
 
-/* chronyc waitsync until a source is selected, then tracking and sources. */
+/* One look at chronyd: tracking (offset, leap status) and sources (reachability, the
+ * selected one). Synchronized means both: tracking alone is not enough, as chronyd keeps
+ * its reference (and a normal leap status) after the selected source is removed by a
+ * "reload sources" or stops answering, until the next clock update. */
 static void
-chrony_verify(const struct plan *p, int timeout_s, struct sync_status *st)
+chrony_look(const char *path, struct sync_status *st)
 {
-    char *path = spawn_find_program("chronyc");
-    char tries[16];
     struct strbuf out;
     char *f[16];
+    bool tracking_synced = false;
+    char selected[sizeof(st->source)] = "";
 
-    if (!path) {
-        backend_verify_kernel(p, timeout_s, st);
-        return;
-    }
     memset(st, 0, sizeof(*st));
     st->reachable = st->sources = -1;
     snprintf(st->how, sizeof(st->how), "chronyc tracking and sources");
-    snprintf(tries, sizeof(tries), "%d", timeout_s > 0 ? timeout_s : 1);
     sb_init(&out);
-    {
-        const char *const wait[] = { "waitsync", tries, "0", "0", "1", NULL };
-
-        chronyc(path, wait, (timeout_s + 5) * 1000, &out);
-    }
     {
         const char *const tracking[] = { "-c", "tracking", NULL };
 
@@ -425,10 +418,8 @@ chrony_verify(const struct plan *p, int timeout_s, struct sync_status *st)
         if (chronyc(path, tracking, 5000, &out) == 0 && csv_fields(out.buf, f, 16) >= 14) {
             st->answered = true;
             f[13][strcspn(f[13], "\n")] = '\0';
-            st->synchronized = strcmp(f[13], "Not synchronised") != 0 &&
-                               strcmp(f[0], "00000000") != 0 && strcmp(f[0], "7F7F0101") != 0;
-            if (st->synchronized)
-                snprintf(st->source, sizeof(st->source), "%s", f[1]);
+            tracking_synced = strcmp(f[13], "Not synchronised") != 0 &&
+                              strcmp(f[0], "00000000") != 0 && strcmp(f[0], "7F7F0101") != 0;
             /* "System time": positive when the clock is slow, i.e. behind. */
             st->offset = strtod(f[4], NULL);
             st->offset_known = true;
@@ -437,13 +428,17 @@ chrony_verify(const struct plan *p, int timeout_s, struct sync_status *st)
     {
         const char *const sources[] = { "-c", "sources", NULL };
 
-        /* Mode,State,Address,Stratum,Poll,Reach(octal),... */
+        /* Mode,State,Address,Stratum,Poll,Reach(octal),... State "*": selected. */
         if (chronyc(path, sources, 5000, &out) == 0) {
             char *save = NULL;
 
             st->sources = st->reachable = 0;
             for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-                if (csv_fields(l, f, 16) < 6 || strcmp(f[0], "#") == 0)
+                if (csv_fields(l, f, 16) < 6)
+                    continue;
+                if (strcmp(f[1], "*") == 0)
+                    snprintf(selected, sizeof(selected), "%s", f[2]);
+                if (strcmp(f[0], "#") == 0)
                     continue;                    /* reference clocks are not NTP sources */
                 st->sources++;
                 if (strtol(f[5], NULL, 8) != 0)
@@ -451,7 +446,29 @@ chrony_verify(const struct plan *p, int timeout_s, struct sync_status *st)
             }
         }
     }
+    st->synchronized = tracking_synced && selected[0];
+    if (st->synchronized)
+        snprintf(st->source, sizeof(st->source), "%s", selected);
     sb_free(&out);
+}
+
+/* Look every second until chronyd has selected a source and is synchronized, or
+ * timeout_s have passed (0: look once). */
+static void
+chrony_verify(const struct plan *p, int timeout_s, struct sync_status *st)
+{
+    char *path = spawn_find_program("chronyc");
+
+    if (!path) {
+        backend_verify_kernel(p, timeout_s, st);
+        return;
+    }
+    for (int waited = 0;; waited++) {
+        chrony_look(path, st);
+        if (st->synchronized || waited >= timeout_s)
+            break;
+        sleep(1);
+    }
     free(path);
 }
 

@@ -1,6 +1,7 @@
 /* backend: the list of NTP implementations and what they share. */
 #include "config.h"
 
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,26 +77,47 @@ backend_service(const struct ntp_backend *b, const struct hostinfo *h)
     return b->default_service ? b->default_service(h) : b->services[0];
 }
 
+/* Is the service enabled at boot: a link of an init system that will start it. On a live
+ * host only the running init system's links count: Debian leaves systemd-timesyncd enabled
+ * for systemd even where init is SysV, and there it never starts, so it is no conflict. An
+ * image's init system is not known for sure: every kind of link counts. */
 static bool
 service_enabled(const struct hostinfo *h, const char *svc)
 {
-    static const char *const wants[][2] = {
-        { "/etc/systemd/system/multi-user.target.wants/", ".service" },
-        { "/etc/systemd/system/sysinit.target.wants/", ".service" },
-        { "/etc/runlevels/default/", "" },
-        { "/etc/rc2.d/S01", "" },
-        { "/etc/rc3.d/S55", "" },
+    static const struct {
+        const char *prefix, *suffix;
+        unsigned inits;                 /* bits of enum init_system that honour the link */
+    } links[] = {
+        { "/etc/systemd/system/multi-user.target.wants/", ".service", 1u << INIT_SYSTEMD },
+        { "/etc/systemd/system/sysinit.target.wants/", ".service", 1u << INIT_SYSTEMD },
+        { "/etc/runlevels/default/", "", 1u << INIT_OPENRC },
+        /* systemd starts enabled init scripts too (systemd-sysv-generator) */
+        { "/etc/rc[2345].d/S[0-9][0-9]", "", (1u << INIT_SYSV) | (1u << INIT_SYSTEMD) },
     };
 
-    for (size_t i = 0; i < TE_ARRAY_LEN(wants); i++) {
-        char *p = xasprintf("%s%s%s", wants[i][0], svc, wants[i][1]);
-        bool r = hostinfo_exists(h, p);
+    struct strbuf root;
+    bool found = false;
 
-        free(p);
-        if (r)
-            return true;
+    /* The root as a glob pattern that matches only itself. */
+    sb_init(&root);
+    for (const char *c = h->root ? h->root : ""; *c; c++) {
+        if (strchr("*?[]\\", *c))
+            sb_putc(&root, '\\');
+        sb_putc(&root, *c);
     }
-    return false;
+    for (size_t i = 0; !found && i < TE_ARRAY_LEN(links); i++) {
+        glob_t g = { 0 };
+        char *pattern;
+
+        if (h->live && !(links[i].inits & (1u << h->init)))
+            continue;
+        pattern = xasprintf("%s%s%s%s", root.buf, links[i].prefix, svc, links[i].suffix);
+        found = glob(pattern, GLOB_NOSORT, NULL, &g) == 0 && g.gl_pathc > 0;
+        globfree(&g);
+        free(pattern);
+    }
+    sb_free(&root);
+    return found;
 }
 
 static bool

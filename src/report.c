@@ -1,9 +1,11 @@
 /* report: the text and JSON reports of a run. */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "diff.h"
 #include "json.h"
 #include "report.h"
@@ -21,6 +23,78 @@ static bool
 failed(enum apply_status s)
 {
     return s == APPLY_FAILED_RESTORED || s == APPLY_FAILED_UNRESTORED;
+}
+
+/* The verification after activation, one line: "verification: chrony is synchronized to
+ * ntp1.example.com (0.002 s behind; 2 of 2 sources reachable)". */
+static void
+verification_text(const struct plan *p, struct strbuf *out)
+{
+    const struct sync_status *v = &p->sync;
+    char offset[64];
+    bool paren = false;
+
+    if (!p->verified)
+        return;
+    if (!v->answered) {
+        sb_printf(out, "verification: %s could not be asked (%s)\n", p->backend->name, v->how);
+        return;
+    }
+    sb_printf(out, "verification: %s is %s", p->backend->name,
+              v->synchronized ? "synchronized" : "NOT synchronized");
+    if (v->synchronized && v->source[0])
+        sb_printf(out, " to %s", v->source);
+    if (v->synchronized && v->offset_known) {
+        check_format_offset(v->offset, offset, sizeof(offset));
+        sb_printf(out, " (%s", offset);
+        paren = true;
+    }
+    if (v->sources >= 0) {
+        sb_printf(out, "%s%d of %d source%s reachable", paren ? "; " : " (", v->reachable,
+                  v->sources, v->sources == 1 ? "" : "s");
+        paren = true;
+    }
+    sb_append(out, paren ? ")\n" : "\n");
+}
+
+/* "verification": null, or what the daemon said after activation. */
+static void
+verification_json(const struct plan *p, struct strbuf *out)
+{
+    const struct sync_status *v = &p->sync;
+
+    if (!p->verified) {
+        sb_append(out, "null");
+        return;
+    }
+    sb_putc(out, '{');
+    json_key(out, "synchronized", true);
+    sb_append(out, v->answered && v->synchronized ? "true" : "false");
+    json_key(out, "source", false);
+    if (v->answered && v->synchronized && v->source[0])
+        json_string(out, v->source);
+    else
+        sb_append(out, "null");
+    json_key(out, "answered", false);
+    sb_append(out, v->answered ? "true" : "false");
+    json_key(out, "reachable", false);
+    if (v->answered && v->reachable >= 0)
+        sb_printf(out, "%d", v->reachable);
+    else
+        sb_append(out, "null");
+    json_key(out, "sources", false);
+    if (v->answered && v->sources >= 0)
+        sb_printf(out, "%d", v->sources);
+    else
+        sb_append(out, "null");
+    json_key(out, "offset", false);
+    if (v->answered && v->offset_known && isfinite(v->offset))
+        sb_printf(out, "%.9g", v->offset);      /* the C locale: main never sets another */
+    else
+        sb_append(out, "null");
+    json_key(out, "how", false);
+    json_string(out, v->how);
+    sb_putc(out, '}');
 }
 
 void
@@ -52,6 +126,7 @@ report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *o
                                       ? "reload chrony's sources" : "restart the service");
     for (size_t i = 0; r->actions && i < r->actions->n; i++)
         sb_printf(out, "%s\n", r->actions->v[i]);
+    verification_text(p, out);
     if (r->status == APPLY_UNCHANGED) {
         sb_append(out, "nothing to change:");
         for (size_t i = 0; i < r->settings->n_sources; i++)
@@ -141,6 +216,11 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
         sb_free(&d);
     }
     sb_putc(out, ']');
+    json_key(out, "verification", false);
+    if (p)
+        verification_json(p, out);
+    else
+        sb_append(out, "null");
     json_key(out, "actions", false);
     json_strv(out, r->actions ? r->actions : &empty);
     json_key(out, "skip_reason", false);

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "service.h"
 #include "spawn.h"
@@ -69,41 +70,108 @@ done:
     return out;
 }
 
+/* How long a stopped daemon may take to go away, and how often the script is asked. */
+#define SYSV_STOP_WAIT_MS 15000
+#define SYSV_STATUS_TIMEOUT_MS 10000
+
+/* The init script's LSB status: 0 running, 3 not running; 1 and 2 (dead, a pid or lock
+ * file left), 4 (unknown) or anything else: not known (a script without a status action
+ * exits with its usage). -1 when it could not be run. */
+static int
+sysv_status(const char *script)
+{
+    const char *argv[] = { script, "status", NULL };
+    struct spawn_result res;
+    int status;
+
+    if (spawn_run(argv, NULL, SYSV_STATUS_TIMEOUT_MS, &res) < 0)
+        status = -1;
+    else
+        status = res.exit_code;
+    spawn_result_free(&res);
+    return status;
+}
+
+/* One action of the init script, through invoke-rc.d where there is one. invoke-rc.d runs
+ * the script unless the local policy (policy-rc.d) denies it, and then exits 0, as
+ * maintainer scripts want: only --disclose-deny makes a denial exit 101. */
+static enum service_outcome
+sysv_action(const char *invoke, const char *script, const char *service, const char *action,
+            struct msgs *m)
+{
+    enum service_outcome out = SERVICE_FAILED;
+
+    if (invoke) {
+        const char *argv[] = { invoke, "--disclose-deny", service, action, NULL };
+        struct msgs errs = { 0 };
+        int status = 0, rc = service_run(argv, &status, &errs);
+
+        if (rc == 0)
+            out = SERVICE_DONE;
+        else if (rc == 1 && status == 101)
+            out = SERVICE_DENIED;
+        else
+            for (size_t i = 0; i < errs.errors.n; i++)
+                msg_error(m, "%s", errs.errors.v[i]);
+        msgs_free(&errs);
+    } else {
+        const char *argv[] = { script, action, NULL };
+
+        if (service_run(argv, NULL, m) == 0)
+            out = SERVICE_DONE;
+    }
+    return out;
+}
+
+/* Restart as stop, wait until the daemon is gone, start, and check that it runs. Init
+ * scripts' "restart" is often "stop; start" where stop only sends SIGTERM (Debian's chrony
+ * does): start then finds the old daemon still running, does nothing, the old one exits,
+ * and no daemon is left although the restart succeeded. */
 static enum service_outcome
 sysv_restart(const char *service, struct strv *done, struct msgs *m)
 {
     char *invoke = spawn_find_program("invoke-rc.d");
     char *script = xasprintf("/etc/init.d/%s", service);
     enum service_outcome out = SERVICE_FAILED;
-    int status = 0;
+    int before, waited = 0;
 
-    if (invoke) {
-        const char *argv[] = { invoke, service, "restart", NULL };
-        struct msgs errs = { 0 };
-        int rc = service_run(argv, &status, &errs);
-
-        if (rc == 0) {
-            strv_push_owned(done, xasprintf("restarted %s (invoke-rc.d)", service));
-            out = SERVICE_DONE;
-        } else if (status == 101) {
-            msg_warn(m, "invoke-rc.d: restarting %s was denied by the local policy "
-                     "(policy-rc.d); restart it yourself", service);
-            out = SERVICE_DENIED;
-        } else {
-            for (size_t i = 0; i < errs.errors.n; i++)
-                msg_error(m, "%s", errs.errors.v[i]);
-        }
-        msgs_free(&errs);
-    } else if (is_executable(script)) {
-        const char *argv[] = { script, "restart", NULL };
-
-        if (service_run(argv, NULL, m) == 0) {
-            strv_push_owned(done, xasprintf("restarted %s (%s)", service, script));
-            out = SERVICE_DONE;
-        }
-    } else {
+    if (!is_executable(script)) {
+        /* invoke-rc.d would not run it either, and exit 0 or 101 as for a denial */
         msg_error(m, "no init script %s to restart the service", script);
+        goto done;
     }
+    before = sysv_status(script);
+    out = sysv_action(invoke, script, service, "stop", m);
+    if (out == SERVICE_DENIED)
+        msg_warn(m, "invoke-rc.d: restarting %s was denied by the local policy (policy-rc.d); "
+                 "restart it yourself", service);
+    if (out != SERVICE_DONE)
+        goto done;
+    while (before == 0 && sysv_status(script) == 0) {
+        const struct timespec step = { 0, 100 * 1000 * 1000 };
+
+        if (waited >= SYSV_STOP_WAIT_MS) {
+            msg_warn(m, "%s still runs %d s after '%s stop'; starting it anyway", service,
+                     SYSV_STOP_WAIT_MS / 1000, script);
+            break;
+        }
+        nanosleep(&step, NULL);
+        waited += 100;
+    }
+    out = sysv_action(invoke, script, service, "start", m);
+    if (out == SERVICE_DENIED) {
+        msg_error(m, "invoke-rc.d: starting %s was denied by the local policy (policy-rc.d) "
+                  "after it was stopped", service);
+        out = SERVICE_FAILED;
+    }
+    if (out == SERVICE_DONE && (before == 0 || before == 3) && sysv_status(script) != 0) {
+        msg_error(m, "%s is not running after '%s start' (its status says so)", service, script);
+        out = SERVICE_FAILED;
+    }
+    if (out == SERVICE_DONE)
+        strv_push_owned(done, xasprintf("restarted %s (%s)", service,
+                                        invoke ? "invoke-rc.d" : script));
+done:
     free(invoke);
     free(script);
     return out;
@@ -184,35 +252,23 @@ sysv_stop_disable(const char *service, struct strv *done, struct msgs *m)
     char *update = spawn_find_program("update-rc.d");
     char *chkconfig = spawn_find_program("chkconfig");
     enum service_outcome out = SERVICE_DONE;
-    int status = 0;
 
     if (!is_executable(script)) {
         msg_note(m, "%s has no init script here: nothing to stop", service);
         goto done;
     }
-    if (invoke) {
-        const char *argv[] = { invoke, service, "stop", NULL };
-        struct msgs errs = { 0 };
-
-        if (service_run(argv, &status, &errs) == 0) {
-            strv_push_owned(done, xasprintf("stopped %s (invoke-rc.d)", service));
-        } else if (status == 101) {
-            msg_warn(m, "invoke-rc.d: stopping %s was denied by the local policy "
-                     "(policy-rc.d); stop it yourself", service);
-            out = SERVICE_DENIED;
-        } else {
-            for (size_t i = 0; i < errs.errors.n; i++)
-                msg_error(m, "%s", errs.errors.v[i]);
-            out = SERVICE_FAILED;
-        }
-        msgs_free(&errs);
-    } else {
-        const char *argv[] = { script, "stop", NULL };
-
-        if (service_run(argv, NULL, m) == 0)
-            strv_push_owned(done, xasprintf("stopped %s (%s)", service, script));
-        else
-            out = SERVICE_FAILED;
+    switch (sysv_action(invoke, script, service, "stop", m)) {
+    case SERVICE_DONE:
+        strv_push_owned(done, xasprintf("stopped %s (%s)", service,
+                                        invoke ? "invoke-rc.d" : script));
+        break;
+    case SERVICE_DENIED:
+        msg_warn(m, "invoke-rc.d: stopping %s was denied by the local policy (policy-rc.d); "
+                 "stop it yourself", service);
+        out = SERVICE_DENIED;
+        break;
+    default:
+        out = SERVICE_FAILED;
     }
     if (update) {
         const char *argv[] = { update, service, "disable", NULL };
