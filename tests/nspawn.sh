@@ -309,7 +309,7 @@ run_te --server 192.0.2.7 --if-needed
 check "(e) --if-needed: exit 0" [ $rc -eq 0 ] || show
 check "(e) --if-needed: says chrony is synchronized and nothing changed" \
     grep -q 'chrony is active and synchronized to 192.0.2.1: nothing changed (--if-needed)' \
-    "$TMP/err" || show
+    "$TMP/out" "$TMP/err" || show
 check "(e) --if-needed: no file touched, chrony not restarted" \
     eval '[ "$(conf_state)" = "$after_a" ] && [ "$(prop MainPID)" = "$pid" ]'
 
