@@ -3,9 +3,12 @@
  * Both read one ntp.conf, edited in place: in replace mode every other server and pool line
  * is commented out with a note, like chrony; restrict, tinker, fudge, refclocks (127.127.t.u
  * addresses) and every other line stay as they are. A clock far off must get corrected: when
- * the daemon's options file does not pass -g, "tinker panic 0" is added to ntp.conf. */
+ * the daemon's options file does not pass -g, "tinker panic 0" is added to ntp.conf. A
+ * "tos minsane" above the number of configured sources is lowered to it: ntpd would never
+ * synchronize. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -204,6 +207,107 @@ plan_panic(struct plan *p, struct file_change *f)
     return ret;
 }
 
+/* How many sources ntpd will have once the plan is applied: the wanted ones, and in merge
+ * mode the other server and peer lines (reference clocks are not counted). -1 when a pool is
+ * among them: a pool gives ntpd up to maxclock servers. */
+static int
+planned_sources(struct plan *p, const struct file_change *f)
+{
+    const struct settings *s = p->settings;
+    struct strv nodes = { 0 };
+    char *expr;
+    int n = 0;
+
+    for (size_t i = 0; i < s->n_sources; i++) {
+        if (s->sources[i].kind == SOURCE_POOL)
+            return -1;
+        n++;
+    }
+    if (s->mode != MODE_MERGE)
+        return n;
+    expr = xasprintf("%s/*[label() = 'server' or label() = 'pool' or label() = 'peer']",
+                     f->tree);
+    augtree_match(p->aug, expr, &nodes);
+    for (size_t i = 0; i < nodes.n && n >= 0; i++) {
+        char *label = augtree_label(p->aug, nodes.v[i]);
+        const char *host = augtree_get(p->aug, nodes.v[i]);
+
+        if (label && strcmp(label, "pool") == 0)
+            n = -1;
+        else if (label && host && strncmp(host, "127.127.", 8) != 0 &&
+                 !backend_wanted_for(p, label, host))
+            n++;
+        free(label);
+    }
+    strv_free(&nodes);
+    free(expr);
+    return n;
+}
+
+/* ntpd disciplines the clock only with at least "tos minsane" sources that survive its
+ * selection: with fewer configured sources it never synchronizes (Debian's ntpsec default is
+ * "tos minclock 4 minsane 3", made for four pools). Lower minsane to the number of sources,
+ * replacing the line after a note that quotes it. */
+static int
+plan_minsane(struct plan *p, struct file_change *f)
+{
+    struct strv nodes = { 0 };
+    char *expr = xasprintf("%s/tos[minsane]", f->tree);
+    int n = planned_sources(p, f), ret = 0;
+
+    augtree_match(p->aug, expr, &nodes);
+    for (size_t i = 0; n > 0 && ret == 0 && i < nodes.n; i++) {
+        char *ms = xasprintf("%s/minsane", nodes.v[i]);
+        const char *v = augtree_get(p->aug, ms);
+        char *end, *line = NULL, *note = NULL, *text = NULL, *comment = NULL, *node = NULL;
+        char count[16];
+        const char *tree;
+        long want = v ? strtol(v, &end, 10) : 0;
+        size_t s, e, indent;
+
+        free(ms);
+        if (!v || *end || want <= n)
+            continue;
+        ret = -1;
+        snprintf(count, sizeof(count), "%d", n);
+        if (backend_node_line(p, f, nodes.v[i], &s, &e, &indent, &line) < 0)
+            continue;
+        note = xasprintf("te-ntp-setup lowered minsane to the %d configured source%s (ntpd "
+                         "never synchronizes with fewer), was: %s", n, n == 1 ? "" : "s", line);
+        comment = backend_comment_text(p, note);
+        tree = backend_scratch(p);
+        if (tree) {
+            node = xasprintf("%s/tos", tree);
+            ms = xasprintf("%s/tos/minsane", tree);
+            if (augtree_copy(p->aug, nodes.v[i], node) == 0 &&
+                augtree_set(p->aug, ms, count) == 0)
+                text = backend_render(p, tree);
+            free(ms);
+        }
+        if (comment && text) {
+            char *edit = xasprintf("%.*s%s%.*s%s", (int)indent, f->before.buf + s, comment,
+                                   (int)indent, f->before.buf + s, text);
+
+            plan_edit(f, s, e, edit);
+            free(edit);
+            msg_note(p->m, "%s: \"%s\" needs %ld sources to synchronize, %d %s configured: "
+                     "minsane lowered to %d", f->path, line, want, n, n == 1 ? "is" : "are", n);
+            ret = 0;
+        } else {
+            msg_error(p->m, "%s: cannot lower tos minsane: %s", f->disk_path,
+                      augtree_error(p->aug));
+        }
+        free(node);
+        free(text);
+        free(comment);
+        free(note);
+        free(line);
+    }
+    strv_free(&nodes);
+    free(expr);
+    return ret;
+}
+
 static int
 ntp_plan(struct plan *p)
 {
@@ -242,6 +346,8 @@ ntp_plan(struct plan *p)
     if (backend_fill_main(p, f, want, s->n_sources) < 0)
         goto out;
     if (plan_panic(p, f) < 0)
+        goto out;
+    if (plan_minsane(p, f) < 0)
         goto out;
     ret = plan_render(p);
 out:
