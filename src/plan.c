@@ -120,8 +120,10 @@ cmp_edit(const void *a, const void *b)
 
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
+    /* At one offset, insertions before the replacement of the text that starts there
+     * (the other order would leave the insertion inside the replaced span). */
     if ((x->end > x->start) != (y->end > y->start))
-        return x->end > x->start ? -1 : 1;      /* a replacement before an insertion */
+        return x->end > x->start ? 1 : -1;
     return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 

@@ -144,6 +144,19 @@ for mode in replace merge; do
     grep -qx 'tos minclock 4 minsane 3' "$root.$mode/etc/ntpsec/ntp.conf" ||
         fail "$mode: the tos line changed although pools are configured"
 done
+# tinker panic 0 goes before the first directive; when that is the tos line being
+# replaced, both edits start at one offset.
+cp -a "$FIX/debian12-ntpsec" "$root.first"
+printf 'tos minsane 3\npool 0.debian.pool.ntp.org iburst\n' > "$root.first/etc/ntpsec/ntp.conf"
+sed -i 's/-g -N/-N/' "$root.first/etc/default/ntpsec"
+"$BIN" --root "$root.first" -s ntp1.example.com >"$TMP/out" 2>"$TMP/err" ||
+    fail "tos first: run failed: $(cat "$TMP/err")"
+printf '%s\n' '# Correct a clock that is far off instead of giving up (added by te-ntp-setup)' \
+    'tinker panic 0' \
+    '# te-ntp-setup lowered minsane to the 1 configured source (ntpd never synchronizes with fewer), was: tos minsane 3' \
+    'tos minsane 1' "${NOTE}pool 0.debian.pool.ntp.org iburst" 'server ntp1.example.com iburst' \
+    > "$TMP/want"
+diff -u "$TMP/want" "$root.first/etc/ntpsec/ntp.conf" || fail "tos first: unexpected result"
 [ "$failures" = 0 ] && echo "ok $name"
 
 # detect names the implementation each root would get.
