@@ -46,6 +46,13 @@ plan_free(struct plan *p)
 struct file_change *
 plan_open_file(struct plan *p, const char *path, bool create, bool *failed)
 {
+    return plan_open_file_lens(p, path, p->backend->lens, create, failed);
+}
+
+struct file_change *
+plan_open_file_lens(struct plan *p, const char *path, const char *lens, bool create,
+                    bool *failed)
+{
     struct file_change *f;
     struct strbuf text;
     struct stat st;
@@ -77,7 +84,7 @@ plan_open_file(struct plan *p, const char *path, bool create, bool *failed)
         msg_error(p->m, "%s: contains a NUL byte; not a configuration file", disk);
         goto fail;
     }
-    tree = augtree_parse(p->aug, p->backend->lens, disk, text.buf, p->m);
+    tree = augtree_parse(p->aug, lens, disk, text.buf, p->m);
     if (!tree)
         goto fail;
     p->files = xrealloc(p->files, (p->n_files + 1) * sizeof(*p->files));
