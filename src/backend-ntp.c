@@ -5,7 +5,8 @@
  * addresses) and every other line stay as they are. A clock far off must get corrected: when
  * the daemon's options file does not pass -g, "tinker panic 0" is added to ntp.conf. A
  * "tos minsane" above the number of configured sources is lowered to it: ntpd would never
- * synchronize. */
+ * synchronize. With dhcp: ignore, ntpsec's IGNORE_DHCP="yes" is set in /etc/default/ntpsec
+ * (through the stock Shellvars lens, only that line). */
 #include "config.h"
 
 #include <stdio.h>
@@ -308,6 +309,39 @@ plan_minsane(struct plan *p, struct file_change *f)
     return ret;
 }
 
+/* dhcp: ignore. Debian's ntpsec reads /run/ntpsec/ntp.conf.dhcp (written by its dhclient
+ * hook) instead of ntp.conf unless /etc/default/ntpsec sets IGNORE_DHCP="yes": set it. The
+ * classic ntpd has no such switch: say which hook to stop. */
+static int
+plan_dhcp(struct plan *p)
+{
+    static const char *const hooks[] = {
+        "/etc/dhcp/dhclient-exit-hooks.d/ntp",    /* Debian, Ubuntu: /run/ntp.conf.dhcp */
+        "/etc/dhcp/dhclient-exit-hooks.d/ntpsec", /* (without /etc/default/ntpsec) */
+        "/etc/dhcp/dhclient.d/ntp.sh",            /* RHEL, CentOS 7: PEERNTP=no stops it */
+        NULL,
+    };
+    bool changed;
+    int rc = 1;
+
+    if (p->settings->dhcp != DHCP_IGNORE)
+        return 0;
+    if (strcmp(p->backend->name, "ntpsec") == 0) {
+        rc = backend_set_shell_var(p, "/etc/default/ntpsec", "IGNORE_DHCP", "yes",
+                                   "Ignore the NTP servers from DHCP (set by te-ntp-setup, "
+                                   "dhcp: ignore)", &changed);
+        if (rc < 0)
+            return -1;
+    }
+    for (size_t i = 0; rc == 1 && hooks[i]; i++)
+        if (hostinfo_exists(p->host, hooks[i]))
+            msg_note(p->m, "dhcp: ignore: %s exists and hands %s the NTP servers from DHCP; "
+                     "remove it (or make it non-executable)%s to ignore them", hooks[i],
+                     p->backend->name, strstr(hooks[i], "ntp.sh") ?
+                     ", or set PEERNTP=no in /etc/sysconfig/network," : "");
+    return 0;
+}
+
 static int
 ntp_plan(struct plan *p)
 {
@@ -332,9 +366,16 @@ ntp_plan(struct plan *p)
                 return -1;
             }
     if (hostinfo_exists(p->host, "/run/ntpsec/ntp.conf.dhcp") ||
-        hostinfo_exists(p->host, "/run/ntp.conf.dhcp"))
-        msg_warn(p->m, "DHCP provided NTP servers (/run/.../ntp.conf.dhcp): while that file "
-                 "exists, Debian's ntpd reads it instead of %s", path);
+        hostinfo_exists(p->host, "/run/ntp.conf.dhcp")) {
+        if (s->dhcp == DHCP_IGNORE && strcmp(p->backend->name, "ntpsec") == 0)
+            msg_note(p->m, "DHCP provided NTP servers (/run/ntpsec/ntp.conf.dhcp): ignored "
+                     "from ntpsec's next start (IGNORE_DHCP=\"yes\")");
+        else
+            msg_warn(p->m, "DHCP provided NTP servers (/run/.../ntp.conf.dhcp): while that "
+                     "file exists, Debian's ntpd reads it instead of %s%s", path,
+                     s->dhcp == DHCP_KEEP ? " (--dhcp ignore stops ntpsec from reading it)"
+                                          : "");
+    }
     f = plan_open_file(p, path, false, &failed);
     if (!f)
         goto out;
@@ -348,6 +389,8 @@ ntp_plan(struct plan *p)
     if (plan_panic(p, f) < 0)
         goto out;
     if (plan_minsane(p, f) < 0)
+        goto out;
+    if (plan_dhcp(p) < 0)
         goto out;
     ret = plan_render(p);
 out:

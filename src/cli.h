@@ -28,6 +28,7 @@ enum {
     OPT_WARN,
     OPT_CRIT,
     OPT_TIMEOUT,
+    OPT_DHCP,
 };
 
 struct command {
