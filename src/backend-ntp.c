@@ -6,7 +6,7 @@
  * the daemon's options file does not pass -g, "tinker panic 0" is added to ntp.conf. A
  * "tos minsane" above the number of configured sources is lowered to it: ntpd would never
  * synchronize. With dhcp: ignore, ntpsec's IGNORE_DHCP="yes" is set in /etc/default/ntpsec
- * (through the stock Shellvars lens, only that line). */
+ * (through the stock Shellvars lens, only the value's bytes). */
 #include "config.h"
 
 #include <stdio.h>
@@ -373,8 +373,8 @@ ntp_plan(struct plan *p)
         else
             msg_warn(p->m, "DHCP provided NTP servers (/run/.../ntp.conf.dhcp): while that "
                      "file exists, Debian's ntpd reads it instead of %s%s", path,
-                     s->dhcp == DHCP_KEEP ? " (--dhcp ignore stops ntpsec from reading it)"
-                                          : "");
+                     strcmp(p->backend->name, "ntpsec") == 0
+                         ? " (--dhcp ignore stops ntpsec from reading it)" : "");
     }
     f = plan_open_file(p, path, false, &failed);
     if (!f)
