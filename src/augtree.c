@@ -107,6 +107,22 @@ augtree_span(struct augtree *t, const char *path, size_t *start, size_t *end)
 }
 
 int
+augtree_value_span(struct augtree *t, const char *path, size_t *start, size_t *end)
+{
+    char *file = NULL;
+    unsigned ls, le, vs, ve, ss, se;
+
+    if (aug_span(t->aug, path, &file, &ls, &le, &vs, &ve, &ss, &se) < 0)
+        return -1;
+    free(file);
+    if (vs < ss || ve > se || vs > ve)
+        return -1;
+    *start = vs;
+    *end = ve;
+    return 0;
+}
+
+int
 augtree_render(struct augtree *t, const char *tree, struct strbuf *out, struct msgs *m)
 {
     const char *lens = NULL, *text = NULL;

@@ -26,6 +26,9 @@ const char *augtree_parse(struct augtree *t, const char *lens, const char *file,
 /* Where the node at path was in the text it was parsed from: bytes [*start, *end), the
  * line end included. 0, or -1 for a node added since. */
 int augtree_span(struct augtree *t, const char *path, size_t *start, size_t *end);
+/* Where the value of the node at path was in that text: bytes [*start, *end) (quotes
+ * included when the lens keeps them in the value). 0, or -1 for a node added since. */
+int augtree_value_span(struct augtree *t, const char *path, size_t *start, size_t *end);
 /* Render the tree at path, parsed by augtree_parse, back to text into out. 0 or -1. */
 int augtree_render(struct augtree *t, const char *tree, struct strbuf *out, struct msgs *m);
 /* Paths matching the expression (absolute, built only from trusted labels), in order. */

@@ -4,7 +4,9 @@
  * configuration (confdir, or include of DIR/ *.conf), the managed sources go into a file the tool
  * owns there; otherwise into the main file. In replace mode every other server and pool line
  * is commented out with a note; peers, refclocks, the DHCP sourcedir and all other lines stay
- * as they are. A makestep rule is added when none exists, so a clock minutes off is stepped. */
+ * as they are. A makestep rule is added when none exists, so a clock minutes off is stepped.
+ * With dhcp: ignore, the sourcedir of the DHCP servers (/run/chrony-dhcp) is commented out
+ * with a note too. */
 #include "config.h"
 
 #include <errno.h>
@@ -39,6 +41,70 @@ static bool
 runtime_dir(const char *dir)
 {
     return strncmp(dir, "/run/", 5) == 0 || strncmp(dir, "/var/run/", 9) == 0;
+}
+
+/* The directories where the DHCP hooks put the servers a DHCP server hands out. */
+static bool
+dhcp_dir(const char *dir)
+{
+    size_t n = strcspn(dir, " \t");
+
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return (n == strlen("/run/chrony-dhcp") && strncmp(dir, "/run/chrony-dhcp", n) == 0) ||
+           (n == strlen("/var/run/chrony-dhcp") && strncmp(dir, "/var/run/chrony-dhcp", n) == 0);
+}
+
+/* The programs that hand chrony the servers from DHCP (Debian's dhclient hook, the
+ * NetworkManager dispatcher script of Debian and Fedora). */
+static const char *const dhcp_hooks[] = {
+    "/etc/dhcp/dhclient-exit-hooks.d/chrony",
+    "/usr/lib/NetworkManager/dispatcher.d/20-chrony-dhcp",
+    "/etc/NetworkManager/dispatcher.d/20-chrony-dhcp",
+    NULL,
+};
+
+/* dhcp: ignore. Comment out every sourcedir of the DHCP directories (after a note, like
+ * the sources of replace mode); when there is none, say which hook could still hand
+ * chrony DHCP servers. */
+static int
+ignore_dhcp(struct plan *p, struct file_change **files, size_t nfiles)
+{
+    size_t found = 0;
+    int ret = 0;
+
+    for (size_t i = 0; ret == 0 && i < nfiles; i++) {
+        struct strv nodes = { 0 };
+        char *expr;
+
+        if (strstr(files[i]->path, ".sources"))
+            continue;                        /* only source lines there */
+        expr = xasprintf("%s/*[label() = 'sourcedir' or label() = '#comment']",
+                         files[i]->tree);
+        augtree_match(p->aug, expr, &nodes);
+        for (size_t j = 0; ret == 0 && j < nodes.n; j++) {
+            char *label = augtree_label(p->aug, nodes.v[j]);
+            const char *v = augtree_get(p->aug, nodes.v[j]);
+
+            if (label && v && strcmp(label, "sourcedir") == 0 && dhcp_dir(v)) {
+                ret = backend_comment_out(p, files[i], nodes.v[j], DHCP_DISABLED_NOTE);
+                found++;
+            } else if (label && v && strcmp(label, "#comment") == 0 &&
+                       strncmp(v, DHCP_DISABLED_NOTE, strlen(DHCP_DISABLED_NOTE)) == 0) {
+                found++;                     /* done by an earlier run */
+            }
+            free(label);
+        }
+        strv_free(&nodes);
+        free(expr);
+    }
+    for (size_t i = 0; ret == 0 && !found && dhcp_hooks[i]; i++)
+        if (hostinfo_exists(p->host, dhcp_hooks[i]))
+            msg_note(p->m, "dhcp: ignore: chrony's configuration reads no DHCP sources "
+                     "directory, but %s exists: it may still hand chrony the servers from "
+                     "DHCP; remove it (or make it non-executable) to ignore them",
+                     dhcp_hooks[i]);
+    return ret;
 }
 
 /* Where the managed sources go, and what the layout reads. */
@@ -225,6 +291,9 @@ chrony_plan(struct plan *p)
         for (size_t i = 0; i < nfiles; i++)
             if (backend_disable_unwanted(p, files[i], files[i] == target) < 0)
                 goto out;
+
+    if (s->dhcp == DHCP_IGNORE && ignore_dhcp(p, files, nfiles) < 0)
+        goto out;
 
     if (target == l.main) {
         if (backend_fill_main(p, target, want, nwant) < 0)

@@ -3,9 +3,13 @@
  * Both read one ntp.conf, edited in place: in replace mode every other server and pool line
  * is commented out with a note, like chrony; restrict, tinker, fudge, refclocks (127.127.t.u
  * addresses) and every other line stay as they are. A clock far off must get corrected: when
- * the daemon's options file does not pass -g, "tinker panic 0" is added to ntp.conf. */
+ * the daemon's options file does not pass -g, "tinker panic 0" is added to ntp.conf. A
+ * "tos minsane" above the number of configured sources is lowered to it: ntpd would never
+ * synchronize. With dhcp: ignore, ntpsec's IGNORE_DHCP="yes" is set in /etc/default/ntpsec
+ * (through the stock Shellvars lens, only the value's bytes). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -203,6 +207,140 @@ plan_panic(struct plan *p, struct file_change *f)
     return ret;
 }
 
+/* How many sources ntpd will have once the plan is applied: the wanted ones, and in merge
+ * mode the other server and peer lines (reference clocks are not counted). -1 when a pool is
+ * among them: a pool gives ntpd up to maxclock servers. */
+static int
+planned_sources(struct plan *p, const struct file_change *f)
+{
+    const struct settings *s = p->settings;
+    struct strv nodes = { 0 };
+    char *expr;
+    int n = 0;
+
+    for (size_t i = 0; i < s->n_sources; i++) {
+        if (s->sources[i].kind == SOURCE_POOL)
+            return -1;
+        n++;
+    }
+    if (s->mode != MODE_MERGE)
+        return n;
+    expr = xasprintf("%s/*[label() = 'server' or label() = 'pool' or label() = 'peer']",
+                     f->tree);
+    augtree_match(p->aug, expr, &nodes);
+    for (size_t i = 0; i < nodes.n && n >= 0; i++) {
+        char *label = augtree_label(p->aug, nodes.v[i]);
+        const char *host = augtree_get(p->aug, nodes.v[i]);
+
+        if (label && strcmp(label, "pool") == 0)
+            n = -1;
+        else if (label && host && strncmp(host, "127.127.", 8) != 0 &&
+                 !backend_wanted_for(p, label, host))
+            n++;
+        free(label);
+    }
+    strv_free(&nodes);
+    free(expr);
+    return n;
+}
+
+/* ntpd disciplines the clock only with at least "tos minsane" sources that survive its
+ * selection: with fewer configured sources it never synchronizes (Debian's ntpsec default is
+ * "tos minclock 4 minsane 3", made for four pools). Lower minsane to the number of sources,
+ * replacing the line after a note that quotes it. */
+static int
+plan_minsane(struct plan *p, struct file_change *f)
+{
+    struct strv nodes = { 0 };
+    char *expr = xasprintf("%s/tos[minsane]", f->tree);
+    int n = planned_sources(p, f), ret = 0;
+
+    augtree_match(p->aug, expr, &nodes);
+    for (size_t i = 0; n > 0 && ret == 0 && i < nodes.n; i++) {
+        char *ms = xasprintf("%s/minsane", nodes.v[i]);
+        const char *v = augtree_get(p->aug, ms);
+        char *end, *line = NULL, *note = NULL, *text = NULL, *comment = NULL, *node = NULL;
+        char count[16];
+        const char *tree;
+        long want = v ? strtol(v, &end, 10) : 0;
+        size_t s, e, indent;
+
+        free(ms);
+        if (!v || *end || want <= n)
+            continue;
+        ret = -1;
+        snprintf(count, sizeof(count), "%d", n);
+        if (backend_node_line(p, f, nodes.v[i], &s, &e, &indent, &line) < 0)
+            continue;
+        note = xasprintf("te-ntp-setup lowered minsane to the %d configured source%s (ntpd "
+                         "never synchronizes with fewer), was: %s", n, n == 1 ? "" : "s", line);
+        comment = backend_comment_text(p, note);
+        tree = backend_scratch(p);
+        if (tree) {
+            node = xasprintf("%s/tos", tree);
+            ms = xasprintf("%s/tos/minsane", tree);
+            if (augtree_copy(p->aug, nodes.v[i], node) == 0 &&
+                augtree_set(p->aug, ms, count) == 0)
+                text = backend_render(p, tree);
+            free(ms);
+        }
+        if (comment && text) {
+            char *edit = xasprintf("%.*s%s%.*s%s", (int)indent, f->before.buf + s, comment,
+                                   (int)indent, f->before.buf + s, text);
+
+            plan_edit(f, s, e, edit);
+            free(edit);
+            msg_note(p->m, "%s: \"%s\" needs %ld sources to synchronize, %d %s configured: "
+                     "minsane lowered to %d", f->path, line, want, n, n == 1 ? "is" : "are", n);
+            ret = 0;
+        } else {
+            msg_error(p->m, "%s: cannot lower tos minsane: %s", f->disk_path,
+                      augtree_error(p->aug));
+        }
+        free(node);
+        free(text);
+        free(comment);
+        free(note);
+        free(line);
+    }
+    strv_free(&nodes);
+    free(expr);
+    return ret;
+}
+
+/* dhcp: ignore. Debian's ntpsec reads /run/ntpsec/ntp.conf.dhcp (written by its dhclient
+ * hook) instead of ntp.conf unless /etc/default/ntpsec sets IGNORE_DHCP="yes": set it. The
+ * classic ntpd has no such switch: say which hook to stop. */
+static int
+plan_dhcp(struct plan *p)
+{
+    static const char *const hooks[] = {
+        "/etc/dhcp/dhclient-exit-hooks.d/ntp",    /* Debian, Ubuntu: /run/ntp.conf.dhcp */
+        "/etc/dhcp/dhclient-exit-hooks.d/ntpsec", /* (without /etc/default/ntpsec) */
+        "/etc/dhcp/dhclient.d/ntp.sh",            /* RHEL, CentOS 7: PEERNTP=no stops it */
+        NULL,
+    };
+    bool changed;
+    int rc = 1;
+
+    if (p->settings->dhcp != DHCP_IGNORE)
+        return 0;
+    if (strcmp(p->backend->name, "ntpsec") == 0) {
+        rc = backend_set_shell_var(p, "/etc/default/ntpsec", "IGNORE_DHCP", "yes",
+                                   "Ignore the NTP servers from DHCP (set by te-ntp-setup, "
+                                   "dhcp: ignore)", &changed);
+        if (rc < 0)
+            return -1;
+    }
+    for (size_t i = 0; rc == 1 && hooks[i]; i++)
+        if (hostinfo_exists(p->host, hooks[i]))
+            msg_note(p->m, "dhcp: ignore: %s exists and hands %s the NTP servers from DHCP; "
+                     "remove it (or make it non-executable)%s to ignore them", hooks[i],
+                     p->backend->name, strstr(hooks[i], "ntp.sh") ?
+                     ", or set PEERNTP=no in /etc/sysconfig/network," : "");
+    return 0;
+}
+
 static int
 ntp_plan(struct plan *p)
 {
@@ -227,9 +365,16 @@ ntp_plan(struct plan *p)
                 return -1;
             }
     if (hostinfo_exists(p->host, "/run/ntpsec/ntp.conf.dhcp") ||
-        hostinfo_exists(p->host, "/run/ntp.conf.dhcp"))
-        msg_warn(p->m, "DHCP provided NTP servers (/run/.../ntp.conf.dhcp): while that file "
-                 "exists, Debian's ntpd reads it instead of %s", path);
+        hostinfo_exists(p->host, "/run/ntp.conf.dhcp")) {
+        if (s->dhcp == DHCP_IGNORE && strcmp(p->backend->name, "ntpsec") == 0)
+            msg_note(p->m, "DHCP provided NTP servers (/run/ntpsec/ntp.conf.dhcp): ignored "
+                     "from ntpsec's next start (IGNORE_DHCP=\"yes\")");
+        else
+            msg_warn(p->m, "DHCP provided NTP servers (/run/.../ntp.conf.dhcp): while that "
+                     "file exists, Debian's ntpd reads it instead of %s%s", path,
+                     strcmp(p->backend->name, "ntpsec") == 0
+                         ? " (--dhcp ignore stops ntpsec from reading it)" : "");
+    }
     f = plan_open_file(p, path, false, &failed);
     if (!f)
         goto out;
@@ -241,6 +386,10 @@ ntp_plan(struct plan *p)
     if (backend_fill_main(p, f, want, s->n_sources) < 0)
         goto out;
     if (plan_panic(p, f) < 0)
+        goto out;
+    if (plan_minsane(p, f) < 0)
+        goto out;
+    if (plan_dhcp(p) < 0)
         goto out;
     ret = plan_render(p);
 out:

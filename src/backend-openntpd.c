@@ -67,6 +67,8 @@ openntpd_plan(struct plan *p)
                  "takes days for minutes; add -s to DAEMON_OPTS in /etc/default/openntpd (or "
                  "the service's options) so that it sets the clock once at start");
     free(opts);
+    if (s->dhcp == DHCP_IGNORE)
+        msg_note(p->m, "dhcp: ignore: OpenNTPD takes no NTP servers from DHCP: nothing to do");
     f = plan_open_file(p, path, false, &failed);
     if (!f)
         goto out;

@@ -216,9 +216,8 @@ backend_host_configured(struct plan *p, struct file_change **files, size_t n, co
     return found;
 }
 
-/* Replace the source line by a comment holding it, after the note (same indentation). */
-static int
-comment_out(struct plan *p, struct file_change *f, const char *node)
+int
+backend_comment_out(struct plan *p, struct file_change *f, const char *node, const char *why)
 {
     size_t s, e, indent;
     char *line, *note, *text;
@@ -226,7 +225,7 @@ comment_out(struct plan *p, struct file_change *f, const char *node)
 
     if (backend_node_line(p, f, node, &s, &e, &indent, &line) < 0)
         return -1;
-    note = xasprintf(DISABLED_NOTE "%s", line);
+    note = xasprintf("%s%s", why, line);
     text = backend_comment_text(p, note);
     if (text) {
         char *indented = xasprintf("%.*s%s", (int)indent, f->before.buf + s, text);
@@ -257,7 +256,7 @@ backend_disable_unwanted(struct plan *p, struct file_change *f, bool keep_wanted
         if (host && strncmp(host, "127.127.", 8) == 0)
             ;                                /* an ntpd reference clock, not a network source */
         else if (!keep_wanted || !host || !label || !backend_wanted_for(p, label, host))
-            ret = comment_out(p, f, nodes.v[i]);
+            ret = backend_comment_out(p, f, nodes.v[i], DISABLED_NOTE);
         free(label);
     }
     strv_free(&nodes);
@@ -478,4 +477,85 @@ backend_has_word(const char *list, const char *word)
         s += strcspn(s, " \t");
     }
     return false;
+}
+
+/* The value of a shell assignment as the shell sees it: outer quotes removed. */
+static char *
+shell_unquote(const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+
+    if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0])
+        return xasprintf("%.*s", (int)(n - 2), v + 1);
+    return xstrdup(v ? v : "");
+}
+
+int
+backend_set_shell_var(struct plan *p, const char *path, const char *name, const char *value,
+                      const char *comment, bool *changed)
+{
+    struct file_change *f;
+    struct strv nodes = { 0 };
+    char *expr = NULL, *quoted = xasprintf("\"%s\"", value), *now = NULL;
+    bool failed;
+    int ret = -1;
+
+    *changed = false;
+    f = plan_open_file_lens(p, path, SHELLVARS_LENS, false, &failed);
+    if (!f) {
+        ret = failed ? -1 : 1;
+        goto out;
+    }
+    expr = xasprintf("%s/%s", f->tree, name);
+    augtree_match(p->aug, expr, &nodes);
+    if (nodes.n > 0) {
+        /* The last assignment wins, as in sh: only its value changes. */
+        const char *last = nodes.v[nodes.n - 1];
+        size_t s, e;
+
+        now = shell_unquote(augtree_get(p->aug, last));
+        if (strcmp(now, value) == 0) {
+            ret = 0;
+            goto out;
+        }
+        if (augtree_value_span(p->aug, last, &s, &e) < 0 || e > f->before.len) {
+            msg_error(p->m, "%s: internal error: no position for the value of %s",
+                      f->disk_path, name);
+            goto out;
+        }
+        plan_edit(f, s, e, quoted);
+    } else {
+        const char *tree = augtree_parse(p->aug, SHELLVARS_LENS, "(new text)", "", p->m);
+        char *node = tree ? xasprintf("%s/%s", tree, name) : NULL;
+        struct strbuf text;
+        size_t at = f->before.len;
+
+        sb_init(&text);
+        if (!tree || augtree_set(p->aug, node, quoted) < 0 ||
+            augtree_render(p->aug, tree, &text, p->m) < 0) {
+            msg_error(p->m, "%s: cannot add %s: %s", f->disk_path, name, augtree_error(p->aug));
+            sb_free(&text);
+            free(node);
+            goto out;
+        }
+        if (at > 0 && f->before.buf[at - 1] != '\n')
+            plan_edit(f, at, at, "\n");
+        if (comment) {
+            char *c = xasprintf("# %s\n", comment);
+
+            plan_edit(f, at, at, c);
+            free(c);
+        }
+        plan_edit(f, at, at, text.buf);
+        sb_free(&text);
+        free(node);
+    }
+    *changed = true;
+    ret = 0;
+out:
+    free(now);
+    free(quoted);
+    free(expr);
+    strv_free(&nodes);
+    return ret;
 }

@@ -34,6 +34,10 @@ const struct source *backend_wanted_for(struct plan *p, const char *label, const
 /* True when host is a source of any kind (labels: the backend's source labels) in files. */
 bool backend_host_configured(struct plan *p, struct file_change **files, size_t n,
                              const char *host);
+/* Replace the node's line in f by a comment holding it after the note why (e.g.
+ * DISABLED_NOTE), with the same indentation. 0 or -1. */
+int backend_comment_out(struct plan *p, struct file_change *f, const char *node,
+                        const char *why);
 /* Replace mode: comment out (after DISABLED_NOTE) every server/pool line of f, except the
  * wanted ones when keep_wanted. 0 or -1. */
 int backend_disable_unwanted(struct plan *p, struct file_change *f, bool keep_wanted);
@@ -57,6 +61,15 @@ int backend_check_text(struct plan *p, const char *daemon, const char *const arg
 /* The value of NAME=... in a shell-style defaults file (/etc/default/x), quotes removed,
  * newly allocated; NULL when the file or the variable is missing. */
 char *backend_shell_var(const struct hostinfo *h, const char *path, const char *name);
+/* The stock Augeas lens of shell-variables files (/etc/default/x, /etc/sysconfig/x). */
+#define SHELLVARS_LENS "Shellvars.lns"
+/* Plan name="value" in the shell-variables file path (on the target), through the stock
+ * Shellvars lens: the value of the last assignment is replaced (only its bytes) when it
+ * differs; without one, the assignment is added at the end after the comment line comment
+ * (NULL: none). *changed tells whether an edit was planned.
+ * 0; 1 when the file does not exist (nothing planned); -1 with the reason in the messages. */
+int backend_set_shell_var(struct plan *p, const char *path, const char *name,
+                          const char *value, const char *comment, bool *changed);
 /* True when word is one of the blank-separated words of list. */
 bool backend_has_word(const char *list, const char *word);
 

@@ -14,6 +14,9 @@ struct source_option;
 
 /* The note before every source line a backend comments out in replace mode. */
 #define DISABLED_NOTE "te-ntp-setup (replace mode) disabled: "
+/* The note before every line that reads DHCP-provided servers, commented out with
+ * dhcp: ignore. */
+#define DHCP_DISABLED_NOTE "te-ntp-setup (dhcp: ignore) disabled: "
 /* The first line of every file the tool owns. */
 #define MANAGED_HEADER "Managed by te-ntp-setup: the NTP sources of this host. Local changes " \
                        "are replaced on its next run."

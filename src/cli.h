@@ -30,6 +30,7 @@ enum {
     OPT_TIMEOUT,
     OPT_QUIET,
     OPT_VERBOSE,
+    OPT_DHCP,
 };
 
 struct command {

@@ -172,6 +172,7 @@ apply_main(int argc, char **argv)
         { "config", required_argument, NULL, 'c' },
         { "implementation", required_argument, NULL, 'i' },
         { "mode", required_argument, NULL, 'm' },
+        { "dhcp", required_argument, NULL, OPT_DHCP },
         { "root", required_argument, NULL, 'r' },
         { "dry-run", no_argument, NULL, 'n' },
         { "diff", no_argument, NULL, 'd' },
@@ -190,7 +191,7 @@ apply_main(int argc, char **argv)
     };
     struct settings cli, s;
     struct msgs m = { 0 };
-    const char *config = NULL, *mode = NULL;
+    const char *config = NULL, *mode = NULL, *dhcp = NULL;
     int c, code = EXIT_USAGE;
 
     settings_init(&cli);
@@ -205,6 +206,7 @@ apply_main(int argc, char **argv)
             cli.implementation = xstrdup(optarg);
             break;
         case 'm': mode = optarg; break;
+        case OPT_DHCP: dhcp = optarg; break;
         case 'r':
             free(cli.root);
             cli.root = xstrdup(optarg);
@@ -270,6 +272,13 @@ apply_main(int argc, char **argv)
         free(q);
         goto out;
     }
+    if (dhcp && !settings_parse_dhcp(dhcp, &s.dhcp)) {
+        char *q = quote_string(dhcp);
+
+        code = cli_usage_error("--dhcp must be keep or ignore, not %s", q);
+        free(q);
+        goto out;
+    }
     s.root = cli.root;
     cli.root = NULL;
     s.dry_run = cli.dry_run;
@@ -323,6 +332,9 @@ const struct command cmd_apply = {
 "                           ntpsec | timesyncd | openntpd\n"
 "  -m, --mode MODE          replace (default: the given sources become the only\n"
 "                           server/pool sources) | merge (add them, keep the others)\n"
+"      --dhcp keep|ignore   NTP servers from DHCP: keep (default: as configured) |\n"
+"                           ignore (stop the daemon from using them, so that the\n"
+"                           given sources are the only ones)\n"
 "  -r, --root DIR           operate on the system image under DIR: files only,\n"
 "                           no service action\n"
 "  -n, --dry-run            change nothing; report what would change\n"

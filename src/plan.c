@@ -46,6 +46,13 @@ plan_free(struct plan *p)
 struct file_change *
 plan_open_file(struct plan *p, const char *path, bool create, bool *failed)
 {
+    return plan_open_file_lens(p, path, p->backend->lens, create, failed);
+}
+
+struct file_change *
+plan_open_file_lens(struct plan *p, const char *path, const char *lens, bool create,
+                    bool *failed)
+{
     struct file_change *f;
     struct strbuf text;
     struct stat st;
@@ -77,7 +84,7 @@ plan_open_file(struct plan *p, const char *path, bool create, bool *failed)
         msg_error(p->m, "%s: contains a NUL byte; not a configuration file", disk);
         goto fail;
     }
-    tree = augtree_parse(p->aug, p->backend->lens, disk, text.buf, p->m);
+    tree = augtree_parse(p->aug, lens, disk, text.buf, p->m);
     if (!tree)
         goto fail;
     p->files = xrealloc(p->files, (p->n_files + 1) * sizeof(*p->files));
@@ -120,8 +127,10 @@ cmp_edit(const void *a, const void *b)
 
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
+    /* At one offset, insertions before the replacement of the text that starts there
+     * (the other order would leave the insertion inside the replaced span). */
     if ((x->end > x->start) != (y->end > y->start))
-        return x->end > x->start ? -1 : 1;      /* a replacement before an insertion */
+        return x->end > x->start ? 1 : -1;
     return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 

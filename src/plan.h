@@ -62,6 +62,11 @@ void plan_free(struct plan *p);
  * an empty tree when create is true, NULL otherwise (no error). The same path twice gives
  * the same entry. NULL with an error in m when it cannot be read or parsed. */
 struct file_change *plan_open_file(struct plan *p, const char *path, bool create, bool *failed);
+/* The same with another lens than the backend's, for a file of another format (a
+ * /etc/default file with the stock "Shellvars.lns"). The same path must always be opened
+ * with the same lens. */
+struct file_change *plan_open_file_lens(struct plan *p, const char *path, const char *lens,
+                                        bool create, bool *failed);
 /* Record an edit of f's original text. */
 void plan_edit(struct file_change *f, size_t start, size_t end, const char *text);
 /* Produce every file's after text: the generated text, or the original with its edits.

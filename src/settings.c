@@ -21,6 +21,7 @@ settings_init(struct settings *s)
 {
     memset(s, 0, sizeof(*s));
     s->mode = MODE_REPLACE;
+    s->dhcp = DHCP_KEEP;
     s->verify_timeout = SETTINGS_VERIFY_TIMEOUT;
     s->lock_timeout = SETTINGS_LOCK_TIMEOUT;
 }
@@ -77,6 +78,24 @@ const char *
 settings_mode_name(enum sync_mode mode)
 {
     return mode == MODE_MERGE ? "merge" : "replace";
+}
+
+bool
+settings_parse_dhcp(const char *text, enum dhcp_policy *dhcp)
+{
+    if (strcmp(text, "keep") == 0)
+        *dhcp = DHCP_KEEP;
+    else if (strcmp(text, "ignore") == 0)
+        *dhcp = DHCP_IGNORE;
+    else
+        return false;
+    return true;
+}
+
+const char *
+settings_dhcp_name(enum dhcp_policy dhcp)
+{
+    return dhcp == DHCP_IGNORE ? "ignore" : "keep";
 }
 
 static bool
@@ -327,10 +346,18 @@ load_root(struct loader *l, const yaml_node_t *root)
                 node_error(l, v, "'mode' must be replace or merge, not %s", q);
                 free(q);
             }
+        } else if (!strcmp(key, "dhcp")) {
+            if (want_scalar(l, v, key) && !settings_parse_dhcp(scalar(v), &l->s->dhcp)) {
+                char *q = quote_string(scalar(v));
+
+                node_error(l, v, "'dhcp' must be keep or ignore, not %s", q);
+                free(q);
+            }
         } else {
             char *q = quote_string(key);
 
-            node_error(l, k, "unknown key %s (known: servers, pools, implementation, mode)", q);
+            node_error(l, k, "unknown key %s (known: servers, pools, implementation, mode, "
+                       "dhcp)", q);
             free(q);
         }
     }

@@ -22,6 +22,12 @@ enum sync_mode {
     MODE_MERGE,     /* add the given sources, keep the others */
 };
 
+/* What to do with the NTP servers a DHCP server hands out. */
+enum dhcp_policy {
+    DHCP_KEEP,      /* leave the daemon's DHCP integration as it is */
+    DHCP_IGNORE,    /* stop the daemon from using them, so the given sources are the only ones */
+};
+
 /* One NTP source as the user asked for it. */
 struct source {
     enum source_kind kind;
@@ -41,6 +47,7 @@ struct settings {
     size_t n_sources;
     char *implementation;    /* NULL or "auto": detect */
     enum sync_mode mode;
+    enum dhcp_policy dhcp;   /* default DHCP_KEEP */
     char *root;              /* NULL: the running system */
     char *config_path;       /* the settings file read, if any */
     bool dry_run;
@@ -69,6 +76,10 @@ struct source *settings_add_source(struct settings *s, enum source_kind kind, co
 bool settings_parse_mode(const char *text, enum sync_mode *mode);
 /* The name of a mode. */
 const char *settings_mode_name(enum sync_mode mode);
+/* Parse "keep" or "ignore"; false when neither. */
+bool settings_parse_dhcp(const char *text, enum dhcp_policy *dhcp);
+/* The name of a DHCP policy. */
+const char *settings_dhcp_name(enum dhcp_policy dhcp);
 /* Read a YAML settings file into s; every problem is recorded in m as file:line:col: message.
  * Returns 0, or -1 when the file was unreadable or had any error. */
 int settings_load_yaml(struct settings *s, const char *path, struct msgs *m);

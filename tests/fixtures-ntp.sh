@@ -117,6 +117,48 @@ for fixture in debian12-timesyncd ubuntu2204-timesyncd; do
     [ "$failures" = 0 ] && echo "ok $name"
 done
 
+# Debian's ntpsec "tos minclock 4 minsane 3" with one server would never synchronize:
+# minsane is lowered to 1 after a note quoting the line; a second run changes nothing; with
+# a pool (many servers), and in merge mode (the pools stay), the line stays.
+name=ntpsec-minsane
+root="$TMP/$name"
+cp -a "$FIX/debian12-ntpsec" "$root"
+conf="$root/etc/ntpsec/ntp.conf"
+"$BIN" --root "$root" -s ntp1.example.com --detailed-exitcodes >"$TMP/out" 2>"$TMP/err"
+[ $? = 2 ] || fail "first run did not change: $(cat "$TMP/err")"
+grep -qx 'tos minclock 4 minsane 1' "$conf" || fail "minsane not lowered to 1"
+grep -qx '# te-ntp-setup lowered minsane to the 1 configured source (ntpd never synchronizes with fewer), was: tos minclock 4 minsane 3' \
+    "$conf" || fail "no note quoting the old tos line"
+[ "$(grep -c '^tos ' "$conf")" = 2 ] || fail "tos lines: $(grep '^tos ' "$conf")"
+grep -q 'minsane lowered to 1' "$TMP/err" || fail "no note on stderr about minsane"
+"$BIN" --root "$root" -s ntp1.example.com --detailed-exitcodes >"$TMP/out" 2>"$TMP/err"
+[ $? = 0 ] || fail "second run changed: $(cat "$TMP/out")"
+"$BIN" --root "$root" -s ntp1.example.com -s ntp2.example.com -s ntp3.example.com \
+    -s ntp4.example.com >/dev/null 2>&1 || fail "run with four servers failed"
+grep -qx 'tos minclock 4 minsane 1' "$conf" || fail "minsane changed again with more servers"
+for mode in replace merge; do
+    cp -a "$FIX/debian12-ntpsec" "$root.$mode"
+    if [ $mode = replace ]; then args="-s ntp1.example.com -p pool.example.org"
+    else args="-s ntp1.example.com --mode merge"; fi
+    "$BIN" --root "$root.$mode" $args >/dev/null 2>&1 || fail "$mode: run failed"
+    grep -qx 'tos minclock 4 minsane 3' "$root.$mode/etc/ntpsec/ntp.conf" ||
+        fail "$mode: the tos line changed although pools are configured"
+done
+# tinker panic 0 goes before the first directive; when that is the tos line being
+# replaced, both edits start at one offset.
+cp -a "$FIX/debian12-ntpsec" "$root.first"
+printf 'tos minsane 3\npool 0.debian.pool.ntp.org iburst\n' > "$root.first/etc/ntpsec/ntp.conf"
+sed -i 's/-g -N/-N/' "$root.first/etc/default/ntpsec"
+"$BIN" --root "$root.first" -s ntp1.example.com >"$TMP/out" 2>"$TMP/err" ||
+    fail "tos first: run failed: $(cat "$TMP/err")"
+printf '%s\n' '# Correct a clock that is far off instead of giving up (added by te-ntp-setup)' \
+    'tinker panic 0' \
+    '# te-ntp-setup lowered minsane to the 1 configured source (ntpd never synchronizes with fewer), was: tos minsane 3' \
+    'tos minsane 1' "${NOTE}pool 0.debian.pool.ntp.org iburst" 'server ntp1.example.com iburst' \
+    > "$TMP/want"
+diff -u "$TMP/want" "$root.first/etc/ntpsec/ntp.conf" || fail "tos first: unexpected result"
+[ "$failures" = 0 ] && echo "ok $name"
+
 # detect names the implementation each root would get.
 for pair in debian12-ntpsec:ntpsec centos7-ntp:ntpd ubuntu2004-ntp:ntpd hand-edited-ntp:ntpd \
     debian12-openntpd:openntpd debian12-timesyncd:timesyncd ubuntu2204-timesyncd:timesyncd \

@@ -43,6 +43,7 @@ expect_usage "all digits" 'is all digits but not an IPv4 address' -s 256.1.1.1
 expect_usage "duplicate" 'server "ntp1.example.com" is given twice' -s ntp1.example.com -s ntp1.example.com
 expect_usage "bad mode" '--mode must be replace or merge, not "sideways"' -m sideways
 expect_usage "bad implementation" 'unknown implementation "ntpx"' -i ntpx
+expect_usage "bad dhcp" '--dhcp must be keep or ignore, not "sometimes"' --dhcp sometimes
 expect_usage "unknown option" "unrecognized option '--frobnicate'" --frobnicate
 expect_usage "unknown command" "unknown command or argument 'frobnicate'" frobnicate
 expect_usage "missing settings file" "$TMP/nope.yaml: cannot read the settings file" -c "$TMP/nope.yaml"
@@ -61,6 +62,8 @@ yaml 'servers:' '  - host: ntp1.example.com' '    minpoll: 99'
 expect_usage "yaml: minpoll range" "$TMP/s.yaml:3:14: 'minpoll' must be an integer from -6 to 24, not \"99\"" -c "$TMP/s.yaml"
 yaml 'servers:' '  - iburst: true'
 expect_usage "yaml: no host" "$TMP/s.yaml:2:5: an entry of 'servers' has no 'host'" -c "$TMP/s.yaml"
+yaml 'servers:' '  - ntp1.example.com' 'dhcp: off'
+expect_usage "yaml: bad dhcp" "$TMP/s.yaml:3:7: 'dhcp' must be keep or ignore, not \"off\"" -c "$TMP/s.yaml"
 yaml 'servers: [ntp1.example.com'
 expect_usage "yaml: syntax error" "$TMP/s.yaml:2:1: did not find expected ',' or ']'" -c "$TMP/s.yaml"
 yaml 'servers:' '  - "bad name"'

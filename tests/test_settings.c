@@ -267,6 +267,34 @@ test_settings_bad_mode(void)
 }
 
 static void
+test_settings_dhcp(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers: [a.example.com]\n"), 0);
+    TE_ASSERT_INT_EQ(s.dhcp, DHCP_KEEP);
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "dhcp: ignore\n"), 0);
+    TE_ASSERT_INT_EQ(s.dhcp, DHCP_IGNORE);
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "dhcp: ignore\ndhcp: keep\n"), 0);
+    TE_ASSERT_INT_EQ(s.dhcp, DHCP_KEEP);
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "mode: merge\ndhcp: never\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":2:7: 'dhcp' must be keep or ignore, not \"never\"");
+    TE_ASSERT_INT_EQ(s.dhcp, DHCP_KEEP);
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "dhcp: [ignore]\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":1:7: 'dhcp' must be a string, not a list");
+    done(&s, &m);
+}
+
+static void
 test_settings_syntax_error(void)
 {
     struct settings s;
@@ -479,6 +507,21 @@ test_settings_parse_mode(void)
     TE_ASSERT_STR_EQ(settings_mode_name(MODE_REPLACE), "replace");
 }
 
+static void
+test_settings_parse_dhcp(void)
+{
+    enum dhcp_policy dhcp = DHCP_KEEP;
+
+    CU_ASSERT_TRUE(settings_parse_dhcp("ignore", &dhcp));
+    TE_ASSERT_INT_EQ(dhcp, DHCP_IGNORE);
+    CU_ASSERT_TRUE(settings_parse_dhcp("keep", &dhcp));
+    TE_ASSERT_INT_EQ(dhcp, DHCP_KEEP);
+    CU_ASSERT_FALSE(settings_parse_dhcp("Ignore", &dhcp));
+    CU_ASSERT_FALSE(settings_parse_dhcp("", &dhcp));
+    TE_ASSERT_STR_EQ(settings_dhcp_name(DHCP_IGNORE), "ignore");
+    TE_ASSERT_STR_EQ(settings_dhcp_name(DHCP_KEEP), "keep");
+}
+
 static const struct te_test settings_tests[] = {
     TE_TEST(test_settings_full_file),
     TE_TEST(test_settings_defaults),
@@ -491,6 +534,7 @@ static const struct te_test settings_tests[] = {
     TE_TEST(test_settings_mapping_without_host),
     TE_TEST(test_settings_bad_implementation),
     TE_TEST(test_settings_bad_mode),
+    TE_TEST(test_settings_dhcp),
     TE_TEST(test_settings_syntax_error),
     TE_TEST(test_settings_all_errors_reported),
     TE_TEST(test_settings_two_documents),
@@ -501,6 +545,7 @@ static const struct te_test settings_tests[] = {
     TE_TEST(test_settings_load_file),
     TE_TEST(test_settings_missing_file),
     TE_TEST(test_settings_parse_mode),
+    TE_TEST(test_settings_parse_dhcp),
     TE_TESTS_END,
 };
 
