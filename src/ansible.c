@@ -15,7 +15,7 @@
 
 /* The module's arguments, in the order Ansible lists "Supported parameters". */
 static const char *const known_args[] = {
-    "config", "firewall", "if_needed", "implementation", "lock_timeout", "mode", "pools",
+    "config", "dhcp", "firewall", "if_needed", "implementation", "lock_timeout", "mode", "pools",
     "restart", "root", "servers", "verify", "verify_timeout",
 };
 
@@ -364,6 +364,9 @@ ansible_load_args(const char *text, size_t len, const char *default_config,
         s->no_firewall = !flag;
     if ((v = given(args, "verify")) && arg_bool(v, "verify", &flag, m))
         s->no_verify = !flag;
+    if ((v = given(args, "dhcp")) && arg_string(v, "dhcp", &str, m) &&
+        !settings_parse_dhcp(str, &s->dhcp))
+        arg_error(m, "dhcp", "keep or ignore", v);
     if ((v = given(args, "if_needed")))
         arg_bool(v, "if_needed", &s->if_needed, m);
     if ((v = given(args, "verify_timeout")))

@@ -334,7 +334,7 @@ plan_dhcp(struct plan *p)
     }
     for (size_t i = 0; rc == 1 && hooks[i]; i++)
         if (hostinfo_exists(p->host, hooks[i]))
-            msg_note(p->m, "dhcp: ignore: %s exists and hands %s the NTP servers from DHCP; "
+            msg_warn(p->m, "dhcp: ignore: %s exists and hands %s the NTP servers from DHCP; "
                      "remove it (or make it non-executable)%s to ignore them", hooks[i],
                      p->backend->name, strstr(hooks[i], "ntp.sh") ?
                      ", or set PEERNTP=no in /etc/sysconfig/network," : "");

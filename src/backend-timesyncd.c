@@ -131,7 +131,7 @@ timesyncd_plan(struct plan *p)
     msg_note(p->m, "systemd-timesyncd steps the clock by itself when the offset is large: no "
              "setting is needed for a clock that is far off");
     if (s->dhcp == DHCP_IGNORE)
-        msg_note(p->m, "dhcp: ignore: systemd-timesyncd also uses the NTP servers "
+        msg_warn(p->m, "dhcp: ignore: systemd-timesyncd also uses the NTP servers "
                  "systemd-networkd gets from DHCP; set UseNTP=no in the [DHCPv4] and "
                  "[DHCPv6] sections of the .network files (not changed by te-ntp-setup) to "
                  "ignore them");

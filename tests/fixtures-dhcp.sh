@@ -111,11 +111,11 @@ root=$(fresh_root ubuntu2004-ntp)
 mkdir -p "$root/etc/dhcp/dhclient-exit-hooks.d"
 printf '# hook\n' > "$root/etc/dhcp/dhclient-exit-hooks.d/ntp"
 "$BIN" --root "$root" -s ntp1.example.com --dhcp ignore >"$TMP/out" 2>&1
-check "ntpd: ignore: a note names the dhclient hook" \
-    grep -q 'note: dhcp: ignore: /etc/dhcp/dhclient-exit-hooks.d/ntp exists' "$TMP/out"
+check "ntpd: ignore: a warning names the dhclient hook" \
+    grep -q 'warning: dhcp: ignore: /etc/dhcp/dhclient-exit-hooks.d/ntp exists' "$TMP/out"
 root=$(fresh_root debian12-timesyncd)
 "$BIN" --root "$root" -s ntp1.example.com --dhcp ignore >"$TMP/out" 2>&1
-check "timesyncd: ignore: a note names UseNTP=no" grep -q 'note: dhcp: ignore: .*UseNTP=no' "$TMP/out"
+check "timesyncd: ignore: a warning names UseNTP=no" grep -q 'warning: dhcp: ignore: .*UseNTP=no' "$TMP/out"
 root=$(fresh_root debian12-timesyncd)
 "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
 check "timesyncd: keep: no DHCP note" sh -c "! grep -q 'dhcp' '$TMP/out'"

@@ -124,7 +124,7 @@ name=ntpsec-minsane
 root="$TMP/$name"
 cp -a "$FIX/debian12-ntpsec" "$root"
 conf="$root/etc/ntpsec/ntp.conf"
-"$BIN" --root "$root" -s ntp1.example.com --detailed-exitcodes >"$TMP/out" 2>"$TMP/err"
+"$BIN" --root "$root" -s ntp1.example.com --detailed-exitcodes --verbose >"$TMP/out" 2>"$TMP/err"
 [ $? = 2 ] || fail "first run did not change: $(cat "$TMP/err")"
 grep -qx 'tos minclock 4 minsane 1' "$conf" || fail "minsane not lowered to 1"
 grep -qx '# te-ntp-setup lowered minsane to the 1 configured source (ntpd never synchronizes with fewer), was: tos minclock 4 minsane 3' \

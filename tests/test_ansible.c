@@ -94,7 +94,7 @@ test_ansible_all_arguments(void)
         "\"iburst\": false, \"prefer\": true, \"minpoll\": 4, \"maxpoll\": \"10\", "
         "\"nts\": \"yes\", \"key\": 7}],"
         " \"pools\": [\"pool.example.org\"], \"implementation\": \"chrony\","
-        " \"mode\": \"merge\", \"restart\": false, \"firewall\": \"no\", \"verify\": 0,"
+        " \"mode\": \"merge\", \"dhcp\": \"ignore\", \"restart\": false, \"firewall\": \"no\", \"verify\": 0,"
         " \"if_needed\": true, \"verify_timeout\": 5, \"lock_timeout\": \"7\","
         " \"_ansible_check_mode\": true, \"_ansible_diff\": true,"
         " \"_ansible_verbosity\": 3, \"_ansible_tmpdir\": \"/tmp/x\", \"_ansible_no_log\": false}";
@@ -120,6 +120,7 @@ test_ansible_all_arguments(void)
     }
     TE_ASSERT_STR_EQ(s.implementation, "chrony");
     CU_ASSERT_EQUAL(s.mode, MODE_MERGE);
+    CU_ASSERT_EQUAL(s.dhcp, DHCP_IGNORE);
     CU_ASSERT_TRUE(s.no_restart);
     CU_ASSERT_TRUE(s.no_firewall);
     CU_ASSERT_TRUE(s.no_verify);
@@ -184,7 +185,7 @@ test_ansible_unknown_arguments(void)
                          "\"_ansible_anything\": 1}", NULL, &s, &m), -1);
     TE_ASSERT_STR_EQ(only_error(&m),
                      "Unsupported parameters for (te_ntp_setup) module: server, bogus. "
-                     "Supported parameters include: config, firewall, if_needed, "
+                     "Supported parameters include: config, dhcp, firewall, if_needed, "
                      "implementation, lock_timeout, mode, pools, restart, root, servers, "
                      "verify, verify_timeout.");
     done(&s, &m);
@@ -213,6 +214,7 @@ test_ansible_bad_values(void)
           "servers[0].prefer must be true or false, not \"maybe\"" },
         { "{\"mode\": \"sometimes\"}", "mode must be replace or merge, not \"sometimes\"" },
         { "{\"mode\": []}", "mode must be a string, not a list" },
+        { "{\"dhcp\": \"sometimes\"}", "dhcp must be keep or ignore, not \"sometimes\"" },
         { "{\"implementation\": false}", "implementation must be a string, not false" },
         { "{\"restart\": \"maybe\"}", "restart must be true or false, not \"maybe\"" },
         { "{\"firewall\": 2}", "firewall must be true or false, not the number 2" },
