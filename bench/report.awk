@@ -71,6 +71,8 @@ END {
             if (get("apply", n, c, "rss_kib") + 0 > maxrss) maxrss = get("apply", n, c, "rss_kib") + 0
         }
         if (get("apply", n, "nochange", "wall_med") + 0 > maxnc) { maxnc = get("apply", n, "nochange", "wall_med") + 0; maxncname = n }
+        if (get("apply", n, "nochange", "cpu_med") + 0 > maxnccpu) { maxnccpu = get("apply", n, "nochange", "cpu_med") + 0; maxnccpuname = n }
+        if (get("apply", n, "nochange", "wall_min") + 0 > maxncmin) { maxncmin = get("apply", n, "nochange", "wall_min") + 0; maxncminname = n }
     }
 
     printf "\n2. Side by side, the same edit with the stock lens: augtool -A -r ROOT --transform 'LENS incl\n"
@@ -142,7 +144,8 @@ END {
     printf "\nTargets:\n"
     printf "  no change within 1.5x of augtool with one lens: %s (worst wall ratio %.2f, %s; worst Ir ratio %.2f, %s)\n",
            t1 ? "met" : "MISSED", maxratio, maxrationame, maxiratio, maxiration
-    printf "  no change under 30 ms: %s (worst median %.1f ms, %s)\n", t2 ? "met" : "MISSED", maxnc, maxncname
+    printf "  no change under 30 ms: %s (worst median wall %.1f ms, %s; worst median CPU %.1f ms, %s;\n", t2 ? "met" : "MISSED", maxnc, maxncname, maxnccpu, maxnccpuname
+    printf "    worst fastest run %.1f ms, %s; the wall times depend on the load, see above)\n", maxncmin, maxncminname
     printf "  peak RSS under 16 MiB: %s (largest %.1f MiB, any apply case)\n", t3 ? "met" : "MISSED", maxrss / 1024
     printf "  check of 4 local servers in one round trip + a few ms (< 5 ms): %s (median %.1f ms)\n",
            t4 ? "met" : "MISSED", chk
@@ -175,7 +178,7 @@ END {
                nacc[accorder[t]], accmed[accorder[t]] * 1e6, acclo[accorder[t]] * 1e6, acchi[accorder[t]] * 1e6 > out
     printf "}},\"targets\":{\"nochange_within_1_5x_augtool_one_lens\":{\"met\":%s,\"worst_wall_ratio\":%s,\"worst_instruction_ratio\":%s},",
            t1 ? "true" : "false", num(maxratio), num(maxiratio) > out
-    printf "\"nochange_under_30_ms\":{\"met\":%s,\"worst_median_ms\":%s},", t2 ? "true" : "false", num(maxnc) > out
+    printf "\"nochange_under_30_ms\":{\"met\":%s,\"worst_median_ms\":%s,\"worst_median_cpu_ms\":%s,\"worst_min_ms\":%s},", t2 ? "true" : "false", num(maxnc), num(maxnccpu), num(maxncmin) > out
     printf "\"peak_rss_under_16_mib\":{\"met\":%s,\"largest_kib\":%s},", t3 ? "true" : "false", num(maxrss) > out
     printf "\"check_4_servers_under_5_ms\":{\"met\":%s,\"median_ms\":%s}}}\n", t4 ? "true" : "false", num(chk) > out
     close(out)

@@ -69,7 +69,7 @@ ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
 mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-augver=$(augtool --version 2>/dev/null | head -n 1 | sed 's/^augtool //')
+augver=$(augtool --version 2>&1 | sed -n '1s/^augtool \([^ ]*\).*/\1/p')
 rev=$(git -C "$top_srcdir" rev-parse --short HEAD 2>/dev/null || echo unknown)
 say "$cpu x$ncpu, $os, load $load_before; $RUNS runs per case"
 
