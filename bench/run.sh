@@ -67,6 +67,7 @@ counted() {
 cpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
 mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+# shellcheck disable=SC1091
 os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 augver=$(augtool --version 2>&1 | sed -n '1s/^augtool \([^ ]*\).*/\1/p')
