@@ -190,7 +190,8 @@ done
 NOCAP=
 have setpriv && NOCAP="setpriv --bounding-set -sys_time --inh-caps -sys_time"
 
-# start_server OUTFILE ARGS...: a test server in the background; its port.
+# start_server OUTFILE ARGS...: a test server in the background (killed on exit), its port
+# in $port. Not in a command substitution: its pid must reach $pids in this shell.
 start_server() {
     f=$1
     shift
@@ -199,7 +200,7 @@ start_server() {
     pids="$pids $!"
     i=0
     while [ -z "$(head -n 1 "$f")" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-    head -n 1 "$f"
+    port=$(head -n 1 "$f")
 }
 
 # chronyd_conf FILE HOST:PORT...: a chronyd -Q configuration naming the servers.
@@ -214,7 +215,8 @@ chronyd_conf() {
 say "check: 4 servers on 127.0.0.1"
 targets=
 for i in 1 2 3 4; do
-    targets="$targets 127.0.0.1:$(start_server "$TMP/ts$i.out" -l 300)"
+    start_server "$TMP/ts$i.out" -l 300
+    targets="$targets 127.0.0.1:$port"
 done
 # shellcheck disable=SC2086
 timed check four te-ntp-setup -n "$RUNS" -- "$BIN" check $targets
@@ -267,7 +269,7 @@ else
 fi
 
 say "check: the error against a server 754.3 s ahead"
-port=$(start_server "$TMP/off.out" -o 754.3 -l 300)
+start_server "$TMP/off.out" -o 754.3 -l 300
 i=0
 while [ $i -lt "$RUNS" ]; do
     "$BIN" check --json "127.0.0.1:$port" 2>/dev/null |
