@@ -33,7 +33,18 @@ let word = /[^ \t\r\n]+/
 (* Source options that take a value; every other word is a flag. *)
 let opt_valued = /minpoll|maxpoll|key|maxdelay|maxdelayratio|maxdelaydevratio|maxdelayquant|mindelay|asymmetry|offset|minsamples|maxsamples|filter|polltarget|port|presend|minstratum|version|extfield|certset|maxsources|maxunreach|ntsport/
 
-let opt_flag = word - opt_valued
+(* A flag: any word that is not an option taking a value. The same
+   language as  word - opt_valued  written out: Augeas would otherwise
+   rebuild that difference (libfa) on every load and compile the big
+   regexp it makes on every parse. Generated and checked equal to the
+   difference by
+     lenses/tools/complement.py opt_flag '[^ \t\r\n]' '[^ \t\r\n]' \
+       minpoll maxpoll key maxdelay maxdelayratio maxdelaydevratio \
+       maxdelayquant mindelay asymmetry offset minsamples \
+       maxsamples filter polltarget port presend minstratum \
+       version extfield certset maxsources maxunreach ntsport
+   Regenerate it when opt_valued changes. *)
+let opt_flag = /([^ \t\r\nacefkmnopv][^ \t\r\n]*|a([^ \t\r\ns][^ \t\r\n]*|s([^ \t\r\ny][^ \t\r\n]*|y([^ \t\r\nm][^ \t\r\n]*|m([^ \t\r\nm][^ \t\r\n]*|m([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\nr][^ \t\r\n]*|r([^ \t\r\ny][^ \t\r\n]*|y([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?)?)?)?|c([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nr][^ \t\r\n]*|r([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\ns][^ \t\r\n]*|s([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?)?|e([^ \t\r\nx][^ \t\r\n]*|x([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\nf][^ \t\r\n]*|f([^ \t\r\ni][^ \t\r\n]*|i([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nl][^ \t\r\n]*|l([^ \t\r\nd][^ \t\r\n]*|d([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?)?)?|f([^ \t\r\ni][^ \t\r\n]*|i([^ \t\r\nl][^ \t\r\n]*|l([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nr][^ \t\r\n]*|r([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?|k([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\ny][^ \t\r\n]*|y([^ \t\r\n][^ \t\r\n]*))?)?|m([^ \t\r\nai][^ \t\r\n]*|a([^ \t\r\nx][^ \t\r\n]*|x([^ \t\r\ndpsu][^ \t\r\n]*|d([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nl][^ \t\r\n]*|l([^ \t\r\na][^ \t\r\n]*|a([^ \t\r\ny][^ \t\r\n]*|y([^ \t\r\ndqr][^ \t\r\n]*|d([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nv][^ \t\r\n]*|v([^ \t\r\nr][^ \t\r\n]*|r([^ \t\r\na][^ \t\r\n]*|a([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\ni][^ \t\r\n]*|i([^ \t\r\no][^ \t\r\n]*|o([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?)?)?|q([^ \t\r\nu][^ \t\r\n]*|u([^ \t\r\na][^ \t\r\n]*|a([^ \t\r\nn][^ \t\r\n]*|n([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\n][^ \t\r\n]*))?)?)?)?|r([^ \t\r\na][^ \t\r\n]*|a([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\ni][^ \t\r\n]*|i([^ \t\r\no][^ \t\r\n]*|o([^ \t\r\n][^ \t\r\n]*))?)?)?)?))?)?)?)?|p([^ \t\r\no][^ \t\r\n]*|o([^ \t\r\nl][^ \t\r\n]*|l([^ \t\r\nl][^ \t\r\n]*|l([^ \t\r\n][^ \t\r\n]*))?)?)?|s([^ \t\r\nao][^ \t\r\n]*|a([^ \t\r\nm][^ \t\r\n]*|m([^ \t\r\np][^ \t\r\n]*|p([^ \t\r\nl][^ \t\r\n]*|l([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\ns][^ \t\r\n]*|s([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?|o([^ \t\r\nu][^ \t\r\n]*|u([^ \t\r\nr][^ \t\r\n]*|r([^ \t\r\nc][^ \t\r\n]*|c([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\ns][^ \t\r\n]*|s([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?)?|u([^ \t\r\nn][^ \t\r\n]*|n([^ \t\r\nr][^ \t\r\n]*|r([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\na][^ \t\r\n]*|a([^ \t\r\nc][^ \t\r\n]*|c([^ \t\r\nh][^ \t\r\n]*|h([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?)?)?)?|i([^ \t\r\nn][^ \t\r\n]*|n([^ \t\r\ndps][^ \t\r\n]*|d([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nl][^ \t\r\n]*|l([^ \t\r\na][^ \t\r\n]*|a([^ \t\r\ny][^ \t\r\n]*|y([^ \t\r\n][^ \t\r\n]*))?)?)?)?|p([^ \t\r\no][^ \t\r\n]*|o([^ \t\r\nl][^ \t\r\n]*|l([^ \t\r\nl][^ \t\r\n]*|l([^ \t\r\n][^ \t\r\n]*))?)?)?|s([^ \t\r\nat][^ \t\r\n]*|a([^ \t\r\nm][^ \t\r\n]*|m([^ \t\r\np][^ \t\r\n]*|p([^ \t\r\nl][^ \t\r\n]*|l([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\ns][^ \t\r\n]*|s([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?|t([^ \t\r\nr][^ \t\r\n]*|r([^ \t\r\na][^ \t\r\n]*|a([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\nu][^ \t\r\n]*|u([^ \t\r\nm][^ \t\r\n]*|m([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?)?)?)?)?|n([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\ns][^ \t\r\n]*|s([^ \t\r\np][^ \t\r\n]*|p([^ \t\r\no][^ \t\r\n]*|o([^ \t\r\nr][^ \t\r\n]*|r([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?)?|o([^ \t\r\nf][^ \t\r\n]*|f([^ \t\r\nf][^ \t\r\n]*|f([^ \t\r\ns][^ \t\r\n]*|s([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?|p([^ \t\r\nor][^ \t\r\n]*|o([^ \t\r\nlr][^ \t\r\n]*|l([^ \t\r\nl][^ \t\r\n]*|l([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\na][^ \t\r\n]*|a([^ \t\r\nr][^ \t\r\n]*|r([^ \t\r\ng][^ \t\r\n]*|g([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?)?)?|r([^ \t\r\nt][^ \t\r\n]*|t([^ \t\r\n][^ \t\r\n]*))?)?|r([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\ns][^ \t\r\n]*|s([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nn][^ \t\r\n]*|n([^ \t\r\nd][^ \t\r\n]*|d([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?)?|v([^ \t\r\ne][^ \t\r\n]*|e([^ \t\r\nr][^ \t\r\n]*|r([^ \t\r\ns][^ \t\r\n]*|s([^ \t\r\ni][^ \t\r\n]*|i([^ \t\r\no][^ \t\r\n]*|o([^ \t\r\nn][^ \t\r\n]*|n([^ \t\r\n][^ \t\r\n]*))?)?)?)?)?)?)/
 
 let source_option =
     [ space . key opt_valued . space . store word ]
@@ -45,7 +56,12 @@ let source = [ indent . key source_kw . space . store word
                . source_option* . eol ]
 
 (* Directive words: start with a letter, never a comment character. *)
-let directive_kw = /[A-Za-z_][A-Za-z0-9_]*/ - source_kw
+(* The same language as  /[A-Za-z_][A-Za-z0-9_]*/ - source_kw  written out,
+   generated and checked by
+     lenses/tools/complement.py directive_kw '[A-Za-z_]' '[A-Za-z0-9_]' \
+       server pool peer
+   Regenerate it when source_kw changes. *)
+let directive_kw = /([A-Z_a-oqrt-z][0-9A-Z_a-z]*|p([0-9A-Z_a-df-np-z][0-9A-Z_a-z]*|e([0-9A-Z_a-df-z][0-9A-Z_a-z]*|e([0-9A-Z_a-qs-z][0-9A-Z_a-z]*|r([0-9A-Z_a-z][0-9A-Z_a-z]*))?)?|o([0-9A-Z_a-np-z][0-9A-Z_a-z]*|o([0-9A-Z_a-km-z][0-9A-Z_a-z]*|l([0-9A-Z_a-z][0-9A-Z_a-z]*))?)?)?|s([0-9A-Z_a-df-z][0-9A-Z_a-z]*|e([0-9A-Z_a-qs-z][0-9A-Z_a-z]*|r([0-9A-Z_a-uw-z][0-9A-Z_a-z]*|v([0-9A-Z_a-df-z][0-9A-Z_a-z]*|e([0-9A-Z_a-qs-z][0-9A-Z_a-z]*|r([0-9A-Z_a-z][0-9A-Z_a-z]*))?)?)?)?)?)/
 
 (* The raw rest of a line: starts and ends with a non-blank. *)
 let rest = /[^ \t\r\n]([^\r\n]*[^ \t\r\n])?/

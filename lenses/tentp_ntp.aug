@@ -77,22 +77,37 @@ let assoc_valued = /key|minpoll|maxpoll|version|ttl|mode|bias|subtype|unit/
                  | /time1|time2|stratum|refid|path|ppspath|baud/
                  | /flag1|flag2|flag3|flag4|ca|aead|ask|require|ident/
 
-let option (valued:regexp) =
+(* A flag: any token that is not an option taking a value, nor ipv4/ipv6.
+   The same language as  token - valued - /ipv4|ipv6/  written out: Augeas
+   would otherwise rebuild that difference (libfa) on every load, and the
+   big regexp it makes on every parse, several times the cost of the rest of
+   the lens. Generated and checked equal to the difference by
+     lenses/tools/complement.py assoc_flag '[^ \t\n#]' '[^ \t\n#]' \
+       key minpoll maxpoll version ttl mode bias subtype unit time1 time2 \
+       stratum refid path ppspath baud flag1 flag2 flag3 flag4 ca aead ask \
+       require ident ipv4 ipv6
+     lenses/tools/complement.py restrict_flag '[^ \t\n#]' '[^ \t\n#]' \
+       mask ippeerlimit ipv4 ipv6
+   Regenerate both when assoc_valued or the restrict options change. *)
+let assoc_flag = /([^ \t\n#abcfikmprstuv][^ \t\n#]*|a([^ \t\n#es][^ \t\n#]*|e([^ \t\n#a][^ \t\n#]*|a([^ \t\n#d][^ \t\n#]*|d([^ \t\n#][^ \t\n#]*))?)?|s([^ \t\n#k][^ \t\n#]*|k([^ \t\n#][^ \t\n#]*))?)?|b([^ \t\n#ai][^ \t\n#]*|a([^ \t\n#u][^ \t\n#]*|u([^ \t\n#d][^ \t\n#]*|d([^ \t\n#][^ \t\n#]*))?)?|i([^ \t\n#a][^ \t\n#]*|a([^ \t\n#s][^ \t\n#]*|s([^ \t\n#][^ \t\n#]*))?)?)?|c([^ \t\n#a][^ \t\n#]*|a([^ \t\n#][^ \t\n#]*))?|f([^ \t\n#l][^ \t\n#]*|l([^ \t\n#a][^ \t\n#]*|a([^ \t\n#g][^ \t\n#]*|g([^ \t\n#1234][^ \t\n#]*|1([^ \t\n#][^ \t\n#]*)|2([^ \t\n#][^ \t\n#]*)|3([^ \t\n#][^ \t\n#]*)|4([^ \t\n#][^ \t\n#]*))?)?)?)?|i([^ \t\n#dp][^ \t\n#]*|d([^ \t\n#e][^ \t\n#]*|e([^ \t\n#n][^ \t\n#]*|n([^ \t\n#t][^ \t\n#]*|t([^ \t\n#][^ \t\n#]*))?)?)?|p([^ \t\n#v][^ \t\n#]*|v([^ \t\n#46][^ \t\n#]*|4([^ \t\n#][^ \t\n#]*)|6([^ \t\n#][^ \t\n#]*))?)?)?|k([^ \t\n#e][^ \t\n#]*|e([^ \t\n#y][^ \t\n#]*|y([^ \t\n#][^ \t\n#]*))?)?|m([^ \t\n#aio][^ \t\n#]*|a([^ \t\n#x][^ \t\n#]*|x([^ \t\n#p][^ \t\n#]*|p([^ \t\n#o][^ \t\n#]*|o([^ \t\n#l][^ \t\n#]*|l([^ \t\n#l][^ \t\n#]*|l([^ \t\n#][^ \t\n#]*))?)?)?)?)?|i([^ \t\n#n][^ \t\n#]*|n([^ \t\n#p][^ \t\n#]*|p([^ \t\n#o][^ \t\n#]*|o([^ \t\n#l][^ \t\n#]*|l([^ \t\n#l][^ \t\n#]*|l([^ \t\n#][^ \t\n#]*))?)?)?)?)?|o([^ \t\n#d][^ \t\n#]*|d([^ \t\n#e][^ \t\n#]*|e([^ \t\n#][^ \t\n#]*))?)?)?|p([^ \t\n#ap][^ \t\n#]*|a([^ \t\n#t][^ \t\n#]*|t([^ \t\n#h][^ \t\n#]*|h([^ \t\n#][^ \t\n#]*))?)?|p([^ \t\n#s][^ \t\n#]*|s([^ \t\n#p][^ \t\n#]*|p([^ \t\n#a][^ \t\n#]*|a([^ \t\n#t][^ \t\n#]*|t([^ \t\n#h][^ \t\n#]*|h([^ \t\n#][^ \t\n#]*))?)?)?)?)?)?|r([^ \t\n#e][^ \t\n#]*|e([^ \t\n#fq][^ \t\n#]*|f([^ \t\n#i][^ \t\n#]*|i([^ \t\n#d][^ \t\n#]*|d([^ \t\n#][^ \t\n#]*))?)?|q([^ \t\n#u][^ \t\n#]*|u([^ \t\n#i][^ \t\n#]*|i([^ \t\n#r][^ \t\n#]*|r([^ \t\n#e][^ \t\n#]*|e([^ \t\n#][^ \t\n#]*))?)?)?)?)?)?|s([^ \t\n#tu][^ \t\n#]*|t([^ \t\n#r][^ \t\n#]*|r([^ \t\n#a][^ \t\n#]*|a([^ \t\n#t][^ \t\n#]*|t([^ \t\n#u][^ \t\n#]*|u([^ \t\n#m][^ \t\n#]*|m([^ \t\n#][^ \t\n#]*))?)?)?)?)?|u([^ \t\n#b][^ \t\n#]*|b([^ \t\n#t][^ \t\n#]*|t([^ \t\n#y][^ \t\n#]*|y([^ \t\n#p][^ \t\n#]*|p([^ \t\n#e][^ \t\n#]*|e([^ \t\n#][^ \t\n#]*))?)?)?)?)?)?|t([^ \t\n#it][^ \t\n#]*|i([^ \t\n#m][^ \t\n#]*|m([^ \t\n#e][^ \t\n#]*|e([^ \t\n#12][^ \t\n#]*|1([^ \t\n#][^ \t\n#]*)|2([^ \t\n#][^ \t\n#]*))?)?)?|t([^ \t\n#l][^ \t\n#]*|l([^ \t\n#][^ \t\n#]*))?)?|u([^ \t\n#n][^ \t\n#]*|n([^ \t\n#i][^ \t\n#]*|i([^ \t\n#t][^ \t\n#]*|t([^ \t\n#][^ \t\n#]*))?)?)?|v([^ \t\n#e][^ \t\n#]*|e([^ \t\n#r][^ \t\n#]*|r([^ \t\n#s][^ \t\n#]*|s([^ \t\n#i][^ \t\n#]*|i([^ \t\n#o][^ \t\n#]*|o([^ \t\n#n][^ \t\n#]*|n([^ \t\n#][^ \t\n#]*))?)?)?)?)?)?)/
+let restrict_flag = /([^ \t\n#im][^ \t\n#]*|i([^ \t\n#p][^ \t\n#]*|p([^ \t\n#pv][^ \t\n#]*|p([^ \t\n#e][^ \t\n#]*|e([^ \t\n#e][^ \t\n#]*|e([^ \t\n#r][^ \t\n#]*|r([^ \t\n#l][^ \t\n#]*|l([^ \t\n#i][^ \t\n#]*|i([^ \t\n#m][^ \t\n#]*|m([^ \t\n#i][^ \t\n#]*|i([^ \t\n#t][^ \t\n#]*|t([^ \t\n#][^ \t\n#]*))?)?)?)?)?)?)?)?|v([^ \t\n#46][^ \t\n#]*|4([^ \t\n#][^ \t\n#]*)|6([^ \t\n#][^ \t\n#]*))?)?)?|m([^ \t\n#a][^ \t\n#]*|a([^ \t\n#s][^ \t\n#]*|s([^ \t\n#k][^ \t\n#]*|k([^ \t\n#][^ \t\n#]*))?)?)?)/
+
+let option (valued:regexp) (flag:regexp) =
     [ key valued . sep . store token ]
-  | [ key (token - valued - /ipv4|ipv6|#comment/) ]
+  | [ key flag ]
 
 let assoc_kw = /server|pool|peer|broadcast|manycastclient|refclock/
 
 (* View: assoc
    server [-4|-6] HOST [OPTION ...] *)
 let assoc = [ indent . key assoc_kw . (sep . ipfam)? . sep . store host
-            . (sep . option assoc_valued)* . eol ]
+            . (sep . option assoc_valued assoc_flag)* . eol ]
 
 (* View: restrict
    restrict [-4|-6] ADDRESS [mask MASK] [FLAG ...] *)
 let restrict_kw = /restrict|unrestrict/
 let restrict = [ indent . key restrict_kw . (sep . ipfam)? . sep . store host
-               . (sep . option /mask|ippeerlimit/)* . eol ]
+               . (sep . option /mask|ippeerlimit/ restrict_flag)* . eol ]
 
 (************************************************************************
  * Group: Name/value lists
@@ -124,7 +139,16 @@ let structured_kw = assoc_kw | restrict_kw | /tinker|tos|fudge|interface/
 
 (* View: generic
    Any other directive: label = directive, value = raw rest of line. *)
-let generic = [ indent . key (/[A-Za-z][A-Za-z0-9_.-]*/ - structured_kw)
+(* A directive word that is none of structured_kw: the same language as
+     /[A-Za-z][A-Za-z0-9_.-]*/ - structured_kw
+   written out, generated and checked by
+     lenses/tools/complement.py generic_kw '[A-Za-z]' '[A-Za-z0-9_.-]' \
+       server pool peer broadcast manycastclient refclock restrict \
+       unrestrict tinker tos fudge interface
+   Regenerate it when structured_kw changes. *)
+let generic_kw = /([A-Zac-eghj-lnoqv-z][.0-9A-Z_a-z-]*|b([.0-9A-Z_a-qs-z-][.0-9A-Z_a-z-]*|r([.0-9A-Z_a-np-z-][.0-9A-Z_a-z-]*|o([.0-9A-Z_b-z-][.0-9A-Z_a-z-]*|a([.0-9A-Z_a-ce-z-][.0-9A-Z_a-z-]*|d([.0-9A-Z_abd-z-][.0-9A-Z_a-z-]*|c([.0-9A-Z_b-z-][.0-9A-Z_a-z-]*|a([.0-9A-Z_a-rt-z-][.0-9A-Z_a-z-]*|s([.0-9A-Z_a-su-z-][.0-9A-Z_a-z-]*|t([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?)?)?)?)?)?)?|f([.0-9A-Z_a-tv-z-][.0-9A-Z_a-z-]*|u([.0-9A-Z_a-ce-z-][.0-9A-Z_a-z-]*|d([.0-9A-Z_a-fh-z-][.0-9A-Z_a-z-]*|g([.0-9A-Z_a-df-z-][.0-9A-Z_a-z-]*|e([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?)?)?|i([.0-9A-Z_a-mo-z-][.0-9A-Z_a-z-]*|n([.0-9A-Z_a-su-z-][.0-9A-Z_a-z-]*|t([.0-9A-Z_a-df-z-][.0-9A-Z_a-z-]*|e([.0-9A-Z_a-qs-z-][.0-9A-Z_a-z-]*|r([.0-9A-Z_a-eg-z-][.0-9A-Z_a-z-]*|f([.0-9A-Z_b-z-][.0-9A-Z_a-z-]*|a([.0-9A-Z_abd-z-][.0-9A-Z_a-z-]*|c([.0-9A-Z_a-df-z-][.0-9A-Z_a-z-]*|e([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?)?)?)?)?)?)?|m([.0-9A-Z_b-z-][.0-9A-Z_a-z-]*|a([.0-9A-Z_a-mo-z-][.0-9A-Z_a-z-]*|n([.0-9A-Z_a-xz-][.0-9A-Z_a-z-]*|y([.0-9A-Z_abd-z-][.0-9A-Z_a-z-]*|c([.0-9A-Z_b-z-][.0-9A-Z_a-z-]*|a([.0-9A-Z_a-rt-z-][.0-9A-Z_a-z-]*|s([.0-9A-Z_a-su-z-][.0-9A-Z_a-z-]*|t([.0-9A-Z_abd-z-][.0-9A-Z_a-z-]*|c([.0-9A-Z_a-km-z-][.0-9A-Z_a-z-]*|l([.0-9A-Z_a-hj-z-][.0-9A-Z_a-z-]*|i([.0-9A-Z_a-df-z-][.0-9A-Z_a-z-]*|e([.0-9A-Z_a-mo-z-][.0-9A-Z_a-z-]*|n([.0-9A-Z_a-su-z-][.0-9A-Z_a-z-]*|t([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?)?)?)?)?)?)?)?)?)?)?)?|p([.0-9A-Z_a-df-np-z-][.0-9A-Z_a-z-]*|e([.0-9A-Z_a-df-z-][.0-9A-Z_a-z-]*|e([.0-9A-Z_a-qs-z-][.0-9A-Z_a-z-]*|r([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?|o([.0-9A-Z_a-np-z-][.0-9A-Z_a-z-]*|o([.0-9A-Z_a-km-z-][.0-9A-Z_a-z-]*|l([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?)?|r([.0-9A-Z_a-df-z-][.0-9A-Z_a-z-]*|e([.0-9A-Z_a-eg-rt-z-][.0-9A-Z_a-z-]*|f([.0-9A-Z_abd-z-][.0-9A-Z_a-z-]*|c([.0-9A-Z_a-km-z-][.0-9A-Z_a-z-]*|l([.0-9A-Z_a-np-z-][.0-9A-Z_a-z-]*|o([.0-9A-Z_abd-z-][.0-9A-Z_a-z-]*|c([.0-9A-Z_a-jl-z-][.0-9A-Z_a-z-]*|k([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?)?)?)?|s([.0-9A-Z_a-su-z-][.0-9A-Z_a-z-]*|t([.0-9A-Z_a-qs-z-][.0-9A-Z_a-z-]*|r([.0-9A-Z_a-hj-z-][.0-9A-Z_a-z-]*|i([.0-9A-Z_abd-z-][.0-9A-Z_a-z-]*|c([.0-9A-Z_a-su-z-][.0-9A-Z_a-z-]*|t([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?)?)?)?)?)?|s([.0-9A-Z_a-df-z-][.0-9A-Z_a-z-]*|e([.0-9A-Z_a-qs-z-][.0-9A-Z_a-z-]*|r([.0-9A-Z_a-uw-z-][.0-9A-Z_a-z-]*|v([.0-9A-Z_a-df-z-][.0-9A-Z_a-z-]*|e([.0-9A-Z_a-qs-z-][.0-9A-Z_a-z-]*|r([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?)?)?)?|t([.0-9A-Z_a-hj-np-z-][.0-9A-Z_a-z-]*|i([.0-9A-Z_a-mo-z-][.0-9A-Z_a-z-]*|n([.0-9A-Z_a-jl-z-][.0-9A-Z_a-z-]*|k([.0-9A-Z_a-df-z-][.0-9A-Z_a-z-]*|e([.0-9A-Z_a-qs-z-][.0-9A-Z_a-z-]*|r([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?)?)?|o([.0-9A-Z_a-rt-z-][.0-9A-Z_a-z-]*|s([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?|u([.0-9A-Z_a-mo-z-][.0-9A-Z_a-z-]*|n([.0-9A-Z_a-qs-z-][.0-9A-Z_a-z-]*|r([.0-9A-Z_a-df-z-][.0-9A-Z_a-z-]*|e([.0-9A-Z_a-rt-z-][.0-9A-Z_a-z-]*|s([.0-9A-Z_a-su-z-][.0-9A-Z_a-z-]*|t([.0-9A-Z_a-qs-z-][.0-9A-Z_a-z-]*|r([.0-9A-Z_a-hj-z-][.0-9A-Z_a-z-]*|i([.0-9A-Z_abd-z-][.0-9A-Z_a-z-]*|c([.0-9A-Z_a-su-z-][.0-9A-Z_a-z-]*|t([.0-9A-Z_a-z-][.0-9A-Z_a-z-]*))?)?)?)?)?)?)?)?)?)/
+
+let generic = [ indent . key generic_kw
               . (sep . store rest)? . eol ]
 
 (************************************************************************

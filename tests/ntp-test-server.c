@@ -1,12 +1,13 @@
 /* ntp-test-server.c - a tiny, misbehaving-on-demand NTP server for tests.
  *
- * Binds 127.0.0.1 (or ::1 with -6) only, prints the bound port on stdout,
+ * Binds 127.0.0.1 (or ::1 with -6, or another 127.0.0.0/8 address with -a) only, prints
+ * the bound port on stdout,
  * answers requests according to a list of behaviours (one per request, the
  * last one repeating), and exits after -n requests, after -l seconds, or on
  * SIGTERM/SIGINT.  On exit it prints "requests N" on stdout.  It never sets
  * any clock; "-o" only shifts the timestamps it sends.
  *
- * usage: ntp-test-server [-6] [-p PORT] [-n COUNT] [-l SECONDS] [-o OFFSET]
+ * usage: ntp-test-server [-6 | -a 127.X.Y.Z] [-p PORT] [-n COUNT] [-l SECONDS] [-o OFFSET]
  *                        [-s STRATUM] [-d MS] [-x SPOOF] [-b BEHAVIOUR[,...]]
  *   behaviours: ok silent late origin deny rstr rate init leap3 stratum0
  *               stratum16 short mode version zero-xmt zero-rec times rootdist
@@ -54,6 +55,7 @@ enum behaviour {
 
 struct config {
     int family;
+    struct in_addr addr4;       /* a loopback address (-a); default 127.0.0.1 */
     unsigned port;
     long max_requests;          /* 0: no limit */
     long lifetime;              /* s */
@@ -68,7 +70,7 @@ struct config {
 static void
 usage(void)
 {
-    fprintf(stderr, "usage: ntp-test-server [-6] [-p PORT] [-n COUNT] [-l SECONDS] [-o OFFSET]\n"
+    fprintf(stderr, "usage: ntp-test-server [-6 | -a 127.X.Y.Z] [-p PORT] [-n COUNT] [-l SECONDS] [-o OFFSET]\n"
                     "       [-s STRATUM] [-d MS] [-x origin|deny|other] [-b BEHAVIOUR[,...]]\n");
     exit(64);
 }
@@ -150,7 +152,8 @@ send_pkt(int fd, const struct sntp_packet *p, size_t len,
 }
 
 static int
-open_socket(int family, unsigned port, struct sockaddr_storage *ss, socklen_t *len)
+open_socket(int family, struct in_addr addr4, unsigned port, struct sockaddr_storage *ss,
+            socklen_t *len)
 {
     int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
@@ -166,7 +169,7 @@ open_socket(int family, unsigned port, struct sockaddr_storage *ss, socklen_t *l
         struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 
         s4->sin_family = AF_INET;
-        s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        s4->sin_addr = addr4;
         s4->sin_port = htons((uint16_t)port);
         *len = sizeof(*s4);
     }
@@ -245,9 +248,15 @@ main(int argc, char **argv)
     long requests = 0;
     int fd = -1, other_fd = -1, opt, ret = 1;
 
-    while ((opt = getopt(argc, argv, "6p:n:l:o:s:d:x:b:")) != -1) {
+    c.addr4.s_addr = htonl(INADDR_LOOPBACK);
+    while ((opt = getopt(argc, argv, "6a:p:n:l:o:s:d:x:b:")) != -1) {
         switch (opt) {
         case '6': c.family = AF_INET6; break;
+        case 'a':   /* loopback only: the server must never be reachable from outside */
+            if (inet_pton(AF_INET, optarg, &c.addr4) != 1 ||
+                (ntohl(c.addr4.s_addr) >> 24) != 127)
+                usage();
+            break;
         case 'p': c.port = (unsigned)strtoul(optarg, NULL, 10); break;
         case 'n': c.max_requests = strtol(optarg, NULL, 10); break;
         case 'l': c.lifetime = strtol(optarg, NULL, 10); break;
@@ -279,11 +288,11 @@ main(int argc, char **argv)
     sigaddset(&block, SIGINT);
     sigprocmask(SIG_BLOCK, &block, &orig);
 
-    fd = open_socket(c.family, c.port, &ss, &sslen);
+    fd = open_socket(c.family, c.addr4, c.port, &ss, &sslen);
     if (fd < 0)
         goto out;
     if (c.spoof && strcmp(c.spoof, "other") == 0) {
-        other_fd = open_socket(c.family, 0, &other_ss, &other_len);
+        other_fd = open_socket(c.family, c.addr4, 0, &other_ss, &other_len);
         if (other_fd < 0)
             goto out;
     }
