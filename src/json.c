@@ -2,12 +2,12 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "json.h"
 
-/* Length of the valid UTF-8 sequence at p, or 0. */
-static size_t
-utf8_len(const unsigned char *p)
+size_t
+json_utf8_len(const unsigned char *p, size_t avail)
 {
     size_t n;
     unsigned cp;
@@ -26,6 +26,8 @@ utf8_len(const unsigned char *p)
     } else {
         return 0;
     }
+    if (n > avail)
+        return 0;
     for (size_t i = 1; i < n; i++) {
         if ((p[i] & 0xc0) != 0x80)
             return 0;
@@ -41,6 +43,7 @@ void
 json_string(struct strbuf *sb, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
+    const unsigned char *end = p + strlen((const char *)p);
 
     sb_putc(sb, '"');
     while (*p) {
@@ -60,7 +63,7 @@ json_string(struct strbuf *sb, const char *s)
             p++;
             continue;
         }
-        n = utf8_len(p);
+        n = json_utf8_len(p, (size_t)(end - p));
         if (n == 0) {
             sb_append(sb, "\\ufffd");
             p++;

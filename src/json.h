@@ -3,10 +3,14 @@
 #define TE_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "strbuf.h"
 #include "util.h"
 
+/* The length of the valid UTF-8 sequence at p (at most avail bytes), or 0 when it is not
+ * one (overlong forms, surrogates and code points above U+10FFFF are not). */
+size_t json_utf8_len(const unsigned char *p, size_t avail);
 /* Append s as a JSON string (quotes and escapes; invalid UTF-8 bytes become U+FFFD). */
 void json_string(struct strbuf *sb, const char *s);
 /* Append "key": (with a leading comma unless first). */

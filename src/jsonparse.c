@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "jsonparse.h"
 #include "strbuf.h"
 #include "util.h"
@@ -92,40 +93,6 @@ new_value(enum jvalue_type type, size_t offset)
     return v;
 }
 
-/* The length of the valid UTF-8 sequence at p (at most avail bytes), or 0. */
-static size_t
-utf8_seq(const unsigned char *p, size_t avail)
-{
-    size_t n;
-    unsigned cp;
-
-    if (p[0] < 0x80)
-        return 1;
-    if ((p[0] & 0xe0) == 0xc0) {
-        n = 2;
-        cp = p[0] & 0x1f;
-    } else if ((p[0] & 0xf0) == 0xe0) {
-        n = 3;
-        cp = p[0] & 0x0f;
-    } else if ((p[0] & 0xf8) == 0xf0) {
-        n = 4;
-        cp = p[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (n > avail)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
 static void
 put_utf8(struct strbuf *sb, unsigned cp)
 {
@@ -203,7 +170,7 @@ parse_string_into(struct parser *ps, struct strbuf *sb)
             return false;
         }
         if (c != '\\') {
-            n = utf8_seq(ps->p + ps->pos, ps->len - ps->pos);
+            n = json_utf8_len(ps->p + ps->pos, ps->len - ps->pos);
             if (!n) {
                 fail_at(ps, ps->pos, "invalid UTF-8 in a string");
                 return false;
