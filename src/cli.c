@@ -82,6 +82,19 @@ cli_seconds(const char *name, const char *text, int max, int *out)
     return 1;
 }
 
+int
+cli_check_root(const char *root)
+{
+    char *q;
+
+    if (!root || is_dir(root))
+        return 0;
+    q = quote_string(root);
+    cli_usage_error("--root %s is not a directory", q);
+    free(q);
+    return EXIT_USAGE;
+}
+
 const char *
 cli_lens_dir(void)
 {

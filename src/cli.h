@@ -63,6 +63,8 @@ int cli_bad_option(void);
 /* Parse a number of seconds (0 .. max) of option name into *out; false (with the message
  * printed) when it is not one. */
 int cli_seconds(const char *name, const char *text, int max, int *out);
+/* 0 when root is NULL or a directory; else the usage error is printed: EXIT_USAGE. */
+int cli_check_root(const char *root);
 /* Where the lenses are: $TE_NTP_SETUP_LENSDIR, the source tree when this binary is the one
  * in the build tree, else the installed directory. */
 const char *cli_lens_dir(void);

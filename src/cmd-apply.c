@@ -292,13 +292,8 @@ apply_main(int argc, char **argv)
     s.verbosity = cli.verbosity;
     s.verify_timeout = cli.verify_timeout;
     s.lock_timeout = cli.lock_timeout;
-    if (s.root && !is_dir(s.root)) {
-        char *q = quote_string(s.root);
-
-        code = cli_usage_error("--root %s is not a directory", q);
-        free(q);
-        goto out;
-    }
+    if (cli_check_root(s.root))
+        goto out;                        /* code is still EXIT_USAGE */
     if (settings_finish(&s, &m) < 0) {
         cli_print_msgs(&m);
         goto out;

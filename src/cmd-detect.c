@@ -40,13 +40,8 @@ detect_main(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("unexpected argument '%s' to detect", argv[optind]);
-    if (root && !is_dir(root)) {
-        char *q = quote_string(root);
-
-        cli_usage_error("--root %s is not a directory", q);
-        free(q);
+    if (cli_check_root(root))
         return EXIT_USAGE;
-    }
     sb_init(&out);
     hostinfo_read(&host, root, &m);
     rc = detect_report(&host, impl, json, &out, &m);

@@ -48,13 +48,8 @@ rollback_main(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("unexpected argument '%s' to rollback", argv[optind]);
-    if (root && !is_dir(root)) {
-        char *q = quote_string(root);
-
-        cli_usage_error("--root %s is not a directory", q);
-        free(q);
+    if (cli_check_root(root))
         return EXIT_USAGE;
-    }
     hostinfo_read(&host, root, &m);
     lock = lock_take(host.root, lock_timeout * 1000, &m);
     if (lock < 0) {
