@@ -22,7 +22,7 @@ file_diff(const struct file_change *f, struct strbuf *out)
 static bool
 failed(enum apply_status s)
 {
-    return s == APPLY_FAILED_RESTORED || s == APPLY_FAILED_UNRESTORED;
+    return s == APPLY_FAILED_RESTORED || s == APPLY_FAILED_UNRESTORED || s == APPLY_INVALID;
 }
 
 /* The verification after activation, one line: "verification: chrony is synchronized to
