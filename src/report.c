@@ -193,6 +193,13 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
         sb_putc(out, '}');
     }
     sb_putc(out, ']');
+    json_key(out, "serve", false);
+    json_strv(out, &r->settings->serve);
+    json_key(out, "local_stratum", false);
+    if (r->settings->local_stratum)
+        sb_printf(out, "%d", r->settings->local_stratum);
+    else
+        sb_append(out, "null");
     json_key(out, "files", false);
     sb_putc(out, '[');
     for (size_t i = 0, n = 0; p && i < p->n_files; i++) {
