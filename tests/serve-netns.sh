@@ -14,7 +14,8 @@
 #     server; a client in OUT (outside the served networks) gets no reply (and gets one as
 #     soon as the daemon's rule is off, at the start of 2: the rule refused it);
 #  2. the firewall alone (the daemon told to serve everybody with a test-only "allow all"):
-#     nftables, then iptables, with input and output policy drop in SITE; te-ntp-setup
+#     nftables, then iptables, with input and output policy drop in SITE, then ufw with
+#     incoming deny (private /etc/ufw); te-ntp-setup
 #     firewall --serve adds rules for the served networks only: IN gets replies, OUT none;
 #     a second run adds nothing; --remove gives back the ruleset exactly;
 #  3. te-ntp-setup apply on the live site namespace (private /etc, /run, /var/lib) with
@@ -106,10 +107,18 @@ stop_daemon() { # pid
     for _ in $(seq 1 25); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.2; done
     kill -9 "$1" 2>/dev/null
 }
-# chronyc in the namespaces of the chronyd with that pid
+# chronyc in the namespaces of the chronyd with that pid (again, at most 5 times, while it
+# cannot connect: a loaded machine)
 chronyc_of() { # pid args...
     p=$1; shift
-    nsenter -t "$p" -m -n "$CHRONYC" -h /run/chrony/chronyd.sock "$@"
+    for _ in 1 2 3 4 5; do
+        nsenter -t "$p" -m -n "$CHRONYC" -h /run/chrony/chronyd.sock "$@" 2>"$TMP/chronyc.err"
+        c=$?
+        grep -q 'Could not open connection' "$TMP/chronyc.err" || break
+        sleep 1
+    done
+    cat "$TMP/chronyc.err" >&2
+    return $c
 }
 # One SNTP request from NS to ADDRESS: "ok" when answered, "no-reply" when not
 # ("unsynchronized": answered by a server that says it is not synchronized).
@@ -134,8 +143,9 @@ start_chronyd "$SITE" "$site" /etc/chrony/chrony.conf "$TMP/site.log"
 check "site: chronyd started" [ $? -eq 0 ] || sed 's/^/#   /' "$TMP/site.log"
 site_pid=$daemon_pid
 chronyc_of "$site_pid" waitsync 30 0 0 1 >/dev/null 2>&1
+chronyc_of "$site_pid" -n sources > "$TMP/sources" 2>&1
 check "site: synchronized to the upstream server 198.51.100.1" \
-    sh -c "nsenter -t $site_pid -m -n '$CHRONYC' -h /run/chrony/chronyd.sock -n sources | grep -q '^\^\* 198\.51\.100\.1 '"
+    grep -q '^\^\* 198\.51\.100\.1 ' "$TMP/sources" || sed 's/^/#   /' "$TMP/sources"
 
 agent=$(fresh_root rhel-9)
 "$BIN" --root "$agent" --server 192.0.2.1 >"$TMP/agent.out" 2>&1
@@ -145,8 +155,9 @@ start_chronyd "$IN" "$agent" /etc/chrony.conf "$TMP/agent.log"
 check "agent: chronyd started" [ $? -eq 0 ] || sed 's/^/#   /' "$TMP/agent.log"
 agent_pid=$daemon_pid
 chronyc_of "$agent_pid" waitsync 40 0 0 1 >/dev/null 2>&1
+chronyc_of "$agent_pid" -n sources > "$TMP/sources" 2>&1
 check "agent (in 192.0.2.0/25): synchronized to the site server 192.0.2.1" \
-    sh -c "nsenter -t $agent_pid -m -n '$CHRONYC' -h /run/chrony/chronyd.sock -n sources | grep -q '^\^\* 192\.0\.2\.1 '"
+    grep -q '^\^\* 192\.0\.2\.1 ' "$TMP/sources" || sed 's/^/#   /' "$TMP/sources"
 stratum=$(chronyc_of "$agent_pid" -c tracking 2>/dev/null | cut -d, -f3)
 check "agent: stratum 10 (upstream 8, site 9): time came through the site (got '$stratum')" \
     [ "$stratum" = 10 ]
@@ -229,6 +240,37 @@ in_site sh -e -c '
     not_ok "iptables: cannot set the rules"
 check_firewall iptables ipt_list 4
 in_site sh -c 'for t in iptables ip6tables; do $t -F; $t -P INPUT ACCEPT; $t -P OUTPUT ACCEPT; done'
+
+# ufw, in the site's network namespace with private /etc/ufw and /etc/default/ufw (a holder
+# process keeps that mount namespace; everything ufw runs in it).
+if command -v ufw >/dev/null 2>&1 && [ -d /etc/ufw ] && [ -f /etc/default/ufw ]; then
+    cp -a /etc/ufw "$TMP/etc-ufw" && cp /etc/default/ufw "$TMP/default-ufw"
+    ip netns exec "$SITE" unshare -m --propagation private sleep 600 &
+    holder=$!
+    PIDS="$PIDS $holder"
+    for _ in $(seq 1 50); do
+        [ "$(readlink /proc/$holder/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] && break
+        sleep 0.1
+    done
+    in_site() { nsenter -t "$holder" -m -n "$@"; }
+    ufw_list() { in_site ufw status verbose 2>/dev/null; in_site iptables-save 2>/dev/null |
+        grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'; }
+    if in_site mount --bind "$TMP/etc-ufw" /etc/ufw &&
+        in_site mount --bind "$TMP/default-ufw" /etc/default/ufw &&
+        in_site ufw default deny incoming >/dev/null && in_site ufw default allow outgoing >/dev/null &&
+        in_site ufw --force enable >/dev/null; then
+        # one rule per network: ufw's before.rules let the replies out as ESTABLISHED
+        check_firewall ufw ufw_list 2
+    else
+        not_ok "ufw: cannot enable ufw in the private namespaces"
+    fi
+    in_site ufw --force disable >/dev/null 2>&1
+    stop_daemon "$holder"
+    in_site() { ip netns exec "$SITE" "$@"; }
+    in_site sh -c 'for t in iptables ip6tables; do $t -F; $t -X; $t -P INPUT ACCEPT; $t -P OUTPUT ACCEPT; $t -P FORWARD ACCEPT; done' 2>/dev/null
+elif [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
+    not_ok "ufw not found"
+fi
 stop_daemon "$site_pid"
 rm -f "$site/etc/chrony/conf.d/zz-test-allow-all.conf"
 
