@@ -257,7 +257,7 @@ note_admin_allow(struct plan *p, struct file_change **files, size_t n)
         struct strv nodes = { 0 };
         char *expr = xasprintf("%s/allow", files[i]->tree);
         size_t bs = 0, be = 0;
-        int block = backend_serve_block_span(p, files[i], &bs, &be);
+        int block = backend_serve_block_span(p, files[i], &bs, &be, false);
 
         augtree_match(p->aug, expr, &nodes);
         for (size_t j = 0; block >= 0 && j < nodes.n; j++) {

@@ -56,7 +56,7 @@ add_serve_nodes(struct plan *p, const char *tree, const void *arg)
 
     if (!p->settings->serve.n)
         return 0;
-    block = backend_serve_block_span(p, f, &bs, &be);
+    block = backend_serve_block_span(p, f, &bs, &be, false);
     expr = xasprintf("%s/listen", f->tree);
     augtree_match(p->aug, expr, &nodes);
     for (size_t i = 0; i < nodes.n && !admin; i++) {

@@ -496,7 +496,7 @@ comment_starts(struct plan *p, const char *node, const char *prefix)
 
 int
 backend_serve_block_span(struct plan *p, const struct file_change *f, size_t *start,
-                         size_t *end)
+                         size_t *end, bool report)
 {
     struct strv nodes = { 0 };
     char *expr = xasprintf("%s/*", f->tree);
@@ -509,8 +509,9 @@ backend_serve_block_span(struct plan *p, const struct file_change *f, size_t *st
 
         if (comment_starts(p, nodes.v[i], SERVE_BEGIN_MARK)) {
             if (state != 0) {
-                msg_error(p->m, "%s: more than one te-ntp-setup serve block (lines '# %s'): "
-                          "remove all but one", f->disk_path, SERVE_BEGIN_MARK);
+                if (report)
+                    msg_error(p->m, "%s: more than one te-ntp-setup serve block (lines "
+                              "'# %s'): remove all but one", f->disk_path, SERVE_BEGIN_MARK);
                 ret = -1;
             } else if (augtree_span(p->aug, nodes.v[i], &s, &ns) == 0) {
                 state = 1;
@@ -522,9 +523,10 @@ backend_serve_block_span(struct plan *p, const struct file_change *f, size_t *st
         }
     }
     if (ret == 0 && state == 1) {
-        msg_error(p->m, "%s: the te-ntp-setup serve block has no end line ('# %s'): put it "
-                  "back after the block's last line, or remove the block", f->disk_path,
-                  SERVE_END);
+        if (report)
+            msg_error(p->m, "%s: the te-ntp-setup serve block has no end line ('# %s'): put "
+                      "it back after the block's last line, or remove the block",
+                      f->disk_path, SERVE_END);
         ret = -1;
     }
     if (ret == 0 && state == 2) {
@@ -549,7 +551,7 @@ backend_serve_block(struct plan *p, struct file_change *f, backend_serve_fill fi
 
     if (!tree)
         return -1;
-    found = backend_serve_block_span(p, f, &s, &e);
+    found = backend_serve_block_span(p, f, &s, &e, true);
     if (found < 0)
         return -1;
     if (backend_tree_add(p, tree, "#comment", SERVE_BEGIN, NULL) < 0 || fill(p, tree, arg) < 0)
