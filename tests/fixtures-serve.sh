@@ -283,6 +283,10 @@ expect_refused "local stratum alone" 'local stratum 10 is only for a host that s
     --local-stratum 10
 expect_refused "local stratum out of range" '--local-stratum must be a whole number from 1 to 15, not "16"' \
     --serve 192.0.2.0/24 --local-stratum 16
+"$BIN" firewall --serve '192.0.2.0/24;reboot' --dry-run >"$TMP/out" 2>"$TMP/err"
+check "firewall --serve with a bad network: exit 64" [ $? -eq 64 ]
+check "firewall --serve: the message names the value" \
+    grep -qF -- '--serve "192.0.2.0/24;reboot": it has a prefix length that is not a decimal number' "$TMP/err"
 printf 'serve: 192.0.2.0/24\n' > "$TMP/bad.yaml"
 expect_refused "serve in the settings file: not a list" "$TMP/bad.yaml:1:8: 'serve' must be a list" \
     --config "$TMP/bad.yaml"
