@@ -410,7 +410,7 @@ answering_hosts(struct plan *p, const struct file_change *f, struct strv *out)
 
         for (size_t j = 0; host && j < out->n && !dup; j++)
             dup = strcasecmp(out->v[j], host) == 0;
-        if (host && !dup && strncmp(host, "127.127.", 8) != 0 &&
+        if (label && host && !dup && strncmp(host, "127.127.", 8) != 0 &&
             (strcmp(label, "peer") == 0 || s->mode == MODE_MERGE))
             strv_push(out, host);
         free(label);

@@ -134,13 +134,15 @@ client_zones(struct strv *zones, struct msgs *m)
     static const char *const act[] = { "--get-active-zones", NULL };
     struct strbuf out;
     char *save = NULL;
-    int ret = -1;
+    int rc, ret = -1;
 
     sb_init(&out);
-    if (firewall_exec("firewall-cmd", act, &out, NULL, false, m) != 0) {
-        msg_error(m, "firewall-cmd --get-active-zones failed");
+    /* (it fails when no zone is active: then only the default zone) */
+    rc = firewall_exec("firewall-cmd", act, &out, NULL, false, m);
+    if (rc < 0)
         goto out;
-    }
+    if (rc > 0)
+        sb_reset(&out);
     for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
         if (*l && *l != ' ' && *l != '\t') {
             l[strcspn(l, " \t")] = '\0';

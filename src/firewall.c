@@ -179,7 +179,6 @@ parse_addr(const char *s, unsigned char out[16])
     return 0;
 }
 
-
 /* A peer (an address, or a network in CIDR notation) as a prefix; false when it is
  * neither. */
 static bool
@@ -214,16 +213,13 @@ addr_element(const char *el, const void *arg)
     if (strlen(el) >= sizeof(buf) || strchr(el, '@') || strchr(el, '-'))
         return FW_MAYBE;
     memcpy(buf, el, strlen(el) + 1);
-    if (!slash) {
+    if (!slash) {                       /* a plain address: a host prefix */
         size_t n = strlen(buf);
 
-        /* a plain address: a host prefix */
-        if (!parse_addr(buf, rule.addr))
-            return FW_MAYBE;            /* a host name in a rule: cannot tell */
         snprintf(buf + n, sizeof(buf) - n, "/%d", strchr(buf, ':') ? 128 : 32);
     }
     if (!peer_prefix(buf, &rule))
-        return FW_MAYBE;
+        return FW_MAYBE;                /* a host name in a rule: cannot tell */
     if (!peer)
         return rule.len == 0 ? FW_YES : FW_MAYBE;
     if (!peer_prefix(peer, &want) || want.family != rule.family)
