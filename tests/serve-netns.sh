@@ -15,7 +15,7 @@
 #     soon as the daemon's rule is off, at the start of 2: the rule refused it);
 #  2. the firewall alone (the daemon told to serve everybody with a test-only "allow all"):
 #     nftables, then iptables, with input and output policy drop in SITE, then ufw with
-#     incoming deny (private /etc/ufw); te-ntp-setup
+#     incoming deny (private /etc/ufw), and firewalld when it is installed; te-ntp-setup
 #     firewall --serve adds rules for the served networks only: IN gets replies, OUT none;
 #     a second run adds nothing; --remove gives back the ruleset exactly;
 #  3. te-ntp-setup apply on the live site namespace (private /etc, /run, /var/lib) with
@@ -270,6 +270,62 @@ if command -v ufw >/dev/null 2>&1 && [ -d /etc/ufw ] && [ -f /etc/default/ufw ];
     in_site sh -c 'for t in iptables ip6tables; do $t -F; $t -X; $t -P INPUT ACCEPT; $t -P OUTPUT ACCEPT; $t -P FORWARD ACCEPT; done' 2>/dev/null
 elif [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
     not_ok "ufw not found"
+fi
+
+# firewalld, when it is installed (it is no test dependency: installing it on a host that
+# runs systemd would start it), in the site's network namespace with a private /run, its
+# own system D-Bus and a private configuration directory.
+if command -v firewalld >/dev/null 2>&1 && command -v firewall-cmd >/dev/null 2>&1 &&
+    command -v dbus-daemon >/dev/null 2>&1; then
+    mkdir -p "$TMP/firewalld"
+    ip netns exec "$SITE" unshare -m --propagation private sleep 600 &
+    holder=$!
+    PIDS="$PIDS $holder"
+    for _ in $(seq 1 50); do
+        [ "$(readlink /proc/$holder/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] && break
+        sleep 0.1
+    done
+    in_site() { nsenter -t "$holder" -m -n "$@"; }
+    in_site mount -t tmpfs tmpfs /run && in_site mkdir -p /run/dbus &&
+        in_site dbus-daemon --system --fork --print-pid > "$TMP/dbus.pid"
+    PIDS="$PIDS $(cat "$TMP/dbus.pid" 2>/dev/null)"
+    in_site firewalld --nofork --nopid --system-config "$TMP/firewalld" >"$TMP/firewalld.log" 2>&1 &
+    fwd_pid=$!
+    PIDS="$PIDS $fwd_pid"
+    for _ in $(seq 1 120); do
+        in_site firewall-cmd --state 2>/dev/null | grep -q running && break
+        sleep 0.5
+    done
+    if in_site firewall-cmd --state 2>/dev/null | grep -q running; then
+        fwd_list() { in_site firewall-cmd --zone=public --list-rich-rules 2>/dev/null;
+            in_site firewall-cmd --permanent --zone=public --list-rich-rules 2>/dev/null; }
+        before=$(fwd_list)
+        got=$(probe "$IN" 192.0.2.1)
+        check "firewalld: IN blocked before (got '$got')" [ "$got" != ok ]
+        fw_run
+        check "firewalld: firewall --serve exits 2" [ $? -eq 2 ] || sed 's/^/#   /' "$TMP/fw.out" "$TMP/fw.err"
+        check "firewalld: a rich rule per network" \
+            [ "$(grep -c '^  added: firewall-cmd --zone=public --add-rich-rule' "$TMP/fw.out")" -eq 2 ]
+        expect_probe "firewalld: IN (192.0.2.0/25) gets a reply" ok "$IN" 192.0.2.1
+        expect_probe "firewalld: IN over IPv6 gets a reply" ok "$IN" 2001:db8:1::1
+        got=$(probe "$OUT" 192.0.2.129)
+        check "firewalld: OUT (192.0.2.128/25) gets none (got '$got')" [ "$got" != ok ]
+        fw_run
+        check "firewalld: a second run exits 0" [ $? -eq 0 ]
+        in_site "$BIN" firewall --remove --detailed-exitcodes >"$TMP/fw.out" 2>&1
+        check "firewalld: --remove exits 2" [ $? -eq 2 ]
+        check "firewalld: --remove gives back the rich rules exactly" [ "$(fwd_list)" = "$before" ]
+    else
+        not_ok "firewalld: does not start in the namespace"
+        sed 's/^/#   /' "$TMP/firewalld.log"
+    fi
+    stop_daemon "$fwd_pid"
+    kill "$(cat "$TMP/dbus.pid")" 2>/dev/null
+    stop_daemon "$holder"
+    in_site() { ip netns exec "$SITE" "$@"; }
+    in_site nft flush ruleset
+else
+    echo "# firewalld not installed: its part skipped (it is no test dependency)"
 fi
 stop_daemon "$site_pid"
 rm -f "$site/etc/chrony/conf.d/zz-test-allow-all.conf"
