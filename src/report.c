@@ -131,7 +131,10 @@ report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *o
         sb_append(out, "nothing to change:");
         for (size_t i = 0; i < r->settings->n_sources; i++)
             sb_printf(out, " %s", r->settings->sources[i].host);
-        sb_append(out, " already configured\n");
+        sb_append(out, " already configured");
+        for (size_t i = 0; i < r->settings->serve.n; i++)
+            sb_printf(out, "%s%s", i ? " " : "; serving ", r->settings->serve.v[i]);
+        sb_putc(out, '\n');
     }
 }
 
