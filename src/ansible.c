@@ -15,8 +15,8 @@
 
 /* The module's arguments, in the order Ansible lists "Supported parameters". */
 static const char *const known_args[] = {
-    "config", "dhcp", "firewall", "if_needed", "implementation", "lock_timeout", "mode", "pools",
-    "restart", "root", "servers", "verify", "verify_timeout",
+    "config", "dhcp", "firewall", "if_needed", "implementation", "local_stratum", "lock_timeout",
+    "mode", "pools", "restart", "root", "serve", "servers", "verify", "verify_timeout",
 };
 
 bool
@@ -245,6 +245,44 @@ arg_sources(const struct jvalue *v, const char *name, enum source_kind kind,
     }
 }
 
+/* serve: a list of networks (strings), or one string of them separated by commas. The
+ * networks are checked by settings_finish. */
+static void
+arg_serve(const struct jvalue *v, struct settings *s, struct msgs *m)
+{
+    strv_free(&s->serve);
+    if (v->type == JVALUE_STRING) {
+        char *copy = xstrdup(v->u.string.s), *save = NULL;
+
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            size_t n;
+
+            t += strspn(t, " \t");
+            n = strlen(t);
+            while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+                t[--n] = '\0';
+            if (*t)
+                strv_push(&s->serve, t);
+        }
+        free(copy);
+        return;
+    }
+    if (v->type != JVALUE_ARRAY) {
+        arg_error(m, "serve", "a list of networks", v);
+        return;
+    }
+    for (size_t i = 0; i < v->u.array.n; i++) {
+        const struct jvalue *item = v->u.array.items[i];
+        char *field = xasprintf("serve[%zu]", i);
+
+        if (item->type == JVALUE_STRING)
+            strv_push(&s->serve, item->u.string.s);
+        else
+            arg_error(m, field, "a network such as 192.0.2.0/24", item);
+        free(field);
+    }
+}
+
 /* The argument's value; NULL when it is absent or null (Ansible's "not given"). */
 static const struct jvalue *
 given(const struct jvalue *args, const char *name)
@@ -369,6 +407,10 @@ ansible_load_args(const char *text, size_t len, const char *default_config,
         arg_error(m, "dhcp", "keep or ignore", v);
     if ((v = given(args, "if_needed")))
         arg_bool(v, "if_needed", &s->if_needed, m);
+    if ((v = given(args, "serve")))
+        arg_serve(v, s, m);
+    if ((v = given(args, "local_stratum")))
+        arg_int(v, "local_stratum", 1, SETTINGS_LOCAL_STRATUM_MAX, &s->local_stratum, m);
     if ((v = given(args, "verify_timeout")))
         arg_int(v, "verify_timeout", 0, 3600, &s->verify_timeout, m);
     if ((v = given(args, "lock_timeout")))

@@ -103,8 +103,8 @@ stop_conflicts(struct plan *p, struct txn *t, struct strv *stopped, struct strv 
     return acted;
 }
 
-/* Let NTP to the sources through the host's firewall where it is blocked (not under --root,
- * not with --no-firewall). A firewall that cannot be opened is a warning: the time daemon's
+/* Let NTP to the sources (and, with serve, from the clients in the serve networks) through
+ * the host's firewall where it is blocked (not under --root, not with --no-firewall). A firewall that cannot be opened is a warning: the time daemon's
  * configuration is right, and the firewall command or a person can finish. True when rules
  * were (or, in a dry run, would be) added. */
 static bool
@@ -121,6 +121,8 @@ open_firewall(struct plan *p, struct strv *actions)
         return false;
     for (size_t i = 0; i < s->n_sources; i++)
         strv_push(&o.servers, s->sources[i].host);
+    for (size_t i = 0; i < s->serve.n; i++)
+        strv_push(&o.serve, s->serve.v[i]);
     o.dry_run = s->dry_run;
     sb_init(&out);
     st = firewall_run(&o, &out, &fm);
@@ -136,6 +138,7 @@ open_firewall(struct plan *p, struct strv *actions)
     msgs_free(&fm);
     sb_free(&out);
     strv_free(&o.servers);
+    strv_free(&o.serve);
     return st == FIREWALL_CHANGED;
 }
 

@@ -9,6 +9,8 @@ enum apply_status {
     APPLY_CHANGED,             /* changed (or, in a dry run, would change) */
     APPLY_FAILED_RESTORED,     /* failed; the system is as it was */
     APPLY_FAILED_UNRESTORED,   /* failed and could not be restored: needs a person */
+    APPLY_INVALID,             /* the settings ask what the implementation cannot do;
+                                * nothing was touched (exit 64) */
 };
 
 /* Check, write and activate the plan as the settings say (dry run, no restart). What was

@@ -6,7 +6,12 @@
  * is commented out with a note; peers, refclocks, the DHCP sourcedir and all other lines stay
  * as they are. A makestep rule is added when none exists, so a clock minutes off is stepped.
  * With dhcp: ignore, the sourcedir of the DHCP servers (/run/chrony-dhcp) is commented out
- * with a note too. */
+ * with a note too.
+ *
+ * To serve time (serve:), an "allow NETWORK" line per network and, with local_stratum,
+ * "local stratum N orphan" go into the tool's own confdir/include file (a sourcedir file
+ * cannot hold them), else into a block between marker comments at the end of the main file.
+ * The admin's allow lines stay; chronyd serves nobody without an allow line. */
 #include "config.h"
 
 #include <errno.h>
@@ -112,6 +117,7 @@ struct layout {
     struct file_change *main;
     char *target;            /* path of the file that holds the managed sources */
     bool target_is_sources;  /* a sourcedir *.sources file (only source lines allowed) */
+    char *conf_target;       /* the tool's file in the confdir/include directory, or NULL */
     struct strv dropins;     /* other files the configuration reads, sorted per directive */
 };
 
@@ -119,6 +125,7 @@ static void
 layout_free(struct layout *l)
 {
     free(l->target);
+    free(l->conf_target);
     strv_free(&l->dropins);
 }
 
@@ -184,12 +191,12 @@ read_layout(struct plan *p, struct layout *l)
         free(copy);
         free(label);
     }
+    l->conf_target = conf_target;
     if (source_target) {
         l->target = source_target;
         l->target_is_sources = true;
-        free(conf_target);
     } else if (conf_target) {
-        l->target = conf_target;
+        l->target = xstrdup(conf_target);
     } else {
         l->target = xstrdup(l->main->path);
     }
@@ -197,10 +204,83 @@ read_layout(struct plan *p, struct layout *l)
     free(expr);
 }
 
-/* The managed sources in the tool's own file: the whole file is generated. */
+/* The serve lines: allow NETWORK for each network, local stratum N orphan. */
+static int
+add_serve_nodes(struct plan *p, const char *tree, const void *arg)
+{
+    const struct settings *s = p->settings;
+
+    (void)arg;
+    for (size_t i = 0; i < s->serve.n; i++)
+        if (backend_tree_add(p, tree, "allow", s->serve.v[i], NULL) < 0)
+            return -1;
+    if (s->serve.n && s->local_stratum) {
+        char *v = xasprintf("stratum %d orphan", s->local_stratum);
+        int rc = backend_tree_add(p, tree, "local", v, NULL);
+
+        free(v);
+        return rc;
+    }
+    return 0;
+}
+
+/* The tool's own file for the serve lines alone (beside a sourcedir file): the header and
+ * the lines; nothing when there is nothing to serve and no such file yet. */
+static int
+fill_serve_file(struct plan *p, struct file_change *f)
+{
+    const char *tree = backend_scratch(p);
+    char *text = NULL;
+
+    if (!tree)
+        return -1;
+    sb_reset(&f->after);
+    f->generated = true;
+    if (!p->settings->serve.n && !f->existed)
+        return 0;
+    if (backend_tree_add(p, tree, "#comment", SERVE_HEADER, NULL) < 0 ||
+        add_serve_nodes(p, tree, NULL) < 0 || !(text = backend_render(p, tree))) {
+        msg_error(p->m, "%s: cannot build the serve file", f->path);
+        return -1;
+    }
+    sb_append(&f->after, text);
+    free(text);
+    return 0;
+}
+
+/* With serve: a note for each allow line that is not the tool's (chronyd serves those
+ * networks too). */
+static void
+note_admin_allow(struct plan *p, struct file_change **files, size_t n)
+{
+    for (size_t i = 0; p->settings->serve.n && i < n; i++) {
+        struct strv nodes = { 0 };
+        char *expr = xasprintf("%s/allow", files[i]->tree);
+        size_t bs = 0, be = 0;
+        int block = backend_serve_block_span(p, files[i], &bs, &be, false);
+
+        augtree_match(p->aug, expr, &nodes);
+        for (size_t j = 0; block >= 0 && j < nodes.n; j++) {
+            const char *v = augtree_get(p->aug, nodes.v[j]);
+            size_t s, e;
+
+            if (block == 1 && augtree_span(p->aug, nodes.v[j], &s, &e) == 0 && s >= bs &&
+                e <= be)
+                continue;                    /* the tool's own */
+            msg_note(p->m, "%s has 'allow%s%s' (not te-ntp-setup's, kept): chronyd serves %s "
+                     "too", files[i]->disk_path, v ? " " : "", v ? v : "",
+                     v ? v : "every client");
+        }
+        strv_free(&nodes);
+        free(expr);
+    }
+}
+
+/* The managed sources in the tool's own file: the whole file is generated (with the serve
+ * lines when it is a configuration file, not a sourcedir file). */
 static int
 fill_managed(struct plan *p, struct file_change *f, const struct source *const *want, size_t n,
-             bool with_makestep)
+             bool with_makestep, bool with_serve)
 {
     const char *tree = backend_scratch(p);
     char *c, *text;
@@ -220,6 +300,8 @@ fill_managed(struct plan *p, struct file_change *f, const struct source *const *
         ret = augtree_set(p->aug, ms, "1.0 3");
         free(ms);
     }
+    if (ret == 0 && with_serve)
+        ret = add_serve_nodes(p, tree, NULL);
     if (ret < 0 || !(text = backend_render(p, tree))) {
         msg_error(p->m, "%s: cannot build the managed file: %s", f->path, augtree_error(p->aug));
         return -1;
@@ -236,7 +318,7 @@ chrony_plan(struct plan *p)
 {
     const struct settings *s = p->settings;
     struct layout l = { 0 };
-    struct file_change **files = NULL, *target;
+    struct file_change **files = NULL, *target, *serve_file = NULL;
     const struct source **want = NULL;
     size_t nfiles = 0, nwant = 0;
     const char *main_path = backend_conf_path(p->backend, p->host);
@@ -260,7 +342,9 @@ chrony_plan(struct plan *p)
     for (size_t i = 0; i < l.dropins.n; i++) {
         struct file_change *f;
 
-        if (strcmp(l.dropins.v[i], l.target) == 0)
+        if (strcmp(l.dropins.v[i], l.target) == 0 ||
+            (l.target_is_sources && l.conf_target &&
+             strcmp(l.dropins.v[i], l.conf_target) == 0))
             continue;
         f = plan_open_file(p, l.dropins.v[i], false, &failed);
         if (failed)
@@ -271,6 +355,12 @@ chrony_plan(struct plan *p)
     target = plan_open_file(p, l.target, true, &failed);
     if (!target)
         goto out;
+    /* Beside a sourcedir file, the serve lines need a file of their own. */
+    if (l.target_is_sources && l.conf_target) {
+        serve_file = plan_open_file(p, l.conf_target, true, &failed);
+        if (!serve_file)
+            goto out;
+    }
 
     /* Which sources go into the target. */
     want = xcalloc(s->n_sources + 1, sizeof(*want));
@@ -298,8 +388,8 @@ chrony_plan(struct plan *p)
     if (target == l.main) {
         if (backend_fill_main(p, target, want, nwant) < 0)
             goto out;
-    } else if (fill_managed(p, target, want, nwant,
-                            !makestep && !l.target_is_sources) < 0) {
+    } else if (fill_managed(p, target, want, nwant, !makestep && !l.target_is_sources,
+                            !l.target_is_sources) < 0) {
         goto out;
     }
     if (!makestep && (target == l.main || l.target_is_sources)) {
@@ -323,6 +413,15 @@ chrony_plan(struct plan *p)
         free(c);
         free(ms);
     }
+    /* The serve lines: in the tool's own file, else in a block of the main file. */
+    if (serve_file) {
+        if (fill_serve_file(p, serve_file) < 0)
+            goto out;
+    } else if (target == l.main || l.target_is_sources) {
+        if (backend_serve_block(p, l.main, add_serve_nodes, NULL) < 0)
+            goto out;
+    }
+    note_admin_allow(p, files, nfiles);
     if (plan_render(p) < 0)
         goto out;
 

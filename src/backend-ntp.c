@@ -6,15 +6,24 @@
  * the daemon's options file does not pass -g, "tinker panic 0" is added to ntp.conf. A
  * "tos minsane" above the number of configured sources is lowered to it: ntpd would never
  * synchronize. With dhcp: ignore, ntpsec's IGNORE_DHCP="yes" is set in /etc/default/ntpsec
- * (through the stock Shellvars lens, only the value's bytes). */
+ * (through the stock Shellvars lens, only the value's bytes).
+ *
+ * To serve time (serve:), a block between marker comments at the end of ntp.conf: the
+ * default entry gets noserve (its flags merge with the admin's "restrict default" line),
+ * the configured servers and peers (by name or address) and, through "restrict source",
+ * the associations ntpd makes (pools) may still answer, and each served network gets a
+ * "restrict ADDRESS mask MASK" entry without noserve. With local_stratum, "tos orphan N".
+ * ntpsec ignores (and logs) notrap and nopeer: its lines leave them out. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "backend-util.h"
+#include "names.h"
 #include "spawn.h"
 
 
@@ -341,6 +350,127 @@ plan_dhcp(struct plan *p)
     return 0;
 }
 
+/* The flags of a restrict entry that serves time but nothing else. */
+static const char *const serve_flags_ntpd[] = { "nomodify", "notrap", "nopeer", "noquery", NULL };
+static const char *const serve_flags_ntpsec[] = { "nomodify", "noquery", NULL };
+/* The flags of the entries of the servers this host asks. */
+static const char *const source_flags_ntpd[] = { "nomodify", "notrap", "noquery", NULL };
+static const char *const source_flags_ntpsec[] = { "nomodify", "noquery", NULL };
+
+/* Add "restrict [-4|-6] ADDR [mask MASK] FLAGS" to tree. */
+static int
+add_restrict(struct plan *p, const char *tree, const char *family, const char *addr,
+             const char *mask, const char *const *flags)
+{
+    char *node = NULL;
+    int ret = backend_tree_add(p, tree, "restrict", addr, &node);
+
+    if (ret == 0 && family) {
+        char *c = xasprintf("%s/%s", node, family);
+
+        ret = augtree_set(p->aug, c, NULL);
+        free(c);
+    }
+    if (ret == 0 && mask) {
+        char *c = xasprintf("%s/mask", node);
+
+        ret = augtree_set(p->aug, c, mask);
+        free(c);
+    }
+    for (size_t i = 0; ret == 0 && flags[i]; i++) {
+        char *c = xasprintf("%s/%s", node, flags[i]);
+
+        ret = augtree_set(p->aug, c, NULL);
+        free(c);
+    }
+    if (ret < 0)
+        msg_error(p->m, "cannot build the line 'restrict %s': %s", addr, augtree_error(p->aug));
+    free(node);
+    return ret;
+}
+
+/* The hosts whose replies must still pass once the default entry has noserve: the wanted
+ * servers, the peers, and in merge mode the other servers of f (not reference clocks, not
+ * pools: "restrict source" and ntpsec itself let those through). */
+static void
+answering_hosts(struct plan *p, const struct file_change *f, struct strv *out)
+{
+    const struct settings *s = p->settings;
+    struct strv nodes = { 0 };
+    char *expr = xasprintf("%s/*[label() = 'server' or label() = 'peer']", f->tree);
+
+    for (size_t i = 0; i < s->n_sources; i++)
+        if (s->sources[i].kind == SOURCE_SERVER)
+            strv_push(out, s->sources[i].host);
+    augtree_match(p->aug, expr, &nodes);
+    for (size_t i = 0; i < nodes.n; i++) {
+        char *label = augtree_label(p->aug, nodes.v[i]);
+        const char *host = augtree_get(p->aug, nodes.v[i]);
+        bool dup = false;
+
+        for (size_t j = 0; host && j < out->n && !dup; j++)
+            dup = strcasecmp(out->v[j], host) == 0;
+        if (label && host && !dup && strncmp(host, "127.127.", 8) != 0 &&
+            (strcmp(label, "peer") == 0 || s->mode == MODE_MERGE))
+            strv_push(out, host);
+        free(label);
+    }
+    strv_free(&nodes);
+    free(expr);
+}
+
+/* The serve block of ntp.conf (arg: the file). */
+static int
+add_serve_nodes(struct plan *p, const char *tree, const void *arg)
+{
+    const struct settings *s = p->settings;
+    bool sec = strcmp(p->backend->name, "ntpsec") == 0;
+    const char *const *serve_flags = sec ? serve_flags_ntpsec : serve_flags_ntpd;
+    const char *const *source_flags = sec ? source_flags_ntpsec : source_flags_ntpd;
+    static const char *const noserve[] = { "noserve", NULL };
+    struct strv hosts = { 0 };
+    int ret = 0;
+
+    if (!s->serve.n)
+        return 0;
+    if (add_restrict(p, tree, "ipv4", "default", NULL, noserve) < 0 ||
+        add_restrict(p, tree, "ipv6", "default", NULL, noserve) < 0 ||
+        add_restrict(p, tree, NULL, "source", NULL, source_flags) < 0)
+        return -1;
+    answering_hosts(p, arg, &hosts);
+    for (size_t i = 0; ret == 0 && i < hosts.n; i++)
+        ret = add_restrict(p, tree, NULL, hosts.v[i], NULL, source_flags);
+    strv_free(&hosts);
+    for (size_t i = 0; ret == 0 && i < s->serve.n; i++) {
+        struct names_prefix net;
+        char addr[NAMES_PREFIX_MAX], mask[NAMES_PREFIX_MAX];
+
+        if (!names_parse_prefix(s->serve.v[i], &net, NULL, NULL, 0)) {
+            msg_error(p->m, "internal error: serve network %s", s->serve.v[i]);
+            return -1;
+        }
+        names_prefix_address(&net, addr, sizeof(addr));
+        names_prefix_mask(&net, mask, sizeof(mask));
+        ret = add_restrict(p, tree, NULL, addr, mask, serve_flags);
+    }
+    if (ret == 0 && s->local_stratum) {
+        char *node = NULL, *orphan = NULL, value[16];
+
+        snprintf(value, sizeof(value), "%d", s->local_stratum);
+        ret = backend_tree_add(p, tree, "tos", NULL, &node);
+        if (ret == 0) {
+            orphan = xasprintf("%s/orphan", node);
+            ret = augtree_set(p->aug, orphan, value);
+            if (ret < 0)
+                msg_error(p->m, "cannot build the line 'tos orphan %s': %s", value,
+                          augtree_error(p->aug));
+        }
+        free(orphan);
+        free(node);
+    }
+    return ret;
+}
+
 static int
 ntp_plan(struct plan *p)
 {
@@ -390,6 +520,8 @@ ntp_plan(struct plan *p)
     if (plan_minsane(p, f) < 0)
         goto out;
     if (plan_dhcp(p) < 0)
+        goto out;
+    if (backend_serve_block(p, f, add_serve_nodes, f) < 0)
         goto out;
     ret = plan_render(p);
 out:

@@ -3,7 +3,12 @@
  * Servers are "server HOST", pools "servers HOST" (every address of the name). In replace
  * mode every other server and servers line is commented out with a note; sensors,
  * constraints, listen and every other line stay as they are. OpenNTPD's own check
- * (ntpd -n -f FILE) validates the result. */
+ * (ntpd -n -f FILE) validates the result.
+ *
+ * To serve time (serve:), "listen on *" in a block between marker comments at the end of
+ * the file, unless the admin's own listen line is there. OpenNTPD has no access rule: it
+ * answers every client that reaches it, so only the firewall limits who (a warning says
+ * so), and it has no local stratum. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -35,6 +40,39 @@ no_options(const struct source *src, struct source_option *opts)
     (void)src;
     (void)opts;
     return 0;
+}
+
+/* The serve block: "listen on *" when the file has no listen line of the admin's
+ * (arg: the file). */
+static int
+add_serve_nodes(struct plan *p, const char *tree, const void *arg)
+{
+    const struct file_change *f = arg;
+    struct strv nodes = { 0 };
+    char *expr;
+    size_t bs = 0, be = 0;
+    bool admin = false;
+    int block;
+
+    if (!p->settings->serve.n)
+        return 0;
+    block = backend_serve_block_span(p, f, &bs, &be, false);
+    expr = xasprintf("%s/listen", f->tree);
+    augtree_match(p->aug, expr, &nodes);
+    for (size_t i = 0; i < nodes.n && !admin; i++) {
+        size_t s, e;
+
+        admin = !(block == 1 && augtree_span(p->aug, nodes.v[i], &s, &e) == 0 && s >= bs &&
+                  e <= be);
+        if (admin)
+            msg_note(p->m, "%s already has 'listen on %s': OpenNTPD serves time there; no "
+                     "listen line added", f->disk_path, augtree_get(p->aug, nodes.v[i]));
+    }
+    strv_free(&nodes);
+    free(expr);
+    msg_warn(p->m, "OpenNTPD has no access rule: it answers every client that reaches it, "
+             "not only the serve networks; only the firewall limits who");
+    return admin ? 0 : backend_tree_add(p, tree, "listen", "*", NULL);
 }
 
 static int
@@ -78,6 +116,8 @@ openntpd_plan(struct plan *p)
     if (s->mode == MODE_REPLACE && backend_disable_unwanted(p, f, true) < 0)
         goto out;
     if (backend_fill_main(p, f, want, s->n_sources) < 0)
+        goto out;
+    if (backend_serve_block(p, f, add_serve_nodes, f) < 0)
         goto out;
     ret = plan_render(p);
 out:
@@ -127,6 +167,8 @@ const struct ntp_backend backend_openntpd = {
     .services = services,
     .package = "openntpd",
     .pool_label = "servers",
+    .no_local_stratum = "OpenNTPD has no local stratum or orphan mode (local_stratum): leave "
+                        "it out, or install chrony and run again with --implementation chrony",
     .installed = openntpd_installed,
     .source_options = no_options,
     .plan = openntpd_plan,

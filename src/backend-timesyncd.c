@@ -174,6 +174,8 @@ const struct ntp_backend backend_timesyncd = {
     .daemons = daemons,
     .services = services,
     .package = "systemd-timesyncd",
+    .no_serve = "systemd-timesyncd is an NTP client only and cannot serve time to other "
+                "hosts: install chrony, then run again with --implementation chrony",
     .plan = timesyncd_plan,
     .validate = timesyncd_validate,
 };

@@ -202,6 +202,22 @@ backend_state_name(enum impl_state s)
     }
 }
 
+bool
+backend_supports(const struct ntp_backend *b, const struct settings *s, struct msgs *m)
+{
+    bool ok = true;
+
+    if (s->serve.n && b->no_serve) {
+        msg_error(m, "%s", b->no_serve);
+        ok = false;
+    }
+    if (s->local_stratum && b->no_local_stratum && !(s->serve.n && b->no_serve)) {
+        msg_error(m, "%s", b->no_local_stratum);
+        ok = false;
+    }
+    return ok;
+}
+
 const struct ntp_backend *
 backend_choose(const char *name, const struct hostinfo *h, struct msgs *m)
 {

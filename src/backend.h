@@ -17,6 +17,15 @@ struct source_option;
 /* The note before every line that reads DHCP-provided servers, commented out with
  * dhcp: ignore. */
 #define DHCP_DISABLED_NOTE "te-ntp-setup (dhcp: ignore) disabled: "
+/* The first and last lines of the block of lines that serve time (--serve) in a file the
+ * tool shares with the admin; its next run replaces what is between them. */
+#define SERVE_BEGIN "te-ntp-setup (serve) begin: the lines that serve time to other hosts; " \
+                    "replaced by its next run"
+#define SERVE_BEGIN_MARK "te-ntp-setup (serve) begin"
+#define SERVE_END "te-ntp-setup (serve) end"
+/* The first line of a file the tool owns for the serve lines alone. */
+#define SERVE_HEADER "Managed by te-ntp-setup: the networks this host serves time to. " \
+                     "Local changes are replaced on its next run."
 /* The first line of every file the tool owns. */
 #define MANAGED_HEADER "Managed by te-ntp-setup: the NTP sources of this host. Local changes " \
                        "are replaced on its next run."
@@ -50,6 +59,8 @@ struct ntp_backend {
                                         * (may be NULL) */
     const char *package;               /* the package that installs it on most distros */
     const char *pool_label;            /* the directive of a pool (NULL: "pool") */
+    const char *no_serve;              /* why it cannot serve time (NULL: it can) */
+    const char *no_local_stratum;      /* why it has no local stratum (NULL: it has) */
     /* Whether it is installed, when the daemon paths cannot tell (implementations that share
      * a daemon path); NULL: one of daemons exists, or (images) one of conf_paths. */
     bool (*installed)(const struct hostinfo *h);
@@ -81,6 +92,9 @@ const char *backend_conf_path(const struct ntp_backend *b, const struct hostinfo
 /* The service name of the backend on this target (unit file or init script found), or the
  * first candidate. */
 const char *backend_service(const struct ntp_backend *b, const struct hostinfo *h);
+/* Whether the backend can do what the settings ask beyond sources (serve, local stratum):
+ * true, or false with the reason (naming what can) in m. */
+bool backend_supports(const struct ntp_backend *b, const struct settings *s, struct msgs *m);
 /* Choose the backend: the named one, or active > enabled > installed. NULL with the reason
  * (and the package to install) in m. */
 const struct ntp_backend *backend_choose(const char *name, const struct hostinfo *h,

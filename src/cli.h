@@ -31,6 +31,8 @@ enum {
     OPT_QUIET,
     OPT_VERBOSE,
     OPT_DHCP,
+    OPT_SERVE,
+    OPT_LOCAL_STRATUM,
 };
 
 struct command {

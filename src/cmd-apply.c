@@ -70,6 +70,8 @@ exit_code(enum apply_status st, const struct settings *s)
         return s->detailed_exitcodes ? EXIT_CHANGED : EXIT_OK;
     case APPLY_FAILED_UNRESTORED:
         return EXIT_UNRESTORED;
+    case APPLY_INVALID:
+        return EXIT_USAGE;
     default:
         return EXIT_FAILED;
     }
@@ -117,6 +119,10 @@ run(struct settings *s, struct msgs *m, enum output how)
     b = backend_choose(s->implementation, &host, m);
     if (!b)
         goto report;
+    if (!backend_supports(b, s, m)) {
+        r.status = APPLY_INVALID;
+        goto report;
+    }
     aug = augtree_new(cli_lens_dir(), m);
     if (!aug)
         goto report;
@@ -173,6 +179,8 @@ apply_main(int argc, char **argv)
         { "implementation", required_argument, NULL, 'i' },
         { "mode", required_argument, NULL, 'm' },
         { "dhcp", required_argument, NULL, OPT_DHCP },
+        { "serve", required_argument, NULL, OPT_SERVE },
+        { "local-stratum", required_argument, NULL, OPT_LOCAL_STRATUM },
         { "root", required_argument, NULL, 'r' },
         { "dry-run", no_argument, NULL, 'n' },
         { "diff", no_argument, NULL, 'd' },
@@ -207,6 +215,17 @@ apply_main(int argc, char **argv)
             break;
         case 'm': mode = optarg; break;
         case OPT_DHCP: dhcp = optarg; break;
+        case OPT_SERVE: strv_push(&cli.serve, optarg); break;
+        case OPT_LOCAL_STRATUM:
+            if (!settings_parse_local_stratum(optarg, &cli.local_stratum)) {
+                char *q = quote_string(optarg);
+
+                code = cli_usage_error("--local-stratum must be a whole number from 1 to %d, "
+                                       "not %s", SETTINGS_LOCAL_STRATUM_MAX, q);
+                free(q);
+                goto out;
+            }
+            break;
         case 'r':
             free(cli.root);
             cli.root = xstrdup(optarg);
@@ -260,6 +279,13 @@ apply_main(int argc, char **argv)
         cli.sources = NULL;
         cli.n_sources = 0;
     }
+    if (cli.serve.n) {
+        strv_free(&s.serve);
+        s.serve = cli.serve;
+        memset(&cli.serve, 0, sizeof(cli.serve));
+    }
+    if (cli.local_stratum)
+        s.local_stratum = cli.local_stratum;
     if (cli.implementation) {
         free(s.implementation);
         s.implementation = cli.implementation;
@@ -330,6 +356,13 @@ const struct command cmd_apply = {
 "      --dhcp keep|ignore   NTP servers from DHCP: keep (default: as configured) |\n"
 "                           ignore (stop the daemon from using them, so that the\n"
 "                           given sources are the only ones)\n"
+"      --serve CIDR         serve time to this network (repeatable; e.g.\n"
+"                           192.0.2.0/24, 2001:db8::/64): the daemon answers\n"
+"                           clients there only, the firewall lets them in;\n"
+"                           replaces the settings file's serve list\n"
+"      --local-stratum N    with --serve: when cut off from every source, keep\n"
+"                           serving the local clock at stratum N (1-15; chrony\n"
+"                           local orphan, ntpd tos orphan)\n"
 "  -r, --root DIR           operate on the system image under DIR: files only,\n"
 "                           no service action\n"
 "  -n, --dry-run            change nothing; report what would change\n"

@@ -13,6 +13,7 @@ firewall_main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "server", required_argument, NULL, 's' },
+        { "serve", required_argument, NULL, OPT_SERVE },
         { "dry-run", no_argument, NULL, 'n' },
         { "json", no_argument, NULL, OPT_JSON },
         { "remove", no_argument, NULL, OPT_REMOVE },
@@ -30,6 +31,7 @@ firewall_main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "s:nh", longopts, NULL)) != -1) {
         switch (c) {
         case 's': strv_push(&o.servers, optarg); break;
+        case OPT_SERVE: strv_push(&o.serve, optarg); break;
         case 'n': o.dry_run = true; break;
         case OPT_JSON: o.json = true; break;
         case OPT_REMOVE: o.remove = true; break;
@@ -62,6 +64,7 @@ out:
     sb_free(&out);
     msgs_free(&m);
     strv_free(&o.servers);
+    strv_free(&o.serve);
     return code;
 }
 
@@ -69,12 +72,14 @@ const struct command cmd_firewall = {
     .name = "firewall",
     .usage =
 "Usage: te-ntp-setup firewall [-n|--dry-run] [--json] [--remove] [--detailed-exitcodes]\n"
-"                             [-s|--server HOST ...]\n"
+"                             [-s|--server HOST ...] [--serve CIDR ...]\n"
 "\n"
 "Finds the active firewall (firewalld, ufw, iptables, iptables-legacy, nftables) of\n"
 "the host or network namespace it runs in, decides from its rules whether NTP\n"
 "(udp 123) to the servers and its replies pass, and where they do not, adds accept\n"
-"rules tagged te-ntp-setup (never inbound 123). A second run adds nothing;\n"
-"--remove deletes exactly the tagged rules. Servers default as for apply.\n",
+"rules tagged te-ntp-setup. Inbound udp 123 is opened only with --serve, and only\n"
+"from the networks given (a host that serves time to them, see apply --serve). A\n"
+"second run adds nothing; --remove deletes exactly the tagged rules. Servers default\n"
+"as for apply.\n",
     .run = firewall_main,
 };

@@ -6,7 +6,15 @@
  * is added at priority -1 (before the usual priority 0 rules), at runtime and --permanent:
  *   firewall-cmd [--permanent] --direct --add-rule ipv4 filter OUTPUT -1 -p udp -d SERVER
  *       --dport 123 -m comment --comment te-ntp-setup -j ACCEPT
- * Policy objects (firewalld >= 0.9) that reject egress are not read. */
+ * Policy objects (firewalld >= 0.9) that reject egress are not read.
+ *
+ * Inbound traffic is the zones' business (with the nftables backend a direct rule's accept
+ * does not override a zone's reject), so a host that serves time gets, in each active zone
+ * (and the default zone) that lets no NTP in from NETWORK (target ACCEPT, service ntp, port
+ * 123/udp, or an accepting rich rule for the network), a rich rule, runtime and --permanent:
+ *   firewall-cmd [--permanent] --zone=ZONE --add-rich-rule='rule family="ipv4"
+ *       source address="NETWORK" port port="123" protocol="udp" accept'
+ * Rich rules carry no comment: --remove deletes the rich rules of exactly this form. */
 #include "config.h"
 
 #include <stdio.h>
@@ -14,6 +22,7 @@
 #include <string.h>
 
 #include "firewall.h"
+#include "names.h"
 
 static int
 detect(struct msgs *m)
@@ -46,11 +55,170 @@ direct_rules(bool permanent, struct strbuf *out, struct msgs *m)
     return 0;
 }
 
+/* The rich rule that lets the clients in network reach the NTP server. */
+static char *
+serve_rich_rule(const char *network)
+{
+    return xasprintf("rule family=\"%s\" source address=\"%s\" port port=\"123\" "
+                     "protocol=\"udp\" accept",
+                     firewall_server_family(network) == 6 ? "ipv6" : "ipv4", network);
+}
+
+bool
+firewall_firewalld_rich_rule_is_ours(const char *rule)
+{
+    const char *a = strstr(rule, "source address=\"");
+    char net[NAMES_PREFIX_MAX + 8], *mine;
+    size_t n;
+    bool same;
+
+    if (!a)
+        return false;
+    a += strlen("source address=\"");
+    n = strcspn(a, "\"");
+    if (n >= sizeof(net) || !strchr(a, '/'))
+        return false;
+    memcpy(net, a, n);
+    net[n] = '\0';
+    mine = serve_rich_rule(net);
+    same = strcmp(mine, rule) == 0;
+    free(mine);
+    return same;
+}
+
+bool
+firewall_firewalld_zone_serves(const char *listing, const char *network)
+{
+    char *copy = xstrdup(listing), *save = NULL, *want = xasprintf("source address=\"%s\"",
+                                                                  network);
+    bool rich = false, ok = false;
+
+    for (char *l = strtok_r(copy, "\n", &save); l && !ok; l = strtok_r(NULL, "\n", &save)) {
+        l += strspn(l, " \t");
+        if (strncmp(l, "target:", 7) == 0) {
+            ok = strstr(l, "ACCEPT") != NULL;
+        } else if (strncmp(l, "services:", 9) == 0) {
+            char *ws = NULL;
+
+            for (char *w = strtok_r(l + 9, " \t", &ws); w && !ok; w = strtok_r(NULL, " \t", &ws))
+                ok = strcmp(w, "ntp") == 0;
+        } else if (strncmp(l, "ports:", 6) == 0) {
+            char *ws = NULL;
+
+            for (char *w = strtok_r(l + 6, " \t", &ws); w && !ok; w = strtok_r(NULL, " \t", &ws))
+                ok = strcmp(w, "123/udp") == 0;
+        } else if (strncmp(l, "rich rules:", 11) == 0) {
+            rich = true;
+        } else if (rich && strncmp(l, "rule ", 5) == 0) {
+            size_t len = strlen(l);
+
+            ok = strstr(l, want) && !strstr(l, "destination") && len >= 6 &&
+                 strcmp(l + len - 6, "accept") == 0 &&
+                 (strstr(l, "port port=\"123\" protocol=\"udp\"") ||
+                  strstr(l, "service name=\"ntp\"") ||
+                  (!strstr(l, " port ") && !strstr(l, " service ") && !strstr(l, "protocol")));
+        } else if (rich && *l) {
+            rich = false;
+        }
+    }
+    free(want);
+    free(copy);
+    return ok;
+}
+
+/* The zones that receive the clients: the active zones and the default zone. */
+static int
+client_zones(struct strv *zones, struct msgs *m)
+{
+    static const char *const def[] = { "--get-default-zone", NULL };
+    static const char *const act[] = { "--get-active-zones", NULL };
+    struct strbuf out;
+    char *save = NULL;
+    int rc, ret = -1;
+
+    sb_init(&out);
+    /* (it fails when no zone is active: then only the default zone) */
+    rc = firewall_exec("firewall-cmd", act, &out, NULL, false, m);
+    if (rc < 0)
+        goto out;
+    if (rc > 0)
+        sb_reset(&out);
+    for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        if (*l && *l != ' ' && *l != '\t') {
+            l[strcspn(l, " \t")] = '\0';
+            if (!strv_contains(zones, l))
+                strv_push(zones, l);
+        }
+    sb_reset(&out);
+    if (firewall_exec("firewall-cmd", def, &out, NULL, false, m) != 0) {
+        msg_error(m, "firewall-cmd --get-default-zone failed");
+        goto out;
+    }
+    out.buf[strcspn(out.buf, " \t\n")] = '\0';
+    if (*out.buf && !strv_contains(zones, out.buf))
+        strv_push(zones, out.buf);
+    ret = 0;
+out:
+    sb_free(&out);
+    return ret;
+}
+
+/* The serve networks: a rich rule for each zone that lets no NTP in from one. 1 when one is
+ * needed, 0 when not, -1 on error. */
+static int
+serve_blocked(struct firewall_plan *p, struct msgs *m)
+{
+    struct strv zones = { 0 };
+    int any = 0;
+
+    if (!p->serve || !p->serve->n)
+        return 0;
+    if (client_zones(&zones, m) < 0) {
+        strv_free(&zones);
+        return -1;
+    }
+    for (size_t z = 0; z < zones.n; z++) {
+        char *zarg = xasprintf("--zone=%s", zones.v[z]);
+        const char *args[] = { zarg, "--list-all", NULL };
+        struct strbuf out;
+
+        sb_init(&out);
+        if (firewall_exec("firewall-cmd", args, &out, NULL, false, m) != 0) {
+            msg_error(m, "firewall-cmd %s --list-all failed", zarg);
+            any = -1;
+        }
+        for (size_t i = 0; any >= 0 && i < p->serve->n; i++) {
+            const char *net = p->serve->v[i];
+            bool ok = firewall_firewalld_zone_serves(out.buf, net);
+            struct firewall_rule *r;
+
+            strv_push_owned(&p->open_notes,
+                            xasprintf("firewalld zone %s: NTP requests from clients in %s %s",
+                                      zones.v[z], net, ok ? "pass" : "are blocked"));
+            if (ok)
+                continue;
+            r = firewall_plan_add(p);
+            r->serve = true;
+            r->family = firewall_server_family(net);
+            r->server = xstrdup(net);
+            r->zone = xstrdup(zones.v[z]);
+            any = 1;
+        }
+        sb_free(&out);
+        free(zarg);
+        if (any < 0)
+            break;
+    }
+    strv_free(&zones);
+    return any;
+}
+
 static int
 blocked(struct firewall_plan *p, struct msgs *m)
 {
     struct strbuf out;
-    int any = 0;
+    const struct strv *serve = p->serve;
+    int any = 0, rc;
 
     sb_init(&out);
     if (direct_rules(false, &out, m) < 0) {
@@ -78,13 +246,32 @@ blocked(struct firewall_plan *p, struct msgs *m)
         }
         free(copy);
         firewall_parse_iptables_save(text.buf, family, &rs);
+        p->serve = NULL;         /* the zones decide for inbound clients: see below */
         if (firewall_judge_ruleset(p, &rs, family) > 0)
             any = 1;
+        p->serve = serve;
         firewall_ruleset_free(&rs);
         sb_free(&text);
     }
     sb_free(&out);
-    return any;
+    rc = serve_blocked(p, m);
+    if (rc < 0)
+        return -1;
+    return any || rc;
+}
+
+/* firewall-cmd [--permanent] --zone=ZONE --add-rich-rule=RULE (or op) for a serve rule. */
+static void
+serve_args(struct strv *a, bool permanent, const struct firewall_rule *r, const char *op)
+{
+    char *rule = serve_rich_rule(r->server);
+
+    strv_push(a, "firewall-cmd");
+    if (permanent)
+        strv_push(a, "--permanent");
+    strv_push_owned(a, xasprintf("--zone=%s", r->zone));
+    strv_push_owned(a, xasprintf("%s=%s", op, rule));
+    free(rule);
 }
 
 static void
@@ -128,6 +315,15 @@ plan_rules(struct firewall_plan *p, struct msgs *m)
         struct firewall_rule *r = &p->rules[i];
         struct strbuf sb;
 
+        if (r->serve) {
+            char *rule = serve_rich_rule(r->server);
+
+            serve_args(&r->argv, false, r, "--add-rich-rule");
+            r->text = xasprintf("firewall-cmd --zone=%s --add-rich-rule='%s' (runtime and "
+                                "--permanent)", r->zone, rule);
+            free(rule);
+            continue;
+        }
         rule_args(&r->argv, false, r, "--add-rule");
         sb_init(&sb);
         for (size_t k = 0; k < r->argv.n; k++)
@@ -147,7 +343,10 @@ add(struct firewall_plan *p, struct msgs *m)
 
         if (firewall_exec_strv(&p->rules[i].argv, m) < 0)
             return -1;
-        rule_args(&perm, true, &p->rules[i], "--add-rule");
+        if (p->rules[i].serve)
+            serve_args(&perm, true, &p->rules[i], "--add-rich-rule");
+        else
+            rule_args(&perm, true, &p->rules[i], "--add-rule");
         rc = firewall_exec_strv(&perm, m);
         strv_free(&perm);
         if (rc < 0)
@@ -193,12 +392,60 @@ out:
     return ret;
 }
 
+/* Remove the serve rich rules (of exactly the form this tool adds) of every zone. */
+static int
+remove_rich(struct firewall_plan *p, bool permanent, bool dry_run, struct msgs *m)
+{
+    const char *args[] = { "--list-all-zones", NULL, NULL };
+    struct strbuf out;
+    char *save = NULL, zone[256] = "";
+    int ret = -1;
+
+    if (permanent) {
+        args[0] = "--permanent";
+        args[1] = "--list-all-zones";
+    }
+    sb_init(&out);
+    if (firewall_exec("firewall-cmd", args, &out, NULL, false, m) != 0) {
+        msg_error(m, "firewall-cmd --list-all-zones failed");
+        goto out;
+    }
+    for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        struct firewall_rule *r;
+
+        if (*l && *l != ' ' && *l != '\t') {
+            snprintf(zone, sizeof(zone), "%.*s", (int)strcspn(l, " \t"), l);
+            continue;
+        }
+        l += strspn(l, " \t");
+        if (!*zone || !firewall_firewalld_rich_rule_is_ours(l))
+            continue;
+        r = firewall_plan_add(p);
+        r->serve = true;
+        r->zone = xstrdup(zone);
+        strv_push(&r->argv, "firewall-cmd");
+        if (permanent)
+            strv_push(&r->argv, "--permanent");
+        strv_push_owned(&r->argv, xasprintf("--zone=%s", zone));
+        strv_push_owned(&r->argv, xasprintf("--remove-rich-rule=%s", l));
+        r->text = xasprintf("zone %s: %s (%s)", zone, l, permanent ? "permanent" : "runtime");
+        if (!dry_run && firewall_exec_strv(&r->argv, m) < 0)
+            goto out;
+    }
+    ret = 0;
+out:
+    sb_free(&out);
+    return ret;
+}
+
 static int
 remove_tagged(struct firewall_plan *p, bool dry_run, struct msgs *m)
 {
-    if (remove_from(p, false, dry_run, m) < 0)
+    if (remove_from(p, false, dry_run, m) < 0 || remove_from(p, true, dry_run, m) < 0)
         return -1;
-    return remove_from(p, true, dry_run, m);
+    if (remove_rich(p, false, dry_run, m) < 0)
+        return -1;
+    return remove_rich(p, true, dry_run, m);
 }
 
 const struct firewall_ops firewall_firewalld = {

@@ -4,7 +4,11 @@
  *   -I OUTPUT 1 -p udp -d SERVER --dport 123 -m comment --comment te-ntp-setup -j ACCEPT
  *   -I INPUT 1 -p udp -s SERVER --sport 123 -m conntrack --ctstate ESTABLISHED
  *       -m comment --comment te-ntp-setup -j ACCEPT
- * (without -d/-s for host names, whose addresses change). They are not saved to
+ * (without -d/-s for host names, whose addresses change). A host that serves time gets,
+ * for the clients in NETWORK where they are blocked:
+ *   -I INPUT 1 -p udp -s NETWORK --dport 123 -m comment --comment te-ntp-setup -j ACCEPT
+ *   -I OUTPUT 1 -p udp -d NETWORK --sport 123 -m conntrack --ctstate ESTABLISHED
+ *       -m comment --comment te-ntp-setup -j ACCEPT They are not saved to
  * /etc/iptables/rules.v4 or the like: that is left to whoever persists the ruleset. */
 #include "config.h"
 
@@ -378,9 +382,10 @@ plan_rules(struct firewall_plan *p, struct msgs *m)
             strv_push(a, r->output ? "-d" : "-s");
             strv_push(a, r->server);
         }
-        strv_push(a, r->output ? "--dport" : "--sport");
+        /* client: dport 123 out, sport 123 in; serve: the other way round */
+        strv_push(a, r->output != r->serve ? "--dport" : "--sport");
         strv_push(a, "123");
-        if (!r->output) {
+        if (r->output == r->serve) {      /* the replies */
             strv_push(a, "-m");
             strv_push(a, "conntrack");
             strv_push(a, "--ctstate");
@@ -431,6 +436,9 @@ remove_tagged(struct firewall_plan *p, bool dry_run, struct msgs *m)
                 r->table = xstrdup("filter");
                 r->chain = xstrdup(rs.chains[c].name);
                 r->output = strcmp(r->chain, "INPUT") != 0;
+                /* a rule for the clients of this host's server: port 123 is ours */
+                r->serve = (r->output ? s->sport : s->dport) &&
+                           strcmp(r->output ? s->sport : s->dport, "123") == 0;
                 strv_push(&r->argv, prog(p->fw, false, family));
                 strv_push(&r->argv, "-w");
                 strv_push(&r->argv, "5");

@@ -6,6 +6,11 @@
  *       comment "te-ntp-setup"
  *   nft insert rule FAMILY TABLE CHAIN [ip saddr SERVER] udp sport 123 ct state established
  *       accept comment "te-ntp-setup"
+ * A host that serves time gets, where a chain blocks its clients in NETWORK:
+ *   nft insert rule FAMILY TABLE CHAIN ip saddr NETWORK udp dport 123 accept
+ *       comment "te-ntp-setup"
+ *   nft insert rule FAMILY TABLE CHAIN ip daddr NETWORK udp sport 123 ct state established
+ *       accept comment "te-ntp-setup"
  * Tables that iptables-nft manages (families ip/ip6, the iptables table names, built-in
  * chain names such as OUTPUT) are left to the iptables driver. Nothing is written to
  * /etc/nftables.conf. */
@@ -423,9 +428,10 @@ plan_rules(struct firewall_plan *p, struct msgs *m)
             strv_push(a, r->server);
         }
         strv_push(a, "udp");
-        strv_push(a, r->output ? "dport" : "sport");
+        /* client: dport 123 out, sport 123 in; serve: the other way round */
+        strv_push(a, r->output != r->serve ? "dport" : "sport");
         strv_push(a, "123");
-        if (!r->output) {
+        if (r->output == r->serve) {      /* the replies */
             strv_push(a, "ct");
             strv_push(a, "state");
             strv_push(a, "established");
@@ -470,6 +476,9 @@ remove_tagged(struct firewall_plan *p, bool dry_run, struct msgs *m)
             r->table = xstrdup(ch->table);
             r->chain = xstrdup(ch->name);
             r->output = ch->output;
+            /* a rule for the clients of this host's server: port 123 is ours */
+            r->serve = (r->output ? s->sport : s->dport) &&
+                       strcmp(r->output ? s->sport : s->dport, "123") == 0;
             snprintf(handle, sizeof(handle), "%ld", s->handle);
             strv_push(&r->argv, "nft");
             strv_push(&r->argv, "delete");

@@ -4,6 +4,10 @@
  * covers udp port 123 to the server. Replies pass through ufw's own before.rules
  * (ESTABLISHED accepted), so only outbound rules are added:
  *   ufw allow out to SERVER|any port 123 proto udp comment te-ntp-setup
+ * A host that serves time needs, when the default incoming policy is deny or reject and no
+ * ALLOW IN rule covers udp port 123 from the network (or from anywhere):
+ *   ufw allow in proto udp from NETWORK to any port 123 comment te-ntp-setup
+ * (its replies pass through before.rules as ESTABLISHED).
  * ufw keeps its rules in /etc/ufw/user*.rules, so they persist. */
 #include "config.h"
 
@@ -58,6 +62,69 @@ line_allows(const char *line, const char *server)
     return strcmp(to, "Anywhere") == 0 || (server && strcmp(to, server) == 0);
 }
 
+/* True when a status line allows udp 123 in from network: "123/udp ALLOW IN NETWORK",
+ * "123 ALLOW IN Anywhere", "Anywhere ALLOW IN NETWORK", ... (the To part names no address;
+ * "(v6)" marks are ignored). */
+static bool
+line_allows_in(const char *line, const char *network)
+{
+    const char *act = strstr(line, " ALLOW IN ");
+    char part[128], to[128], from[128], extra[64];
+    int k;
+
+    if (!act || (size_t)(act - line) >= sizeof(part))
+        return false;
+    memcpy(part, line, (size_t)(act - line));
+    part[act - line] = '\0';
+    k = sscanf(part, "%127s %63s", to, extra);
+    if (k < 1 || (k == 2 && strcmp(extra, "(v6)") != 0))
+        return false;
+    if (strcmp(to, "123/udp") != 0 && strcmp(to, "123") != 0 && strcmp(to, "Anywhere") != 0)
+        return false;
+    if (sscanf(act + strlen(" ALLOW IN "), "%127s", from) != 1)
+        return false;
+    return strcmp(from, "Anywhere") == 0 || strcmp(from, network) == 0;
+}
+
+/* The serve networks: where the incoming policy denies and no rule lets their requests in,
+ * a rule to add. 1 when one is needed. */
+static int
+serve_blocked(struct firewall_plan *p, const char *status)
+{
+    const char *def = strstr(status, "Default:");
+    bool deny = def && (strstr(def, "deny (incoming)") || strstr(def, "reject (incoming)"));
+    int any = 0;
+
+    if (!p->serve || !p->serve->n)
+        return 0;
+    if (!deny) {
+        strv_push(&p->open_notes, "ufw: incoming policy allow: NTP requests from clients pass");
+        return 0;
+    }
+    for (size_t i = 0; i < p->serve->n; i++) {
+        const char *net = p->serve->v[i];
+        char *copy = xstrdup(status), *save = NULL;
+        struct firewall_rule *r;
+        bool ok = false;
+
+        for (char *l = strtok_r(copy, "\n", &save); l && !ok; l = strtok_r(NULL, "\n", &save))
+            ok = line_allows_in(l, net);
+        free(copy);
+        strv_push_owned(&p->open_notes,
+                        xasprintf("ufw: incoming policy deny: NTP requests from clients in %s %s",
+                                  net, ok ? "pass (allowed by a rule)" : "are blocked"));
+        if (ok)
+            continue;
+        r = firewall_plan_add(p);
+        r->serve = true;
+        r->family = firewall_server_family(net);
+        r->output = false;
+        r->server = xstrdup(net);
+        any = 1;
+    }
+    return any;
+}
+
 static int
 blocked(struct firewall_plan *p, struct msgs *m)
 {
@@ -74,12 +141,9 @@ blocked(struct firewall_plan *p, struct msgs *m)
     }
     def = strstr(out.buf, "Default:");
     deny = def && (strstr(def, "deny (outgoing)") || strstr(def, "reject (outgoing)"));
-    if (!deny) {
+    if (!deny)
         strv_push(&p->open_notes, "ufw: outgoing policy allow: NTP passes");
-        sb_free(&out);
-        return 0;
-    }
-    for (size_t i = 0; i <= p->servers->n; i++) {
+    for (size_t i = 0; deny && i <= p->servers->n; i++) {
         const char *server = i < p->servers->n ? p->servers->v[i] : NULL;
         bool ok = false;
         char *copy, *save = NULL;
@@ -107,6 +171,8 @@ blocked(struct firewall_plan *p, struct msgs *m)
         r->server = xstrdup(server);
         any = 1;
     }
+    if (serve_blocked(p, out.buf))
+        any = 1;
     sb_free(&out);
     return any;
 }
@@ -120,7 +186,18 @@ plan_rules(struct firewall_plan *p, struct msgs *m)
             "ufw", "allow", "out", "to", r->server ? r->server : "any", "port", "123",
             "proto", "udp", "comment", FIREWALL_TAG,
         };
+        const char *serve_words[] = {
+            "ufw", "allow", "in", "proto", "udp", "from", r->server, "to", "any", "port",
+            "123", "comment", FIREWALL_TAG,
+        };
 
+        if (r->serve) {
+            for (size_t k = 0; k < TE_ARRAY_LEN(serve_words); k++)
+                strv_push(&r->argv, serve_words[k]);
+            r->text = xasprintf("ufw allow in proto udp from %s to any port 123 comment '%s'",
+                                r->server, FIREWALL_TAG);
+            continue;
+        }
         for (size_t k = 0; k < TE_ARRAY_LEN(words); k++)
             strv_push(&r->argv, words[k]);
         r->text = xasprintf("ufw allow out to %s port 123 proto udp comment '%s'",
@@ -160,6 +237,7 @@ remove_tagged(struct firewall_plan *p, bool dry_run, struct msgs *m)
 
         snprintf(nbuf, sizeof(nbuf), "%ld", num);
         r->output = strstr(lines.v[i], " OUT ") != NULL;
+        r->serve = strstr(lines.v[i], " IN ") != NULL;
         strv_push(&r->argv, "ufw");
         strv_push(&r->argv, "--force");
         strv_push(&r->argv, "delete");

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -178,58 +179,68 @@ parse_addr(const char *s, unsigned char out[16])
     return 0;
 }
 
-int
-firewall_server_family(const char *server)
+/* A peer (an address, or a network in CIDR notation) as a prefix; false when it is
+ * neither. */
+static bool
+peer_prefix(const char *peer, struct names_prefix *out)
 {
     unsigned char a[16];
+    int fam;
 
-    return server ? parse_addr(server, a) : 0;
+    if (strchr(peer, '/'))
+        return names_parse_prefix(peer, out, NULL, NULL, 0);
+    fam = parse_addr(peer, a);
+    if (!fam)
+        return false;
+    memset(out, 0, sizeof(*out));
+    out->family = fam;
+    out->len = fam == 4 ? 32 : 128;
+    memcpy(out->addr, a, 16);
+    return true;
 }
 
+/* One element of an address spec against the peer (an address or a network; NULL: any
+ * address): YES when the element covers every address of the peer, NO when it covers none,
+ * MAYBE when some, or when it cannot be read. */
 static enum fw_match
 addr_element(const char *el, const void *arg)
 {
-    const char *server = arg;
-    unsigned char net[16], host[16];
+    const char *peer = arg;
+    struct names_prefix rule, want;
     char buf[64];
     const char *slash = strchr(el, '/');
-    long prefix;
-    int fam, sfam;
 
     if (strlen(el) >= sizeof(buf) || strchr(el, '@') || strchr(el, '-'))
         return FW_MAYBE;
     memcpy(buf, el, strlen(el) + 1);
-    if (slash)
-        buf[slash - el] = '\0';
-    fam = parse_addr(buf, net);
-    if (!fam)
-        return FW_MAYBE;            /* a host name in a rule: cannot tell */
-    prefix = fam == 4 ? 32 : 128;
-    if (slash) {
-        char *end;
+    if (!slash) {                       /* a plain address: a host prefix */
+        size_t n = strlen(buf);
 
-        prefix = strtol(slash + 1, &end, 10);
-        if (*end || prefix < 0 || prefix > (fam == 4 ? 32 : 128))
-            return FW_MAYBE;
+        snprintf(buf + n, sizeof(buf) - n, "/%d", strchr(buf, ':') ? 128 : 32);
     }
-    if (!server)
-        return prefix == 0 ? FW_YES : FW_MAYBE;
-    sfam = parse_addr(server, host);
-    if (sfam != fam)
+    if (!peer_prefix(buf, &rule))
+        return FW_MAYBE;                /* a host name in a rule: cannot tell */
+    if (!peer)
+        return rule.len == 0 ? FW_YES : FW_MAYBE;
+    if (!peer_prefix(peer, &want) || want.family != rule.family)
         return FW_NO;
-    for (long bit = 0; bit < prefix; bit++) {
-        unsigned char mask = (unsigned char)(0x80u >> (bit % 8));
-
-        if ((net[bit / 8] & mask) != (host[bit / 8] & mask))
-            return FW_NO;
-    }
-    return FW_YES;
+    if (names_prefix_contains(&rule, &want))
+        return FW_YES;
+    return names_prefix_contains(&want, &rule) ? FW_MAYBE : FW_NO;
 }
 
 static enum fw_match
-addr_match(const char *spec, const char *server)
+addr_match(const char *spec, const char *peer)
 {
-    return spec ? each_element(spec, addr_element, server) : FW_YES;
+    return spec ? each_element(spec, addr_element, peer) : FW_YES;
+}
+
+int
+firewall_server_family(const char *server)
+{
+    struct names_prefix pfx;
+
+    return server && peer_prefix(server, &pfx) ? pfx.family : 0;
 }
 
 /* The interface of traffic to an NTP server is never the loopback; others: cannot tell. */
@@ -254,12 +265,20 @@ contains_word(const char *spec, const char *word)
     return false;
 }
 
-/* How rule r compares with an NTP request (output) or its reply (input) for server. */
+/* A packet of NTP traffic as the rules see it. */
+struct packet {
+    bool output;            /* on the output hook (else input) */
+    long dport, sport;      /* -1: not known (ephemeral, or 123 for ntpd) */
+    const char *peer;       /* the other end: an address, a network, or NULL for any */
+    const char *state;      /* its conntrack state: "new" or "established" */
+};
+
+/* How rule r compares with the packet. */
 static enum fw_match
-rule_match(const struct fw_rule_spec *r, bool output, const char *server)
+rule_match(const struct fw_rule_spec *r, const struct packet *pk)
 {
     enum fw_match m = FW_YES;
-    int sfam = firewall_server_family(server);
+    int sfam = firewall_server_family(pk->peer);
 
     if (r->family && sfam && r->family != sfam)
         return FW_NO;
@@ -271,33 +290,29 @@ rule_match(const struct fw_rule_spec *r, bool output, const char *server)
         m = FW_MAYBE;
     if (r->unknown)
         m = combine(m, FW_MAYBE);
-    if (output) {
-        m = combine(m, port_match(r->dport, 123));
-        m = combine(m, port_match(r->sport, -1));   /* 123 (ntpd) or ephemeral */
-        m = combine(m, addr_match(r->daddr, server));
+    m = combine(m, port_match(r->dport, pk->dport));
+    m = combine(m, port_match(r->sport, pk->sport));
+    if (pk->output) {
+        m = combine(m, addr_match(r->daddr, pk->peer));
         m = combine(m, r->saddr ? FW_MAYBE : FW_YES);
         m = combine(m, iface_match(r->oif));
         m = combine(m, r->iif ? FW_MAYBE : FW_YES);
-        if (r->ct)  /* the first request of a flow is NEW */
-            m = combine(m, contains_word(r->ct, "new") ? FW_YES : FW_NO);
     } else {
-        m = combine(m, port_match(r->sport, 123));
-        m = combine(m, port_match(r->dport, -1));
-        m = combine(m, addr_match(r->saddr, server));
+        m = combine(m, addr_match(r->saddr, pk->peer));
         m = combine(m, r->daddr ? FW_MAYBE : FW_YES);
         m = combine(m, iface_match(r->iif));
         m = combine(m, r->oif ? FW_MAYBE : FW_YES);
-        if (r->ct)  /* a reply to our request is ESTABLISHED */
-            m = combine(m, contains_word(r->ct, "established") ? FW_YES : FW_NO);
     }
+    if (r->ct)
+        m = combine(m, contains_word(r->ct, pk->state) ? FW_YES : FW_NO);
     return m;
 }
 
 enum chain_result { CHAIN_CONTINUE, CHAIN_PASS, CHAIN_BLOCK };
 
 static enum chain_result
-walk_chain(const struct fw_ruleset *rs, const struct fw_chain *c, bool output,
-           const char *server, int depth, char **why)
+walk_chain(const struct fw_ruleset *rs, const struct fw_chain *c, const struct packet *pk,
+           int depth, char **why)
 {
     if (depth > MAX_JUMP_DEPTH) {
         *why = xasprintf("jumps nest deeper than %d chains", MAX_JUMP_DEPTH);
@@ -305,7 +320,7 @@ walk_chain(const struct fw_ruleset *rs, const struct fw_chain *c, bool output,
     }
     for (size_t i = 0; i < c->n_rules; i++) {
         const struct fw_rule_spec *r = &c->rules[i];
-        enum fw_match m = rule_match(r, output, server);
+        enum fw_match m = rule_match(r, pk);
         const struct fw_chain *sub;
         enum chain_result res;
 
@@ -326,7 +341,7 @@ walk_chain(const struct fw_ruleset *rs, const struct fw_chain *c, bool output,
             sub = r->target ? firewall_ruleset_find(rs, c->family, c->table, r->target) : NULL;
             if (!sub)
                 break;
-            res = walk_chain(rs, sub, output, server, depth + 1, why);
+            res = walk_chain(rs, sub, pk, depth + 1, why);
             if (res == CHAIN_BLOCK)
                 return res;
             if (res == CHAIN_PASS && m == FW_YES)
@@ -345,20 +360,47 @@ walk_chain(const struct fw_ruleset *rs, const struct fw_chain *c, bool output,
     return CHAIN_CONTINUE;
 }
 
-bool
-firewall_chain_passes(const struct fw_ruleset *rs, const struct fw_chain *c,
-                      const char *server, char **why)
+static bool
+chain_passes(const struct fw_ruleset *rs, const struct fw_chain *c, const struct packet *pk,
+             char **why)
 {
     enum chain_result res;
 
     *why = NULL;
-    res = walk_chain(rs, c, c->output, server, 0, why);
+    res = walk_chain(rs, c, pk, 0, why);
     if (res == CHAIN_CONTINUE) {
         free(*why);
         *why = xasprintf("policy %s", c->policy_drop ? "drop" : "accept");
         return !c->policy_drop;
     }
     return res == CHAIN_PASS;
+}
+
+bool
+firewall_chain_passes(const struct fw_ruleset *rs, const struct fw_chain *c,
+                      const char *server, char **why)
+{
+    /* A request to the server is NEW, its reply ESTABLISHED; our source port is 123
+     * (ntpd) or ephemeral. */
+    struct packet pk = {
+        .output = c->output, .dport = c->output ? 123 : -1, .sport = c->output ? -1 : 123,
+        .peer = server, .state = c->output ? "new" : "established",
+    };
+
+    return chain_passes(rs, c, &pk, why);
+}
+
+bool
+firewall_chain_serves(const struct fw_ruleset *rs, const struct fw_chain *c,
+                      const char *network, char **why)
+{
+    /* A client's request to our port 123 is NEW, our reply ESTABLISHED. */
+    struct packet pk = {
+        .output = c->output, .dport = c->output ? -1 : 123, .sport = c->output ? 123 : -1,
+        .peer = network, .state = c->output ? "established" : "new",
+    };
+
+    return chain_passes(rs, c, &pk, why);
 }
 
 static bool
@@ -424,6 +466,34 @@ firewall_judge_ruleset(struct firewall_plan *p, const struct fw_ruleset *rs, int
             fr->server = xstrdup(server);
             blocked = 1;
         }
+        for (size_t t = 0; p->serve && t < p->serve->n; t++) {
+            const char *net = p->serve->v[t];
+            int nfam = firewall_server_family(net);
+            char *why = NULL;
+            struct firewall_rule *fr;
+            bool ok;
+
+            if (!nfam || !chain_applies(c, nfam) || (family && nfam != family))
+                continue;
+            ok = firewall_chain_serves(rs, c, net, &why);
+            strv_push_owned(&p->open_notes,
+                            xasprintf("%s %s %s %s: NTP %s clients in %s %s (%s)",
+                                      p->fw->name, c->family, c->table, c->name,
+                                      c->output ? "replies to" : "requests from", net,
+                                      ok ? "pass" : "are blocked", why));
+            free(why);
+            if (ok)
+                continue;
+            fr = firewall_plan_add(p);
+            fr->serve = true;
+            fr->family = nfam;
+            fr->nft_family = xstrdup(c->family);
+            fr->table = xstrdup(c->table);
+            fr->chain = xstrdup(c->name);
+            fr->output = c->output;
+            fr->server = xstrdup(net);
+            blocked = 1;
+        }
     }
     strv_free(&targets);
     return blocked;
@@ -453,6 +523,7 @@ firewall_plan_free(struct firewall_plan *p)
         free(r->table);
         free(r->chain);
         free(r->server);
+        free(r->zone);
         free(r->text);
         strv_free(&r->argv);
     }
@@ -591,12 +662,24 @@ report_json(const struct firewall_opts *o, struct firewall_plan *plans, size_t n
             sb_append(out, j ? ",{" : "{");
             json_key(out, "direction", true);
             json_string(out, r->output ? "output" : "input");
+            json_key(out, "kind", false);
+            json_string(out, r->serve ? "serve" : "client");
             json_key(out, "table", false);
             json_string(out, r->table ? r->table : "");
             json_key(out, "chain", false);
             json_string(out, r->chain ? r->chain : "");
+            json_key(out, "zone", false);
+            if (r->zone)
+                json_string(out, r->zone);
+            else
+                sb_append(out, "null");
             json_key(out, "server", false);
-            if (r->server)
+            if (r->server && !r->serve)
+                json_string(out, r->server);
+            else
+                sb_append(out, "null");
+            json_key(out, "network", false);
+            if (r->server && r->serve)
                 json_string(out, r->server);
             else
                 sb_append(out, "null");
@@ -646,7 +729,7 @@ firewall_run(const struct firewall_opts *o, struct strbuf *out, struct msgs *m)
 {
     const struct firewall_ops *fws[TE_ARRAY_LEN(layers) + 1];
     struct firewall_plan plans[TE_ARRAY_LEN(layers) + 1];
-    struct strv servers = { 0 };
+    struct strv servers = { 0 }, serve = { 0 };
     enum firewall_status st = FIREWALL_FAILED;
     size_t changed = 0;
     int n = 0;
@@ -669,6 +752,22 @@ firewall_run(const struct firewall_opts *o, struct strbuf *out, struct msgs *m)
     if (!servers.n)
         for (size_t i = 0; i < TE_ARRAY_LEN(default_servers); i++)
             strv_push(&servers, default_servers[i]);
+    for (size_t i = 0; i < o->serve.n; i++) {
+        struct names_prefix net;
+        char why[160], text[NAMES_PREFIX_MAX];
+
+        if (!names_parse_prefix(o->serve.v[i], &net, NULL, why, sizeof(why))) {
+            char *q = quote_string(o->serve.v[i]);
+
+            msg_error(m, "--serve %s: it %s", q, why);
+            free(q);
+            st = FIREWALL_USAGE;
+            goto out;
+        }
+        names_prefix_text(&net, text, sizeof(text));
+        if (!strv_contains(&serve, text))
+            strv_push(&serve, text);
+    }
 
     n = choose(fws, m);
     if (n < 0) {
@@ -678,6 +777,7 @@ firewall_run(const struct firewall_opts *o, struct strbuf *out, struct msgs *m)
     for (int i = 0; i < n; i++) {
         plans[i].fw = fws[i];
         plans[i].servers = &servers;
+        plans[i].serve = &serve;
     }
     for (int i = 0; i < n; i++) {
         struct firewall_plan *p = &plans[i];
@@ -711,5 +811,6 @@ out:
     for (size_t i = 0; i < TE_ARRAY_LEN(plans); i++)
         firewall_plan_free(&plans[i]);
     strv_free(&servers);
+    strv_free(&serve);
     return st;
 }

@@ -1,5 +1,7 @@
 /* firewall: find the active firewall(s), decide from their rules whether NTP client
  * traffic passes, and add (or remove) accept rules tagged "te-ntp-setup" where it does not.
+ * A host that serves time (serve networks) also needs the requests of the clients in those
+ * networks to pass inbound, and its replies outbound: the "serve" kind of rule.
  *
  * Model: every base chain on the output or input hook must let a packet through (netfilter
  * evaluates them all; an accept in one does not skip the next), so each such chain is judged
@@ -78,7 +80,11 @@ struct firewall_rule {
     char *table;
     char *chain;
     bool output;
-    char *server;               /* address literal, or NULL for any address */
+    bool serve;                 /* lets the clients of network server reach our NTP server
+                                 * (else: lets NTP to and from server through) */
+    char *server;               /* address literal, or NULL for any address; for serve
+                                 * rules the network (CIDR) */
+    char *zone;                 /* firewalld: the zone of a serve rule */
     char *text;                 /* the command or rule, shown by --dry-run */
     struct strv argv;           /* the command adding (or removing) it */
 };
@@ -87,6 +93,7 @@ struct firewall_rule {
 struct firewall_plan {
     const struct firewall_ops *fw;
     const struct strv *servers; /* validated server names or addresses */
+    const struct strv *serve;   /* networks (canonical CIDR) this host serves; may be NULL */
     struct firewall_rule *rules;
     size_t n;
     struct strv open_notes;     /* "output chain ip filter OUTPUT: NTP passes (...)" */
@@ -117,6 +124,7 @@ extern const struct firewall_ops firewall_nftables;
 /* Options of the firewall command. */
 struct firewall_opts {
     struct strv servers;        /* as given; defaults applied by firewall_run */
+    struct strv serve;          /* networks this host serves time to (CIDR, as given) */
     bool dry_run;
     bool json;
     bool remove;
@@ -170,11 +178,21 @@ void firewall_ruleset_free(struct fw_ruleset *rs);
  * newly allocated reason. */
 bool firewall_chain_passes(const struct fw_ruleset *rs, const struct fw_chain *c,
                            const char *server, char **why);
-/* The address family of a server: 4, 6, or 0 for a host name. */
+/* firewalld: whether a zone's --list-all listing lets NTP requests in from network (target
+ * ACCEPT, service ntp, port 123/udp, or an accepting rich rule for the network). */
+bool firewall_firewalld_zone_serves(const char *listing, const char *network);
+/* firewalld: whether a rich rule is exactly of the form this tool adds for a network. */
+bool firewall_firewalld_rich_rule_is_ours(const char *rule);
+/* Whether base chain c of rs lets the NTP requests of the clients in network (CIDR) in
+ * (input chain), or this host's replies to them out (output chain). */
+bool firewall_chain_serves(const struct fw_ruleset *rs, const struct fw_chain *c,
+                           const char *network, char **why);
+/* The address family of a server (or a network in CIDR notation): 4, 6, or 0 for a host
+ * name. */
 int firewall_server_family(const char *server);
 /* For every base chain of rs that applies to family (4 or 6; 0 for any) and every target
- * server, add a rule to p where the chain blocks NTP and a note where it passes; 1 when
- * something was blocked, else 0. */
+ * server (and serve network), add a rule to p where the chain blocks NTP and a note where
+ * it passes; 1 when something was blocked, else 0. */
 int firewall_judge_ruleset(struct firewall_plan *p, const struct fw_ruleset *rs, int family);
 
 #endif

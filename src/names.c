@@ -96,3 +96,103 @@ names_valid_host(const char *s, char *why, size_t whylen)
         return set_why(why, whylen, "is not a valid IPv6 address");
     return valid_hostname(s, why, whylen);
 }
+
+bool
+names_parse_prefix(const char *s, struct names_prefix *out, bool *had_host_bits, char *why,
+                   size_t whylen)
+{
+    char addr[INET6_ADDRSTRLEN + 1];
+    const char *slash, *digits;
+    unsigned char orig[16];
+    long len = 0;
+    int max;
+
+    memset(out, 0, sizeof(*out));
+    if (had_host_bits)
+        *had_host_bits = false;
+    if (!s || !*s)
+        return set_why(why, whylen, "is empty");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x21 || *p >= 0x7f)
+            return set_why(why, whylen, "contains whitespace, a control character or a "
+                           "non-ASCII byte");
+    slash = strchr(s, '/');
+    if (!slash)
+        return set_why(why, whylen, "has no prefix length: write ADDRESS/LENGTH, e.g. "
+                       "192.0.2.0/24, 2001:db8::/64 (or /32, /128 for one host)");
+    if ((size_t)(slash - s) >= sizeof(addr) || slash == s)
+        return set_why(why, whylen, "is not an IPv4 or IPv6 address followed by /LENGTH");
+    memcpy(addr, s, (size_t)(slash - s));
+    addr[slash - s] = '\0';
+    if (inet_pton(AF_INET, addr, out->addr) == 1) {
+        out->family = 4;
+        max = 32;
+    } else if (inet_pton(AF_INET6, addr, out->addr) == 1) {
+        out->family = 6;
+        max = 128;
+    } else {
+        return set_why(why, whylen, "is not an IPv4 or IPv6 address followed by /LENGTH");
+    }
+    digits = slash + 1;
+    if (!*digits)
+        return set_why(why, whylen, "has an empty prefix length");
+    for (const char *d = digits; *d; d++) {
+        if (!isdigit((unsigned char)*d))
+            return set_why(why, whylen, "has a prefix length that is not a decimal number");
+        len = len * 10 + (*d - '0');
+        if (len > 128)
+            break;
+    }
+    if (digits[0] == '0' && digits[1])
+        return set_why(why, whylen, "has a prefix length with a leading zero");
+    if (len > max)
+        return set_why(why, whylen, max == 32 ? "has a prefix length above 32 (IPv4)"
+                                              : "has a prefix length above 128 (IPv6)");
+    out->len = (int)len;
+    memcpy(orig, out->addr, sizeof(orig));
+    for (int bit = out->len; bit < max; bit++)
+        out->addr[bit / 8] &= (unsigned char)~(0x80u >> (bit % 8));
+    if (had_host_bits)
+        *had_host_bits = memcmp(orig, out->addr, sizeof(orig)) != 0;
+    return true;
+}
+
+void
+names_prefix_address(const struct names_prefix *p, char *buf, size_t len)
+{
+    if (!inet_ntop(p->family == 6 ? AF_INET6 : AF_INET, p->addr, buf, (socklen_t)len) && len)
+        buf[0] = '\0';
+}
+
+void
+names_prefix_text(const struct names_prefix *p, char *buf, size_t len)
+{
+    char a[INET6_ADDRSTRLEN];
+
+    names_prefix_address(p, a, sizeof(a));
+    snprintf(buf, len, "%s/%d", a, p->len);
+}
+
+void
+names_prefix_mask(const struct names_prefix *p, char *buf, size_t len)
+{
+    struct names_prefix m = { .family = p->family, .len = p->family == 6 ? 128 : 32 };
+
+    for (int bit = 0; bit < p->len; bit++)
+        m.addr[bit / 8] |= (unsigned char)(0x80u >> (bit % 8));
+    names_prefix_address(&m, buf, len);
+}
+
+bool
+names_prefix_contains(const struct names_prefix *outer, const struct names_prefix *inner)
+{
+    if (outer->family != inner->family || outer->len > inner->len)
+        return false;
+    for (int bit = 0; bit < outer->len; bit++) {
+        unsigned char mask = (unsigned char)(0x80u >> (bit % 8));
+
+        if ((outer->addr[bit / 8] & mask) != (inner->addr[bit / 8] & mask))
+            return false;
+    }
+    return true;
+}

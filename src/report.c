@@ -22,7 +22,7 @@ file_diff(const struct file_change *f, struct strbuf *out)
 static bool
 failed(enum apply_status s)
 {
-    return s == APPLY_FAILED_RESTORED || s == APPLY_FAILED_UNRESTORED;
+    return s == APPLY_FAILED_RESTORED || s == APPLY_FAILED_UNRESTORED || s == APPLY_INVALID;
 }
 
 /* The verification after activation, one line: "verification: chrony is synchronized to
@@ -131,7 +131,10 @@ report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *o
         sb_append(out, "nothing to change:");
         for (size_t i = 0; i < r->settings->n_sources; i++)
             sb_printf(out, " %s", r->settings->sources[i].host);
-        sb_append(out, " already configured\n");
+        sb_append(out, " already configured");
+        for (size_t i = 0; i < r->settings->serve.n; i++)
+            sb_printf(out, "%s%s", i ? " " : "; serving ", r->settings->serve.v[i]);
+        sb_putc(out, '\n');
     }
 }
 
@@ -193,6 +196,13 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
         sb_putc(out, '}');
     }
     sb_putc(out, ']');
+    json_key(out, "serve", false);
+    json_strv(out, &r->settings->serve);
+    json_key(out, "local_stratum", false);
+    if (r->settings->local_stratum)
+        sb_printf(out, "%d", r->settings->local_stratum);
+    else
+        sb_append(out, "null");
     json_key(out, "files", false);
     sb_putc(out, '[');
     for (size_t i = 0, n = 0; p && i < p->n_files; i++) {

@@ -20,7 +20,7 @@ struct apply_report {
 /* The human report (stdout) of an apply run; with_diff adds unified diffs. */
 void report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *out);
 /* One JSON object: changed, failed, restored, dry_run, implementation, service, root,
- * sources, files (path, created, diff), verification (null, or synchronized, source,
+ * sources, serve, local_stratum, files (path, created, diff), verification (null, or synchronized, source,
  * answered, reachable, sources, offset, how), actions, skip_reason, warnings, errors,
  * notes. */
 void report_apply_json(const struct apply_report *r, struct strbuf *out);

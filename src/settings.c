@@ -40,6 +40,7 @@ void
 settings_free(struct settings *s)
 {
     settings_clear_sources(s);
+    strv_free(&s->serve);
     free(s->implementation);
     free(s->root);
     free(s->config_path);
@@ -96,6 +97,22 @@ const char *
 settings_dhcp_name(enum dhcp_policy dhcp)
 {
     return dhcp == DHCP_IGNORE ? "ignore" : "keep";
+}
+
+bool
+settings_parse_local_stratum(const char *text, int *out)
+{
+    char *end;
+    long v;
+
+    if (!text || text[0] < '1' || text[0] > '9')
+        return false;
+    errno = 0;
+    v = strtol(text, &end, 10);
+    if (errno || *end || v < 1 || v > SETTINGS_LOCAL_STRATUM_MAX)
+        return false;
+    *out = (int)v;
+    return true;
 }
 
 static bool
@@ -303,6 +320,25 @@ load_sources(struct loader *l, const yaml_node_t *n, enum source_kind kind, cons
     }
 }
 
+/* serve: a list of networks (CIDR strings), or nothing. */
+static void
+load_serve(struct loader *l, const yaml_node_t *n, const char *key)
+{
+    if (n->type == YAML_SCALAR_NODE && is_plain_null(n))
+        return;                                  /* "serve:" with nothing: serve nobody */
+    if (n->type != YAML_SEQUENCE_NODE) {
+        node_error(l, n, "'%s' must be a list of networks (e.g. [192.0.2.0/24]), not %s", key,
+                   node_type_name(n));
+        return;
+    }
+    for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+        yaml_node_t *item = yaml_document_get_node(l->doc, *i);
+
+        if (item && want_scalar(l, item, "each entry of serve"))
+            strv_push(&l->s->serve, scalar(item));
+    }
+}
+
 static void
 load_root(struct loader *l, const yaml_node_t *root)
 {
@@ -353,11 +389,17 @@ load_root(struct loader *l, const yaml_node_t *root)
                 node_error(l, v, "'dhcp' must be keep or ignore, not %s", q);
                 free(q);
             }
+        } else if (!strcmp(key, "serve")) {
+            strv_free(&l->s->serve);
+            load_serve(l, v, key);
+        } else if (!strcmp(key, "local_stratum")) {
+            if (!(v->type == YAML_SCALAR_NODE && is_plain_null(v)))
+                get_int(l, v, key, 1, SETTINGS_LOCAL_STRATUM_MAX, &l->s->local_stratum);
         } else {
             char *q = quote_string(key);
 
             node_error(l, k, "unknown key %s (known: servers, pools, implementation, mode, "
-                       "dhcp)", q);
+                       "dhcp, serve, local_stratum)", q);
             free(q);
         }
     }
@@ -431,6 +473,52 @@ settings_load_yaml(struct settings *s, const char *path, struct msgs *m)
     return ret;
 }
 
+/* Check the serve networks and put them in canonical form; the number of errors. */
+static int
+finish_serve(struct settings *s, struct msgs *m)
+{
+    struct names_prefix *nets = xcalloc(s->serve.n + 1, sizeof(*nets));
+    int errors = 0;
+    char why[160];
+
+    for (size_t i = 0; i < s->serve.n; i++) {
+        char text[NAMES_PREFIX_MAX];
+        bool host_bits;
+
+        if (!names_parse_prefix(s->serve.v[i], &nets[i], &host_bits, why, sizeof(why))) {
+            char *q = quote_string(s->serve.v[i]);
+
+            msg_error(m, "invalid serve network %s: it %s", q, why);
+            free(q);
+            nets[i].family = 0;
+            errors++;
+            continue;
+        }
+        names_prefix_text(&nets[i], text, sizeof(text));
+        if (host_bits)
+            msg_note(m, "serve network %s has host bits set: it stands for the network %s",
+                     s->serve.v[i], text);
+        for (size_t j = 0; j < i; j++) {
+            if (nets[j].family && nets[j].family == nets[i].family &&
+                nets[j].len == nets[i].len && !memcmp(nets[j].addr, nets[i].addr, 16)) {
+                msg_error(m, "serve network %s is given twice (as %s and %s)", text,
+                          s->serve.v[j], s->serve.v[i]);
+                errors++;
+                break;
+            }
+        }
+        free(s->serve.v[i]);
+        s->serve.v[i] = xstrdup(text);
+    }
+    if (s->local_stratum && !s->serve.n) {
+        msg_error(m, "local stratum %d is only for a host that serves time: give the networks "
+                  "it serves (--serve, serve:) too", s->local_stratum);
+        errors++;
+    }
+    free(nets);
+    return errors;
+}
+
 int
 settings_finish(struct settings *s, struct msgs *m)
 {
@@ -468,6 +556,7 @@ settings_finish(struct settings *s, struct msgs *m)
             }
         }
     }
+    errors += finish_serve(s, m);
     if (s->implementation && !known_implementation(s->implementation)) {
         char *q = quote_string(s->implementation);
 

@@ -48,6 +48,10 @@ struct settings {
     char *implementation;    /* NULL or "auto": detect */
     enum sync_mode mode;
     enum dhcp_policy dhcp;   /* default DHCP_KEEP */
+    struct strv serve;       /* networks this host serves time to (CIDR; canonical after
+                              * settings_finish); empty: it serves nobody */
+    int local_stratum;       /* 0: none; 1-15: serve the local clock at this stratum when
+                              * cut off from every source (needs serve) */
     char *root;              /* NULL: the running system */
     char *config_path;       /* the settings file read, if any */
     bool dry_run;
@@ -63,6 +67,7 @@ struct settings {
     int lock_timeout;        /* seconds to wait for another instance */
 };
 
+#define SETTINGS_LOCAL_STRATUM_MAX 15
 #define SETTINGS_VERIFY_TIMEOUT 30
 #define SETTINGS_LOCK_TIMEOUT 30
 
@@ -86,10 +91,13 @@ int settings_load_yaml(struct settings *s, const char *path, struct msgs *m);
 /* Read YAML from a buffer (name is used in messages). */
 int settings_load_yaml_text(struct settings *s, const char *name, const char *text,
                             size_t len, struct msgs *m);
-/* Validate every source (names, option ranges) and add the defaults when no source was
- * given. Problems go to m, each naming the bad value. Returns 0 or -1. */
+/* Validate every source (names, option ranges) and every serve network (rewritten in
+ * canonical form, host bits cleared, with a note when that changed it), and add the default
+ * sources when none was given. Problems go to m, each naming the bad value. 0 or -1. */
 int settings_finish(struct settings *s, struct msgs *m);
 /* Forget all sources (the command line's replace the file's). */
 void settings_clear_sources(struct settings *s);
+/* Parse a local stratum ("1" to "15") into *out; false when it is not one. */
+bool settings_parse_local_stratum(const char *text, int *out);
 
 #endif

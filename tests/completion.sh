@@ -49,6 +49,8 @@ expect "--quiet by its start" "--quiet" te-ntp-setup --q
 expect "--if-needed by its start" "--if-needed" te-ntp-setup --if
 expect "--version only as the first word" "--verbose --verify-timeout --version" te-ntp-setup --ver
 expect "firewall --remove" "--remove" te-ntp-setup firewall --re
+expect "--serve takes a network: nothing to complete" "" te-ntp-setup --serve ''
+expect "--local-stratum 1..." "1 10 11 12 13 14 15" te-ntp-setup --local-stratum 1
 expect "check -c is --crit: a number, not a file" "" te-ntp-setup check -c ''
 expect "--lock-timeout takes seconds" "" te-ntp-setup rollback --lock-timeout ''
 expect "apply after options" "apply" te-ntp-setup --dry-run ''

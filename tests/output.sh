@@ -58,7 +58,8 @@ keys() { # description file key...
     if python3 "$TMP/keys.py" "$@" 2>"$TMP/keys.err"; then ok "$desc"; else
         not_ok "$desc"; sed 's/^/#   /' "$TMP/keys.err"; fi
 }
-APPLY_KEYS="$COMMON restored dry_run implementation service root sources files verification actions skip_reason"
+APPLY_KEYS="$COMMON restored dry_run implementation service root sources serve local_stratum files verification
+    actions skip_reason"
 
 root=$(fresh_root debian-12)
 "$BIN" --root "$root" -s ntp1.example.com --json --dry-run > "$TMP/j" 2>/dev/null

@@ -96,6 +96,7 @@ test_ansible_all_arguments(void)
         " \"pools\": [\"pool.example.org\"], \"implementation\": \"chrony\","
         " \"mode\": \"merge\", \"dhcp\": \"ignore\", \"restart\": false, \"firewall\": \"no\", \"verify\": 0,"
         " \"if_needed\": true, \"verify_timeout\": 5, \"lock_timeout\": \"7\","
+        " \"serve\": [\"192.0.2.0/24\", \"2001:db8::/64\"], \"local_stratum\": 10,"
         " \"_ansible_check_mode\": true, \"_ansible_diff\": true,"
         " \"_ansible_verbosity\": 3, \"_ansible_tmpdir\": \"/tmp/x\", \"_ansible_no_log\": false}";
     struct settings s;
@@ -127,6 +128,12 @@ test_ansible_all_arguments(void)
     CU_ASSERT_TRUE(s.if_needed);
     TE_ASSERT_INT_EQ(s.verify_timeout, 5);
     TE_ASSERT_INT_EQ(s.lock_timeout, 7);
+    TE_ASSERT_INT_EQ(s.serve.n, 2);
+    if (s.serve.n == 2) {
+        TE_ASSERT_STR_EQ(s.serve.v[0], "192.0.2.0/24");
+        TE_ASSERT_STR_EQ(s.serve.v[1], "2001:db8::/64");
+    }
+    TE_ASSERT_INT_EQ(s.local_stratum, 10);
     CU_ASSERT_TRUE(s.dry_run);
     CU_ASSERT_TRUE(s.diff);
     done(&s, &m);
@@ -173,6 +180,14 @@ test_ansible_servers_as_string(void)
         TE_ASSERT_STR_EQ(s.sources[1].host, "ntp2.example.com");
     }
     done(&s, &m);
+
+    /* serve too; its values are checked by settings_finish. */
+    CU_ASSERT_EQUAL(load("{\"serve\": \"192.0.2.0/24, 198.51.100.9/24\"}", NULL, &s, &m), 0);
+    TE_ASSERT_INT_EQ(s.serve.n, 2);
+    CU_ASSERT_EQUAL(settings_finish(&s, &m), 0);
+    if (s.serve.n == 2)
+        TE_ASSERT_STR_EQ(s.serve.v[1], "198.51.100.0/24");
+    done(&s, &m);
 }
 
 static void
@@ -186,8 +201,8 @@ test_ansible_unknown_arguments(void)
     TE_ASSERT_STR_EQ(only_error(&m),
                      "Unsupported parameters for (te_ntp_setup) module: server, bogus. "
                      "Supported parameters include: config, dhcp, firewall, if_needed, "
-                     "implementation, lock_timeout, mode, pools, restart, root, servers, "
-                     "verify, verify_timeout.");
+                     "implementation, local_stratum, lock_timeout, mode, pools, restart, root, "
+                     "serve, servers, verify, verify_timeout.");
     done(&s, &m);
 }
 
@@ -220,6 +235,11 @@ test_ansible_bad_values(void)
         { "{\"firewall\": 2}", "firewall must be true or false, not the number 2" },
         { "{\"verify\": []}", "verify must be true or false, not a list" },
         { "{\"if_needed\": {}}", "if_needed must be true or false, not an object" },
+        { "{\"serve\": 24}", "serve must be a list of networks, not the number 24" },
+        { "{\"serve\": [\"192.0.2.0/24\", 8]}",
+          "serve[1] must be a network such as 192.0.2.0/24, not the number 8" },
+        { "{\"local_stratum\": 0}",
+          "local_stratum must be a whole number from 1 to 15, not the number 0" },
         { "{\"verify_timeout\": -1}",
           "verify_timeout must be a whole number from 0 to 3600, not the number -1" },
         { "{\"lock_timeout\": \"10s\"}",

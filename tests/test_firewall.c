@@ -311,6 +311,181 @@ test_firewall_judge_plans_rules(void)
     strv_free(&servers);
 }
 
+/* ---- the serve kind: clients' requests in, our replies out ------------------------- */
+
+/* Whether the base chain lets the clients of network reach (input) or hear from (output)
+ * the NTP server of this host. */
+static bool
+serves(bool nft_text, const char *text, const char *family, const char *table,
+       const char *chain, const char *network)
+{
+    struct fw_ruleset rs = { 0 };
+    const struct fw_chain *c;
+    char *why = NULL;
+    bool ok;
+
+    if (nft_text)
+        firewall_parse_nft(text, &rs);
+    else
+        firewall_parse_iptables_save(text, strcmp(family, "ipv6") == 0 ? 6 : 4, &rs);
+    c = firewall_ruleset_find(&rs, family, table, chain);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    ok = firewall_chain_serves(&rs, c, network, &why);
+    CU_ASSERT_PTR_NOT_NULL(why);
+    free(why);
+    firewall_ruleset_free(&rs);
+    return ok;
+}
+
+static void
+test_firewall_serve_iptables(void)
+{
+    /* Our own rules (as iptables-save lists them) let exactly the network in and out. */
+    static const char opened[] =
+        "*filter\n"
+        ":INPUT DROP [0:0]\n"
+        ":OUTPUT DROP [0:0]\n"
+        "-A INPUT -s 192.0.2.0/24 -p udp -m udp --dport 123 -m comment --comment te-ntp-setup "
+        "-j ACCEPT\n"
+        "-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n"
+        "-A OUTPUT -d 192.0.2.0/24 -p udp -m udp --sport 123 -m conntrack --ctstate ESTABLISHED "
+        "-m comment --comment te-ntp-setup -j ACCEPT\n"
+        "COMMIT\n";
+    /* A client rule (udp dport 123 out, replies in) does not serve anybody. */
+    static const char client_only[] =
+        "*filter\n"
+        ":INPUT DROP [0:0]\n"
+        ":OUTPUT DROP [0:0]\n"
+        "-A INPUT -p udp -m udp --sport 123 -m conntrack --ctstate ESTABLISHED -j ACCEPT\n"
+        "-A OUTPUT -p udp -m udp --dport 123 -j ACCEPT\n"
+        "COMMIT\n";
+
+    CU_ASSERT_TRUE(serves(false, opened, "ipv4", "filter", "INPUT", "192.0.2.0/24"));
+    CU_ASSERT_TRUE(serves(false, opened, "ipv4", "filter", "INPUT", "192.0.2.128/25"));
+    CU_ASSERT_FALSE(serves(false, opened, "ipv4", "filter", "INPUT", "192.0.2.0/23"));
+    CU_ASSERT_FALSE(serves(false, opened, "ipv4", "filter", "INPUT", "198.51.100.0/24"));
+    CU_ASSERT_TRUE(serves(false, opened, "ipv4", "filter", "OUTPUT", "192.0.2.0/24"));
+    CU_ASSERT_FALSE(serves(false, opened, "ipv4", "filter", "OUTPUT", "198.51.100.0/24"));
+    CU_ASSERT_FALSE(serves(false, client_only, "ipv4", "filter", "INPUT", "192.0.2.0/24"));
+    CU_ASSERT_FALSE(serves(false, client_only, "ipv4", "filter", "OUTPUT", "192.0.2.0/24"));
+    /* ... and our serve rules do not count as letting the client's NTP out. */
+    CU_ASSERT_FALSE(ipt(opened, "OUTPUT", "192.0.2.1"));
+    /* An explicit drop of udp dport 123 refuses the clients. */
+    CU_ASSERT_FALSE(serves(false, ipt_blocked, "ipv4", "filter", "INPUT", "192.0.2.0/24"));
+}
+
+static void
+test_firewall_serve_nft(void)
+{
+    static const char text[] =
+        "table inet t {\n"
+        "\tchain in {\n"
+        "\t\ttype filter hook input priority filter; policy drop;\n"
+        "\t\tip6 saddr 2001:db8::/64 udp dport 123 accept comment \"te-ntp-setup\"\n"
+        "\t\tip saddr 192.0.2.0/24 udp dport 123 accept comment \"te-ntp-setup\"\n"
+        "\t\tct state established,related accept\n"
+        "\t}\n"
+        "\tchain out {\n"
+        "\t\ttype filter hook output priority filter; policy drop;\n"
+        "\t\tip daddr 192.0.2.0/24 udp sport 123 ct state established accept\n"
+        "\t\tudp dport 123 accept\n"
+        "\t}\n"
+        "}\n";
+    static const char partial[] =
+        "table ip f {\n"
+        "\tchain in {\n"
+        "\t\ttype filter hook input priority filter; policy drop;\n"
+        "\t\tip saddr 192.0.2.0/25 udp dport 123 accept\n"
+        "\t\tudp dport 123 ip saddr 192.0.2.0/24 drop\n"
+        "\t}\n"
+        "}\n";
+
+    CU_ASSERT_TRUE(serves(true, text, "inet", "t", "in", "192.0.2.0/24"));
+    CU_ASSERT_TRUE(serves(true, text, "inet", "t", "in", "2001:db8::/64"));
+    CU_ASSERT_FALSE(serves(true, text, "inet", "t", "in", "2001:db8::/48"));
+    CU_ASSERT_FALSE(serves(true, text, "inet", "t", "in", "198.51.100.0/24"));
+    CU_ASSERT_TRUE(serves(true, text, "inet", "t", "out", "192.0.2.0/24"));
+    CU_ASSERT_FALSE(serves(true, text, "inet", "t", "out", "2001:db8::/64"));
+    /* Half the network accepted, then a drop: blocked (some clients would be refused). */
+    CU_ASSERT_FALSE(serves(true, partial, "ip", "f", "in", "192.0.2.0/24"));
+    CU_ASSERT_TRUE(serves(true, partial, "ip", "f", "in", "192.0.2.0/26"));
+}
+
+static void
+test_firewall_judge_plans_serve_rules(void)
+{
+    struct strv servers = { 0 }, serve = { 0 };
+    struct firewall_plan p = { .fw = &firewall_nftables, .servers = &servers, .serve = &serve };
+    struct fw_ruleset rs = { 0 };
+
+    strv_push(&servers, "192.0.2.1");
+    strv_push(&serve, "198.51.100.0/24");
+    strv_push(&serve, "2001:db8::/64");
+    firewall_parse_nft(nft_blocked, &rs);
+    CU_ASSERT_EQUAL(firewall_judge_ruleset(&p, &rs, 0), 1);
+    /* out: the client's NTP and the replies to both networks; in: both networks' requests
+     * (the established rule lets the replies to our own requests in). */
+    CU_ASSERT_EQUAL_FATAL(p.n, 5);
+    CU_ASSERT_FALSE(p.rules[0].serve);
+    CU_ASSERT_TRUE(p.rules[1].serve);
+    CU_ASSERT_TRUE(p.rules[1].output);
+    CU_ASSERT_STRING_EQUAL(p.rules[1].server, "198.51.100.0/24");
+    CU_ASSERT_EQUAL(p.rules[1].family, 4);
+    CU_ASSERT_EQUAL(p.rules[2].family, 6);
+    CU_ASSERT_TRUE(p.rules[3].serve);
+    CU_ASSERT_FALSE(p.rules[3].output);
+    CU_ASSERT_STRING_EQUAL(p.rules[4].server, "2001:db8::/64");
+    CU_ASSERT_FALSE(p.rules[4].output);
+    firewall_plan_free(&p);
+    firewall_ruleset_free(&rs);
+    strv_free(&servers);
+    strv_free(&serve);
+}
+
+static void
+test_firewall_firewalld_zones(void)
+{
+    static const char zone_closed[] =
+        "public (active)\n"
+        "  target: default\n"
+        "  interfaces: eth0\n"
+        "  services: dhcpv6-client ssh\n"
+        "  ports: 8080/tcp\n"
+        "  rich rules: \n"
+        "\trule family=\"ipv4\" source address=\"198.51.100.0/24\" port port=\"123\" "
+        "protocol=\"udp\" accept\n";
+    static const char zone_ntp[] =
+        "public (active)\n"
+        "  target: default\n"
+        "  services: ntp ssh\n";
+    static const char zone_port[] = "work\n  ports: 22/tcp 123/udp\n";
+    static const char zone_accept[] = "trusted\n  target: ACCEPT\n";
+    static const char ours[] = "rule family=\"ipv4\" source address=\"192.0.2.0/24\" "
+                               "port port=\"123\" protocol=\"udp\" accept";
+
+    CU_ASSERT_FALSE(firewall_firewalld_zone_serves(zone_closed, "192.0.2.0/24"));
+    CU_ASSERT_TRUE(firewall_firewalld_zone_serves(zone_closed, "198.51.100.0/24"));
+    CU_ASSERT_TRUE(firewall_firewalld_zone_serves(zone_ntp, "192.0.2.0/24"));
+    CU_ASSERT_TRUE(firewall_firewalld_zone_serves(zone_port, "192.0.2.0/24"));
+    CU_ASSERT_TRUE(firewall_firewalld_zone_serves(zone_accept, "2001:db8::/64"));
+    CU_ASSERT_TRUE(firewall_firewalld_rich_rule_is_ours(ours));
+    CU_ASSERT_TRUE(firewall_firewalld_rich_rule_is_ours(
+        "rule family=\"ipv6\" source address=\"2001:db8::/64\" port port=\"123\" "
+        "protocol=\"udp\" accept"));
+    /* Anything else of the admin's is never ours. */
+    CU_ASSERT_FALSE(firewall_firewalld_rich_rule_is_ours(
+        "rule family=\"ipv4\" source address=\"192.0.2.0/24\" service name=\"ntp\" accept"));
+    CU_ASSERT_FALSE(firewall_firewalld_rich_rule_is_ours(
+        "rule family=\"ipv6\" source address=\"192.0.2.0/24\" port port=\"123\" "
+        "protocol=\"udp\" accept"));
+    CU_ASSERT_FALSE(firewall_firewalld_rich_rule_is_ours(
+        "rule family=\"ipv4\" source address=\"192.0.2.1\" port port=\"123\" "
+        "protocol=\"udp\" accept"));
+    CU_ASSERT_FALSE(firewall_firewalld_rich_rule_is_ours(
+        "rule family=\"ipv4\" source address=\"192.0.2.0/24\" port port=\"123\" "
+        "protocol=\"udp\" log accept"));
+}
+
 int
 main(void)
 {
@@ -330,6 +505,10 @@ main(void)
         { "test_firewall_nft_open", test_firewall_nft_open },
         { "test_firewall_nft_tagged_and_managed", test_firewall_nft_tagged_and_managed },
         { "test_firewall_judge_plans_rules", test_firewall_judge_plans_rules },
+        { "test_firewall_serve_iptables", test_firewall_serve_iptables },
+        { "test_firewall_serve_nft", test_firewall_serve_nft },
+        { "test_firewall_judge_plans_serve_rules", test_firewall_judge_plans_serve_rules },
+        { "test_firewall_firewalld_zones", test_firewall_firewalld_zones },
     };
     CU_pSuite suite;
     unsigned failed;

@@ -157,11 +157,150 @@ test_names_reason_optional(void)
     CU_ASSERT_TRUE(names_valid_host("pool.ntp.org", NULL, 0));
 }
 
+/* The canonical text of a prefix that parses, or "" (with a failed assertion). */
+static const char *
+prefix_text(const char *in, bool *host_bits)
+{
+    static char buf[NAMES_PREFIX_MAX];
+    struct names_prefix p;
+    char why[160] = "";
+
+    buf[0] = '\0';
+    te_assert_msg(names_parse_prefix(in, &p, host_bits, why, sizeof(why)), __LINE__, __FILE__,
+                  false, "\"%s\" refused: %s", in, why);
+    if (p.family)
+        names_prefix_text(&p, buf, sizeof(buf));
+    return buf;
+}
+
+static void
+test_names_prefix_valid(void)
+{
+    static const struct {
+        const char *in, *out;
+        bool host_bits;
+    } cases[] = {
+        { "192.0.2.0/24", "192.0.2.0/24", false },
+        { "192.0.2.7/24", "192.0.2.0/24", true },          /* host bits: cleared */
+        { "198.51.100.128/25", "198.51.100.128/25", false },
+        { "198.51.100.200/25", "198.51.100.128/25", true },
+        { "192.0.2.1/32", "192.0.2.1/32", false },
+        { "0.0.0.0/0", "0.0.0.0/0", false },
+        { "192.0.2.1/0", "0.0.0.0/0", true },
+        { "2001:db8::/64", "2001:db8::/64", false },
+        { "2001:DB8:0:0::/64", "2001:db8::/64", false },  /* canonical: lower case, :: */
+        { "2001:db8::1/64", "2001:db8::/64", true },
+        { "2001:db8:0:1:2:3:4:5/128", "2001:db8:0:1:2:3:4:5/128", false },
+        { "2001:db8::/32", "2001:db8::/32", false },
+        { "2001:db8:ffff::/33", "2001:db8:8000::/33", true },
+        { "::/0", "::/0", false },
+        { "::ffff:192.0.2.0/120", "::ffff:192.0.2.0/120", false },
+    };
+
+    for (size_t i = 0; i < TE_ARRAY_LEN(cases); i++) {
+        bool host_bits = !cases[i].host_bits;
+
+        TE_ASSERT_STR_EQ(prefix_text(cases[i].in, &host_bits), cases[i].out);
+        te_assert_msg(host_bits == cases[i].host_bits, __LINE__, __FILE__, false,
+                      "\"%s\": host bits %d, want %d", cases[i].in, host_bits,
+                      cases[i].host_bits);
+    }
+}
+
+static void
+test_names_prefix_invalid(void)
+{
+    static const struct {
+        const char *in, *why;
+    } cases[] = {
+        { "", "is empty" },
+        { "192.0.2.0", "has no prefix length" },
+        { "2001:db8::1", "has no prefix length" },
+        { "192.0.2.0/", "has an empty prefix length" },
+        { "192.0.2.0/33", "above 32" },
+        { "2001:db8::/129", "above 128" },
+        { "192.0.2.0/024", "leading zero" },
+        { "192.0.2.0/+24", "not a decimal number" },
+        { "192.0.2.0/-1", "not a decimal number" },
+        { "192.0.2.0/24/8", "not a decimal number" },
+        { "192.0.2.0/2x", "not a decimal number" },
+        { "192.0.2.0/99999999999999999999", "above 32" },
+        { "/24", "not an IPv4 or IPv6 address" },
+        { "192.0.2/24", "not an IPv4 or IPv6 address" },
+        { "192.0.2.256/24", "not an IPv4 or IPv6 address" },
+        { "192.000.002.000/24", "not an IPv4 or IPv6 address" },
+        { "fe80::1%eth0/64", "not an IPv4 or IPv6 address" },
+        { "ntp.example.com/24", "not an IPv4 or IPv6 address" },
+        { "192.0.2.0 /24", "whitespace" },
+        { "192.0.2.0/24 ", "whitespace" },
+        { "192.0.2.0/24\n", "control character" },
+        { "192.0.2.0/24;rm -rf /", "whitespace" },
+        { "192.0.2.0/24#x", "not a decimal number" },
+        { "default", "has no prefix length" },
+        { "any/0", "not an IPv4 or IPv6 address" },
+        { "192.0.2.0/\xc3\xa9", "non-ASCII" },
+    };
+
+    for (size_t i = 0; i < TE_ARRAY_LEN(cases); i++) {
+        struct names_prefix p;
+        char why[160] = "";
+        bool ok = names_parse_prefix(cases[i].in, &p, NULL, why, sizeof(why));
+
+        te_assert_msg(!ok, __LINE__, __FILE__, false, "\"%s\" accepted", cases[i].in);
+        te_assert_msg(strstr(why, cases[i].why) != NULL, __LINE__, __FILE__, false,
+                      "\"%s\": reason \"%s\", want \"%s\"", cases[i].in, why, cases[i].why);
+    }
+    CU_ASSERT_FALSE(names_parse_prefix(NULL, &(struct names_prefix){ 0 }, NULL, NULL, 0));
+}
+
+static void
+test_names_prefix_parts(void)
+{
+    struct names_prefix p, q;
+    char buf[NAMES_PREFIX_MAX];
+
+    CU_ASSERT_TRUE_FATAL(names_parse_prefix("192.0.2.0/24", &p, NULL, NULL, 0));
+    CU_ASSERT_EQUAL(p.family, 4);
+    CU_ASSERT_EQUAL(p.len, 24);
+    names_prefix_address(&p, buf, sizeof(buf));
+    TE_ASSERT_STR_EQ(buf, "192.0.2.0");
+    names_prefix_mask(&p, buf, sizeof(buf));
+    TE_ASSERT_STR_EQ(buf, "255.255.255.0");
+    CU_ASSERT_TRUE_FATAL(names_parse_prefix("198.51.100.0/23", &p, NULL, NULL, 0));
+    names_prefix_mask(&p, buf, sizeof(buf));
+    TE_ASSERT_STR_EQ(buf, "255.255.254.0");
+    CU_ASSERT_TRUE_FATAL(names_parse_prefix("2001:db8::/64", &p, NULL, NULL, 0));
+    CU_ASSERT_EQUAL(p.family, 6);
+    names_prefix_mask(&p, buf, sizeof(buf));
+    TE_ASSERT_STR_EQ(buf, "ffff:ffff:ffff:ffff::");
+    names_prefix_address(&p, buf, sizeof(buf));
+    TE_ASSERT_STR_EQ(buf, "2001:db8::");
+    CU_ASSERT_TRUE_FATAL(names_parse_prefix("2001:db8::/33", &p, NULL, NULL, 0));
+    names_prefix_mask(&p, buf, sizeof(buf));
+    TE_ASSERT_STR_EQ(buf, "ffff:ffff:8000::");
+
+    /* Containment: the outer network holds every address of the inner one. */
+    CU_ASSERT_TRUE_FATAL(names_parse_prefix("192.0.2.0/24", &p, NULL, NULL, 0));
+    CU_ASSERT_TRUE_FATAL(names_parse_prefix("192.0.2.128/25", &q, NULL, NULL, 0));
+    CU_ASSERT_TRUE(names_prefix_contains(&p, &q));
+    CU_ASSERT_FALSE(names_prefix_contains(&q, &p));
+    CU_ASSERT_TRUE(names_prefix_contains(&p, &p));
+    CU_ASSERT_TRUE_FATAL(names_parse_prefix("198.51.100.0/24", &q, NULL, NULL, 0));
+    CU_ASSERT_FALSE(names_prefix_contains(&p, &q));
+    CU_ASSERT_TRUE_FATAL(names_parse_prefix("2001:db8::/32", &q, NULL, NULL, 0));
+    CU_ASSERT_FALSE(names_prefix_contains(&p, &q));   /* another family */
+    CU_ASSERT_TRUE_FATAL(names_parse_prefix("0.0.0.0/0", &q, NULL, NULL, 0));
+    CU_ASSERT_TRUE(names_prefix_contains(&q, &p));
+}
+
 static const struct te_test names_tests[] = {
     TE_TEST(test_names_valid),
     TE_TEST(test_names_invalid),
     TE_TEST(test_names_length_limits),
     TE_TEST(test_names_reason_optional),
+    TE_TEST(test_names_prefix_valid),
+    TE_TEST(test_names_prefix_invalid),
+    TE_TEST(test_names_prefix_parts),
     TE_TESTS_END,
 };
 

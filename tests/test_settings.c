@@ -522,6 +522,125 @@ test_settings_parse_dhcp(void)
     TE_ASSERT_STR_EQ(settings_dhcp_name(DHCP_KEEP), "keep");
 }
 
+static void
+test_settings_serve_yaml(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "serve:\n  - 192.0.2.0/24\n  - \"2001:db8::/64\"\n"
+                                  "local_stratum: 10\n"), 0);
+    TE_ASSERT_INT_EQ(s.serve.n, 2);
+    if (s.serve.n == 2) {
+        TE_ASSERT_STR_EQ(s.serve.v[0], "192.0.2.0/24");
+        TE_ASSERT_STR_EQ(s.serve.v[1], "2001:db8::/64");
+    }
+    TE_ASSERT_INT_EQ(s.local_stratum, 10);
+    done(&s, &m);
+
+    /* "serve:" with nothing, and no local stratum: nothing served. */
+    TE_ASSERT_INT_EQ(load(&s, &m, "serve:\nlocal_stratum:\n"), 0);
+    TE_ASSERT_INT_EQ(s.serve.n, 0);
+    TE_ASSERT_INT_EQ(s.local_stratum, 0);
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "serve: 192.0.2.0/24\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":1:8: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "'serve' must be a list of networks");
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "serve:\n  - [192.0.2.0/24]\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":2:5: ");
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "serve:\n  - 192.0.2.0/24\nlocal_stratum: 16\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":3:16: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "'local_stratum' must be an integer from 1 to 15, "
+                                       "not \"16\"");
+    done(&s, &m);
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "local_stratum: ten\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), "'local_stratum' must be an integer");
+    done(&s, &m);
+}
+
+static void
+test_settings_finish_serve(void)
+{
+    struct settings s;
+    struct msgs m = { 0 };
+
+    /* Canonical form; host bits cleared with a note. */
+    settings_init(&s);
+    strv_push(&s.serve, "192.0.2.7/24");
+    strv_push(&s.serve, "2001:DB8:0::/64");
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), 0);
+    TE_ASSERT_INT_EQ(m.errors.n, 0);
+    TE_ASSERT_STR_EQ(s.serve.v[0], "192.0.2.0/24");
+    TE_ASSERT_STR_EQ(s.serve.v[1], "2001:db8::/64");
+    TE_ASSERT_INT_EQ(m.notes.n, 1);
+    if (m.notes.n)
+        TE_ASSERT_CONTAINS(m.notes.v[0], "192.0.2.7/24 has host bits set: it stands for the "
+                                         "network 192.0.2.0/24");
+    done(&s, &m);
+
+    /* Every bad value named, escaped, and nothing else added. */
+    settings_init(&s);
+    strv_push(&s.serve, "192.0.2.1");
+    strv_push(&s.serve, "bad\nnet/8");
+    strv_push(&s.serve, "198.51.100.0/33");
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), -1);
+    TE_ASSERT_INT_EQ(m.errors.n, 3);
+    if (m.errors.n == 3) {
+        TE_ASSERT_CONTAINS(m.errors.v[0], "invalid serve network \"192.0.2.1\": it has no "
+                                          "prefix length");
+        TE_ASSERT_CONTAINS(m.errors.v[1], "invalid serve network \"bad\\nnet/8\"");
+        TE_ASSERT_NOT_CONTAINS(m.errors.v[1], "\n");
+        TE_ASSERT_CONTAINS(m.errors.v[2], "above 32");
+    }
+    TE_ASSERT_INT_EQ(s.n_sources, 0);
+    done(&s, &m);
+
+    /* The same network twice, spelled differently. */
+    settings_init(&s);
+    strv_push(&s.serve, "192.0.2.0/24");
+    strv_push(&s.serve, "192.0.2.1/24");
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), "serve network 192.0.2.0/24 is given twice");
+    done(&s, &m);
+
+    /* A local stratum is only for a host that serves. */
+    settings_init(&s);
+    s.local_stratum = 10;
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), "local stratum 10 is only for a host that serves time");
+    done(&s, &m);
+    settings_init(&s);
+    s.local_stratum = 10;
+    strv_push(&s.serve, "198.51.100.0/24");
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), 0);
+    done(&s, &m);
+}
+
+static void
+test_settings_parse_local_stratum(void)
+{
+    int v = 0;
+
+    CU_ASSERT_TRUE(settings_parse_local_stratum("1", &v));
+    TE_ASSERT_INT_EQ(v, 1);
+    CU_ASSERT_TRUE(settings_parse_local_stratum("15", &v));
+    TE_ASSERT_INT_EQ(v, 15);
+    CU_ASSERT_FALSE(settings_parse_local_stratum("0", &v));
+    CU_ASSERT_FALSE(settings_parse_local_stratum("16", &v));
+    CU_ASSERT_FALSE(settings_parse_local_stratum("010", &v));
+    CU_ASSERT_FALSE(settings_parse_local_stratum("+5", &v));
+    CU_ASSERT_FALSE(settings_parse_local_stratum("5 ", &v));
+    CU_ASSERT_FALSE(settings_parse_local_stratum("", &v));
+    CU_ASSERT_FALSE(settings_parse_local_stratum(NULL, &v));
+    TE_ASSERT_INT_EQ(v, 15);
+}
+
 static const struct te_test settings_tests[] = {
     TE_TEST(test_settings_full_file),
     TE_TEST(test_settings_defaults),
@@ -546,6 +665,9 @@ static const struct te_test settings_tests[] = {
     TE_TEST(test_settings_missing_file),
     TE_TEST(test_settings_parse_mode),
     TE_TEST(test_settings_parse_dhcp),
+    TE_TEST(test_settings_serve_yaml),
+    TE_TEST(test_settings_finish_serve),
+    TE_TEST(test_settings_parse_local_stratum),
     TE_TESTS_END,
 };
 

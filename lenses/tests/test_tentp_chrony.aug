@@ -56,6 +56,15 @@ test Tentp_chrony.lns put "pool 2.debian.pool.ntp.org iburst\nrtcsync\n" after
   rm "pool"
   = "# te-ntp-setup: pool 2.debian.pool.ntp.org iburst\nrtcsync\n"
 
+(* The serve block te-ntp-setup builds from nothing (--serve, --local-stratum). *)
+test Tentp_chrony.lns put "" after
+  set "#comment" "te-ntp-setup (serve) begin";
+  set "allow[1]" "192.0.2.0/24";
+  set "allow[2]" "2001:db8::/64";
+  set "local" "stratum 10 orphan";
+  set "#comment[2]" "te-ntp-setup (serve) end"
+  = "# te-ntp-setup (serve) begin\nallow 192.0.2.0/24\nallow 2001:db8::/64\nlocal stratum 10 orphan\n# te-ntp-setup (serve) end\n"
+
 (* A source without its host is not chrony. *)
 test Tentp_chrony.lns get "server\n" = *
 test Tentp_chrony.lns get "server  \n" = *

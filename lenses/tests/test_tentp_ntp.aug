@@ -818,6 +818,22 @@ test lns put "tos minclock 4 minsane 3\n" after
   set "/tos/minsane" "1" =
   "tos minclock 4 minsane 1\ntinker panic 0\n"
 
+(* The serve block te-ntp-setup builds from nothing (--serve, --local-stratum). *)
+test lns put "" after
+  set "/restrict[1]" "default" ;
+  clear "/restrict[1]/ipv4" ;
+  clear "/restrict[1]/noserve" ;
+  set "/restrict[2]" "source" ;
+  clear "/restrict[2]/nomodify" ;
+  clear "/restrict[2]/noquery" ;
+  set "/restrict[3]" "2001:db8::" ;
+  set "/restrict[3]/mask" "ffff:ffff:ffff:ffff::" ;
+  clear "/restrict[3]/nomodify" ;
+  clear "/restrict[3]/notrap" ;
+  clear "/tos" ;
+  set "/tos/orphan" "10" =
+  "restrict -4 default noserve\nrestrict source nomodify noquery\nrestrict 2001:db8:: mask ffff:ffff:ffff:ffff:: nomodify notrap\ntos orphan 10\n"
+
 (* New full-line comments are written as "# text". *)
 test lns put "server a.example\n" after
   insb "#comment" "/server" ;

@@ -149,6 +149,11 @@ test lns put "" after
   set "/constraint" "https://www.example.com/" =
   "servers pool.ntp.org trusted\nconstraint from \"https://www.example.com/\"\n"
 
+(* The serve line te-ntp-setup builds from nothing (--serve). *)
+test lns put "" after
+  set "/listen" "*" =
+  "listen on *\n"
+
 (* Remove one source. *)
 test lns put "server a.example\nserver b.example # b\nserver c.example # c\n" after
   rm "/server[.='b.example']" =
