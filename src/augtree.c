@@ -65,6 +65,20 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
     char *errbase = xasprintf("/augeas/text%s", tree);
     const char *ret = NULL;
 
+    /* Augeas reserves bytes 1 to 4 to encode trees: a text holding one parses, but its
+     * tree can never be rendered again ("cannot render the edited tree: No error"). */
+    for (size_t i = 0, line = 1, col = 1; text[i]; i++, col++) {
+        if ((unsigned char)text[i] >= 1 && (unsigned char)text[i] <= 4) {
+            msg_error(m, "%s:%zu:%zu: %s cannot parse this: control character 0x%02x "
+                      "(Augeas cannot edit a file that holds bytes 0x01 to 0x04)", file,
+                      line, col, lens, (unsigned char)text[i]);
+            goto out;
+        }
+        if (text[i] == '\n') {
+            line++;
+            col = 0;
+        }
+    }
     if (aug_set(t->aug, textp, text) < 0) {
         msg_error(m, "%s: cannot hand the text to Augeas: %s", file, aug_error_message(t->aug));
         goto out;

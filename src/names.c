@@ -57,6 +57,8 @@ valid_hostname(const char *s, char *why, size_t whylen)
         if (++label > 63)
             return set_why(why, whylen, "has a label longer than 63 characters");
     }
+    if (label == 0)                     /* "a..": the last label is empty */
+        return set_why(why, whylen, "has an empty label");
     if (s[len - 1] == '-')
         return set_why(why, whylen, "has a label ending with '-'");
     if (all_numeric)

@@ -18,6 +18,7 @@
 
 struct txn {
     char *dir;       /* <root>/var/lib/te-ntp-setup */
+    char *prefix;    /* <root>/ ("/" for this system): journal paths are relative to it */
     char *cur;       /* dir/current */
     int journal;     /* descriptor of cur/journal, appended and fsynced line by line */
     unsigned n;      /* files recorded */
@@ -152,6 +153,7 @@ txn_begin(const char *root, struct msgs *m)
     t->m = m;
     t->journal = -1;
     t->dir = root_path(root, TXN_DIR);
+    t->prefix = root_path(root, "/");
     t->cur = xasprintf("%s/current", t->dir);
     files = xasprintf("%s/files", t->cur);
     jpath = xasprintf("%s/journal", t->cur);
@@ -190,6 +192,11 @@ txn_record_file(struct txn *t, const char *disk_path, bool existed, const struct
     int ret = -1;
 
     sb_init(&line);
+    if (strncmp(disk_path, t->prefix, strlen(t->prefix)) != 0) {
+        msg_error(t->m, "internal error: %s is not under the target's root %s", disk_path,
+                  t->prefix);
+        goto out;
+    }
     if ((existed && write_private(old, before, before_len) < 0) ||
         write_private(new, after, after_len) < 0) {
         msg_error(t->m, "%s: cannot keep a backup: %s", t->cur, strerror(errno));
@@ -198,7 +205,10 @@ txn_record_file(struct txn *t, const char *disk_path, bool existed, const struct
     sb_printf(&line, "file %u %d %o %u %u ", n, existed ? 1 : 0,
               existed ? (unsigned)(st->st_mode & 07777) : 0644u,
               existed ? (unsigned)st->st_uid : 0u, existed ? (unsigned)st->st_gid : 0u);
-    escape_path(&line, disk_path);
+    /* The path on the target ("/etc/chrony.conf"), not under the root: the journal of an
+     * image stays valid wherever the image is mounted, and names nothing outside it. */
+    sb_putc(&line, '/');
+    escape_path(&line, disk_path + strlen(t->prefix));
     sb_putc(&line, '\n');
     ret = journal_line(t, line.buf);
 out:
@@ -237,6 +247,7 @@ txn_commit(struct txn *t)
     }
     free(last);
     free(t->dir);
+    free(t->prefix);
     free(t->cur);
     free(t);
     return ret;
@@ -251,6 +262,7 @@ txn_discard(struct txn *t)
         close(t->journal);
     remove_tree(t->cur);
     free(t->dir);
+    free(t->prefix);
     free(t->cur);
     free(t);
 }
@@ -261,6 +273,7 @@ txn_abandon(struct txn *t)
     if (t->journal >= 0)
         close(t->journal);
     free(t->dir);
+    free(t->prefix);
     free(t->cur);
     free(t);
 }
@@ -363,8 +376,23 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                        &used) == 5 && used > 0) {
                 char *path = unescape_path(lines.v[i] + used);
 
-                if (undo_file(jdir, n, existed, mode, path, actions, m) < 0)
+                /* A path on the target, joined to its root here: an image's journal (an
+                 * image may come from anyone) must not name a file outside the image. */
+                if (path[0] != '/' || strstr(path, "/../") ||
+                    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0)) {
+                    char *q = quote_string(path);
+
+                    msg_error(m, "%s/journal: %s is not a path on the target; not restored",
+                              jdir, q);
+                    free(q);
                     failed++;
+                } else {
+                    char *disk = hostinfo_path(h, path);
+
+                    if (undo_file(jdir, n, existed, mode, disk, actions, m) < 0)
+                        failed++;
+                    free(disk);
+                }
                 free(path);
             } else if (sscanf(lines.v[i], "service %31s %127s", action, svc) == 2) {
                 if (!strv_contains(&services, svc))

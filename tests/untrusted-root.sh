@@ -1,0 +1,55 @@
+#!/bin/sh
+# --root on an image that may come from anyone: what the image holds must not make
+# te-ntp-setup write outside it. Its journal (var/lib/te-ntp-setup) names files on the
+# target, relative to the root, so a crafted journal cannot reach a host file, and an image
+# can be rolled back wherever it is mounted.
+. "$(dirname "$0")/lib.sh"
+
+# A host file outside the image, whose content the image's author knows.
+mkdir "$TMP/host"
+reset_victim() {
+    printf 'known content\n' > "$TMP/host/victim"
+    chmod 0644 "$TMP/host/victim"
+}
+victim_intact() {
+    [ "$(cat "$TMP/host/victim")" = "known content" ] &&
+        [ "$(stat -c %a "$TMP/host/victim")" = 644 ]
+}
+
+# craft_journal ROOT PATH: an "interrupted run" that claims to have written PATH.
+craft_journal() {
+    j=$1/var/lib/te-ntp-setup/current
+    mkdir -p "$j/files"
+    chmod 0700 "$1/var/lib/te-ntp-setup"
+    printf '#!/bin/sh\necho owned\n' > "$j/files/0.old"
+    printf 'known content\n' > "$j/files/0.new"
+    printf 'te-ntp-setup journal 1\nfile 0 1 4755 0 0 %s\n' "$2" > "$j/journal"
+}
+
+for p in "$TMP/host/victim" "/../../../../../..$TMP/host/victim"; do
+    reset_victim
+    root=$(fresh_root debian-12)
+    craft_journal "$root" "$p"
+    "$BIN" rollback --root "$root" >"$TMP/out" 2>&1
+    check "rollback --root: a journal naming $p leaves the host file alone" victim_intact
+    reset_victim
+    root=$(fresh_root debian-12)
+    craft_journal "$root" "$p"
+    "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+    check "apply --root (undoing an interrupted run): a journal naming $p leaves the host file alone" victim_intact
+done
+
+# The journal of a real run names target paths, and rollback works after the image moved.
+root=$(fresh_root debian-12)
+"$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+check "the journal names /etc/chrony/chrony.conf, not the path under the root" \
+    grep -q ' /etc/chrony/chrony\.conf$' "$root/var/lib/te-ntp-setup/last/journal"
+mv "$root" "$root.moved"
+"$BIN" rollback --root "$root.moved" >"$TMP/out" 2>&1
+rc=$?
+check "rollback of a moved image exits 0" [ $rc -eq 0 ]
+check "rollback of a moved image restores its chrony.conf" \
+    cmp -s "$FIXTURES/debian-12/etc/chrony/chrony.conf" "$root.moved/etc/chrony/chrony.conf"
+check "rollback of a moved image removes the file the run created" \
+    [ ! -e "$root.moved/etc/chrony/sources.d/te-ntp-setup.sources" ]
+finish
