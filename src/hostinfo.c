@@ -141,6 +141,12 @@ hostinfo_exists(const struct hostinfo *h, const char *abs)
     return r;
 }
 
+bool
+hostinfo_inside(const struct hostinfo *h, const char *disk_path)
+{
+    return h->live || path_inside_root(h->root, disk_path);
+}
+
 const char *
 hostinfo_init_name(enum init_system init)
 {

@@ -29,6 +29,10 @@ bool hostinfo_is_like(const struct hostinfo *h, const char *id);
 char *hostinfo_path(const struct hostinfo *h, const char *abs);
 /* True when abs exists inside the target's root. */
 bool hostinfo_exists(const struct hostinfo *h, const char *abs);
+/* True when disk_path (a path under the root, as hostinfo_path makes it) resolves, through
+ * any symbolic links in the image, to a place inside the root; always true on the running
+ * system. A path that does not exist yet is judged by its deepest existing ancestor. */
+bool hostinfo_inside(const struct hostinfo *h, const char *disk_path);
 /* The name of an init system ("systemd", "openrc", "sysv", "unknown"). */
 const char *hostinfo_init_name(enum init_system init);
 

@@ -66,6 +66,11 @@ plan_open_file_lens(struct plan *p, const char *path, const char *lens, bool cre
             return p->files[i];
     disk = hostinfo_path(p->host, path);
     sb_init(&text);
+    if (!hostinfo_inside(p->host, disk)) {
+        msg_error(p->m, "%s: a symbolic link in the image leads out of %s; refusing to read "
+                  "or write it", disk, p->host->root);
+        goto fail;
+    }
     existed = stat(disk, &st) == 0;
     if (existed && !S_ISREG(st.st_mode)) {
         msg_error(p->m, "%s: not a regular file", disk);

@@ -157,6 +157,11 @@ txn_begin(const char *root, struct msgs *m)
     t->cur = xasprintf("%s/current", t->dir);
     files = xasprintf("%s/files", t->cur);
     jpath = xasprintf("%s/journal", t->cur);
+    if (!path_inside_root(root, t->dir)) {
+        msg_error(m, "%s: a symbolic link in the image leads out of %s; refusing to keep "
+                  "backups there", t->dir, root);
+        goto fail;
+    }
     if (mkdir_p(t->dir, 0700) < 0 || chmod(t->dir, 0700) < 0) {
         msg_error(m, "%s: cannot create the backup directory: %s", t->dir, strerror(errno));
         goto fail;
@@ -346,6 +351,11 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
     int ret = -1, failed = 0;
 
     sb_init(&journal);
+    if (!hostinfo_inside(h, dir)) {
+        msg_error(m, "%s: a symbolic link in the image leads out of %s; refusing to read a "
+                  "journal there", dir, h->root);
+        goto out;
+    }
     if (!path_exists(jpath)) {
         free(jdir);
         free(jpath);
@@ -389,8 +399,13 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                 } else {
                     char *disk = hostinfo_path(h, path);
 
-                    if (undo_file(jdir, n, existed, mode, disk, actions, m) < 0)
+                    if (!hostinfo_inside(h, disk)) {
+                        msg_error(m, "%s: a symbolic link in the image leads out of %s; not "
+                                  "restored", disk, h->root);
                         failed++;
+                    } else if (undo_file(jdir, n, existed, mode, disk, actions, m) < 0) {
+                        failed++;
+                    }
                     free(disk);
                 }
                 free(path);

@@ -267,3 +267,33 @@ msgs_free(struct msgs *m)
     strv_free(&m->warnings);
     strv_free(&m->notes);
 }
+
+bool
+path_inside_root(const char *root, const char *path)
+{
+    char *root_real, *probe, *real = NULL;
+    size_t rl;
+    bool inside;
+
+    if (!root || !*root || strcmp(root, "/") == 0)
+        return true;
+    root_real = realpath(root, NULL);
+    if (!root_real)
+        return false;
+    probe = xstrdup(path);
+    /* The deepest ancestor that exists: what the kernel would follow to reach the path. */
+    while (!(real = realpath(probe, NULL))) {
+        char *slash = strrchr(probe, '/');
+
+        if (!slash || slash == probe)
+            break;
+        *slash = '\0';
+    }
+    rl = strlen(root_real);
+    inside = real && strncmp(real, root_real, rl) == 0 &&
+             (real[rl] == '\0' || real[rl] == '/' || strcmp(root_real, "/") == 0);
+    free(real);
+    free(probe);
+    free(root_real);
+    return inside;
+}

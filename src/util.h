@@ -38,6 +38,10 @@ void strv_free(struct strv *sv);
 
 /* The path of abs (which starts with '/') inside root; root NULL or "/" gives abs. */
 char *root_path(const char *root, const char *abs);
+/* True when path (joined with root) resolves, through any symbolic links, to a place inside
+ * root; a path that does not exist yet is judged by its deepest existing ancestor. Always
+ * true for no root or "/". */
+bool path_inside_root(const char *root, const char *path);
 /* True when the path (already joined with the root) exists. */
 bool path_exists(const char *path);
 /* True when the path is a directory. */

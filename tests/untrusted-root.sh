@@ -52,4 +52,33 @@ check "rollback of a moved image restores its chrony.conf" \
     cmp -s "$FIXTURES/debian-12/etc/chrony/chrony.conf" "$root.moved/etc/chrony/chrony.conf"
 check "rollback of a moved image removes the file the run created" \
     [ ! -e "$root.moved/etc/chrony/sources.d/te-ntp-setup.sources" ]
+# Symbolic links in the image that lead out of it: an absolute link (resolved on the host)
+# and a relative one that climbs out. Nothing outside the image is read, written or kept.
+for link in "$TMP/outside" "../../../../../../../../../..$TMP/outside"; do
+    rm -rf "$TMP/outside"
+    cp -a "$FIXTURES/debian-12/etc/chrony" "$TMP/outside"
+    before=$(cd "$TMP/outside" && find . -type f | sort | xargs sha256sum)
+    root=$(fresh_root debian-12)
+    rm -rf "$root/etc/chrony"
+    ln -s "$link" "$root/etc/chrony"
+    "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+    rc=$?
+    check "a link out of the image ($link): apply exits 1" [ $rc -eq 1 ]
+    check "a link out of the image ($link): it says so" grep -q 'leads out of' "$TMP/out"
+    after=$(cd "$TMP/outside" && find . -type f | sort | xargs sha256sum)
+    check "a link out of the image ($link): the files outside are untouched" \
+        [ "$before" = "$after" ]
+done
+# The backup directory through a link out of the image.
+rm -rf "$TMP/outside" && mkdir "$TMP/outside"
+root=$(fresh_root debian-12)
+mkdir -p "$root/var"
+ln -s "$TMP/outside" "$root/var/lib"
+"$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+rc=$?
+check "backups through a link out of the image: apply exits 1" [ $rc -eq 1 ]
+check "backups through a link out of the image: nothing is kept outside" \
+    [ -z "$(ls -A "$TMP/outside")" ]
+check "backups through a link out of the image: the configuration is unchanged" \
+    cmp -s "$FIXTURES/debian-12/etc/chrony/chrony.conf" "$root/etc/chrony/chrony.conf"
 finish
