@@ -128,6 +128,8 @@ run(struct settings *s, struct msgs *m, enum output how)
         goto report;
     plan_init(&plan, s, &host, b, aug, m);
     planned = true;
+    r.backend = b;
+    r.service = plan.service;
     if (s->if_needed && (skipped = already_fine(&plan))) {
         r.status = APPLY_UNCHANGED;
         r.skipped = skipped;

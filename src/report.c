@@ -167,13 +167,13 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
     json_key(out, "dry_run", false);
     sb_append(out, r->settings->dry_run ? "true" : "false");
     json_key(out, "implementation", false);
-    if (p)
-        json_string(out, p->backend->name);
+    if (p || r->backend)
+        json_string(out, (p ? p->backend : r->backend)->name);
     else
         sb_append(out, "null");
     json_key(out, "service", false);
-    if (p)
-        json_string(out, p->service);
+    if (p || r->service)
+        json_string(out, p ? p->service : r->service);
     else
         sb_append(out, "null");
     json_key(out, "root", false);

@@ -15,6 +15,8 @@ struct apply_report {
     const struct strv *actions;
     const struct msgs *msgs;
     const char *skipped;        /* why nothing was planned (--if-needed), or NULL */
+    const struct ntp_backend *backend;  /* the implementation chosen, when plan is NULL */
+    const char *service;                /* its service, when plan is NULL */
 };
 
 /* The human report (stdout) of an apply run; with_diff adds unified diffs. */
