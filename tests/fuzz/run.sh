@@ -78,6 +78,8 @@ for t in $targets; do
         echo "ok   $t: ${runs:-?} inputs in $((end - start)) s, ${cov:-cov: ?}"
     fi
 done
+nfailed=$(echo $failed | wc -w)
+echo "fuzz: $(( $(echo $targets | wc -w) - nfailed )) passed, $nfailed failed"
 if [ -n "$failed" ]; then
     echo "run.sh: failed:$failed (reproduce: BUILDDIR/tests/fuzz/fuzz_<target> <input>;" \
          "after the fix, add the input to tests/fuzz/regressions/<target>/)" >&2
