@@ -476,7 +476,6 @@ ntp_plan(struct plan *p)
 {
     const struct settings *s = p->settings;
     const char *path = backend_conf_path(p->backend, p->host);
-    const struct source **want = NULL;
     struct file_change *f;
     bool failed;
     int ret = -1;
@@ -508,12 +507,7 @@ ntp_plan(struct plan *p)
     f = plan_open_file(p, path, false, &failed);
     if (!f)
         goto out;
-    want = xcalloc(s->n_sources + 1, sizeof(*want));
-    for (size_t i = 0; i < s->n_sources; i++)
-        want[i] = &s->sources[i];
-    if (s->mode == MODE_REPLACE && backend_disable_unwanted(p, f, true) < 0)
-        goto out;
-    if (backend_fill_main(p, f, want, s->n_sources) < 0)
+    if (backend_set_sources(p, f) < 0)
         goto out;
     if (plan_panic(p, f) < 0)
         goto out;
@@ -525,7 +519,6 @@ ntp_plan(struct plan *p)
         goto out;
     ret = plan_render(p);
 out:
-    free(want);
     return ret;
 }
 

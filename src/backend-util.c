@@ -354,6 +354,22 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
     return ret;
 }
 
+int
+backend_set_sources(struct plan *p, struct file_change *f)
+{
+    const struct settings *s = p->settings;
+    const struct source **want = xcalloc(s->n_sources + 1, sizeof(*want));
+    int ret = -1;
+
+    for (size_t i = 0; i < s->n_sources; i++)
+        want[i] = &s->sources[i];
+    if ((s->mode != MODE_REPLACE || backend_disable_unwanted(p, f, true) == 0) &&
+        backend_fill_main(p, f, want, s->n_sources) == 0)
+        ret = 0;
+    free(want);
+    return ret;
+}
+
 bool
 backend_has_label(struct plan *p, const struct file_change *f, const char *label)
 {

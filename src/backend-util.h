@@ -45,6 +45,10 @@ int backend_disable_unwanted(struct plan *p, struct file_change *f, bool keep_wa
  * after the last source (or disabled source) line, at the end when there is none. */
 int backend_fill_main(struct plan *p, struct file_change *f, const struct source *const *want,
                       size_t n);
+/* A backend whose sources all live in one file f: in replace mode comment out the unwanted
+ * server/pool lines, then put every source of the settings into f (backend_fill_main).
+ * 0 or -1. */
+int backend_set_sources(struct plan *p, struct file_change *f);
 /* True when f's tree has a top-level node labelled label. */
 bool backend_has_label(struct plan *p, const struct file_change *f, const char *label);
 #define BACKEND_CHECK_FILE "@FILE@"
