@@ -21,6 +21,14 @@ hook() {
 
 check "the rpm snippet has no percent sign (rpm would expand macros)" \
     sh -c "! grep -q '%' '$HOOKS/rpm-post-snippet.sh'"
+# Each snippet is pasted whole into a maintainer script, so each carries its own copy of
+# the hook's functions: the two copies must stay the same (only the header comment and the
+# dispatch on the package manager's argument differ).
+hook_body() { sed -n '/^te_ntp_setup_hook() {$/,/^case /p' "$HOOKS/$1"; }
+hook_body postinst-snippet.sh > "$TMP/deb.body"
+hook_body rpm-post-snippet.sh > "$TMP/rpm.body"
+check "the deb and rpm snippets carry the same hook functions" \
+    sh -c "[ -s '$TMP/deb.body' ] && cmp -s '$TMP/deb.body' '$TMP/rpm.body'"
 
 for spec in postinst-snippet.sh:configure rpm-post-snippet.sh:1; do
     snippet=${spec%%:*}; arg=${spec#*:}
