@@ -347,20 +347,6 @@ blocked(struct firewall_plan *p, struct msgs *m)
     return any;
 }
 
-static char *
-join(const struct strv *sv)
-{
-    struct strbuf sb;
-
-    sb_init(&sb);
-    for (size_t i = 0; i < sv->n; i++) {
-        if (i)
-            sb_putc(&sb, ' ');
-        sb_append(&sb, sv->v[i]);
-    }
-    return sb_steal(&sb);
-}
-
 static int
 plan_rules(struct firewall_plan *p, struct msgs *m)
 {
@@ -397,7 +383,7 @@ plan_rules(struct firewall_plan *p, struct msgs *m)
         strv_push(a, FIREWALL_TAG);
         strv_push(a, "-j");
         strv_push(a, "ACCEPT");
-        r->text = join(a);
+        r->text = strv_join(a);
     }
     return 0;
 }
@@ -450,7 +436,7 @@ remove_tagged(struct firewall_plan *p, bool dry_run, struct msgs *m)
                 for (size_t k = 0; k < words.n; k++)
                     strv_push(&r->argv, words.v[k]);
                 strv_free(&words);
-                r->text = join(&r->argv);
+                r->text = strv_join(&r->argv);
                 if (!dry_run && firewall_exec_strv(&r->argv, m) < 0) {
                     firewall_ruleset_free(&rs);
                     return -1;

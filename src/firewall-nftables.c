@@ -395,20 +395,6 @@ blocked(struct firewall_plan *p, struct msgs *m)
     return rc;
 }
 
-static char *
-join(const struct strv *sv)
-{
-    struct strbuf sb;
-
-    sb_init(&sb);
-    for (size_t i = 0; i < sv->n; i++) {
-        if (i)
-            sb_putc(&sb, ' ');
-        sb_append(&sb, sv->v[i]);
-    }
-    return sb_steal(&sb);
-}
-
 static int
 plan_rules(struct firewall_plan *p, struct msgs *m)
 {
@@ -439,7 +425,7 @@ plan_rules(struct firewall_plan *p, struct msgs *m)
         strv_push(a, "accept");
         strv_push(a, "comment");
         strv_push(a, "\"" FIREWALL_TAG "\"");
-        r->text = join(a);
+        r->text = strv_join(a);
     }
     return 0;
 }
@@ -488,7 +474,7 @@ remove_tagged(struct firewall_plan *p, bool dry_run, struct msgs *m)
             strv_push(&r->argv, ch->name);
             strv_push(&r->argv, "handle");
             strv_push(&r->argv, handle);
-            cmd = join(&r->argv);
+            cmd = strv_join(&r->argv);
             r->text = xasprintf("%s (%s)", s->text, cmd);
             free(cmd);
             if (!dry_run && firewall_exec_strv(&r->argv, m) < 0)

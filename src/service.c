@@ -21,14 +21,10 @@ service_run(const char *const argv[], int *status, struct msgs *m)
     if (rc != 0 && m) {
         char *how = spawn_describe(&res);
         const char *why = res.err.len ? res.err.buf : res.out.buf;
-        struct strbuf cmd;
+        char *cmd = argv_join(argv);
 
-        sb_init(&cmd);
-        for (size_t i = 0; argv[i]; i++)
-            sb_printf(&cmd, "%s%s", i ? " " : "", argv[i]);
-        msg_error(m, "%s %s%s%.*s", cmd.buf, how, *why ? ": " : "", (int)strcspn(why, "\n"),
-                  why);
-        sb_free(&cmd);
+        msg_error(m, "%s %s%s%.*s", cmd, how, *why ? ": " : "", (int)strcspn(why, "\n"), why);
+        free(cmd);
         free(how);
     }
     spawn_result_free(&res);

@@ -112,6 +112,26 @@ strv_free(struct strv *sv)
 }
 
 char *
+argv_join(const char *const *v)
+{
+    struct strbuf sb;
+
+    sb_init(&sb);
+    for (size_t i = 0; v && v[i]; i++) {
+        if (i)
+            sb_putc(&sb, ' ');
+        sb_append(&sb, v[i]);
+    }
+    return sb_steal(&sb);
+}
+
+char *
+strv_join(const struct strv *sv)
+{
+    return argv_join((const char *const *)sv->v);
+}
+
+char *
 root_path(const char *root, const char *abs)
 {
     size_t rl;

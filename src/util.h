@@ -35,6 +35,10 @@ void strv_push_owned(struct strv *sv, char *s);
 bool strv_contains(const struct strv *sv, const char *s);
 /* Free every string and the list. */
 void strv_free(struct strv *sv);
+/* The strings of a NULL-terminated vector joined by single spaces, newly allocated. */
+char *argv_join(const char *const *v);
+/* The strings of the list joined by single spaces, newly allocated. */
+char *strv_join(const struct strv *sv);
 
 /* The path of abs (which starts with '/') inside root; root NULL or "/" gives abs. */
 char *root_path(const char *root, const char *abs);
