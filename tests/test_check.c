@@ -1,7 +1,8 @@
 /* test_check.c - unit tests of the `check` verdict and its renderings. */
 #include "config.h"
 
-#include <CUnit/Basic.h>
+#include "cunit_main.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -311,46 +312,24 @@ test_check_state_strings(void)
     CU_ASSERT_EQUAL(CHECK_UNKNOWN, 3);
 }
 
-int
-main(void)
-{
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
-#define T(f) { #f, f }
-        T(test_check_thresholds_default_to_check_ntp_time),
-        T(test_check_parse_seconds),
-        T(test_check_state_from_thresholds),
-        T(test_check_unknown_without_any_offset),
-        T(test_check_best_server_has_smallest_root_distance),
-        T(test_check_offset_in_words),
-        T(test_check_plugin_line_like_check_ntp_time),
-        T(test_check_plugin_line_unknown_says_why),
-        T(test_check_text_report),
-        T(test_check_json),
-        T(test_check_state_strings),
-#undef T
-    };
-    CU_pSuite suite;
-    unsigned failed;
+static const struct te_test tests[] = {
+    TE_TEST(test_check_thresholds_default_to_check_ntp_time),
+    TE_TEST(test_check_parse_seconds),
+    TE_TEST(test_check_state_from_thresholds),
+    TE_TEST(test_check_unknown_without_any_offset),
+    TE_TEST(test_check_best_server_has_smallest_root_distance),
+    TE_TEST(test_check_offset_in_words),
+    TE_TEST(test_check_plugin_line_like_check_ntp_time),
+    TE_TEST(test_check_plugin_line_unknown_says_why),
+    TE_TEST(test_check_text_report),
+    TE_TEST(test_check_json),
+    TE_TEST(test_check_state_strings),
+    TE_TESTS_END,
+};
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 99;
-    suite = CU_add_suite("check", NULL, NULL);
-    if (!suite)
-        goto framework_error;
-    for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-        if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-            goto framework_error;
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    if (CU_basic_run_tests() != CUE_SUCCESS)
-        goto framework_error;
-    failed = CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
-framework_error:
-    fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-    CU_cleanup_registry();
-    return 99;
-}
+static const struct te_suite suites[] = {
+    { "check", tests },
+    TE_SUITES_END,
+};
+
+TE_CUNIT_MAIN(suites)

@@ -2,7 +2,8 @@
  * open vs established-only. */
 #include "config.h"
 
-#include <CUnit/Basic.h>
+#include "cunit_main.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -486,49 +487,28 @@ test_firewall_firewalld_zones(void)
         "protocol=\"udp\" log accept"));
 }
 
-int
-main(void)
-{
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
-        { "test_firewall_iptables_blocked", test_firewall_iptables_blocked },
-        { "test_firewall_iptables_open", test_firewall_iptables_open },
-        { "test_firewall_iptables_established_only", test_firewall_iptables_established_only },
-        { "test_firewall_iptables_address", test_firewall_iptables_address },
-        { "test_firewall_iptables_order_and_jumps", test_firewall_iptables_order_and_jumps },
-        { "test_firewall_iptables_tagged", test_firewall_iptables_tagged },
-        { "test_firewall_ip6tables", test_firewall_ip6tables },
-        { "test_firewall_nft_blocked_established_only",
-          test_firewall_nft_blocked_established_only },
-        { "test_firewall_nft_open", test_firewall_nft_open },
-        { "test_firewall_nft_tagged_and_managed", test_firewall_nft_tagged_and_managed },
-        { "test_firewall_judge_plans_rules", test_firewall_judge_plans_rules },
-        { "test_firewall_serve_iptables", test_firewall_serve_iptables },
-        { "test_firewall_serve_nft", test_firewall_serve_nft },
-        { "test_firewall_judge_plans_serve_rules", test_firewall_judge_plans_serve_rules },
-        { "test_firewall_firewalld_zones", test_firewall_firewalld_zones },
-    };
-    CU_pSuite suite;
-    unsigned failed;
+static const struct te_test tests[] = {
+    TE_TEST(test_firewall_iptables_blocked),
+    TE_TEST(test_firewall_iptables_open),
+    TE_TEST(test_firewall_iptables_established_only),
+    TE_TEST(test_firewall_iptables_address),
+    TE_TEST(test_firewall_iptables_order_and_jumps),
+    TE_TEST(test_firewall_iptables_tagged),
+    TE_TEST(test_firewall_ip6tables),
+    TE_TEST(test_firewall_nft_blocked_established_only),
+    TE_TEST(test_firewall_nft_open),
+    TE_TEST(test_firewall_nft_tagged_and_managed),
+    TE_TEST(test_firewall_judge_plans_rules),
+    TE_TEST(test_firewall_serve_iptables),
+    TE_TEST(test_firewall_serve_nft),
+    TE_TEST(test_firewall_judge_plans_serve_rules),
+    TE_TEST(test_firewall_firewalld_zones),
+    TE_TESTS_END,
+};
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 99;
-    suite = CU_add_suite("firewall", NULL, NULL);
-    if (!suite)
-        goto framework_error;
-    for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-        if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-            goto framework_error;
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    if (CU_basic_run_tests() != CUE_SUCCESS)
-        goto framework_error;
-    failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+static const struct te_suite suites[] = {
+    { "firewall", tests },
+    TE_SUITES_END,
+};
 
-framework_error:
-    CU_cleanup_registry();
-    return 99;
-}
+TE_CUNIT_MAIN(suites)

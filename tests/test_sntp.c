@@ -3,7 +3,8 @@
  * query loop against silent and closed loopback sockets. */
 #include "config.h"
 
-#include <CUnit/Basic.h>
+#include "cunit_main.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
@@ -637,56 +638,34 @@ test_sntp_query_family_mismatch(void)
 
 /* ---- runner ------------------------------------------------------------ */
 
-int
-main(void)
-{
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
-#define T(f) { #f, f }
-        T(test_sntp_ts_from_timespec),
-        T(test_sntp_ts_era_wrap),
-        T(test_sntp_ts_diff_extremes),
-        T(test_sntp_fixed_point_conversions),
-        T(test_sntp_encode_decode_roundtrip),
-        T(test_sntp_request_is_minimal),
-        T(test_sntp_refid_format),
-        T(test_sntp_reply_table),
-        T(test_sntp_reply_offset_and_delay),
-        T(test_sntp_reply_offset_across_era),
-        T(test_sntp_reply_offset_decades),
-        T(test_sntp_reply_root_distance_limit),
-        T(test_sntp_reply_strings),
-        T(test_sntp_parse_server_valid),
-        T(test_sntp_parse_server_invalid),
-        T(test_sntp_query_silent_server_gets_four_minimal_requests),
-        T(test_sntp_query_max_requests_option),
-        T(test_sntp_query_servers_in_parallel),
-        T(test_sntp_query_port_unreachable),
-        T(test_sntp_query_resolve_error_is_per_server),
-        T(test_sntp_query_family_mismatch),
-#undef T
-    };
-    CU_pSuite suite;
-    unsigned failed;
+static const struct te_test tests[] = {
+    TE_TEST(test_sntp_ts_from_timespec),
+    TE_TEST(test_sntp_ts_era_wrap),
+    TE_TEST(test_sntp_ts_diff_extremes),
+    TE_TEST(test_sntp_fixed_point_conversions),
+    TE_TEST(test_sntp_encode_decode_roundtrip),
+    TE_TEST(test_sntp_request_is_minimal),
+    TE_TEST(test_sntp_refid_format),
+    TE_TEST(test_sntp_reply_table),
+    TE_TEST(test_sntp_reply_offset_and_delay),
+    TE_TEST(test_sntp_reply_offset_across_era),
+    TE_TEST(test_sntp_reply_offset_decades),
+    TE_TEST(test_sntp_reply_root_distance_limit),
+    TE_TEST(test_sntp_reply_strings),
+    TE_TEST(test_sntp_parse_server_valid),
+    TE_TEST(test_sntp_parse_server_invalid),
+    TE_TEST(test_sntp_query_silent_server_gets_four_minimal_requests),
+    TE_TEST(test_sntp_query_max_requests_option),
+    TE_TEST(test_sntp_query_servers_in_parallel),
+    TE_TEST(test_sntp_query_port_unreachable),
+    TE_TEST(test_sntp_query_resolve_error_is_per_server),
+    TE_TEST(test_sntp_query_family_mismatch),
+    TE_TESTS_END,
+};
 
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 99;
-    suite = CU_add_suite("sntp", NULL, NULL);
-    if (!suite)
-        goto framework_error;
-    for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-        if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-            goto framework_error;
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    if (CU_basic_run_tests() != CUE_SUCCESS)
-        goto framework_error;
-    failed = CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
-framework_error:
-    fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-    CU_cleanup_registry();
-    return 99;
-}
+static const struct te_suite suites[] = {
+    { "sntp", tests },
+    TE_SUITES_END,
+};
+
+TE_CUNIT_MAIN(suites)
