@@ -8,11 +8,22 @@
 
 #include "augtree.h"
 
+/* How the text Augeas parsed differs from the caller's: the carriage returns taken out
+ * before line feeds, and a line feed added at the end of a text without one. */
+struct textmap {
+    const char *lens;      /* the tree's lens (NULL: no tree of this id) */
+    size_t *cr;            /* positions in the parsed text of the line feeds whose \r went */
+    size_t n_cr;
+    size_t len;            /* the length of the caller's text */
+};
+
 struct augtree {
     augeas *aug;
     unsigned next_id;
-    struct strv trees;     /* tree paths handed out, indexed by id */
+    struct strv trees;     /* tree paths handed out */
     struct strv lenses;    /* the lens of each tree */
+    struct textmap *maps;  /* indexed by tree id */
+    size_t n_maps;
 };
 
 struct augtree *
@@ -40,6 +51,9 @@ augtree_free(struct augtree *t)
         aug_close(t->aug);
     strv_free(&t->trees);
     strv_free(&t->lenses);
+    for (size_t i = 0; i < t->n_maps; i++)
+        free(t->maps[i].cr);
+    free(t->maps);
     free(t);
 }
 
@@ -79,9 +93,41 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
             col = 0;
         }
     }
-    if (aug_set(t->aug, textp, text) < 0) {
-        msg_error(m, "%s: cannot hand the text to Augeas: %s", file, aug_error_message(t->aug));
-        goto out;
+    /* The lenses read LF line ends and a final line end: hand Augeas the text with the
+     * \r of each CRLF taken out and a final \n added; spans are mapped back. */
+    {
+        size_t len = strlen(text), n = 0;
+        char *norm = xmalloc(len + 2);
+        struct textmap map = { .lens = lens, .len = len };
+
+        for (size_t i = 0; i < len; i++) {
+            if (text[i] == '\r' && text[i + 1] == '\n') {
+                map.cr = xrealloc(map.cr, (map.n_cr + 1) * sizeof(*map.cr));
+                map.cr[map.n_cr++] = n;
+                continue;
+            }
+            norm[n++] = text[i];
+        }
+        if (n > 0 && norm[n - 1] != '\n')
+            norm[n++] = '\n';
+        norm[n] = '\0';
+        if (id >= t->n_maps) {
+            size_t grow = t->n_maps ? t->n_maps * 2 : 16;
+
+            while (grow <= id)
+                grow *= 2;
+            t->maps = xrealloc(t->maps, grow * sizeof(*t->maps));
+            memset(t->maps + t->n_maps, 0, (grow - t->n_maps) * sizeof(*t->maps));
+            t->n_maps = grow;
+        }
+        t->maps[id] = map;
+        if (aug_set(t->aug, textp, norm) < 0) {
+            free(norm);
+            msg_error(m, "%s: cannot hand the text to Augeas: %s", file,
+                      aug_error_message(t->aug));
+            goto out;
+        }
+        free(norm);
     }
     if (aug_text_store(t->aug, lens, textp, tree) < 0) {
         const char *line = errfield(t, errbase, "line");
@@ -98,12 +144,48 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
     }
     strv_push(&t->trees, tree);
     strv_push(&t->lenses, lens);
+    t->maps[id].lens = t->lenses.v[t->lenses.n - 1];
     ret = t->trees.v[t->trees.n - 1];
 out:
+    if (!ret && id < t->n_maps) {
+        free(t->maps[id].cr);
+        memset(&t->maps[id], 0, sizeof(t->maps[id]));
+    }
     free(textp);
     free(tree);
     free(errbase);
     return ret;
+}
+
+/* The map of the tree path is in, or NULL. */
+static const struct textmap *
+map_of(struct augtree *t, const char *path)
+{
+    unsigned id;
+
+    if (sscanf(path, "/tree/t%u", &id) != 1 || id >= t->n_maps || !t->maps[id].lens)
+        return NULL;
+    return &t->maps[id];
+}
+
+/* A position in the parsed text as a position in the caller's text. */
+static size_t
+map_pos(const struct textmap *map, size_t pos)
+{
+    size_t lo = 0, hi = map ? map->n_cr : 0;
+
+    if (!map)
+        return pos;
+    while (lo < hi) {                  /* how many removed \r stood before pos */
+        size_t mid = (lo + hi) / 2;
+
+        if (map->cr[mid] < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    pos += lo;
+    return pos > map->len ? map->len : pos;
 }
 
 int
@@ -115,8 +197,8 @@ augtree_span(struct augtree *t, const char *path, size_t *start, size_t *end)
     if (aug_span(t->aug, path, &file, &ls, &le, &vs, &ve, &ss, &se) < 0)
         return -1;
     free(file);
-    *start = ss;
-    *end = se;
+    *start = map_pos(map_of(t, path), ss);
+    *end = map_pos(map_of(t, path), se);
     return 0;
 }
 
@@ -131,8 +213,8 @@ augtree_value_span(struct augtree *t, const char *path, size_t *start, size_t *e
     free(file);
     if (vs < ss || ve > se || vs > ve)
         return -1;
-    *start = vs;
-    *end = ve;
+    *start = map_pos(map_of(t, path), vs);
+    *end = map_pos(map_of(t, path), ve);
     return 0;
 }
 
@@ -143,9 +225,11 @@ augtree_render(struct augtree *t, const char *tree, struct strbuf *out, struct m
     char *textp = NULL, *outp = NULL;
     int ret = -1;
 
-    for (size_t i = 0; i < t->trees.n; i++)
-        if (strcmp(t->trees.v[i], tree) == 0)
-            lens = t->lenses.v[i];
+    {
+        const struct textmap *map = map_of(t, tree);
+
+        lens = map ? map->lens : NULL;
+    }
     if (!lens) {
         msg_error(m, "internal error: %s is not a parsed tree", tree);
         return -1;

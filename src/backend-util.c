@@ -134,8 +134,8 @@ backend_node_line(struct plan *p, const struct file_change *f, const char *node,
     }
     for (i = s; i < e && (f->before.buf[i] == ' ' || f->before.buf[i] == '\t'); i++)
         ;
-    for (t = e; t > i && (f->before.buf[t - 1] == '\n' || f->before.buf[t - 1] == ' ' ||
-                          f->before.buf[t - 1] == '\t'); t--)
+    for (t = e; t > i && (f->before.buf[t - 1] == '\n' || f->before.buf[t - 1] == '\r' ||
+                          f->before.buf[t - 1] == ' ' || f->before.buf[t - 1] == '\t'); t--)
         ;
     *start = s;
     *end = e;

@@ -139,11 +139,33 @@ cmp_edit(const void *a, const void *b)
     return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
+/* A file whose first line ends in CRLF is a CRLF file: the lines the tool writes there
+ * end in CRLF too. */
+static bool
+is_crlf(const struct strbuf *text)
+{
+    const char *nl = memchr(text->buf, '\n', text->len);
+
+    return nl && nl > text->buf && nl[-1] == '\r';
+}
+
+/* text with every bare \n turned into \r\n. */
+static void
+append_crlf(struct strbuf *out, const char *text)
+{
+    for (const char *c = text; *c; c++) {
+        if (*c == '\n' && (c == text || c[-1] != '\r'))
+            sb_putc(out, '\r');
+        sb_putc(out, *c);
+    }
+}
+
 int
 plan_render(struct plan *p)
 {
     for (size_t i = 0; i < p->n_files; i++) {
         struct file_change *f = p->files[i];
+        bool crlf = is_crlf(&f->before);
         size_t at = 0;
 
         if (f->generated)
@@ -159,7 +181,10 @@ plan_render(struct plan *p)
                 return -1;
             }
             sb_append_len(&f->after, f->before.buf + at, e->start - at);
-            sb_append(&f->after, e->text);
+            if (crlf)
+                append_crlf(&f->after, e->text);
+            else
+                sb_append(&f->after, e->text);
             at = e->end;
         }
         sb_append_len(&f->after, f->before.buf + at, f->before.len - at);
