@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <augeas.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@ struct augtree {
     struct strv lenses;    /* the lens of each tree */
     struct textmap *maps;  /* indexed by tree id */
     size_t n_maps;
+    char *fold_lens;       /* the lens whose directive words are read without case */
+    const char *const *fold_sources;
 };
 
 struct augtree *
@@ -51,6 +54,7 @@ augtree_free(struct augtree *t)
         aug_close(t->aug);
     strv_free(&t->trees);
     strv_free(&t->lenses);
+    free(t->fold_lens);
     for (size_t i = 0; i < t->n_maps; i++)
         free(t->maps[i].cr);
     free(t->maps);
@@ -67,6 +71,67 @@ errfield(struct augtree *t, const char *base, const char *field)
         v = NULL;
     free(p);
     return v;
+}
+
+void
+augtree_fold_keywords(struct augtree *t, const char *lens, const char *const *sources)
+{
+    free(t->fold_lens);
+    t->fold_lens = xstrdup(lens);
+    t->fold_sources = sources;
+}
+
+static bool
+is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Lower-case the directive word of each line of text (len bytes, LF line ends), and on a
+ * source line the words after the host made of letters only (its option names). */
+static void
+fold_keywords(char *text, size_t len, const char *const *sources)
+{
+    for (size_t i = 0; i < len;) {
+        size_t w, e;
+        bool source = false;
+
+        while (i < len && is_blank(text[i]))
+            i++;
+        for (w = i; w < len && ((text[w] >= 'A' && text[w] <= 'Z') ||
+                                (text[w] >= 'a' && text[w] <= 'z') ||
+                                (text[w] >= '0' && text[w] <= '9') || text[w] == '_'); w++)
+            ;
+        e = i + strcspn(text + i, "\n");
+        if (w > i && (w == e || is_blank(text[w])) &&
+            ((text[i] >= 'A' && text[i] <= 'Z') || (text[i] >= 'a' && text[i] <= 'z'))) {
+            for (size_t k = i; k < w; k++)
+                text[k] = (char)tolower((unsigned char)text[k]);
+            for (size_t k = 0; sources && sources[k]; k++)
+                if (strlen(sources[k]) == w - i && !strncmp(text + i, sources[k], w - i))
+                    source = true;
+        }
+        if (source) {
+            size_t k = w, words = 0;
+
+            while (k < e) {
+                size_t s, x;
+                bool letters = true;
+
+                while (k < e && is_blank(text[k]))
+                    k++;
+                for (s = k; k < e && !is_blank(text[k]); k++)
+                    letters &= (text[k] >= 'A' && text[k] <= 'Z') ||
+                               (text[k] >= 'a' && text[k] <= 'z') || text[k] == '_';
+                if (s == k)
+                    break;
+                if (words++ > 0 && letters)       /* not the host */
+                    for (x = s; x < k; x++)
+                        text[x] = (char)tolower((unsigned char)text[x]);
+            }
+        }
+        i = e + 1;
+    }
 }
 
 const char *
@@ -111,6 +176,8 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
         if (n > 0 && norm[n - 1] != '\n')
             norm[n++] = '\n';
         norm[n] = '\0';
+        if (t->fold_lens && strcmp(lens, t->fold_lens) == 0)
+            fold_keywords(norm, n, t->fold_sources);
         if (id >= t->n_maps) {
             size_t grow = t->n_maps ? t->n_maps * 2 : 16;
 

@@ -18,7 +18,14 @@ struct augtree;
 struct augtree *augtree_new(const char *lensdir, struct msgs *m);
 /* Close the handle. */
 void augtree_free(struct augtree *t);
+/* The files of lens have case-insensitive directive words (chrony): from now on their
+ * texts are parsed with the first word of each line in lower case, and on a line whose
+ * word is one of sources (NULL-terminated, lower case) the option words too (words of
+ * letters only after the host); the text itself keeps its spelling. */
+void augtree_fold_keywords(struct augtree *t, const char *lens, const char *const *sources);
 /* Parse text (named file in messages) with lens ("Tentp_chrony.lns") into a new tree.
+ * A CRLF text is parsed with LF line ends and a text without a final line end with one;
+ * the spans below are those of the text as given.
  * Returns the tree's path (owned by the handle), or NULL with "file:line:char: message"
  * in m. */
 const char *augtree_parse(struct augtree *t, const char *lens, const char *file,

@@ -33,6 +33,7 @@ static const char *const conf_paths[] = { "/etc/chrony/chrony.conf", "/etc/chron
 static const char *const daemons[] = { "/usr/sbin/chronyd", "/usr/bin/chronyd", "/sbin/chronyd",
                                        NULL };
 static const char *const services[] = { "chrony", "chronyd", NULL };
+static const char *const source_words[] = { "server", "pool", "peer", NULL };
 static const char *const pidfiles[] = { "/run/chrony/chronyd.pid", "/run/chronyd.pid", NULL };
 
 static const char *
@@ -325,6 +326,8 @@ chrony_plan(struct plan *p)
     bool failed, makestep = false, replace = s->mode == MODE_REPLACE;
     int ret = -1;
 
+    /* chronyd reads its directive and option words without case (strcasecmp). */
+    augtree_fold_keywords(p->aug, p->backend->lens, source_words);
     if (!main_path) {
         msg_error(p->m, "chrony's configuration was not found on %s (looked for "
                   "/etc/chrony/chrony.conf and /etc/chrony.conf)",
@@ -408,6 +411,8 @@ chrony_plan(struct plan *p)
             free(ms);
             goto out;
         }
+        if (l.main->before.len && l.main->before.buf[l.main->before.len - 1] != '\n')
+            plan_edit(l.main, l.main->before.len, l.main->before.len, "\n");
         plan_edit(l.main, l.main->before.len, l.main->before.len, text);
         free(text);
         free(c);
