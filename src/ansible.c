@@ -15,7 +15,7 @@
 
 /* The module's arguments, in the order Ansible lists "Supported parameters". */
 static const char *const known_args[] = {
-    "config", "dhcp", "firewall", "if_needed", "implementation", "local_stratum", "lock_timeout",
+    "accept_auth_downgrade", "config", "dhcp", "firewall", "if_needed", "implementation", "local_stratum", "lock_timeout",
     "mode", "pools", "restart", "root", "serve", "servers", "verify", "verify_timeout",
 };
 
@@ -405,6 +405,8 @@ ansible_load_args(const char *text, size_t len, const char *default_config,
     if ((v = given(args, "dhcp")) && arg_string(v, "dhcp", &str, m) &&
         !settings_parse_dhcp(str, &s->dhcp))
         arg_error(m, "dhcp", "keep or ignore", v);
+    if ((v = given(args, "accept_auth_downgrade")))
+        arg_bool(v, "accept_auth_downgrade", &s->accept_auth_downgrade, m);
     if ((v = given(args, "if_needed")))
         arg_bool(v, "if_needed", &s->if_needed, m);
     if ((v = given(args, "serve")))

@@ -277,11 +277,39 @@ note_admin_allow(struct plan *p, struct file_change **files, size_t n)
     }
 }
 
+/* authselectmode require: chronyd then selects authenticated sources only. */
+static char *
+require_rule(struct plan *p, struct file_change **files, size_t n, struct file_change **in)
+{
+    char *r = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        struct strv nodes = { 0 };
+        char *expr = xasprintf("%s/authselectmode", files[i]->tree);
+
+        augtree_match(p->aug, expr, &nodes);
+        for (size_t j = 0; j < nodes.n; j++) {       /* the last one counts */
+            const char *v = augtree_get(p->aug, nodes.v[j]);
+
+            free(r);
+            r = NULL;
+            if (v && strncasecmp(v, "require", 7) == 0) {
+                r = xstrdup(nodes.v[j]);
+                *in = files[i];
+            }
+        }
+        strv_free(&nodes);
+        free(expr);
+    }
+    return r;
+}
+
 /* The managed sources in the tool's own file: the whole file is generated (with the serve
- * lines when it is a configuration file, not a sourcedir file). */
+ * lines when it is a configuration file, not a sourcedir file). A requested source that
+ * has a line already keeps that line's options. */
 static int
 fill_managed(struct plan *p, struct file_change *f, const struct source *const *want, size_t n,
-             bool with_makestep, bool with_serve)
+             bool with_makestep, bool with_serve, struct file_change **files, size_t nfiles)
 {
     const char *tree = backend_scratch(p);
     char *c, *text;
@@ -293,8 +321,13 @@ fill_managed(struct plan *p, struct file_change *f, const struct source *const *
     if (augtree_set(p->aug, c, MANAGED_HEADER) < 0)
         ret = -1;
     free(c);
-    for (size_t i = 0; ret == 0 && i < n; i++)
-        ret = backend_add_source_node(p, tree, want[i], NULL);
+    for (size_t i = 0; ret == 0 && i < n; i++) {
+        char *like = backend_find_source(p, files, nfiles, backend_source_label(p, want[i]),
+                                         want[i]->host, NULL);
+
+        ret = backend_add_source_like(p, tree, want[i], like);
+        free(like);
+    }
     if (ret == 0 && with_makestep) {
         char *ms = xasprintf("%s/makestep", tree);
 
@@ -319,7 +352,8 @@ chrony_plan(struct plan *p)
 {
     const struct settings *s = p->settings;
     struct layout l = { 0 };
-    struct file_change **files = NULL, *target, *serve_file = NULL;
+    struct file_change **files = NULL, *target, *serve_file = NULL, *rule_file = NULL;
+    char *rule = NULL;
     const struct source **want = NULL;
     size_t nfiles = 0, nwant = 0;
     const char *main_path = backend_conf_path(p->backend, p->host);
@@ -380,6 +414,11 @@ chrony_plan(struct plan *p)
     if (target != l.main && backend_has_label(p, target, "makestep"))
         makestep = true;
 
+    rule = require_rule(p, files, nfiles, &rule_file);
+    if (backend_check_auth(p, files, nfiles, rule_file, rule,
+                           "'authselectmode require' makes chronyd select only sources that "
+                           "authenticate") < 0)
+        goto out;
     if (replace)
         for (size_t i = 0; i < nfiles; i++)
             if (backend_disable_unwanted(p, files[i], files[i] == target) < 0)
@@ -392,7 +431,7 @@ chrony_plan(struct plan *p)
         if (backend_fill_main(p, target, want, nwant) < 0)
             goto out;
     } else if (fill_managed(p, target, want, nwant, !makestep && !l.target_is_sources,
-                            !l.target_is_sources) < 0) {
+                            !l.target_is_sources, files, nfiles) < 0) {
         goto out;
     }
     if (!makestep && (target == l.main || l.target_is_sources)) {
@@ -437,6 +476,7 @@ chrony_plan(struct plan *p)
             p->activation = ACTION_RESTART;
     ret = 0;
 out:
+    free(rule);
     free(want);
     free(files);
     layout_free(&l);

@@ -16,7 +16,9 @@
  * ntpsec ignores (and logs) notrap and nopeer: its lines leave them out. */
 #include "config.h"
 
+#include <glob.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -471,12 +473,116 @@ add_serve_nodes(struct plan *p, const char *tree, const void *arg)
     return ret;
 }
 
+#define INCLUDE_DEPTH 5          /* ntpd's and ntpsec's limit of nested includefile */
+
+/* The files includefile lines of f bring in, as ntpd reads them: a relative name is taken
+ * from the directory of the including file, a directory (ntpsec) means its *.conf files in
+ * name order; nested up to INCLUDE_DEPTH. A file that includes itself again is refused. */
+static int
+add_includes(struct plan *p, struct file_change *f, struct strv *chain,
+             struct file_change ***files, size_t *n)
+{
+    struct strv nodes = { 0 };
+    char *expr = xasprintf("%s/includefile", f->tree);
+    int ret = 0;
+
+    augtree_match(p->aug, expr, &nodes);
+    for (size_t i = 0; ret == 0 && i < nodes.n; i++) {
+        const char *v = augtree_get(p->aug, nodes.v[i]);
+        char *dir = xstrdup(f->path), *slash = strrchr(dir, '/'), *name, *disk;
+        struct strv names = { 0 };
+        struct stat st;
+
+        if (!v || !*v) {
+            free(dir);
+            continue;
+        }
+        if (slash)
+            slash[slash == dir ? 1 : 0] = '\0';
+        name = v[0] == '/' ? xstrdup(v) : xasprintf("%s%s%s", dir, strcmp(dir, "/") ? "/" : "",
+                                                   v);
+        disk = hostinfo_path(p->host, name);
+        if (stat(disk, &st) == 0 && S_ISDIR(st.st_mode)) {
+            char *pat = xasprintf("%s/*.conf", disk);
+            size_t rootlen = strlen(disk) - strlen(name);
+            glob_t g;
+
+            if (glob(pat, 0, NULL, &g) == 0) {
+                for (size_t k = 0; k < g.gl_pathc; k++)
+                    strv_push(&names, g.gl_pathv[k] + rootlen);
+                globfree(&g);
+            }
+            free(pat);
+        } else {
+            strv_push(&names, name);
+        }
+        for (size_t k = 0; ret == 0 && k < names.n; k++) {
+            struct file_change *inc;
+            bool failed;
+
+            if (strv_contains(chain, names.v[k])) {
+                char *where = backend_where(p, f, nodes.v[i]);
+
+                msg_error(p->m, "%s: 'includefile %s' includes %s, which is being read already "
+                          "(an include loop): ntpd would read it again and again; remove the "
+                          "loop", where, v, names.v[k]);
+                free(where);
+                p->invalid = true;
+                ret = -1;
+                break;
+            }
+            if (chain->n > INCLUDE_DEPTH)
+                break;                           /* ntpd stops there too */
+            inc = plan_open_file(p, names.v[k], false, &failed);
+            if (failed) {
+                ret = -1;
+            } else if (inc) {
+                *files = xrealloc(*files, (*n + 1) * sizeof(**files));
+                (*files)[(*n)++] = inc;
+                strv_push(chain, names.v[k]);
+                ret = add_includes(p, inc, chain, files, n);
+                free(chain->v[--chain->n]);
+            }
+        }
+        strv_free(&names);
+        free(disk);
+        free(name);
+        free(dir);
+    }
+    strv_free(&nodes);
+    free(expr);
+    return ret;
+}
+
+/* A restrict line with notrust: ntpd then uses only sources that authenticate. */
+static char *
+notrust_rule(struct plan *p, struct file_change **files, size_t n, struct file_change **in)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct strv nodes = { 0 };
+        char *expr = xasprintf("%s/restrict[notrust]", files[i]->tree), *r = NULL;
+
+        if (augtree_match(p->aug, expr, &nodes) > 0) {
+            r = xstrdup(nodes.v[0]);
+            *in = files[i];
+        }
+        strv_free(&nodes);
+        free(expr);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
 static int
 ntp_plan(struct plan *p)
 {
     const struct settings *s = p->settings;
     const char *path = backend_conf_path(p->backend, p->host);
-    struct file_change *f;
+    struct file_change *f, **files = NULL, *rule_file = NULL;
+    struct strv chain = { 0 };
+    size_t nfiles = 0;
+    char *rule = NULL;
     bool failed;
     int ret = -1;
 
@@ -507,7 +613,17 @@ ntp_plan(struct plan *p)
     f = plan_open_file(p, path, false, &failed);
     if (!f)
         goto out;
-    if (backend_set_sources(p, f) < 0)
+    files = xcalloc(1, sizeof(*files));
+    files[nfiles++] = f;
+    strv_push(&chain, path);
+    if (add_includes(p, f, &chain, &files, &nfiles) < 0)
+        goto out;
+    rule = notrust_rule(p, files, nfiles, &rule_file);
+    if (backend_check_auth(p, files, nfiles, rule_file, rule,
+                           "'restrict ... notrust' makes ntpd accept time only from sources "
+                           "that authenticate") < 0)
+        goto out;
+    if (backend_set_sources_in(p, f, files, nfiles) < 0)
         goto out;
     if (plan_panic(p, f) < 0)
         goto out;
@@ -519,6 +635,9 @@ ntp_plan(struct plan *p)
         goto out;
     ret = plan_render(p);
 out:
+    free(rule);
+    free(files);
+    strv_free(&chain);
     return ret;
 }
 

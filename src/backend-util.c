@@ -96,15 +96,113 @@ backend_add_source_node(struct plan *p, const char *tree, const struct source *s
     return ret;
 }
 
-/* The line the daemon reads for src, rendered by the lens ("server HOST iburst\n"). */
+/* The child of node labelled name, newly allocated, or NULL. */
 static char *
-source_text(struct plan *p, const struct source *src, const char *keep)
+child(struct plan *p, const char *node, const char *name)
+{
+    struct strv hit = { 0 };
+    char *expr = xasprintf("%s/%s", node, name);
+    char *r = NULL;
+
+    if (augtree_match(p->aug, expr, &hit) > 0)
+        r = xstrdup(hit.v[0]);
+    strv_free(&hit);
+    free(expr);
+    return r;
+}
+
+/* Make the source node at node carry every option the settings name for src: a missing
+ * one is added (before a trailing comment), one with another value gets the wanted value;
+ * every other option stays. *changed tells whether anything was added or changed. */
+static int
+merge_options(struct plan *p, const char *node, const struct source *src, bool *changed)
+{
+    struct source_option opts[8];
+    size_t n = source_options(p, src, opts);
+    int ret = 0;
+
+    *changed = false;
+    for (size_t i = 0; ret == 0 && i < n; i++) {
+        char *have = child(p, node, opts[i].name);
+        const char *want = opts[i].has_value ? opts[i].value : NULL;
+
+        if (have) {
+            const char *v = augtree_get(p->aug, have);
+
+            if (want && (!v || strcmp(v, want) != 0)) {
+                ret = augtree_set(p->aug, have, want);
+                *changed = true;
+            }
+        } else {
+            char *comment = child(p, node, "#comment");
+            char *path = xasprintf("%s/%s", node, opts[i].name);
+
+            if (comment)
+                ret = augtree_insert(p->aug, comment, opts[i].name, true);
+            if (ret == 0)
+                ret = augtree_set(p->aug, path, want);
+            *changed = true;
+            free(comment);
+            free(path);
+        }
+        free(have);
+    }
+    return ret;
+}
+
+int
+backend_add_source_like(struct plan *p, const char *tree, const struct source *src,
+                        const char *like)
+{
+    const char *label = backend_source_label(p, src);
+    char *node, *last;
+    bool changed;
+    int ret;
+
+    if (!like)
+        return backend_add_source_node(p, tree, src, NULL);
+    node = xasprintf("%s/%s[last()+1]", tree, label);
+    last = xasprintf("%s/%s[last()]", tree, label);
+    ret = augtree_set(p->aug, node, src->host);
+    if (ret == 0)
+        ret = augtree_copy(p->aug, like, last);
+    if (ret == 0)
+        ret = merge_options(p, last, src, &changed);
+    if (ret < 0)
+        msg_error(p->m, "cannot build the line for %s: %s", src->host, augtree_error(p->aug));
+    free(node);
+    free(last);
+    return ret;
+}
+
+/* The line the daemon reads for src, rendered by the lens ("server HOST iburst\n"), built
+ * on the existing line like (NULL: none), whose options it keeps. */
+static char *
+source_text(struct plan *p, const struct source *src, const char *like)
 {
     const char *tree = backend_scratch(p);
 
-    if (!tree || backend_add_source_node(p, tree, src, keep) < 0)
+    if (!tree || backend_add_source_like(p, tree, src, like) < 0)
         return NULL;
     return backend_render(p, tree);
+}
+
+/* True when the node at node already has every option the settings name for src. */
+static bool
+options_present(struct plan *p, const char *node, const struct source *src)
+{
+    struct source_option opts[8];
+    size_t n = source_options(p, src, opts);
+    bool all = true;
+
+    for (size_t i = 0; all && i < n; i++) {
+        char *have = child(p, node, opts[i].name);
+        const char *v = have ? augtree_get(p->aug, have) : NULL;
+
+        all = have && (!opts[i].has_value || (v && strcmp(v, opts[i].value) == 0));
+        free(have);
+    }
+    return all;
 }
 
 char *
@@ -142,33 +240,6 @@ backend_node_line(struct plan *p, const struct file_change *f, const char *node,
     *indent = i - s;
     *text = xasprintf("%.*s", (int)(t - i), f->before.buf + i);
     return 0;
-}
-
-/* True when the node's options are exactly the wanted ones, in order (the address family
- * flags and a trailing comment are not options). */
-static bool
-options_match(struct plan *p, const char *node, const struct source *src)
-{
-    struct source_option opts[8];
-    size_t n = source_options(p, src, opts);
-    struct strv kids = { 0 };
-    char *expr = xasprintf("%s/*[label() != 'ipv4' and label() != 'ipv6' and "
-                           "label() != '#comment']", node);
-    bool same;
-
-    augtree_match(p->aug, expr, &kids);
-    same = kids.n == n;
-    for (size_t i = 0; same && i < n; i++) {
-        char *k = augtree_label(p->aug, kids.v[i]);
-        const char *v = augtree_get(p->aug, kids.v[i]);
-
-        same = k && strcmp(k, opts[i].name) == 0 &&
-               (opts[i].has_value ? v && strcmp(v, opts[i].value) == 0 : v == NULL);
-        free(k);
-    }
-    strv_free(&kids);
-    free(expr);
-    return same;
 }
 
 const struct source *
@@ -319,7 +390,7 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
             if (v && strcasecmp(v, want[i]->host) == 0)
                 found = nodes.v[j];
         }
-        if (found && (p->settings->mode == MODE_MERGE || options_match(p, found, want[i]))) {
+        if (found && (p->settings->mode == MODE_MERGE || options_present(p, found, want[i]))) {
             /* exactly as wanted, or merge mode: an existing line is left as it is */
         } else if (!(text = source_text(p, want[i], found))) {
             ret = -1;
@@ -351,6 +422,35 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
         plan_edit(f, at, at, added.buf);
     }
     sb_free(&added);
+    return ret;
+}
+
+int
+backend_set_sources_in(struct plan *p, struct file_change *f, struct file_change **files,
+                       size_t n)
+{
+    const struct settings *s = p->settings;
+    const struct source **want = xcalloc(s->n_sources + 1, sizeof(*want));
+    size_t nwant = 0;
+    int ret = 0;
+
+    for (size_t i = 0; ret == 0 && i < n; i++)
+        if (s->mode == MODE_REPLACE)
+            ret = backend_disable_unwanted(p, files[i], true);
+    for (size_t i = 0; i < s->n_sources; i++) {
+        char *other = NULL;
+
+        /* A requested source on a line of an included file stays there, as it is. */
+        if (n > 1)
+            other = backend_find_source(p, files + 1, n - 1,
+                                        backend_source_label(p, &s->sources[i]),
+                                        s->sources[i].host, NULL);
+        if (!other || backend_find_source_free(other))
+            want[nwant++] = &s->sources[i];
+    }
+    if (ret == 0)
+        ret = backend_fill_main(p, f, want, nwant);
+    free(want);
     return ret;
 }
 
@@ -690,5 +790,148 @@ out:
     free(quoted);
     free(expr);
     strv_free(&nodes);
+    return ret;
+}
+
+char *
+backend_find_source(struct plan *p, struct file_change **files, size_t n, const char *label,
+                    const char *host, struct file_change **in)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct strv nodes = { 0 };
+        char *expr = xasprintf("%s/%s", files[i]->tree, label), *r = NULL;
+
+        augtree_match(p->aug, expr, &nodes);
+        for (size_t j = 0; j < nodes.n && !r; j++) {
+            const char *v = augtree_get(p->aug, nodes.v[j]);
+
+            if (v && strcasecmp(v, host) == 0)
+                r = xstrdup(nodes.v[j]);
+        }
+        strv_free(&nodes);
+        free(expr);
+        if (r) {
+            if (in)
+                *in = files[i];
+            return r;
+        }
+    }
+    return NULL;
+}
+
+bool
+backend_find_source_free(char *node)
+{
+    free(node);
+    return false;
+}
+
+char *
+backend_where(struct plan *p, const struct file_change *f, const char *node)
+{
+    size_t s, e, line = 1, col = 1;
+
+    if (augtree_span(p->aug, node, &s, &e) < 0)
+        return xstrdup(f->disk_path);
+    for (size_t i = 0; i < s && i < f->before.len; i++)
+        line += f->before.buf[i] == '\n';
+    while (s + col - 1 < f->before.len && (f->before.buf[s + col - 1] == ' ' ||
+                                           f->before.buf[s + col - 1] == '\t'))
+        col++;
+    return xasprintf("%s:%zu:%zu", f->disk_path, line, col);
+}
+
+/* How a source node authenticates: "NTS", "key N" or NULL. */
+static const char *
+node_auth(struct plan *p, const char *node)
+{
+    char *c = child(p, node, "nts");
+    const char *r = NULL;
+
+    if (c) {
+        r = "NTS";
+    } else if ((c = child(p, node, "key"))) {
+        r = "a symmetric key";
+    }
+    free(c);
+    return r;
+}
+
+int
+backend_check_auth(struct plan *p, struct file_change **files, size_t n,
+                   const struct file_change *rule_file, const char *rule, const char *rule_why)
+{
+    const struct settings *s = p->settings;
+    char *test = source_test(p, true);
+    struct strbuf plain;
+    char *weak_where = NULL, *weak_line = NULL;
+    const char *weak_how = NULL;
+    int ret = 0;
+
+    if (s->accept_auth_downgrade) {
+        free(test);
+        return 0;
+    }
+    /* The requested sources that would run without authentication. */
+    sb_init(&plain);
+    for (size_t i = 0; i < s->n_sources; i++) {
+        const struct source *src = &s->sources[i];
+        char *like = backend_find_source(p, files, n, backend_source_label(p, src), src->host,
+                                         NULL);
+        bool auth = src->nts || src->key || (like && node_auth(p, like));
+
+        if (!auth)
+            sb_printf(&plain, "%s%s", plain.len ? ", " : "", src->host);
+        free(like);
+    }
+    /* An authenticated source that replace mode would disable. */
+    for (size_t i = 0; s->mode == MODE_REPLACE && !weak_where && i < n; i++) {
+        struct strv nodes = { 0 };
+        char *expr = xasprintf("%s/*[%s]", files[i]->tree, test);
+
+        augtree_match(p->aug, expr, &nodes);
+        for (size_t j = 0; j < nodes.n && !weak_where; j++) {
+            char *label = augtree_label(p->aug, nodes.v[j]);
+            const char *host = augtree_get(p->aug, nodes.v[j]);
+            const char *how = node_auth(p, nodes.v[j]);
+            size_t a, b, ind;
+
+            if (how && label && strcmp(label, "peer") != 0 &&
+                !(host && backend_wanted_for(p, label, host)) &&
+                backend_node_line(p, files[i], nodes.v[j], &a, &b, &ind, &weak_line) == 0) {
+                weak_where = backend_where(p, files[i], nodes.v[j]);
+                weak_how = how;
+            }
+            free(label);
+        }
+        strv_free(&nodes);
+        free(expr);
+    }
+    if (plain.len && rule) {
+        char *where = backend_where(p, rule_file, rule);
+
+        msg_error(p->m, "%s: %s; %s would have no authentication (no NTS, no key), so the "
+                  "daemon would not use %s. Nothing was changed. Give the new sources "
+                  "authentication (--nts, or nts: true or key: N per source in the settings "
+                  "file), or accept the downgrade with --accept-auth-downgrade "
+                  "(accept_auth_downgrade: true)", where, rule_why, plain.buf,
+                  strchr(plain.buf, ',') ? "them" : "it");
+        free(where);
+        ret = -1;
+    } else if (plain.len && weak_where) {
+        msg_error(p->m, "%s: '%s' authenticates its source with %s; replace mode would disable "
+                  "it and use %s without authentication (no NTS, no key). Nothing was changed. "
+                  "Give the new sources authentication (--nts, or nts: true or key: N per "
+                  "source in the settings file), keep the old sources (--mode merge), or accept "
+                  "the downgrade with --accept-auth-downgrade (accept_auth_downgrade: true)",
+                  weak_where, weak_line, weak_how, plain.buf);
+        ret = -1;
+    }
+    if (ret < 0)
+        p->invalid = true;
+    free(weak_where);
+    free(weak_line);
+    sb_free(&plain);
+    free(test);
     return ret;
 }

@@ -23,6 +23,24 @@ char *backend_render(struct plan *p, const char *tree);
  * the ipv4/ipv6 flags and the trailing comment of the node keep (NULL: none) are kept. */
 int backend_add_source_node(struct plan *p, const char *tree, const struct source *src,
                             const char *keep);
+/* The same built on the existing source node like (NULL: as backend_add_source_node): its
+ * options stay, and the options the settings name for src are added or set. */
+int backend_add_source_like(struct plan *p, const char *tree, const struct source *src,
+                            const char *like);
+/* The first source node labelled label whose host is host (no case) in files, newly
+ * allocated, and its file in *in (when in is not NULL); NULL when there is none. */
+char *backend_find_source(struct plan *p, struct file_change **files, size_t n,
+                          const char *label, const char *host, struct file_change **in);
+/* "FILE:LINE:COLUMN" of node in f's original text (newly allocated). */
+char *backend_where(struct plan *p, const struct file_change *f, const char *node);
+/* No silent weakening of authentication: -1 (and p->invalid, exit 64) with the reason when
+ * a requested source would run without authentication (no NTS, no key, none on its
+ * existing line) while the rule node (in rule_file; NULL: none) demands authentication
+ * (rule_why says what it does), or while replace mode disables a source that uses NTS or a
+ * key. 0 when the settings accept the downgrade. */
+int backend_check_auth(struct plan *p, struct file_change **files, size_t n,
+                       const struct file_change *rule_file, const char *rule,
+                       const char *rule_why);
 /* A comment line rendered by the lens ("# text\n"), newly allocated, or NULL. */
 char *backend_comment_text(struct plan *p, const char *text);
 /* The node's line in f's original text: its span [start, end), its indentation width and
@@ -49,6 +67,13 @@ int backend_fill_main(struct plan *p, struct file_change *f, const struct source
  * server/pool lines, then put every source of the settings into f (backend_fill_main).
  * 0 or -1. */
 int backend_set_sources(struct plan *p, struct file_change *f);
+/* The same for a configuration read from several files (f the main one, files[0] == f):
+ * replace mode disables the unwanted source lines in every file; a requested source on a
+ * line of another file stays there; the others go into f. 0 or -1. */
+int backend_set_sources_in(struct plan *p, struct file_change *f, struct file_change **files,
+                           size_t n);
+/* Free a node path returned by backend_find_source; false (for use in conditions). */
+bool backend_find_source_free(char *node);
 /* True when f's tree has a top-level node labelled label. */
 bool backend_has_label(struct plan *p, const struct file_change *f, const char *label);
 #define BACKEND_CHECK_FILE "@FILE@"

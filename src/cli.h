@@ -33,6 +33,8 @@ enum {
     OPT_DHCP,
     OPT_SERVE,
     OPT_LOCAL_STRATUM,
+    OPT_NTS,
+    OPT_ACCEPT_DOWNGRADE,
 };
 
 struct command {

@@ -135,8 +135,11 @@ run(struct settings *s, struct msgs *m, enum output how)
         r.skipped = skipped;
         goto report;
     }
-    if (b->plan(&plan) < 0)
+    if (b->plan(&plan) < 0) {
+        if (plan.invalid)
+            r.status = APPLY_INVALID;
         goto report;
+    }
     r.plan = &plan;
     r.status = apply_run(&plan, &actions);
 
@@ -192,6 +195,8 @@ apply_main(int argc, char **argv)
         { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
         { "verify-timeout", required_argument, NULL, OPT_VERIFY_TIMEOUT },
         { "if-needed", no_argument, NULL, OPT_IF_NEEDED },
+        { "nts", no_argument, NULL, OPT_NTS },
+        { "accept-auth-downgrade", no_argument, NULL, OPT_ACCEPT_DOWNGRADE },
         { "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
         { "detailed-exitcodes", no_argument, NULL, OPT_DETAILED },
         { "quiet", no_argument, NULL, 'q' },
@@ -202,6 +207,7 @@ apply_main(int argc, char **argv)
     struct settings cli, s;
     struct msgs m = { 0 };
     const char *config = NULL, *mode = NULL, *dhcp = NULL;
+    bool nts = false;
     int c, code = EXIT_USAGE;
 
     settings_init(&cli);
@@ -239,6 +245,8 @@ apply_main(int argc, char **argv)
         case OPT_NO_RESTART: cli.no_restart = true; break;
         case OPT_NO_VERIFY: cli.no_verify = true; break;
         case OPT_IF_NEEDED: cli.if_needed = true; break;
+        case OPT_NTS: nts = true; break;
+        case OPT_ACCEPT_DOWNGRADE: cli.accept_auth_downgrade = true; break;
         case OPT_DETAILED: cli.detailed_exitcodes = true; break;
         case 'q': cli.verbosity = VERBOSITY_QUIET; break;
         case 'v': cli.verbosity = VERBOSITY_VERBOSE; break;
@@ -274,6 +282,13 @@ apply_main(int argc, char **argv)
         cli_print_msgs(&m);
         goto out;
     }
+    if (nts && !cli.n_sources) {
+        code = cli_usage_error("--nts applies to the sources given by --server and --pool: "
+                               "give them too (in the settings file, nts: true per source)");
+        goto out;
+    }
+    for (size_t i = 0; nts && i < cli.n_sources; i++)
+        cli.sources[i].nts = true;
     if (cli.n_sources) {
         settings_clear_sources(&s);
         s.sources = cli.sources;
@@ -316,6 +331,7 @@ apply_main(int argc, char **argv)
     s.no_restart = cli.no_restart;
     s.no_verify = cli.no_verify;
     s.if_needed = cli.if_needed;
+    s.accept_auth_downgrade |= cli.accept_auth_downgrade;
     s.detailed_exitcodes = cli.detailed_exitcodes;
     s.verbosity = cli.verbosity;
     s.verify_timeout = cli.verify_timeout;
@@ -377,6 +393,10 @@ const struct command cmd_apply = {
 "                           NTP to the servers, rules tagged te-ntp-setup let it\n"
 "                           through; see the firewall command)\n"
 "      --if-needed          leave an active, synchronized NTP client alone\n"
+"      --nts                use NTS with every --server/--pool given (chrony, ntpsec)\n"
+"      --accept-auth-downgrade  let unauthenticated sources replace sources that\n"
+"                           use NTS or keys, or rules that require authentication\n"
+"                           (refused otherwise: exit 64, nothing changed)\n"
 "      --lock-timeout SEC   wait this long for another instance (default 30), then\n"
 "                           exit 4\n"
 "      --detailed-exitcodes exit 2 when something changed (or would change)\n"

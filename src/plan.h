@@ -51,6 +51,7 @@ struct plan {
     bool verified;               /* sync was checked after activation: see sync */
     struct sync_status sync;
     struct strv conflicts;       /* services of other implementations to stop and disable */
+    bool invalid;                /* the plan failed on what the settings ask (exit 64) */
 };
 
 /* Start a plan for backend with settings on host; lens trees live in aug. */

@@ -62,6 +62,8 @@ struct settings {
     bool no_firewall;
     bool no_verify;
     bool if_needed;          /* leave an active, synchronized NTP client alone */
+    bool accept_auth_downgrade; /* replace authenticated sources (NTS, keys) or the rules
+                                 * that demand them by sources without authentication */
     enum verbosity verbosity;
     int verify_timeout;      /* seconds to wait for a source to be selected */
     int lock_timeout;        /* seconds to wait for another instance */

@@ -192,6 +192,8 @@ run_case() { # case-dir
         snapshot "$root" > "$TMP/snap1"
         check "$name: nothing touched by the refused run" cmp -s "$TMP/snap0" "$TMP/snap1"
         check "$name: the refusal says how to proceed" grep -q 'accept-auth-downgrade' "$TMP/out"
+        check "$name: the refusal names the real file:line:column" \
+            grep -qE "error: $root/[^:]+:[0-9]+:[0-9]+: " "$TMP/out" || sed 's/^/#   /' "$TMP/out"
         extra=--accept-auth-downgrade
     fi
 
@@ -215,7 +217,7 @@ run_case() { # case-dir
 
     # merge
     rm -rf "$root"; cp -a "$orig" "$root"
-    "$BIN" --root "$root" $SERVERS --mode merge > "$TMP/out" 2>&1; rc=$?
+    "$BIN" --root "$root" $SERVERS $extra --mode merge > "$TMP/out" 2>&1; rc=$?
     check "$name: merge exits 0" [ $rc -eq 0 ] || sed 's/^/#   /' "$TMP/out"
     got=$(sources "$impl" "$root" "$conf")
     wantm=$({ [ -n "$old_sources" ] && echo "$old_sources"; echo "$want"; } |
@@ -229,7 +231,7 @@ run_case() { # case-dir
     fi
     check "$name: merge: every other line byte for byte" only_tool_changes "$orig" "$root"
     snapshot "$root" > "$TMP/snap1"
-    "$BIN" --root "$root" $SERVERS --mode merge --detailed-exitcodes > "$TMP/out" 2>&1; rc=$?
+    "$BIN" --root "$root" $SERVERS $extra --mode merge --detailed-exitcodes > "$TMP/out" 2>&1; rc=$?
     snapshot "$root" > "$TMP/snap2"
     check "$name: merge: a second run changes nothing (exit $rc)" [ $rc -eq 0 ] &&
         cmp -s "$TMP/snap1" "$TMP/snap2" || sed 's/^/#   /' "$TMP/out"
