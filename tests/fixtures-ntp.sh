@@ -16,7 +16,7 @@ fail() { echo "FAIL $name: $*"; failures=$((failures + 1)); }
 # run ROOT ARGS...: the binary on ROOT with the test sources; the exit code in $rc
 run() {
     r=$1; shift
-    "$BIN" --root "$r" -s ntp1.example.com -p pool.example.org --detailed-exitcodes "$@" \
+    "$BIN" --root "$r" -s ntp1.example.com -p pool.example.org --detailed-exitcodes ${ACCEPT:-} "$@" \
         >"$TMP/out" 2>"$TMP/err"
     rc=$?
 }
@@ -71,7 +71,18 @@ check_edit centos7-ntp centos7-ntp /etc/ntp.conf "$NTP_WANT"
 grep -q '^ntpd:.*service ntpd' "$TMP/out" || fail "centos7-ntp: not ntpd with service ntpd"
 check_edit ubuntu2004-ntp ubuntu2004-ntp /etc/ntp.conf "$NTP_WANT"
 grep -q '^ntpd:.*service ntp,' "$TMP/out" || fail "ubuntu2004-ntp: not ntpd with service ntp"
+# Its 'server 192.0.2.10 key 5' authenticates: replace mode refuses to drop that (exit 64,
+# nothing changed) unless the downgrade is accepted.
+cp -a "$FIX/hand-edited-ntp" "$TMP/hand-edited-refused"
+run "$TMP/hand-edited-refused"
+[ "$rc" = 64 ] || fail "hand-edited-ntp: a keyed source replaced without a word (exit $rc)"
+grep -q 'ntp.conf:17:2: .server 192.0.2.10 key 5 iburst. authenticates' "$TMP/err" ||
+    fail "hand-edited-ntp: the refusal does not name the keyed line: $(cat "$TMP/err")"
+diff -r "$FIX/hand-edited-ntp" "$TMP/hand-edited-refused" >/dev/null ||
+    fail "hand-edited-ntp: the refused run changed files"
+ACCEPT=--accept-auth-downgrade
 check_edit hand-edited-ntp hand-edited-ntp /etc/ntp.conf "$NTP_WANT"
+ACCEPT=
 # the reference clock, peers, fudge, restrict and tinker lines stay
 for l in 'server 127.127.1.0' 'fudge  127.127.1.0 stratum 10' 'tinker panic 0' \
     '  peer 198.51.100.7 minpoll 6 # lab peer'; do
