@@ -208,6 +208,16 @@ run_case() { # case-dir
             sed 's/^/#   /' "$TMP/pa.out"
     fi
     check "$name: every other line byte for byte" only_tool_changes "$orig" "$root"
+    if [ "$impl" = chrony ]; then
+        in_root "$root" "$CHRONYD" -p -f "$conf" > "$TMP/cp.out" 2>&1
+        check "$name: minsources is not above the sources left" awk -v n=2 '
+            tolower($1) == "minsources" && $2 + 0 > n { bad = 1 } END { exit bad }' "$TMP/cp.out" ||
+            grep -i '^minsources' "$TMP/cp.out"
+        check "$name: initstepslew names no old server" awk '
+            tolower($1) == "initstepslew" { for (i = 3; i <= NF; i++)
+                if ($i != "ntp1.example.com" && $i != "ntp2.example.com") bad = 1 }
+            END { exit bad }' "$TMP/cp.out" || grep -i '^initstepslew' "$TMP/cp.out"
+    fi
     snapshot "$root" > "$TMP/snap1"
     "$BIN" --root "$root" $SERVERS $extra --detailed-exitcodes > "$TMP/out" 2>&1; rc=$?
     snapshot "$root" > "$TMP/snap2"
