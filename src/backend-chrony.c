@@ -277,6 +277,103 @@ note_admin_allow(struct plan *p, struct file_change **files, size_t n)
     }
 }
 
+#define INITSTEPSLEW_NOTE "te-ntp-setup (replace mode) disabled, makestep steps the clock " \
+                          "instead: "
+
+/* Replace mode: an initstepslew line naming a server that is not requested would still
+ * query it at start: comment it out (after a note); makestep covers a clock far off. */
+static int
+disable_initstepslew(struct plan *p, struct file_change **files, size_t n)
+{
+    int ret = 0;
+
+    for (size_t i = 0; ret == 0 && i < n; i++) {
+        struct strv nodes = { 0 };
+        char *expr = xasprintf("%s/initstepslew", files[i]->tree);
+
+        augtree_match(p->aug, expr, &nodes);
+        for (size_t j = 0; ret == 0 && j < nodes.n; j++) {
+            const char *v = augtree_get(p->aug, nodes.v[j]);
+            char *copy = xstrdup(v ? v : ""), *save = NULL, *w;
+            bool other = false;
+
+            strtok_r(copy, " \t", &save);              /* the threshold */
+            while ((w = strtok_r(NULL, " \t", &save)))
+                if (!backend_wanted_for(p, "server", w))
+                    other = true;
+            if (other)
+                ret = backend_comment_out(p, files[i], nodes.v[j], INITSTEPSLEW_NOTE);
+            free(copy);
+        }
+        strv_free(&nodes);
+        free(expr);
+    }
+    return ret;
+}
+
+/* Replace mode: "minsources N" above the sources left (the requested ones and the
+ * reference clocks) and chronyd would never update the clock: lowered to that number, after
+ * a note quoting the old line. */
+static int
+lower_minsources(struct plan *p, struct file_change **files, size_t n)
+{
+    size_t have = p->settings->n_sources;
+    int ret = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        struct strv nodes = { 0 };
+        char *expr = xasprintf("%s/refclock", files[i]->tree);
+
+        have += augtree_match(p->aug, expr, &nodes) > 0 ? nodes.n : 0;
+        strv_free(&nodes);
+        free(expr);
+    }
+    for (size_t i = 0; ret == 0 && i < n; i++) {
+        struct strv nodes = { 0 };
+        char *expr = xasprintf("%s/minsources", files[i]->tree);
+
+        augtree_match(p->aug, expr, &nodes);
+        for (size_t j = 0; ret == 0 && j < nodes.n; j++) {
+            const char *v = augtree_get(p->aug, nodes.v[j]);
+            char *end, *line = NULL, *note, *comment, *value, *text = NULL;
+            const char *tree;
+            long want = v ? strtol(v, &end, 10) : 0;
+            size_t s, e, indent;
+
+            if (!v || end == v || want <= (long)have ||
+                backend_node_line(p, files[i], nodes.v[j], &s, &e, &indent, &line) < 0)
+                continue;
+            note = xasprintf("te-ntp-setup lowered minsources to the %zu source%s left "
+                             "(chronyd never updates the clock with fewer), was: %s", have,
+                             have == 1 ? "" : "s", line);
+            comment = backend_comment_text(p, note);
+            tree = backend_scratch(p);
+            value = xasprintf("%zu", have);
+            if (!comment || !tree || backend_tree_add(p, tree, "minsources", value, NULL) < 0 ||
+                !(text = backend_render(p, tree))) {
+                msg_error(p->m, "%s: cannot lower minsources", files[i]->disk_path);
+                ret = -1;
+            } else {
+                char *both = xasprintf("%.*s%s%.*s%s", (int)indent, files[i]->before.buf + s,
+                                       comment, (int)indent, files[i]->before.buf + s, text);
+
+                plan_edit(files[i], s, e, both);
+                msg_note(p->m, "%s: minsources lowered to %zu (was: %s)",
+                         files[i]->disk_path, have, line);
+                free(both);
+            }
+            free(text);
+            free(value);
+            free(comment);
+            free(note);
+            free(line);
+        }
+        strv_free(&nodes);
+        free(expr);
+    }
+    return ret;
+}
+
 /* authselectmode require: chronyd then selects authenticated sources only. */
 static char *
 require_rule(struct plan *p, struct file_change **files, size_t n, struct file_change **in)
@@ -423,6 +520,9 @@ chrony_plan(struct plan *p)
         for (size_t i = 0; i < nfiles; i++)
             if (backend_disable_unwanted(p, files[i], files[i] == target) < 0)
                 goto out;
+    if (replace && (disable_initstepslew(p, files, nfiles) < 0 ||
+                    lower_minsources(p, files, nfiles) < 0))
+        goto out;
 
     if (s->dhcp == DHCP_IGNORE && ignore_dhcp(p, files, nfiles) < 0)
         goto out;
