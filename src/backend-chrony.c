@@ -152,7 +152,10 @@ static void
 read_layout(struct plan *p, struct layout *l)
 {
     struct strv nodes = { 0 };
-    char *expr = xasprintf("%s/*", l->main->tree);
+    /* Only the directory directives: a look-up per node of a long file costs a walk of
+     * its siblings each (quadratic). */
+    char *expr = xasprintf("%s/*[label() = 'sourcedir' or label() = 'confdir' or "
+                           "label() = 'include']", l->main->tree);
     char *conf_target = NULL, *source_target = NULL;
 
     augtree_match(p->aug, expr, &nodes);

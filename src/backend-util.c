@@ -343,7 +343,9 @@ insertion_point(struct plan *p, struct file_change *f)
 {
     const char *pool = p->backend->pool_label ? p->backend->pool_label : "pool";
     struct strv nodes = { 0 };
-    char *expr = xasprintf("%s/*", f->tree);
+    /* Only the candidates: a look-up per node of a long file is quadratic. */
+    char *expr = xasprintf("%s/*[label() = 'server' or label() = '%s' or label() = 'peer' or "
+                           "label() = '#comment']", f->tree, pool);
     size_t at = f->before.len;
 
     augtree_match(p->aug, expr, &nodes);
@@ -615,7 +617,7 @@ backend_serve_block_span(struct plan *p, const struct file_change *f, size_t *st
                          size_t *end, bool report)
 {
     struct strv nodes = { 0 };
-    char *expr = xasprintf("%s/*", f->tree);
+    char *expr = xasprintf("%s/#comment", f->tree);
     size_t s = 0, e = 0;
     int state = 0, ret = 0;    /* 0 before the block, 1 in it, 2 after it */
 

@@ -9,7 +9,7 @@ CHRONYD=$(find_daemon chronyd chrony) || skip_all "chronyd not found (packaging/
 export TE_NTP_SETUP_SBIN=$(dirname "$CHRONYD")
 SERVERS="-s ntp1.example.com -s ntp2.example.com"
 NOTE='te-ntp-setup (replace mode) disabled: '
-NOTE_RE='te-ntp-setup \(replace mode\) disabled: '
+NOTE_RE='te-ntp-setup \(replace mode\) disabled(, makestep steps the clock instead)?: '
 
 # The server/pool lines chrony would use: every file of the root's chrony configuration.
 active_sources() {
@@ -31,7 +31,7 @@ only_our_changes() { # orig-root new-root
         diff "$1/$f" "$2/$f" > "$TMP/d" && continue
         # A line of a requested server may be rewritten with the requested options.
         removed=$(grep '^<' "$TMP/d" | grep -vcE '^< [[:space:]]*server ntp[12]\.example\.com ')
-        bad_removed=$(grep '^<' "$TMP/d" | grep -vcE '^< [[:space:]]*(server|pool)[[:space:]]')
+        bad_removed=$(grep '^<' "$TMP/d" | grep -vcE '^< [[:space:]]*(server|pool|initstepslew)[[:space:]]')
         notes=$(grep -cE "^> [[:space:]]*# $NOTE_RE" "$TMP/d")
         bad_added=$(grep '^>' "$TMP/d" | grep -vE "^> [[:space:]]*# $NOTE_RE" |
             grep -vcE '^> (server ntp[12]\.example\.com iburst|# Step the clock when it is off by more than 1 s in the first 3 updates \(added by te-ntp-setup\)|makestep 1\.0 3)$')
