@@ -119,6 +119,7 @@ struct layout {
     char *target;            /* path of the file that holds the managed sources */
     bool target_is_sources;  /* a sourcedir *.sources file (only source lines allowed) */
     char *conf_target;       /* the tool's file in the confdir/include directory, or NULL */
+    char *source_target;     /* while reading: the tool's file in the first sourcedir */
     struct strv dropins;     /* other files the configuration reads, sorted per directive */
 };
 
@@ -127,12 +128,15 @@ layout_free(struct layout *l)
 {
     free(l->target);
     free(l->conf_target);
+    free(l->source_target);
     strv_free(&l->dropins);
 }
 
-/* Add the files matching pattern (a path on the target) to the drop-in list. */
+#define INCLUDE_DEPTH 10         /* chronyd's limit of nested includes */
+
+/* The files matching pattern (a path on the target), sorted, into out. */
 static void
-add_glob(struct plan *p, struct layout *l, const char *pattern)
+glob_target(struct plan *p, const char *pattern, struct strv *out)
 {
     char *disk = hostinfo_path(p->host, pattern);
     size_t rootlen = strlen(disk) - strlen(pattern);
@@ -140,28 +144,68 @@ add_glob(struct plan *p, struct layout *l, const char *pattern)
 
     if (glob(disk, 0, NULL, &g) == 0) {
         for (size_t i = 0; i < g.gl_pathc; i++)
-            if (!strv_contains(&l->dropins, g.gl_pathv[i] + rootlen))
-                strv_push(&l->dropins, g.gl_pathv[i] + rootlen);
+            strv_push(out, g.gl_pathv[i] + rootlen);
         globfree(&g);
     }
     free(disk);
 }
 
-/* Read the main file's directory directives and choose the target. */
-static void
-read_layout(struct plan *p, struct layout *l)
+static int read_layout_of(struct plan *p, struct layout *l, struct file_change *f,
+                          struct strv *chain);
+
+/* A configuration file f reads (include, confdir): in the drop-in list, then its own
+ * directives in turn, as chronyd reads them; a file that is being read already (an
+ * include loop) is refused. */
+static int
+read_included(struct plan *p, struct layout *l, struct file_change *from, const char *node,
+              const char *path, struct strv *chain)
+{
+    struct file_change *f;
+    bool failed;
+    int ret;
+
+    if (strv_contains(chain, path)) {
+        char *where = backend_where(p, from, node);
+
+        msg_error(p->m, "%s: this includes %s, which is being read already (an include loop): "
+                  "chronyd stops at its maximum include level and does not start; remove the loop",
+                  where, path);
+        free(where);
+        p->invalid = true;
+        return -1;
+    }
+    if ((l->conf_target && strcmp(path, l->conf_target) == 0) || strv_contains(&l->dropins, path))
+        return 0;                               /* the tool's own file, or read already */
+    strv_push(&l->dropins, path);
+    if (chain->n > INCLUDE_DEPTH)
+        return 0;
+    f = plan_open_file(p, path, false, &failed);
+    if (!f)
+        return failed ? -1 : 0;
+    strv_push(chain, path);
+    ret = read_layout_of(p, l, f, chain);
+    free(chain->v[--chain->n]);
+    return ret;
+}
+
+/* Read the directory directives of f (the main file, then each file it includes) and
+ * choose the target: the first sourcedir, else the first confdir or include of DIR/ *.conf,
+ * else the main file. */
+static int
+read_layout_of(struct plan *p, struct layout *l, struct file_change *f, struct strv *chain)
 {
     struct strv nodes = { 0 };
     /* Only the directory directives: a look-up per node of a long file costs a walk of
      * its siblings each (quadratic). */
     char *expr = xasprintf("%s/*[label() = 'sourcedir' or label() = 'confdir' or "
-                           "label() = 'include']", l->main->tree);
-    char *conf_target = NULL, *source_target = NULL;
+                           "label() = 'include']", f->tree);
+    int ret = 0;
 
     augtree_match(p->aug, expr, &nodes);
-    for (size_t i = 0; i < nodes.n; i++) {
+    for (size_t i = 0; ret == 0 && i < nodes.n; i++) {
         char *label = augtree_label(p->aug, nodes.v[i]);
         const char *value = augtree_get(p->aug, nodes.v[i]);
+        struct strv found = { 0 };
         char *copy, *save = NULL;
 
         if (!label || !value) {
@@ -177,35 +221,63 @@ read_layout(struct plan *p, struct layout *l)
 
                 if (d[0] != '/' || runtime_dir(d))
                     continue;
+                if (src && !l->source_target)
+                    l->source_target = xasprintf("%s/%s.sources", d, MANAGED_NAME);
+                if (!src && !l->conf_target)
+                    l->conf_target = xasprintf("%s/%s.conf", d, MANAGED_NAME);
                 pat = xasprintf("%s/*.%s", d, src ? "sources" : "conf");
-                add_glob(p, l, pat);
+                glob_target(p, pat, &found);
                 free(pat);
-                if (src && !source_target)
-                    source_target = xasprintf("%s/%s.sources", d, MANAGED_NAME);
-                if (!src && !conf_target)
-                    conf_target = xasprintf("%s/%s.conf", d, MANAGED_NAME);
             }
-        } else if (!strcmp(label, "include") && copy[0] == '/') {
-            char *slash = strrchr(copy, '/');
+            for (size_t k = 0; ret == 0 && k < found.n; k++) {
+                if (src) {
+                    if (!strv_contains(&l->dropins, found.v[k]))
+                        strv_push(&l->dropins, found.v[k]);   /* source lines only */
+                } else {
+                    ret = read_included(p, l, f, nodes.v[i], found.v[k], chain);
+                }
+            }
+        } else if (!strcmp(label, "include")) {
+            /* chronyd globs the name as given; the daemon runs in / */
+            char *pattern = copy[0] == '/' ? xstrdup(copy) : xasprintf("/%s", copy);
+            char *slash = strrchr(pattern, '/');
 
-            add_glob(p, l, copy);
-            if (!conf_target && !runtime_dir(copy) && strcmp(slash, "/*.conf") == 0)
-                conf_target = xasprintf("%.*s/%s.conf", (int)(slash - copy), copy, MANAGED_NAME);
+            if (!l->conf_target && !runtime_dir(pattern) && strcmp(slash, "/*.conf") == 0)
+                l->conf_target = xasprintf("%.*s/%s.conf", (int)(slash - pattern), pattern,
+                                           MANAGED_NAME);
+            glob_target(p, pattern, &found);
+            for (size_t k = 0; ret == 0 && k < found.n; k++)
+                ret = read_included(p, l, f, nodes.v[i], found.v[k], chain);
+            free(pattern);
         }
+        strv_free(&found);
         free(copy);
         free(label);
     }
-    l->conf_target = conf_target;
-    if (source_target) {
-        l->target = source_target;
+    strv_free(&nodes);
+    free(expr);
+    return ret;
+}
+
+static int
+read_layout(struct plan *p, struct layout *l)
+{
+    struct strv chain = { 0 };
+    int ret;
+
+    strv_push(&chain, l->main->path);
+    ret = read_layout_of(p, l, l->main, &chain);
+    strv_free(&chain);
+    if (l->source_target) {
+        l->target = l->source_target;
+        l->source_target = NULL;
         l->target_is_sources = true;
-    } else if (conf_target) {
-        l->target = xstrdup(conf_target);
+    } else if (l->conf_target) {
+        l->target = xstrdup(l->conf_target);
     } else {
         l->target = xstrdup(l->main->path);
     }
-    strv_free(&nodes);
-    free(expr);
+    return ret;
 }
 
 /* The serve lines: allow NETWORK for each network, local stratum N orphan. */
@@ -471,7 +543,8 @@ chrony_plan(struct plan *p)
     l.main = plan_open_file(p, main_path, false, &failed);
     if (!l.main)
         goto out;
-    read_layout(p, &l);
+    if (read_layout(p, &l) < 0)
+        goto out;
 
     /* Every file the configuration reads, the main one first. */
     files = xcalloc(l.dropins.n + 2, sizeof(*files));
@@ -599,11 +672,12 @@ count_lines(const char *s, size_t len)
     return n;
 }
 
+/* f's planned text with its include, confdir and sourcedir lines turned into comments, so
+ * that chronyd reads nothing from the host's files. */
 static int
-validation_text(struct plan *p, struct strbuf *out, size_t *first_line)
+neutralized(struct plan *p, const struct file_change *f, struct strbuf *out)
 {
-    const struct file_change *main = p->files[0];
-    const char *tree = augtree_parse(p->aug, p->backend->lens, main->path, main->after.buf, p->m);
+    const char *tree = augtree_parse(p->aug, p->backend->lens, f->path, f->after.buf, p->m);
     struct strv nodes = { 0 };
     char *expr;
     int ret = 0;
@@ -613,6 +687,10 @@ validation_text(struct plan *p, struct strbuf *out, size_t *first_line)
     expr = xasprintf("%s/*[label() = 'include' or label() = 'confdir' or "
                      "label() = 'sourcedir']", tree);
     augtree_match(p->aug, expr, &nodes);
+    if (nodes.n == 0) {
+        sb_append(out, f->after.buf);           /* nothing to leave out: as planned */
+        goto done;
+    }
     for (size_t i = nodes.n; ret == 0 && i-- > 0;) {
         char *prev = xasprintf("%s/preceding-sibling::*[1]", nodes.v[i]);
 
@@ -622,16 +700,29 @@ validation_text(struct plan *p, struct strbuf *out, size_t *first_line)
             ret = -1;
         free(prev);
     }
+    if (ret == 0) {
+        struct strbuf text;
+
+        sb_init(&text);
+        ret = augtree_render(p->aug, tree, &text, p->m);
+        sb_append(out, text.buf);
+        sb_free(&text);
+    }
+done:
     strv_free(&nodes);
     free(expr);
-    if (ret < 0 || augtree_render(p->aug, tree, out, p->m) < 0)
-        return -1;
-    first_line[0] = 1;
-    for (size_t i = 1; i < p->n_files; i++) {
+    return ret;
+}
+
+static int
+validation_text(struct plan *p, struct strbuf *out, size_t *first_line)
+{
+    for (size_t i = 0; i < p->n_files; i++) {
         if (out->len && out->buf[out->len - 1] != '\n')
             sb_putc(out, '\n');
         first_line[i] = count_lines(out->buf, out->len) + 1;
-        sb_append(out, p->files[i]->after.buf);
+        if (neutralized(p, p->files[i], out) < 0)
+            return -1;
     }
     return 0;
 }
