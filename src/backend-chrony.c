@@ -221,9 +221,10 @@ read_layout_of(struct plan *p, struct layout *l, struct file_change *f, struct s
 
                 if (d[0] != '/' || runtime_dir(d))
                     continue;
-                if (src && !l->source_target)
+                /* The tool's file goes into the first such directory that exists. */
+                if (src && !l->source_target && hostinfo_exists(p->host, d))
                     l->source_target = xasprintf("%s/%s.sources", d, MANAGED_NAME);
-                if (!src && !l->conf_target)
+                if (!src && !l->conf_target && hostinfo_exists(p->host, d))
                     l->conf_target = xasprintf("%s/%s.conf", d, MANAGED_NAME);
                 pat = xasprintf("%s/*.%s", d, src ? "sources" : "conf");
                 glob_target(p, pat, &found);
@@ -242,9 +243,13 @@ read_layout_of(struct plan *p, struct layout *l, struct file_change *f, struct s
             char *pattern = copy[0] == '/' ? xstrdup(copy) : xasprintf("/%s", copy);
             char *slash = strrchr(pattern, '/');
 
-            if (!l->conf_target && !runtime_dir(pattern) && strcmp(slash, "/*.conf") == 0)
-                l->conf_target = xasprintf("%.*s/%s.conf", (int)(slash - pattern), pattern,
-                                           MANAGED_NAME);
+            if (!l->conf_target && !runtime_dir(pattern) && strcmp(slash, "/*.conf") == 0) {
+                char *dir = xasprintf("%.*s", (int)(slash - pattern), pattern);
+
+                if (hostinfo_exists(p->host, dir))
+                    l->conf_target = xasprintf("%s/%s.conf", dir, MANAGED_NAME);
+                free(dir);
+            }
             glob_target(p, pattern, &found);
             for (size_t k = 0; ret == 0 && k < found.n; k++)
                 ret = read_included(p, l, f, nodes.v[i], found.v[k], chain);
