@@ -11,16 +11,22 @@
 #include "spawn.h"
 #include "txn.h"
 
-/* Put back the first n changed files of the plan. 0 when all were restored. */
+/* Put back the first n changed files of the plan. A file that already holds its old text
+ * (never written, or its write failed before the rename) is left alone; one that holds the
+ * new text is put back, including the file whose write failed after its rename (say, when
+ * the directory could not be synced). 0 when all were restored. */
 static int
 restore_files(struct plan *p, size_t n, struct strv *actions)
 {
     int ret = 0;
 
-    for (size_t i = n; i-- > 0;) {
+    for (size_t i = n < p->n_files ? n : p->n_files; i-- > 0;) {
         struct file_change *f = p->files[i];
 
         if (!file_change_differs(f))
+            continue;
+        if (f->existed ? fileio_holds(f->disk_path, f->before.buf, f->before.len)
+                       : !path_exists(f->disk_path))
             continue;
         if (f->existed) {
             if (fileio_replace(f->disk_path, f->before.buf, f->before.len, f->after.buf,
@@ -231,7 +237,8 @@ apply_run(struct plan *p, struct strv *actions)
             fileio_replace(f->disk_path, f->after.buf, f->after.len,
                            f->existed ? f->before.buf : NULL, f->before.len,
                            f->existed ? &f->st : NULL, true, p->m) < 0) {
-            st = undo(p, written, false, NULL, actions);
+            /* This file too: its write may have failed after the rename. */
+            st = undo(p, written + 1, false, NULL, actions);
             goto out;
         }
         strv_push_owned(actions, xasprintf("%s %s", f->existed ? "changed" : "created",
