@@ -12,11 +12,11 @@
 #include "txn.h"
 
 /* Put back the first n changed files of the plan. A file that already holds its old text
- * (never written, or its write failed before the rename) is left alone; one that holds the
- * new text is put back, including the file whose write failed after its rename (say, when
- * the directory could not be synced). 0 when all were restored. */
+ * is left alone. The last of them (when failed is true) is the file whose write failed:
+ * put back only when it holds the new text (its write failed after the rename, say when
+ * the directory could not be synced), else it was not written. 0 when all were restored. */
 static int
-restore_files(struct plan *p, size_t n, struct strv *actions)
+restore_files(struct plan *p, size_t n, bool failed, struct strv *actions)
 {
     int ret = 0;
 
@@ -27,6 +27,8 @@ restore_files(struct plan *p, size_t n, struct strv *actions)
             continue;
         if (f->existed ? fileio_holds(f->disk_path, f->before.buf, f->before.len)
                        : !path_exists(f->disk_path))
+            continue;
+        if (failed && i == n - 1 && !fileio_holds(f->disk_path, f->after.buf, f->after.len))
             continue;
         if (f->existed) {
             if (fileio_replace(f->disk_path, f->before.buf, f->before.len, f->after.buf,
@@ -172,12 +174,12 @@ verify(struct plan *p)
 /* Undo a run in place: files back, the service restarted with them, the daemons stopped
  * for it started again. */
 static enum apply_status
-undo(struct plan *p, size_t written, bool restart, const struct strv *stopped,
+undo(struct plan *p, size_t written, bool failed, bool restart, const struct strv *stopped,
      struct strv *actions)
 {
     enum apply_status st = APPLY_FAILED_RESTORED;
 
-    if (restore_files(p, written, actions) < 0)
+    if (restore_files(p, written, failed, actions) < 0)
         return APPLY_FAILED_UNRESTORED;
     if (restart) {
         struct msgs again = { 0 };
@@ -238,7 +240,7 @@ apply_run(struct plan *p, struct strv *actions)
                            f->existed ? f->before.buf : NULL, f->before.len,
                            f->existed ? &f->st : NULL, true, p->m) < 0) {
             /* This file too: its write may have failed after the rename. */
-            st = undo(p, written + 1, false, NULL, actions);
+            st = undo(p, written + 1, true, false, NULL, actions);
             goto out;
         }
         strv_push_owned(actions, xasprintf("%s %s", f->existed ? "changed" : "created",
@@ -253,7 +255,7 @@ apply_run(struct plan *p, struct strv *actions)
     stop_conflicts(p, t, &stopped, actions);
     if (txn_record_service(t, "restart", p->service) < 0 ||
         (activated = activate(p, actions)) == SERVICE_FAILED) {
-        st = undo(p, p->n_files, true, &stopped, actions);
+        st = undo(p, p->n_files, false, true, &stopped, actions);
         goto out;
     }
     open_firewall(p, actions);
