@@ -73,6 +73,29 @@ check "interrupted: and then applies its own change" grep -qx 'server ntp3.examp
 state "$root" > "$TMP/now"
 check "interrupted: a rollback then gives the original back" cmp -s "$TMP/orig" "$TMP/now"
 
+# --- kill -9 while the recovery removes the journal of the run it undid ------------------
+# Whichever unlink or rmdir the kill lands on, what is left is either a journal with all its
+# backups or no journal at all: the next run and rollback succeed.
+if command -v strace >/dev/null 2>&1; then
+    for sc in unlink rmdir; do
+        for n in 1 2 3 4 5; do
+            root=$(fresh_root debian-12)
+            "$BIN" --root "$root" $SERVERS >/dev/null 2>&1
+            mv "$root/var/lib/te-ntp-setup/last" "$root/var/lib/te-ntp-setup/current"
+            strace -o /dev/null -e trace=$sc -e inject=$sc:signal=SIGKILL:when=$n \
+                "$BIN" rollback --root "$root" >/dev/null 2>&1
+            "$BIN" rollback --root "$root" > "$TMP/out" 2>&1
+            rc=$?
+            check "kill -9 at $sc #$n of the recovery's cleanup: the next rollback exits 0" \
+                [ $rc -eq 0 ] || cat "$TMP/out"
+            check "kill -9 at $sc #$n of the recovery's cleanup: the originals are back" \
+                cmp -s "$FIXTURES/debian-12$CONF" "$root$CONF"
+        done
+    done
+else
+    not_ok "strace is needed for the cleanup test"
+fi
+
 # --- kill -9 at any moment ---------------------------------------------------------------
 KILLS=${TE_KILL_LOOPS:-200}
 root=$(fresh_root debian-12)
