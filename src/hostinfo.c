@@ -58,7 +58,7 @@ hostinfo_read(struct hostinfo *h, const char *root, struct msgs *m)
     struct strbuf sb;
 
     memset(h, 0, sizeof(*h));
-    h->live = !root || !*root || strcmp(root, "/") == 0;
+    h->live = root_is_host(root);       /* "//", "/.", /proc/self/root: this system */
     h->root = h->live ? NULL : xstrdup(root);
     sb_init(&sb);
     for (size_t i = 0; i < TE_ARRAY_LEN(release_files); i++) {

@@ -61,6 +61,21 @@ else
     not_ok "flock(1) is needed for the lock test"
 fi
 
+# A root that is this system under another name takes this system's lock (in a private
+# mount namespace, with /run and /var/lib on private tmpfs, so the host is not touched).
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null && command -v flock >/dev/null 2>&1; then
+    for r in // /. /proc/self/root; do
+        unshare -m sh -c "mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib &&
+            { flock /run/te-ntp-setup.lock sleep 3 & sleep 0.3;
+              '$BIN' rollback --root '$r' --lock-timeout 1; echo \$? > '$TMP/rc'; }" \
+            >/dev/null 2>"$TMP/err"
+        check "root $r is this system: it waits for this system's lock (exit 4)" \
+            [ "$(cat "$TMP/rc")" = 4 ]
+    done
+else
+    [ "${TE_REQUIRE_ALL:-}" = 1 ] && not_ok "the lock test of / needs root, unshare -m and flock"
+fi
+
 # --- an interrupted run is undone first --------------------------------------------------
 root=$(fresh_root debian-12)
 state "$root" > "$TMP/orig"
@@ -77,7 +92,7 @@ check "interrupted: a rollback then gives the original back" cmp -s "$TMP/orig" 
 # Whichever unlink or rmdir the kill lands on, what is left is either a journal with all its
 # backups or no journal at all: the next run and rollback succeed.
 if command -v strace >/dev/null 2>&1; then
-    for sc in unlink rmdir; do
+    for sc in unlink rmdir; do  # (each kill: a fresh root)
         for n in 1 2 3 4 5; do
             root=$(fresh_root debian-12)
             "$BIN" --root "$root" $SERVERS >/dev/null 2>&1
