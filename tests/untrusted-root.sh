@@ -141,4 +141,40 @@ check "rollback: restores the content of a managed file" \
     sh -c "[ $rc -eq 0 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf'"
 check "rollback: but never a set-user-ID or set-group-ID bit the journal asks for" \
     [ "$(stat -c %a "$root/etc/chrony/chrony.conf")" = 644 ]
+# Files that are not regular files: refused at once, by path, never waited on.
+root=$(fresh_root debian-12)
+rm -f "$root/etc/os-release" && mkfifo "$root/etc/os-release"
+timeout 20 "$BIN" detect --root "$root" >"$TMP/out" 2>&1
+rc=$?
+check "a FIFO as the image's os-release: detect does not hang" [ $rc -ne 124 ]
+check "a FIFO as the image's os-release: named, as not a regular file" \
+    grep -q "etc/os-release: cannot read: not a regular file" "$TMP/out"
+root=$(fresh_root debian12-ntpsec)
+rm -f "$root/etc/default/ntpsec" && mkfifo "$root/etc/default/ntpsec"
+timeout 20 "$BIN" --root "$root" -i ntpsec -s ntp1.example.com --dhcp ignore >"$TMP/out" 2>&1
+rc=$?
+check "a FIFO as the image's /etc/default/ntpsec: no hang, exit 1" [ $rc -eq 1 ]
+check "a FIFO as the image's /etc/default/ntpsec: named" \
+    grep -q "etc/default/ntpsec: not a regular file" "$TMP/out"
+mkfifo "$TMP/fifo"
+timeout 20 "$BIN" --root "$(fresh_root debian-12)" --config "$TMP/fifo" >"$TMP/out" 2>&1
+rc=$?
+check "--config FIFO: no hang, refused by name" \
+    sh -c "[ $rc -ne 124 ] && [ $rc -ne 0 ] && grep -q '$TMP/fifo: cannot read the settings file: not a regular file' '$TMP/out'"
+timeout 20 "$BIN" ansible-module "$TMP/fifo" >"$TMP/out" 2>&1
+rc=$?
+check "ansible-module FIFO: no hang, refused by name" \
+    sh -c "[ $rc -ne 124 ] && grep -q 'fifo.*not a regular file' '$TMP/out'"
+# os-release as a link to a file outside the image: read inside the image, or not at all.
+printf 'ID=outside\nPRETTY_NAME="Outside The Image"\n' > "$TMP/os-release.outside"
+root=$(fresh_root debian-12)
+rm -f "$root/etc/os-release" "$root/usr/lib/os-release"
+ln -s "$TMP/os-release.outside" "$root/etc/os-release"
+"$BIN" detect --root "$root" >"$TMP/out" 2>&1
+check "os-release linking out of the image is not followed out" \
+    sh -c "! grep -q 'Outside The Image' '$TMP/out'"
+mkdir -p "$root$TMP"
+printf 'ID=inside\nPRETTY_NAME="Inside The Image"\n' > "$root$TMP/os-release.outside"
+"$BIN" detect --root "$root" >"$TMP/out" 2>&1
+check "os-release linking to /x reads the image's /x" grep -q 'Inside The Image' "$TMP/out"
 finish
