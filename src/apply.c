@@ -11,16 +11,24 @@
 #include "spawn.h"
 #include "txn.h"
 
-/* Put back the first n changed files of the plan. 0 when all were restored. */
+/* Put back the first n changed files of the plan. A file that already holds its old text
+ * is left alone. The last of them (when failed is true) is the file whose write failed:
+ * put back only when it holds the new text (its write failed after the rename, say when
+ * the directory could not be synced), else it was not written. 0 when all were restored. */
 static int
-restore_files(struct plan *p, size_t n, struct strv *actions)
+restore_files(struct plan *p, size_t n, bool failed, struct strv *actions)
 {
     int ret = 0;
 
-    for (size_t i = n; i-- > 0;) {
+    for (size_t i = n < p->n_files ? n : p->n_files; i-- > 0;) {
         struct file_change *f = p->files[i];
 
         if (!file_change_differs(f))
+            continue;
+        if (f->existed ? fileio_holds(f->disk_path, f->before.buf, f->before.len)
+                       : !path_exists(f->disk_path))
+            continue;
+        if (failed && i == n - 1 && !fileio_holds(f->disk_path, f->after.buf, f->after.len))
             continue;
         if (f->existed) {
             if (fileio_replace(f->disk_path, f->before.buf, f->before.len, f->after.buf,
@@ -166,12 +174,12 @@ verify(struct plan *p)
 /* Undo a run in place: files back, the service restarted with them, the daemons stopped
  * for it started again. */
 static enum apply_status
-undo(struct plan *p, size_t written, bool restart, const struct strv *stopped,
+undo(struct plan *p, size_t written, bool failed, bool restart, const struct strv *stopped,
      struct strv *actions)
 {
     enum apply_status st = APPLY_FAILED_RESTORED;
 
-    if (restore_files(p, written, actions) < 0)
+    if (restore_files(p, written, failed, actions) < 0)
         return APPLY_FAILED_UNRESTORED;
     if (restart) {
         struct msgs again = { 0 };
@@ -231,7 +239,8 @@ apply_run(struct plan *p, struct strv *actions)
             fileio_replace(f->disk_path, f->after.buf, f->after.len,
                            f->existed ? f->before.buf : NULL, f->before.len,
                            f->existed ? &f->st : NULL, true, p->m) < 0) {
-            st = undo(p, written, false, NULL, actions);
+            /* This file too: its write may have failed after the rename. */
+            st = undo(p, written + 1, true, false, NULL, actions);
             goto out;
         }
         strv_push_owned(actions, xasprintf("%s %s", f->existed ? "changed" : "created",
@@ -246,7 +255,7 @@ apply_run(struct plan *p, struct strv *actions)
     stop_conflicts(p, t, &stopped, actions);
     if (txn_record_service(t, "restart", p->service) < 0 ||
         (activated = activate(p, actions)) == SERVICE_FAILED) {
-        st = undo(p, p->n_files, true, &stopped, actions);
+        st = undo(p, p->n_files, false, true, &stopped, actions);
         goto out;
     }
     open_firewall(p, actions);

@@ -428,7 +428,7 @@ ansible_main(int argc, char **argv)
     if (read_file(argv[1], ANSIBLE_MAX_ARGS, &text) < 0) {
         char *q = quote_string(argv[1]);
 
-        msg_error(&m, "cannot read the module arguments %s: %s", q, strerror(errno));
+        msg_error(&m, "cannot read the module arguments %s: %s", q, te_strerror(errno));
         free(q);
         goto fail;
     }

@@ -27,9 +27,8 @@ fsync_dir(const char *dir)
     return rc;
 }
 
-/* True when path still holds exactly data. */
-static bool
-holds(const char *path, const char *data, size_t len)
+bool
+fileio_holds(const char *path, const char *data, size_t len)
 {
     struct strbuf sb;
     bool same;
@@ -99,7 +98,7 @@ fileio_replace(const char *path, const char *data, size_t len, const char *expec
     }
     if (expect) {
         if (!exists || (st && (now.st_ino != st->st_ino || now.st_dev != st->st_dev)) ||
-            !holds(path, expect, expect_len)) {
+            !fileio_holds(path, expect, expect_len)) {
             msg_error(m, "%s: changed by someone else since it was read; nothing written",
                       path);
             goto out;
@@ -175,7 +174,7 @@ fileio_remove(const char *path, const char *data, size_t len, struct msgs *m)
     char *dircopy = xstrdup(path);
     int ret = -1;
 
-    if (!holds(path, data, len)) {
+    if (!fileio_holds(path, data, len)) {
         msg_error(m, "%s: changed by someone else; not removed", path);
     } else if (unlink(path) < 0) {
         msg_error(m, "%s: cannot remove: %s", path, strerror(errno));

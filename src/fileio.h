@@ -18,6 +18,8 @@
  * 0, or -1 with a message in m and the file untouched. */
 int fileio_replace(const char *path, const char *data, size_t len, const char *expect,
                    size_t expect_len, const struct stat *st, bool mkdir_parent, struct msgs *m);
+/* True when path is a file that holds exactly data (len bytes). */
+bool fileio_holds(const char *path, const char *data, size_t len);
 /* Remove a file the tool created, checking it still holds data. 0 or -1. */
 int fileio_remove(const char *path, const char *data, size_t len, struct msgs *m);
 

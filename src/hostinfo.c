@@ -1,6 +1,7 @@
 /* hostinfo: facts about the target system, read from files under its root. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,17 +59,22 @@ hostinfo_read(struct hostinfo *h, const char *root, struct msgs *m)
     struct strbuf sb;
 
     memset(h, 0, sizeof(*h));
-    h->live = !root || !*root || strcmp(root, "/") == 0;
+    h->live = root_is_host(root);       /* "//", "/.", /proc/self/root: this system */
     h->root = h->live ? NULL : xstrdup(root);
     sb_init(&sb);
     for (size_t i = 0; i < TE_ARRAY_LEN(release_files); i++) {
-        char *p = hostinfo_path(h, release_files[i]);
-        int rc = read_file(p, MAX_OS_RELEASE, &sb);
+        /* Resolved inside the root: a link to /x in an image is the image's /x. */
+        int rc = read_file_in_root(h->root, release_files[i], MAX_OS_RELEASE, &sb);
 
-        free(p);
         if (rc == 0) {
             parse_os_release(h, sb.buf);
             break;
+        }
+        if (errno != ENOENT) {
+            char *p = hostinfo_path(h, release_files[i]);
+
+            msg_warn(m, "%s: cannot read: %s; ignored", p, te_strerror(errno));
+            free(p);
         }
     }
     sb_free(&sb);

@@ -16,7 +16,7 @@
 int
 lock_take(const char *root, int timeout_ms, struct msgs *m)
 {
-    bool image = root && *root && strcmp(root, "/") != 0;
+    bool image = !root_is_host(root);   /* "//" or /proc/self/root is this system */
     char *path = image ? xstrdup(root) : xstrdup(LOCK_PATH);
     struct timespec step = { 0, 50 * 1000 * 1000 };
     struct stat st;

@@ -77,7 +77,7 @@ plan_open_file_lens(struct plan *p, const char *path, const char *lens, bool cre
         goto fail;
     }
     if (existed && read_file(disk, MAX_CONF_FILE, &text) < 0) {
-        msg_error(p->m, "%s: cannot read: %s", disk, strerror(errno));
+        msg_error(p->m, "%s: cannot read: %s", disk, te_strerror(errno));
         goto fail;
     }
     if (!existed && !create) {

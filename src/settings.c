@@ -464,7 +464,7 @@ settings_load_yaml(struct settings *s, const char *path, struct msgs *m)
 
     sb_init(&sb);
     if (read_file(path, MAX_SETTINGS_FILE, &sb) < 0) {
-        msg_error(m, "%s: cannot read the settings file: %s", path, strerror(errno));
+        msg_error(m, "%s: cannot read the settings file: %s", path, te_strerror(errno));
         sb_free(&sb);
         return -1;
     }

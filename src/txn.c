@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,14 +46,34 @@ mkdir_p(const char *path, mode_t mode)
     return ret;
 }
 
-/* Remove a journal directory: its files, then itself. */
+static int
+fsync_path(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc;
+
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Remove a journal directory: the journal first (durably), so that a removal cut short
+ * (kill -9) leaves backups that nothing refers to, never a journal whose backups are gone;
+ * then its files, then itself. Each step may be repeated. */
 static void
 remove_tree(const char *dir)
 {
-    char *files = xasprintf("%s/files", dir);
-    DIR *d = opendir(files);
+    char *files = xasprintf("%s/journal", dir);
+    DIR *d;
     struct dirent *e;
 
+    if (unlink(files) == 0)
+        fsync_path(dir);
+    free(files);
+    files = xasprintf("%s/files", dir);
+    d = opendir(files);
     while (d && (e = readdir(d)) != NULL) {
         char *p;
 
@@ -66,10 +87,67 @@ remove_tree(const char *dir)
         closedir(d);
     rmdir(files);
     free(files);
-    files = xasprintf("%s/journal", dir);
-    unlink(files);
-    free(files);
     rmdir(dir);
+}
+
+/* Whether a directory of the journal may be trusted: a real directory (not a link), owned
+ * by the user running the tool, writable by nobody else. Else false with the reason in m. */
+static bool
+trusted_dir(const char *path, struct msgs *m)
+{
+    struct stat st;
+
+    if (lstat(path, &st) < 0) {
+        msg_error(m, "%s: cannot examine: %s", path, strerror(errno));
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
+        msg_error(m, "%s: not trusted: %s; refusing to use it (remove it, or make it a "
+                  "directory owned by uid %u and writable only by it)", path,
+                  !S_ISDIR(st.st_mode) ? "not a directory"
+                  : st.st_uid != geteuid() ? "owned by another user"
+                  : "writable by others", (unsigned)geteuid());
+        return false;
+    }
+    return true;
+}
+
+/* Read a file of the journal (at most max bytes) when it may be trusted: a regular file (no
+ * link followed), owned by the user running the tool, writable by nobody else. -1 with errno
+ * (ENOENT when missing), and for an untrusted file with the reason in m and errno EPERM. */
+static int
+read_trusted(const char *path, size_t max, struct strbuf *sb, struct msgs *m)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+    int rc, e;
+
+    if (fd < 0) {
+        if (errno == ELOOP) {
+            msg_error(m, "%s: not trusted: a symbolic link", path);
+            errno = EPERM;
+        }
+        return -1;
+    }
+    if (fstat(fd, &st) < 0) {
+        e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
+        msg_error(m, "%s: not trusted: %s; refusing to use it", path,
+                  !S_ISREG(st.st_mode) ? "not a regular file"
+                  : st.st_uid != geteuid() ? "owned by another user" : "writable by others");
+        close(fd);
+        errno = EPERM;
+        return -1;
+    }
+    rc = read_fd(fd, max, sb);
+    e = errno;
+    close(fd);
+    errno = e;
+    return rc;
 }
 
 /* Write a whole file durably (0600). */
@@ -160,12 +238,14 @@ txn_begin(const char *root, struct msgs *m)
     if (!path_inside_root(root, t->dir)) {
         msg_error(m, "%s: a symbolic link in the image leads out of %s; refusing to keep "
                   "backups there", t->dir, root);
-        goto fail;
+        goto fail_early;
     }
-    if (mkdir_p(t->dir, 0700) < 0 || chmod(t->dir, 0700) < 0) {
+    if (mkdir_p(t->dir, 0700) < 0) {
         msg_error(m, "%s: cannot create the backup directory: %s", t->dir, strerror(errno));
-        goto fail;
+        goto fail_early;
     }
+    if (!trusted_dir(t->dir, m))
+        goto fail_early;     /* nothing in a directory another user controls is touched */
     remove_tree(t->cur);        /* a leftover the caller chose not to undo */
     if (mkdir(t->cur, 0700) < 0 || mkdir(files, 0700) < 0) {
         msg_error(m, "%s: cannot create: %s", t->cur, strerror(errno));
@@ -183,6 +263,11 @@ fail:
     free(files);
     free(jpath);
     txn_discard(t);
+    return NULL;
+fail_early:
+    free(files);
+    free(jpath);
+    txn_abandon(t);
     return NULL;
 }
 
@@ -293,9 +378,47 @@ txn_interrupted(const char *root)
     return r;
 }
 
+/* The files te-ntp-setup writes, for every implementation it configures: their
+ * configuration files and drop-in directories, the files of their daemons' options, their
+ * DHCP hooks. A journal (which may have been planted in an image) names nothing else. */
+static const char *const managed[] = {
+    /* chrony */
+    "/etc/chrony.conf", "/etc/chrony/*", "/etc/chrony/*/*", "/etc/chrony.d/*",
+    "/etc/default/chrony", "/etc/sysconfig/chronyd", "/etc/dhcp/dhclient-exit-hooks.d/chrony",
+    "/etc/NetworkManager/dispatcher.d/20-chrony-dhcp",
+    "/usr/lib/NetworkManager/dispatcher.d/20-chrony-dhcp",
+    /* ntpd, ntpsec */
+    "/etc/ntp.conf", "/etc/ntp/*", "/etc/ntpsec/*", "/etc/ntpsec/*/*", "/etc/default/ntp",
+    "/etc/default/ntpsec", "/etc/sysconfig/ntpd", "/etc/conf.d/ntpd",
+    "/etc/dhcp/dhclient-exit-hooks.d/ntp", "/etc/dhcp/dhclient-exit-hooks.d/ntpsec",
+    "/etc/dhcp/dhclient.d/ntp.sh",
+    /* OpenNTPD */
+    "/etc/ntpd.conf", "/etc/openntpd/*", "/etc/default/openntpd",
+    /* systemd-timesyncd */
+    "/etc/systemd/timesyncd.conf", "/etc/systemd/timesyncd.conf.d/*",
+    "/run/systemd/timesyncd.conf.d/*", "/usr/local/lib/systemd/timesyncd.conf.d/*",
+    "/usr/lib/systemd/timesyncd.conf", "/usr/lib/systemd/timesyncd.conf.d/*",
+    NULL,
+};
+
+/* Whether a journal's path is one of the files te-ntp-setup manages: absolute, without "."
+ * or ".." names, and matching the table. */
+static bool
+managed_path(const char *path)
+{
+    if (path[0] != '/' || strstr(path, "//") || strstr(path, "/./") || strstr(path, "/../") ||
+        (strlen(path) >= 2 && strcmp(path + strlen(path) - 2, "/.") == 0) ||
+        (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
+        return false;
+    for (size_t i = 0; managed[i]; i++)
+        if (fnmatch(managed[i], path, FNM_PATHNAME | FNM_PERIOD) == 0)
+            return true;
+    return false;
+}
+
 /* Undo one journaled file. 0 restored or nothing to do, -1 not restorable. */
 static int
-undo_file(const char *jdir, unsigned n, int existed, unsigned mode, const char *path,
+undo_file(const char *jdir, unsigned n, int existed, const char *path,
           struct strv *actions, struct msgs *m)
 {
     char *oldp = xasprintf("%s/files/%u.old", jdir, n);
@@ -307,9 +430,10 @@ undo_file(const char *jdir, unsigned n, int existed, unsigned mode, const char *
     sb_init(&old);
     sb_init(&new);
     sb_init(&now);
-    if ((existed && read_file(oldp, MAX_BACKUP, &old) < 0) ||
-        read_file(newp, MAX_BACKUP, &new) < 0) {
-        msg_error(m, "%s: the backup of %s is missing: %s", jdir, path, strerror(errno));
+    if ((existed && read_trusted(oldp, MAX_BACKUP, &old, m) < 0) ||
+        read_trusted(newp, MAX_BACKUP, &new, m) < 0) {
+        if (errno != EPERM)
+            msg_error(m, "%s: the backup of %s is missing: %s", jdir, path, strerror(errno));
         goto out;
     }
     exists_now = read_file(path, MAX_BACKUP, &now) == 0;
@@ -323,7 +447,9 @@ undo_file(const char *jdir, unsigned n, int existed, unsigned mode, const char *
     } else if (existed) {
         ret = fileio_replace(path, old.buf, old.len, new.buf, new.len, NULL, false, m);
         if (ret == 0) {
-            chmod(path, (mode_t)mode);
+            /* The content only: the file keeps its owner and mode, which the run kept
+             * from the original; the journal's (which may have been planted) are not
+             * applied, so it never makes a set-user-ID file. */
             strv_push_owned(actions, xasprintf("restored %s", path));
         }
     } else {
@@ -362,12 +488,18 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
         jdir = xasprintf("%s/last", dir);
         jpath = xasprintf("%s/journal", jdir);
     }
-    if (read_file(jpath, MAX_BACKUP, &journal) < 0) {
-        if (errno == ENOENT) {
+    if (!path_exists(jpath)) {
+        ret = 1;
+        goto out;
+    }
+    /* The journal says what to write where, as root: only one that this user keeps, in
+     * directories no one else can write, is obeyed (an image may come from anyone). */
+    if (!trusted_dir(dir, m) || !trusted_dir(jdir, m) ||
+        read_trusted(jpath, MAX_BACKUP, &journal, m) < 0) {
+        if (errno == ENOENT)
             ret = 1;
-        } else {
+        else if (errno != EPERM)
             msg_error(m, "%s: cannot read: %s", jpath, strerror(errno));
-        }
         goto out;
     }
     /* Undo the files from the last to the first. */
@@ -388,12 +520,11 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
 
                 /* A path on the target, joined to its root here: an image's journal (an
                  * image may come from anyone) must not name a file outside the image. */
-                if (path[0] != '/' || strstr(path, "/../") ||
-                    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0)) {
+                if (!managed_path(path)) {
                     char *q = quote_string(path);
 
-                    msg_error(m, "%s/journal: %s is not a path on the target; not restored",
-                              jdir, q);
+                    msg_error(m, "%s/journal: %s is not a file te-ntp-setup manages; not "
+                              "restored", jdir, q);
                     free(q);
                     failed++;
                 } else {
@@ -403,7 +534,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                         msg_error(m, "%s: a symbolic link in the image leads out of %s; not "
                                   "restored", disk, h->root);
                         failed++;
-                    } else if (undo_file(jdir, n, existed, mode, disk, actions, m) < 0) {
+                    } else if (undo_file(jdir, n, existed, disk, actions, m) < 0) {
                         failed++;
                     }
                     free(disk);

@@ -53,8 +53,29 @@ bool is_dir(const char *path);
 /* True when path is an executable regular file. */
 bool is_executable(const char *path);
 
-/* Read a whole file (at most max bytes) into sb; -1 with errno on failure (EFBIG when too large). */
+/* errno of read_file and read_fd for a file that is not a regular file (a FIFO, a device,
+ * a socket); te_strerror names it. */
+#define TE_ENOTREG 4095
+/* strerror, that also knows TE_ENOTREG. */
+const char *te_strerror(int e);
+/* Read a whole file (at most max bytes) into sb, opened without blocking and only when it is
+ * a regular file; -1 with errno on failure (EFBIG when too large, EISDIR for a directory,
+ * TE_ENOTREG for any other kind of file). */
 int read_file(const char *path, size_t max, struct strbuf *sb);
+/* read_file of an open descriptor (it stays open). */
+int read_fd(int fd, size_t max, struct strbuf *sb);
+/* read_file of abs (starting with '/') resolved inside root (see root_open). */
+int read_file_in_root(const char *root, const char *abs, size_t max, struct strbuf *sb);
+/* True when root is this system: NULL, "", or any path to the same directory as "/"
+ * ("//", "/.", "/proc/self/root"). */
+bool root_is_host(const char *root);
+/* open(2) of abs resolved inside root as if root were "/": symbolic links (absolute or
+ * with "..") and ".." cannot lead out of it (openat2 RESOLVE_IN_ROOT, or a walk name by
+ * name where the kernel lacks it). A root that is this system opens abs itself. Descriptor
+ * (O_CLOEXEC) or -1 with errno. */
+int root_open(const char *root, const char *abs, int flags);
+/* root_open's walk name by name, whatever the kernel has (for the tests). */
+int root_open_by_hand(const char *root, const char *abs, int flags);
 
 /* Append s to sb with C-style escapes for anything not printable ASCII, in double quotes. */
 void sb_append_quoted(struct strbuf *sb, const char *s);

@@ -61,6 +61,21 @@ else
     not_ok "flock(1) is needed for the lock test"
 fi
 
+# A root that is this system under another name takes this system's lock (in a private
+# mount namespace, with /run and /var/lib on private tmpfs, so the host is not touched).
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null && command -v flock >/dev/null 2>&1; then
+    for r in // /. /proc/self/root; do
+        unshare -m sh -c "mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib &&
+            { flock /run/te-ntp-setup.lock sleep 3 & sleep 0.3;
+              '$BIN' rollback --root '$r' --lock-timeout 1; echo \$? > '$TMP/rc'; }" \
+            >/dev/null 2>"$TMP/err"
+        check "root $r is this system: it waits for this system's lock (exit 4)" \
+            [ "$(cat "$TMP/rc")" = 4 ]
+    done
+else
+    [ "${TE_REQUIRE_ALL:-}" = 1 ] && not_ok "the lock test of / needs root, unshare -m and flock"
+fi
+
 # --- an interrupted run is undone first --------------------------------------------------
 root=$(fresh_root debian-12)
 state "$root" > "$TMP/orig"
@@ -72,6 +87,29 @@ check "interrupted: and then applies its own change" grep -qx 'server ntp3.examp
 "$BIN" rollback --root "$root" >/dev/null 2>&1
 state "$root" > "$TMP/now"
 check "interrupted: a rollback then gives the original back" cmp -s "$TMP/orig" "$TMP/now"
+
+# --- kill -9 while the recovery removes the journal of the run it undid ------------------
+# Whichever unlink or rmdir the kill lands on, what is left is either a journal with all its
+# backups or no journal at all: the next run and rollback succeed.
+if command -v strace >/dev/null 2>&1; then
+    for sc in unlink rmdir; do  # (each kill: a fresh root)
+        for n in 1 2 3 4 5; do
+            root=$(fresh_root debian-12)
+            "$BIN" --root "$root" $SERVERS >/dev/null 2>&1
+            mv "$root/var/lib/te-ntp-setup/last" "$root/var/lib/te-ntp-setup/current"
+            strace -o /dev/null -e trace=$sc -e inject=$sc:signal=SIGKILL:when=$n \
+                "$BIN" rollback --root "$root" >/dev/null 2>&1
+            "$BIN" rollback --root "$root" > "$TMP/out" 2>&1
+            rc=$?
+            check "kill -9 at $sc #$n of the recovery's cleanup: the next rollback exits 0" \
+                [ $rc -eq 0 ] || cat "$TMP/out"
+            check "kill -9 at $sc #$n of the recovery's cleanup: the originals are back" \
+                cmp -s "$FIXTURES/debian-12$CONF" "$root$CONF"
+        done
+    done
+else
+    not_ok "strace is needed for the cleanup test"
+fi
 
 # --- kill -9 at any moment ---------------------------------------------------------------
 KILLS=${TE_KILL_LOOPS:-200}

@@ -81,4 +81,100 @@ check "backups through a link out of the image: nothing is kept outside" \
     [ -z "$(ls -A "$TMP/outside")" ]
 check "backups through a link out of the image: the configuration is unchanged" \
     cmp -s "$FIXTURES/debian-12/etc/chrony/chrony.conf" "$root/etc/chrony/chrony.conf"
+# A journal planted in the image by another user (here: nobody, who may write only
+# var/lib/te-ntp-setup): not obeyed, and /etc/passwd never becomes a set-user-ID file.
+planted() { # ROOT OWNER PATH MODE
+    j=$1/var/lib/te-ntp-setup/current
+    mkdir -p "$j/files"
+    printf 'root:x:0:0:attacker text\n' > "$j/files/0.old"
+    cp "$1$3" "$j/files/0.new" 2>/dev/null || : > "$j/files/0.new"
+    printf 'te-ntp-setup journal 1\nfile 0 1 %s 0 0 %s\n' "$4" "$3" > "$j/journal"
+    chmod 0700 "$1/var/lib/te-ntp-setup" "$j" "$j/files"
+    chown -R "$2" "$1/var/lib/te-ntp-setup"
+}
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+    for cmd in apply rollback; do
+        root=$(fresh_root debian-12)
+        printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
+        cp "$root/etc/passwd" "$TMP/passwd.orig"
+        planted "$root" nobody /etc/passwd 4755
+        if [ $cmd = apply ]; then
+            "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+        else
+            "$BIN" rollback --root "$root" >"$TMP/out" 2>&1
+        fi
+        rc=$?
+        check "$cmd: a journal owned by another user is not obeyed" \
+            cmp -s "$TMP/passwd.orig" "$root/etc/passwd"
+        check "$cmd: nor does it make a set-user-ID file" \
+            [ "$(stat -c %a "$root/etc/passwd")" = 644 ]
+        check "$cmd: exit 3 (a person must look) and the reason" \
+            sh -c "[ $rc -eq 3 ] && grep -q 'not trusted: owned by another user' '$TMP/out'"
+    done
+fi
+# A journal of this user, but writable by others, or naming a file the tool does not
+# manage, or asking for a set-user-ID bit on one that it does.
+root=$(fresh_root debian-12)
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
+cp "$root/etc/passwd" "$TMP/passwd.orig"
+planted "$root" "$(id -u)" /etc/passwd 4755
+chmod 0777 "$root/var/lib/te-ntp-setup/current"
+"$BIN" rollback --root "$root" >"$TMP/out" 2>&1
+check "rollback: a journal directory writable by others is not obeyed" \
+    sh -c "cmp -s '$TMP/passwd.orig' '$root/etc/passwd' && grep -q 'not trusted: writable by others' '$TMP/out'"
+chmod 0700 "$root/var/lib/te-ntp-setup/current"
+chmod 0666 "$root/var/lib/te-ntp-setup/current/journal"
+"$BIN" rollback --root "$root" >"$TMP/out" 2>&1
+check "rollback: a journal file writable by others is not obeyed" \
+    sh -c "cmp -s '$TMP/passwd.orig' '$root/etc/passwd' && grep -q 'journal: not trusted: writable by others' '$TMP/out'"
+chmod 0600 "$root/var/lib/te-ntp-setup/current/journal"
+"$BIN" rollback --root "$root" >"$TMP/out" 2>&1
+rc=$?
+check "rollback: a journal naming a file the tool does not manage: exit 3, file untouched" \
+    sh -c "[ $rc -eq 3 ] && cmp -s '$TMP/passwd.orig' '$root/etc/passwd' && grep -q 'not a file te-ntp-setup manages' '$TMP/out'"
+root=$(fresh_root debian-12)
+"$BIN" --root "$root" -s ntp1.example.com >/dev/null 2>&1
+sed -i 's/^file 0 1 644 /file 0 1 6755 /' "$root/var/lib/te-ntp-setup/last/journal"
+"$BIN" rollback --root "$root" >"$TMP/out" 2>&1
+rc=$?
+check "rollback: restores the content of a managed file" \
+    sh -c "[ $rc -eq 0 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf'"
+check "rollback: but never a set-user-ID or set-group-ID bit the journal asks for" \
+    [ "$(stat -c %a "$root/etc/chrony/chrony.conf")" = 644 ]
+# Files that are not regular files: refused at once, by path, never waited on.
+root=$(fresh_root debian-12)
+rm -f "$root/etc/os-release" && mkfifo "$root/etc/os-release"
+timeout 20 "$BIN" detect --root "$root" >"$TMP/out" 2>&1
+rc=$?
+check "a FIFO as the image's os-release: detect does not hang" [ $rc -ne 124 ]
+check "a FIFO as the image's os-release: named, as not a regular file" \
+    grep -q "etc/os-release: cannot read: not a regular file" "$TMP/out"
+root=$(fresh_root debian12-ntpsec)
+rm -f "$root/etc/default/ntpsec" && mkfifo "$root/etc/default/ntpsec"
+timeout 20 "$BIN" --root "$root" -i ntpsec -s ntp1.example.com --dhcp ignore >"$TMP/out" 2>&1
+rc=$?
+check "a FIFO as the image's /etc/default/ntpsec: no hang, exit 1" [ $rc -eq 1 ]
+check "a FIFO as the image's /etc/default/ntpsec: named" \
+    grep -q "etc/default/ntpsec: not a regular file" "$TMP/out"
+mkfifo "$TMP/fifo"
+timeout 20 "$BIN" --root "$(fresh_root debian-12)" --config "$TMP/fifo" >"$TMP/out" 2>&1
+rc=$?
+check "--config FIFO: no hang, refused by name" \
+    sh -c "[ $rc -ne 124 ] && [ $rc -ne 0 ] && grep -q '$TMP/fifo: cannot read the settings file: not a regular file' '$TMP/out'"
+timeout 20 "$BIN" ansible-module "$TMP/fifo" >"$TMP/out" 2>&1
+rc=$?
+check "ansible-module FIFO: no hang, refused by name" \
+    sh -c "[ $rc -ne 124 ] && grep -q 'fifo.*not a regular file' '$TMP/out'"
+# os-release as a link to a file outside the image: read inside the image, or not at all.
+printf 'ID=outside\nPRETTY_NAME="Outside The Image"\n' > "$TMP/os-release.outside"
+root=$(fresh_root debian-12)
+rm -f "$root/etc/os-release" "$root/usr/lib/os-release"
+ln -s "$TMP/os-release.outside" "$root/etc/os-release"
+"$BIN" detect --root "$root" >"$TMP/out" 2>&1
+check "os-release linking out of the image is not followed out" \
+    sh -c "! grep -q 'Outside The Image' '$TMP/out'"
+mkdir -p "$root$TMP"
+printf 'ID=inside\nPRETTY_NAME="Inside The Image"\n' > "$root$TMP/os-release.outside"
+"$BIN" detect --root "$root" >"$TMP/out" 2>&1
+check "os-release linking to /x reads the image's /x" grep -q 'Inside The Image' "$TMP/out"
 finish

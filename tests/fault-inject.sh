@@ -1,0 +1,178 @@
+#!/bin/sh
+# Fault injection: every system call of the write and recovery paths fails in turn (strace
+# inject=SYSCALL:error=EIO:when=N, N = 1, 2, ... until the run no longer reaches it), and
+# the run is killed with SIGKILL at each of those points (inject=...:signal=SIGKILL), on a
+# chrony and an ntpsec fixture. After each run the promises must hold:
+#   - every file is old or new, byte for byte, never partial, and never a mix of old and new
+#     files once the run is over (exit 0: all new; exit 1: all old, with owner and mode);
+#   - exit 3 means 'rollback' puts every original back;
+#   - after a kill, the next plain run ends in the clean result, and a rollback then gives
+#     the originals back; no temporary file is left.
+# The paths: an apply on a fresh root; an apply that first undoes an interrupted run; a
+# rollback. Only the calls from the first one that touches the journal directory on are
+# failed (the calls before it read settings and lenses: a failure there changes nothing).
+# TE_FAULT_SYSCALLS narrows the list of system calls (for a quick run by hand).
+. "$(dirname "$0")/lib.sh"
+
+command -v strace >/dev/null 2>&1 || skip_all "strace not found (packaging/build-deps --test)"
+CHRONYD=$(find_daemon chronyd chrony) || skip_all "chronyd not found (packaging/build-deps --test)"
+export TE_NTP_SETUP_SBIN=$(dirname "$CHRONYD")
+# A sanitizer's leak check at exit opens files too: keep it out of the counts.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+SYSCALLS=${TE_FAULT_SYSCALLS:-"openat write fsync rename unlink mkdir rmdir fchmod fchown close getdents64 read flock"}
+ALL=$(echo "$SYSCALLS" | tr ' ' ',')
+cases=0 faults=0 kills=0 bad=0
+
+# state ROOT: one line per file of the fixture: hash, mode, owner, or "absent".
+state() {
+    for f in $FILES; do
+        if [ -f "$1$f" ]; then
+            printf '%s %s %s\n' "$f" "$(stat -c '%a %u %g' "$1$f")" \
+                "$(sha256sum < "$1$f" | cut -c1-64)"
+        else
+            printf '%s absent\n' "$f"
+        fi
+    done
+}
+is_old() { state "$1" | cmp -s - "$TMP/old.$FX"; }
+is_new() { state "$1" | cmp -s - "$TMP/new.$FX"; }
+# Each file, alone, old or new (a kill may land between two files).
+each_old_or_new() {
+    state "$1" > "$TMP/now"
+    i=1
+    for f in $FILES; do
+        line=$(sed -n "${i}p" "$TMP/now")
+        if [ "$line" != "$(sed -n "${i}p" "$TMP/old.$FX")" ] &&
+           [ "$line" != "$(sed -n "${i}p" "$TMP/new.$FX")" ]; then
+            return 1
+        fi
+        i=$((i + 1))
+    done
+}
+fail() { echo "# $what: $*"; bad=$((bad + 1)); }
+stray() { [ -n "$(find "$1/etc" -name '.*.te-ntp-setup.*')" ]; }
+
+# The interrupted state: the new files in place, the journal still "current".
+interrupted_root() {
+    r=$(fresh_root "$FX")
+    "$BIN" --root "$r" $ARGS >/dev/null 2>&1
+    mv "$r/var/lib/te-ntp-setup/last" "$r/var/lib/te-ntp-setup/current"
+    echo "$r"
+}
+
+# prepare PATH: a root ready for the path under test.
+prepare() {
+    case $1 in
+    apply) fresh_root "$FX" ;;
+    *) interrupted_root ;;
+    esac
+}
+# run_path PATH ROOT [strace options]: the command of the path, under strace.
+run_path() {
+    p=$1 r=$2
+    shift 2
+    case $p in
+    rollback) strace -s 4096 -o "$TMP/trace" "$@" "$BIN" rollback --root "$r" ;;
+    *) strace -s 4096 -o "$TMP/trace" "$@" "$BIN" --root "$r" $ARGS ;;
+    esac >/dev/null 2>"$TMP/err"
+}
+
+# first_call PATH SYSCALL: how many calls of SYSCALL come before the first call (of any of
+# the listed ones) that touches the journal directory; injection starts after them.
+first_call() {
+    r=$(prepare "$1")
+    run_path "$1" "$r" -e trace="$ALL,openat,mkdir,unlink,rename,rmdir"
+    awk -v sc="$2" '/te-ntp-setup\/(current|last)|var\/lib\/te-ntp-setup/ { exit }
+                    index($0, sc "(") == 1 { n++ } END { print n + 0 }' "$TMP/trace"
+    rm -rf "$r"
+}
+
+# check_after PATH ROOT RC: the promises after a run that ended with RC.
+check_after() {
+    p=$1 r=$2 rc=$3
+    if ! each_old_or_new "$r"; then
+        fail "a file is neither old nor new (exit $rc)"
+    fi
+    if stray "$r" && [ "$rc" -ne 137 ]; then
+        fail "a temporary file was left (exit $rc)"
+    fi
+    case $rc in
+    0)
+        if [ "$p" = rollback ]; then is_old "$r" || fail "exit 0 but not the originals"
+        else is_new "$r" || fail "exit 0 but not the new files"; fi ;;
+    1)
+        if [ "$p" = rollback ]; then
+            is_new "$r" || is_old "$r" || fail "exit 1 with a mix of old and new files"
+        else
+            is_old "$r" || fail "exit 1 but the originals are not back: $(cat "$TMP/err")"
+        fi ;;
+    3)
+        "$BIN" rollback --root "$r" >/dev/null 2>"$TMP/err2"
+        rc2=$?
+        [ $rc2 -eq 0 ] && is_old "$r" ||
+            fail "exit 3, then rollback (exit $rc2) did not restore the originals: $(cat "$TMP/err2")" ;;
+    137) ;;
+    *) fail "unexpected exit $rc: $(cat "$TMP/err")" ;;
+    esac
+    # What comes next: a plain run reaches the clean result, its rollback the originals.
+    if [ "$p" = rollback ]; then
+        "$BIN" rollback --root "$r" >/dev/null 2>"$TMP/err2"
+        rc2=$?
+        [ $rc2 -eq 0 ] && is_old "$r" ||
+            fail "the next rollback (exit $rc2) did not end in the originals: $(cat "$TMP/err2")"
+    else
+        "$BIN" --root "$r" $ARGS >/dev/null 2>"$TMP/err2"
+        rc2=$?
+        [ $rc2 -eq 0 ] && is_new "$r" && ! stray "$r" ||
+            fail "the next run (exit $rc2) did not end in the clean result: $(cat "$TMP/err2")"
+        "$BIN" rollback --root "$r" >/dev/null 2>"$TMP/err2"
+        rc2=$?
+        [ $rc2 -eq 0 ] && is_old "$r" ||
+            fail "after the next run, rollback (exit $rc2) did not restore: $(cat "$TMP/err2")"
+    fi
+}
+
+for fx in "debian-12 -s ntp1.example.com -s ntp2.example.com" \
+          "debian12-ntpsec -i ntpsec -s ntp1.example.com -s ntp2.example.com --dhcp ignore"; do
+    FX=${fx%% *}
+    ARGS=${fx#* }
+    case $FX in
+    debian-12) FILES="/etc/chrony/chrony.conf /etc/chrony/sources.d/te-ntp-setup.sources" ;;
+    *) FILES="/etc/ntpsec/ntp.conf /etc/default/ntpsec" ;;
+    esac
+    r=$(fresh_root "$FX")
+    state "$r" > "$TMP/old.$FX"
+    "$BIN" --root "$r" $ARGS >/dev/null 2>&1
+    state "$r" > "$TMP/new.$FX"
+    check "$FX: the clean run changes every file of the fixture" \
+        sh -c "! grep -Fxqf '$TMP/old.$FX' '$TMP/new.$FX'"
+    for path in apply recover rollback; do
+        before=$bad
+        for sc in $SYSCALLS; do
+            n=$(($(first_call "$path" "$sc") + 1))
+            while :; do
+                for how in error kill; do
+                    what="$FX $path $sc#$n $how"
+                    r=$(prepare "$path")
+                    if [ $how = error ]; then
+                        run_path "$path" "$r" -e trace="$sc" -e inject="$sc:error=EIO:when=$n"
+                    else
+                        run_path "$path" "$r" -e trace="$sc" -e inject="$sc:signal=SIGKILL:when=$n"
+                    fi
+                    rc=$?
+                    grep -q 'INJECTED\|+++ killed by SIGKILL' "$TMP/trace" || break 2
+                    cases=$((cases + 1))
+                    if [ $how = error ]; then faults=$((faults + 1)); else kills=$((kills + 1)); fi
+                    check_after "$path" "$r" "$rc"
+                    rm -rf "$r"
+                done
+                n=$((n + 1))
+            done
+            rm -rf "$r"
+        done
+        check "$FX, $path: every injected failure and kill keeps the promises" [ $bad -eq $before ]
+    done
+done
+echo "# covered: $cases runs ($faults failed system calls, $kills kills), $bad broken promises"
+check "fault injection reached the write and recovery paths" [ $faults -gt 0 ] && [ $kills -gt 0 ]
+finish
