@@ -318,7 +318,7 @@ sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *port,
         const char *close = strchr(arg, ']');
 
         if (!close) {
-            snprintf(err, errlen, "%s: missing ']'", arg);
+            snprintf(err, errlen, "missing ']'");
             return -1;
         }
         h = arg + 1;
@@ -326,7 +326,7 @@ sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *port,
         if (close[1] == ':')
             p = close + 2;
         else if (close[1] != '\0') {
-            snprintf(err, errlen, "%s: unexpected text after ']'", arg);
+            snprintf(err, errlen, "unexpected text after ']'");
             return -1;
         }
     } else {
@@ -340,7 +340,7 @@ sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *port,
         }
     }
     if (hlen == 0) {
-        snprintf(err, errlen, "%s: empty server name", arg);
+        snprintf(err, errlen, "empty server name");
         return -1;
     }
     if (hlen >= hostlen) {
@@ -351,12 +351,12 @@ sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *port,
         unsigned char c = (unsigned char)h[i];
 
         if (c <= 0x20 || c == 0x7f || c == '[' || c == ']' || c == '/') {
-            snprintf(err, errlen, "%s: invalid character in server name", arg);
+            snprintf(err, errlen, "invalid character in server name");
             return -1;
         }
     }
     if (p && parse_port(p, port) < 0) {
-        snprintf(err, errlen, "%s: invalid port '%s' (want 1-65535)", arg, p);
+        snprintf(err, errlen, "invalid port (want 1-65535)");
         return -1;
     }
     memcpy(host, h, hlen);
