@@ -2,6 +2,7 @@
  * and the cmd-*.c files. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -86,6 +87,24 @@ command_after_options(int argc, char **argv, const struct command **cmd)
     return 0;
 }
 
+/* The command's exit code, unless its output was lost: a write error on standard output
+ * (a full disk, a closed pipe) is reported, and the run then fails (check: UNKNOWN). */
+static int
+output_written(int code, const struct command *cmd)
+{
+    int failed_flush = fflush(stdout) != 0;
+
+    if (!failed_flush && !ferror(stdout))
+        return code;
+    fprintf(stderr, "te-ntp-setup: error: cannot write to standard output: %s (the command "
+            "itself ended with exit status %d%s)\n",
+            failed_flush ? strerror(errno) : "a write failed", code,
+            code == EXIT_OK || code == EXIT_CHANGED ? ", and what it did stays done" : "");
+    if (cmd == &cmd_check)
+        return 3;                           /* UNKNOWN */
+    return code == EXIT_OK || code == EXIT_CHANGED ? EXIT_FAILED : code;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -96,15 +115,15 @@ main(int argc, char **argv)
      * "DIR/te_ntp_setup ARGS"): the module's name, and one argument that is a file of JSON.
      * The program's own name has hyphens, so no ordinary run looks like this. */
     if (argc == 2 && ansible_module_name(argv[0]) && ansible_args_file(argv[1]))
-        return cmd_ansible_module.run(argc, argv);
+        return output_written(cmd_ansible_module.run(argc, argv), &cmd_ansible_module);
     if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
         printf("te-ntp-setup %s\nlenses: %s\n", PACKAGE_VERSION, cli_lens_dir());
-        return EXIT_OK;
+        return output_written(EXIT_OK, NULL);
     }
     if (argc > 1 && argv[1][0] != '-') {
         for (size_t i = 0; commands[i]; i++)
             if (strcmp(argv[1], commands[i]->name) == 0)
-                return commands[i]->run(argc - 1, argv + 1);
+                return output_written(commands[i]->run(argc - 1, argv + 1), commands[i]);
     }
     /* Options, then the command word: the command, with the options after its name. */
     at = command_after_options(argc, argv, &cmd);
@@ -113,8 +132,8 @@ main(int argc, char **argv)
 
         memmove(argv + 2, argv + 1, (size_t)(at - 1) * sizeof(*argv));
         argv[1] = word;
-        return cmd->run(argc - 1, argv + 1);
+        return output_written(cmd->run(argc - 1, argv + 1), cmd);
     }
     /* No command word: apply, with all the arguments. */
-    return cmd_apply.run(argc, argv);
+    return output_written(cmd_apply.run(argc, argv), &cmd_apply);
 }
