@@ -266,15 +266,26 @@ apply_run(struct plan *p, struct strv *actions)
     st = APPLY_CHANGED;
 out:
     if (st == APPLY_CHANGED) {
-        if (txn_commit(t) < 0)
-            msg_warn(p->m, "the change is in place, but 'te-ntp-setup rollback' will not be "
-                     "able to undo it");
+        if (txn_commit(t) < 0) {
+            /* The journal stays as an interrupted run's: the next run or rollback undoes
+             * the change. So it is no success: exit 3, with where the backups are. */
+            char *cur = hostinfo_path(p->host, TXN_DIR "/current");
+
+            msg_error(p->m, "the change is in place, but its journal could not be completed: "
+                      "the backups and journal are in %s; the next run, or 'te-ntp-setup "
+                      "rollback', puts the old files back", cur);
+            free(cur);
+            st = APPLY_FAILED_UNRESTORED;
+        }
     } else if (st == APPLY_FAILED_RESTORED) {
         txn_discard(t);
     } else {
         /* Keep the journal as an interrupted run: 'te-ntp-setup rollback' can finish. */
+        char *cur = hostinfo_path(p->host, TXN_DIR "/current");
+
         msg_error(p->m, "the system could not be restored; the backups and journal are in "
-                  TXN_DIR "/current: fix the cause, then run 'te-ntp-setup rollback'");
+                  "%s: fix the cause, then run 'te-ntp-setup rollback'", cur);
+        free(cur);
         txn_abandon(t);
     }
     strv_free(&stopped);

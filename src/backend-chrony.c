@@ -664,111 +664,30 @@ out:
     return ret;
 }
 
-/* The whole planned configuration as one file for chronyd -p: the main file with its
- * directory directives turned into comments (so nothing is read from the host's files), then
- * every drop-in the plan read or wrote. */
-static size_t
-count_lines(const char *s, size_t len)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < len; i++)
-        n += s[i] == '\n';
-    return n;
-}
-
-/* f's planned text with its include, confdir and sourcedir lines turned into comments, so
- * that chronyd reads nothing from the host's files. */
-static int
-neutralized(struct plan *p, const struct file_change *f, struct strbuf *out)
-{
-    const char *tree = augtree_parse(p->aug, p->backend->lens, f->path, f->after.buf, p->m);
-    struct strv nodes = { 0 };
-    char *expr;
-    int ret = 0;
-
-    if (!tree)
-        return -1;
-    expr = xasprintf("%s/*[label() = 'include' or label() = 'confdir' or "
-                     "label() = 'sourcedir']", tree);
-    augtree_match(p->aug, expr, &nodes);
-    if (nodes.n == 0) {
-        sb_append(out, f->after.buf);           /* nothing to leave out: as planned */
-        goto done;
-    }
-    for (size_t i = nodes.n; ret == 0 && i-- > 0;) {
-        char *prev = xasprintf("%s/preceding-sibling::*[1]", nodes.v[i]);
-
-        if (augtree_insert(p->aug, nodes.v[i], "#comment", true) < 0 ||
-            augtree_set(p->aug, prev, "(left out for the check)") < 0 ||
-            augtree_rm(p->aug, nodes.v[i]) < 0)
-            ret = -1;
-        free(prev);
-    }
-    if (ret == 0) {
-        struct strbuf text;
-
-        sb_init(&text);
-        ret = augtree_render(p->aug, tree, &text, p->m);
-        sb_append(out, text.buf);
-        sb_free(&text);
-    }
-done:
-    strv_free(&nodes);
-    free(expr);
-    return ret;
-}
-
-static int
-validation_text(struct plan *p, struct strbuf *out, size_t *first_line)
-{
-    for (size_t i = 0; i < p->n_files; i++) {
-        if (out->len && out->buf[out->len - 1] != '\n')
-            sb_putc(out, '\n');
-        first_line[i] = count_lines(out->buf, out->len) + 1;
-        if (neutralized(p, p->files[i], out) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* chronyd names a line of the combined file: say which file and line that is. */
-static char *
-locate(struct plan *p, const char *msg, const void *arg)
-{
-    const size_t *first_line = arg;
-    const char *at = strstr(msg, "at line ");
-    size_t line, which = 0;
-
-    if (!at || sscanf(at, "at line %zu", &line) != 1)
-        return xstrdup("");
-    for (size_t i = 0; i < p->n_files; i++)
-        if (first_line[i] <= line)
-            which = i;
-    return xasprintf("%s:%zu: ", p->files[which]->disk_path, line - first_line[which] + 1);
-}
-
+/* chronyd -p checks the whole planned configuration as one file: the main file, then every
+ * drop-in the plan read or wrote, with every directive that reads other files (include,
+ * confdir, sourcedir: chronyd matches directives without case) turned into a comment, so
+ * nothing is read from the host's files. chronyd reads lines with fgets into 2048 bytes. */
 static int
 chrony_validate(struct plan *p)
 {
+    static const char *const left_out[] = { "include", "confdir", "sourcedir", NULL };
     char *chronyd = spawn_find_program("chronyd");
-    size_t *first_line = xcalloc(p->n_files + 1, sizeof(*first_line));
-    struct strbuf text;
     int ret = -1;
 
-    sb_init(&text);
     if (!chronyd) {
         msg_note(p->m, "chronyd is not installed here: the configuration was not checked by "
                  "chronyd -p");
         ret = 0;
-    } else if (validation_text(p, &text, first_line) == 0) {
+    } else {
         const char *argv[] = { chronyd, "-p", "-f", BACKEND_CHECK_FILE, NULL };
+        const struct backend_check c = {
+            .daemon = "chronyd", .argv = argv, .left_out = left_out, .nocase = true,
+            .comment = '#', .line_max = 2048, .skip = "Fatal error : ",
+        };
 
-        ret = backend_check_text(p, "chronyd", argv, &text, "Fatal error : ", locate,
-                                 first_line);
+        ret = backend_check_files(p, &c, p->files, p->n_files);
     }
-    sb_free(&text);
-    free(first_line);
     free(chronyd);
     return ret;
 }

@@ -678,10 +678,14 @@ ntpd_validate(struct plan *p)
                  "lens only", f->path);
         ret = 0;
     } else {
+        static const char *const left_out[] = { "includefile", NULL };
         const char *argv[] = { ntpd, "-n", "-c", BACKEND_CHECK_FILE,
                                "--saveconfigquit=/dev/null", NULL };
+        const struct backend_check c = {
+            .daemon = "ntpd", .argv = argv, .left_out = left_out, .comment = '#',
+        };
 
-        ret = backend_check_text(p, "ntpd", argv, &f->after, NULL, NULL, NULL);
+        ret = backend_check_files(p, &c, p->files, 1);
     }
 out:
     free(ntpd);

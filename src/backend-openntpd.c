@@ -145,8 +145,9 @@ openntpd_validate(struct plan *p)
         ret = 0;
     } else {
         const char *argv[] = { bin, "-n", "-f", BACKEND_CHECK_FILE, NULL };
+        const struct backend_check c = { .daemon = "OpenNTPD", .argv = argv, .comment = '#' };
 
-        ret = backend_check_text(p, "OpenNTPD", argv, &f->after, NULL, NULL, NULL);
+        ret = backend_check_files(p, &c, p->files, 1);
     }
     free(bin);
     return ret;

@@ -78,15 +78,28 @@ bool backend_find_source_free(char *node);
 bool backend_has_label(struct plan *p, const struct file_change *f, const char *label);
 #define BACKEND_CHECK_FILE "@FILE@"
 #define BACKEND_CHECK_TIMEOUT_MS 10000
-/* The daemon's own check of text: write it to a private temporary file, run argv (argv[0]
- * an absolute path) with the argument BACKEND_CHECK_FILE replaced by that file's path, and
- * remove it. 0 when the program exits 0; else -1 with "PREFIX<daemon> rejects the planned
- * configuration: <its first line> (...; nothing was written)" in the messages, where the
- * line starts after skip (may be NULL) and PREFIX is where(p, line, arg) (may be NULL). */
-int backend_check_text(struct plan *p, const char *daemon, const char *const argv[],
-                       const struct strbuf *text, const char *skip,
-                       char *(*where)(struct plan *p, const char *msg, const void *arg),
-                       const void *arg);
+/* How a daemon checks a configuration file. */
+struct backend_check {
+    const char *daemon;             /* its name in messages ("chronyd") */
+    const char *const *argv;        /* argv[0] an absolute path; the argument
+                                     * BACKEND_CHECK_FILE stands for the file to check */
+    const char *const *left_out;    /* directives that read other files ("include"):
+                                     * such lines become comments (NULL-terminated) */
+    bool nocase;                    /* the daemon matches directives without case */
+    char comment;                   /* the character that starts a comment line */
+    size_t line_max;                /* it reads lines in pieces of line_max - 1 bytes (its
+                                     * fgets buffer); 0: whole lines */
+    const char *skip;               /* its message starts after this text (NULL: none) */
+};
+/* The daemon's own check of the planned text of files (in this order, each starting on a
+ * new line) as one private temporary file, where every line of a directive of left_out is
+ * a comment: the daemon sees only the files the plan read from the image, never a file
+ * of the host they name. Removed after. 0 when the program exits 0 within
+ * BACKEND_CHECK_TIMEOUT_MS; else -1 with "FILE:LINE: <daemon> rejects the planned
+ * configuration: <its first line> (...; nothing was written)" in the messages, its file
+ * and line numbers put back in terms of the real file and its original line. */
+int backend_check_files(struct plan *p, const struct backend_check *c,
+                        struct file_change *const *files, size_t n);
 /* The value of NAME=... in a shell-style defaults file (/etc/default/x), quotes removed,
  * newly allocated; NULL when the file or the variable is missing. */
 char *backend_shell_var(const struct hostinfo *h, const char *path, const char *name);

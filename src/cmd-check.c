@@ -323,6 +323,7 @@ const struct command cmd_check = {
 "kiss-o'-death, server not synchronized). Changes nothing. The first line is a\n"
 "monitoring-plugin line with perfdata; exit 0 OK, 1 WARNING (offset above --warn,\n"
 "default 60 s), 2 CRITICAL (above --crit, default 120 s), 3 UNKNOWN (no offset,\n"
-"or a usage error). --timeout: for all servers together (default 5 s).\n",
+"or a usage error). --timeout: for all servers together, name resolution included\n"
+"(default 5 s).\n",
     .run = check_main,
 };

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "firewall.h"
@@ -606,7 +607,8 @@ report_text(const struct firewall_opts *o, struct firewall_plan *plans, size_t n
     size_t total = 0;
 
     if (n == 0) {
-        sb_append(out, "firewall: none active; nothing to do\n");
+        sb_append(out, st == FIREWALL_FAILED ? "firewall: cannot tell without root\n"
+                                             : "firewall: none active; nothing to do\n");
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -772,6 +774,12 @@ firewall_run(const struct firewall_opts *o, struct strbuf *out, struct msgs *m)
     n = choose(fws, m);
     if (n < 0) {
         n = 0;
+        goto report;
+    }
+    if (n == 0 && geteuid() != 0) {
+        /* Without root the tools cannot read the rules: none found means nothing. */
+        msg_error(m, "cannot tell which firewall is active, nor whether it blocks NTP, without "
+                  "root (reading the rules needs it): run this as root");
         goto report;
     }
     for (int i = 0; i < n; i++) {

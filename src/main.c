@@ -2,6 +2,8 @@
  * and the cmd-*.c files. */
 #include "config.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,23 +36,104 @@ cli_help(void)
 "the lock; 64 usage error or invalid input (nothing touched).\n", stdout);
 }
 
+/* True when the option word takes the next word as its argument (an option of any command
+ * that requires one, written without "=": "--root DIR", "-r DIR", "-vr DIR"). */
+static bool
+takes_argument(const char *word)
+{
+    static const char *const longs[] = {
+        "server", "pool", "config", "implementation", "mode", "dhcp", "serve",
+        "local-stratum", "root", "verify-timeout", "lock-timeout", "warn", "crit", "timeout",
+        NULL,
+    };
+    static const char shorts[] = "spcimrwt";
+
+    if (word[1] == '-') {
+        size_t n = strlen(word + 2);
+
+        if (n == 0 || strchr(word, '='))
+            return false;
+        for (size_t i = 0; longs[i]; i++)       /* getopt_long takes unique prefixes */
+            if (strncmp(longs[i], word + 2, n) == 0)
+                return true;
+        return false;
+    }
+    for (const char *c = word + 1; *c; c++)
+        if (strchr(shorts, *c))
+            return c[1] == '\0';    /* "-rDIR" holds its argument */
+    return false;
+}
+
+/* The command word after leading options ("te-ntp-setup --root IMG rollback"): its index in
+ * argv, or 0 when the first word that is not an option is none of the commands. */
+static int
+command_after_options(int argc, char **argv, const struct command **cmd)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return 0;
+        if (argv[i][0] == '-' && argv[i][1]) {
+            if (takes_argument(argv[i]))
+                i++;
+            continue;
+        }
+        for (size_t k = 0; commands[k]; k++)
+            if (strcmp(argv[i], commands[k]->name) == 0) {
+                *cmd = commands[k];
+                return i;
+            }
+        return 0;
+    }
+    return 0;
+}
+
+/* The command's exit code, unless its output was lost: a write error on standard output
+ * (a full disk, a closed pipe) is reported, and the run then fails (check: UNKNOWN). */
+static int
+output_written(int code, const struct command *cmd)
+{
+    int failed_flush = fflush(stdout) != 0;
+
+    if (!failed_flush && !ferror(stdout))
+        return code;
+    fprintf(stderr, "te-ntp-setup: error: cannot write to standard output: %s (the command "
+            "itself ended with exit status %d%s)\n",
+            failed_flush ? strerror(errno) : "a write failed", code,
+            code == EXIT_OK || code == EXIT_CHANGED ? ", and what it did stays done" : "");
+    if (cmd == &cmd_check)
+        return 3;                           /* UNKNOWN */
+    return code == EXIT_OK || code == EXIT_CHANGED ? EXIT_FAILED : code;
+}
+
 int
 main(int argc, char **argv)
 {
+    const struct command *cmd = NULL;
+    int at;
+
     /* Ansible runs a binary module as "DIR/AnsiballZ_te_ntp_setup ARGS" (older releases:
      * "DIR/te_ntp_setup ARGS"): the module's name, and one argument that is a file of JSON.
      * The program's own name has hyphens, so no ordinary run looks like this. */
     if (argc == 2 && ansible_module_name(argv[0]) && ansible_args_file(argv[1]))
-        return cmd_ansible_module.run(argc, argv);
+        return output_written(cmd_ansible_module.run(argc, argv), &cmd_ansible_module);
     if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
         printf("te-ntp-setup %s\nlenses: %s\n", PACKAGE_VERSION, cli_lens_dir());
-        return EXIT_OK;
+        return output_written(EXIT_OK, NULL);
     }
     if (argc > 1 && argv[1][0] != '-') {
         for (size_t i = 0; commands[i]; i++)
             if (strcmp(argv[1], commands[i]->name) == 0)
-                return commands[i]->run(argc - 1, argv + 1);
+                return output_written(commands[i]->run(argc - 1, argv + 1), commands[i]);
+    }
+    /* Options, then the command word: the command, with the options after its name. */
+    at = command_after_options(argc, argv, &cmd);
+    if (at > 0 && cmd != &cmd_apply) {
+        char *word = argv[at];
+
+        memmove(argv + 2, argv + 1, (size_t)(at - 1) * sizeof(*argv));
+        argv[1] = word;
+        return output_written(cmd->run(argc - 1, argv + 1), cmd);
     }
     /* No command word: apply, with all the arguments. */
-    return cmd_apply.run(argc, argv);
+    return output_written(cmd_apply.run(argc, argv), &cmd_apply);
 }

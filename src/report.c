@@ -116,8 +116,10 @@ report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *o
 
         if (!file_change_differs(f))
             continue;
-        if (dry || failed(r->status))
+        if (dry)
             sb_printf(out, "%s %s\n", f->existed ? "would change" : "would create", f->disk_path);
+        else if (r->status == APPLY_FAILED_RESTORED || r->status == APPLY_INVALID)
+            sb_printf(out, "%s %s\n", f->existed ? "not changed:" : "not created:", f->disk_path);
         if (with_diff)
             file_diff(f, out);
     }

@@ -240,6 +240,57 @@ get_int(struct loader *l, const yaml_node_t *n, const char *key, long lo, long h
     return true;
 }
 
+/* A key given twice in the mapping n is refused (as the JSON reader does): an error at each
+ * repeat. The number of repeats. */
+static int
+duplicate_keys(struct loader *l, const yaml_node_t *n)
+{
+    int found = 0;
+
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        const yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+
+        if (!k || k->type != YAML_SCALAR_NODE)
+            continue;
+        for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+            const yaml_node_t *e = yaml_document_get_node(l->doc, q->key);
+
+            if (e && e->type == YAML_SCALAR_NODE && e->data.scalar.length == k->data.scalar.length &&
+                memcmp(e->data.scalar.value, k->data.scalar.value, k->data.scalar.length) == 0) {
+                char *qk = quote_string(scalar(k));
+
+                node_error(l, k, "duplicate key %s (first at line %zu)", qk,
+                           e->start_mark.line + 1);
+                free(qk);
+                found++;
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+/* A string with a NUL character (YAML "\0") would be cut there: every one is refused. The
+ * number of such strings. */
+static int
+nul_strings(struct loader *l)
+{
+    int found = 0;
+
+    for (yaml_node_t *n = l->doc->nodes.start; n < l->doc->nodes.top; n++) {
+        if (n->type == YAML_SCALAR_NODE &&
+            memchr(n->data.scalar.value, '\0', n->data.scalar.length)) {
+            char *q = quote_string(scalar(n));
+
+            node_error(l, n, "the string %s is followed by a NUL character (\\0) and more: no "
+                       "setting may hold one", q);
+            free(q);
+            found++;
+        }
+    }
+    return found;
+}
+
 static void
 load_source(struct loader *l, const yaml_node_t *n, enum source_kind kind, const char *list)
 {
@@ -256,6 +307,8 @@ load_source(struct loader *l, const yaml_node_t *n, enum source_kind kind, const
                    list, node_type_name(n));
         return;
     }
+    if (duplicate_keys(l, n))
+        return;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
 
@@ -342,12 +395,18 @@ load_serve(struct loader *l, const yaml_node_t *n, const char *key)
 static void
 load_root(struct loader *l, const yaml_node_t *root)
 {
+    const yaml_node_t *empty = NULL;     /* the first servers/pools given empty */
+    const char *empty_key = NULL;
+    size_t had_sources = l->s->n_sources;
+
     if (root->type == YAML_SCALAR_NODE && is_plain_null(root))
         return;                                  /* an empty file: nothing set */
     if (root->type != YAML_MAPPING_NODE) {
         node_error(l, root, "the settings must be a mapping, not %s", node_type_name(root));
         return;
     }
+    if (duplicate_keys(l, root))
+        return;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
         yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
@@ -358,10 +417,14 @@ load_root(struct loader *l, const yaml_node_t *root)
             continue;
         }
         key = scalar(k);
-        if (!strcmp(key, "servers")) {
-            load_sources(l, v, SOURCE_SERVER, key);
-        } else if (!strcmp(key, "pools")) {
-            load_sources(l, v, SOURCE_POOL, key);
+        if (!strcmp(key, "servers") || !strcmp(key, "pools")) {
+            if (!empty && ((v->type == YAML_SCALAR_NODE && is_plain_null(v)) ||
+                           (v->type == YAML_SEQUENCE_NODE &&
+                            v->data.sequence.items.start == v->data.sequence.items.top))) {
+                empty = v;
+                empty_key = key;
+            }
+            load_sources(l, v, key[0] == 's' ? SOURCE_SERVER : SOURCE_POOL, key);
         } else if (!strcmp(key, "implementation")) {
             if (!want_scalar(l, v, key))
                 continue;
@@ -405,6 +468,11 @@ load_root(struct loader *l, const yaml_node_t *root)
             free(q);
         }
     }
+    /* "servers: []" must not silently stand for the default public servers. */
+    if (empty && l->s->n_sources == had_sources)
+        node_error(l, empty, "'%s' is empty: give at least one server or pool, or leave "
+                   "'servers' and 'pools' out for the default (0.pool.ntp.org and "
+                   "1.pool.ntp.org)", empty_key);
 }
 
 int
@@ -429,7 +497,7 @@ settings_load_yaml_text(struct settings *s, const char *name, const char *text, 
         goto out_parser;
     }
     root = yaml_document_get_root_node(&doc);
-    if (root)
+    if (root && nul_strings(&l) == 0)
         load_root(&l, root);
     if (root) {
         /* A second document in the stream is almost certainly a mistake. */

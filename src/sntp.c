@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <math.h>
 #include <netdb.h>
+#include <limits.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #define NTP_UNIX_DELTA 2208988800ULL   /* s from 1900-01-01 to 1970-01-01 */
 #define FP_ONE 4294967296.0            /* 2^32 */
 #define MIN_INTERVAL_MS 100            /* between two requests to one server */
+#define LOOKUP_FD UINT_MAX             /* pfd_target of a name being resolved */
 
 /* ---------------------------------------------------------------------- */
 /* Fixed-point arithmetic                                                  */
@@ -318,7 +322,7 @@ sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *port,
         const char *close = strchr(arg, ']');
 
         if (!close) {
-            snprintf(err, errlen, "%s: missing ']'", arg);
+            snprintf(err, errlen, "missing ']'");
             return -1;
         }
         h = arg + 1;
@@ -326,7 +330,7 @@ sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *port,
         if (close[1] == ':')
             p = close + 2;
         else if (close[1] != '\0') {
-            snprintf(err, errlen, "%s: unexpected text after ']'", arg);
+            snprintf(err, errlen, "unexpected text after ']'");
             return -1;
         }
     } else {
@@ -340,7 +344,7 @@ sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *port,
         }
     }
     if (hlen == 0) {
-        snprintf(err, errlen, "%s: empty server name", arg);
+        snprintf(err, errlen, "empty server name");
         return -1;
     }
     if (hlen >= hostlen) {
@@ -351,12 +355,12 @@ sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *port,
         unsigned char c = (unsigned char)h[i];
 
         if (c <= 0x20 || c == 0x7f || c == '[' || c == ']' || c == '/') {
-            snprintf(err, errlen, "%s: invalid character in server name", arg);
+            snprintf(err, errlen, "invalid character in server name");
             return -1;
         }
     }
     if (p && parse_port(p, port) < 0) {
-        snprintf(err, errlen, "%s: invalid port '%s' (want 1-65535)", arg, p);
+        snprintf(err, errlen, "invalid port (want 1-65535)");
         return -1;
     }
     memcpy(host, h, hlen);
@@ -409,6 +413,7 @@ struct server {
     unsigned next_target;           /* round robin over live targets */
     int64_t next_send_ms;           /* monotonic ms of the next request */
     bool done;
+    struct lookup *lookup;          /* its name being resolved, or NULL */
 };
 
 static int64_t
@@ -465,30 +470,16 @@ has_target(const struct server *s, const char *addr)
     return false;
 }
 
-/* Resolve the server and open one connected socket per address (at most
- * max addresses).  Failures end up in the result. */
+static bool any_live(const struct server *s);
+
+/* Open one connected socket per address of ai (at most max addresses). Failures end up in
+ * the result. */
 static void
-open_server(struct server *s, const struct sntp_options *opt, unsigned max)
+open_targets(struct server *s, const struct addrinfo *ai, unsigned max)
 {
     struct sntp_result *r = s->res;
-    struct addrinfo hints, *ai = NULL, *a;
-    char port[8];
-    int rc;
+    const struct addrinfo *a;
 
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = opt->family;
-    hints.ai_socktype = SOCK_DGRAM;
-    hints.ai_protocol = IPPROTO_UDP;
-    hints.ai_flags = AI_NUMERICSERV | (opt->numeric_only ? AI_NUMERICHOST : 0);
-    snprintf(port, sizeof(port), "%u", r->port);
-    rc = getaddrinfo(r->host, port, &hints, &ai);
-    if (rc != 0) {
-        r->status = SNTP_ERR_RESOLVE;
-        snprintf(r->error, sizeof(r->error), "name does not resolve: %s",
-                 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-        finish(s);
-        return;
-    }
     for (a = ai; a && s->ntargets < max; a = a->ai_next) {
         struct target *t = &s->targets[s->ntargets];
         char num[SNTP_ADDR_MAX];
@@ -518,10 +509,170 @@ open_server(struct server *s, const struct sntp_options *opt, unsigned max)
             t->dead = true;
         }
     }
-    freeaddrinfo(ai);
     r->naddrs = s->ntargets;
     if (s->ntargets > 0)
         snprintf(r->address, sizeof(r->address), "%s", s->targets[0].addr);
+    if (!any_live(s))
+        finish(s);
+}
+
+/* The outcome of getaddrinfo for a server: its sockets, or the reason. */
+static void
+resolved(struct server *s, int rc, int err, struct addrinfo *ai, unsigned max)
+{
+    struct sntp_result *r = s->res;
+
+    if (rc != 0) {
+        r->status = SNTP_ERR_RESOLVE;
+        snprintf(r->error, sizeof(r->error), "name does not resolve: %s",
+                 rc == EAI_SYSTEM ? strerror(err) : gai_strerror(rc));
+        finish(s);
+        return;
+    }
+    open_targets(s, ai, max);
+}
+
+/* A name resolved by a thread of its own, so that every name resolves at the same time and
+ * a resolver that does not answer cannot hold the check past its time. The thread writes
+ * one byte to its end of a socket pair when done. The lookup is freed by whichever of the
+ * thread and sntp_query lets go of it last: sntp_query gives up on it at the deadline. */
+struct lookup {
+    int refs;                       /* 2: the thread and sntp_query */
+    int wfd;                        /* the thread's end (it closes it) */
+    int rfd;                        /* sntp_query's end */
+    char host[SNTP_HOST_MAX];
+    char port[8];
+    struct addrinfo hints;
+    struct addrinfo *ai;            /* the result, owned by the lookup until taken */
+    int rc, err;
+};
+
+static void
+lookup_unref(struct lookup *l)
+{
+    if (__atomic_sub_fetch(&l->refs, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    if (l->ai)
+        freeaddrinfo(l->ai);
+    free(l);
+}
+
+static void *
+lookup_run(void *arg)
+{
+    struct lookup *l = arg;
+    char done = 1;
+
+    l->rc = getaddrinfo(l->host, l->port, &l->hints, &l->ai);
+    l->err = errno;
+    (void)send(l->wfd, &done, 1, MSG_NOSIGNAL);    /* fails when sntp_query gave up */
+    close(l->wfd);
+    lookup_unref(l);
+    return NULL;
+}
+
+/* Start resolving the server's name: at once when it is a numeric address (or only those
+ * are allowed), else in a thread (s->lookup). */
+static void
+open_server(struct server *s, const struct sntp_options *opt, unsigned max)
+{
+    struct sntp_result *r = s->res;
+    struct addrinfo hints, *ai = NULL;
+    struct lookup *l;
+    char port[8];
+    int rc, sp[2];
+    pthread_t tid;
+    pthread_attr_t attr;
+    sigset_t all, old;
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = opt->family;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_protocol = IPPROTO_UDP;
+    hints.ai_flags = AI_NUMERICSERV | AI_NUMERICHOST;
+    snprintf(port, sizeof(port), "%u", r->port);
+    rc = getaddrinfo(r->host, port, &hints, &ai);
+    if (rc != EAI_NONAME || opt->numeric_only) {
+        resolved(s, rc, errno, ai, max);
+        if (ai)
+            freeaddrinfo(ai);
+        return;
+    }
+    hints.ai_flags = AI_NUMERICSERV;
+    l = calloc(1, sizeof(*l));
+    if (!l || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
+        free(l);
+        rc = getaddrinfo(r->host, port, &hints, &ai);   /* no thread: the old, slow way */
+        resolved(s, rc, errno, ai, max);
+        if (ai)
+            freeaddrinfo(ai);
+        return;
+    }
+    l->refs = 2;
+    l->rfd = sp[0];
+    l->wfd = sp[1];
+    l->hints = hints;
+    memcpy(l->host, r->host, sizeof(l->host));
+    memcpy(l->port, port, sizeof(l->port));
+    /* The thread takes no signal: they stay with the caller's thread. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    rc = pthread_create(&tid, &attr, lookup_run, l);
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        close(l->rfd);
+        close(l->wfd);
+        free(l);
+        rc = getaddrinfo(r->host, port, &hints, &ai);
+        resolved(s, rc, errno, ai, max);
+        if (ai)
+            freeaddrinfo(ai);
+        return;
+    }
+    s->lookup = l;
+}
+
+/* The server's lookup said it is done: take its result. */
+static void
+lookup_done(struct server *s, unsigned max)
+{
+    struct lookup *l = s->lookup;
+    char done;
+    ssize_t n;
+
+    do
+        n = recv(l->rfd, &done, 1, 0);
+    while (n < 0 && errno == EINTR);
+    s->lookup = NULL;
+    close(l->rfd);
+    if (n == 1) {
+        resolved(s, l->rc, l->err, l->ai, max);
+    } else {
+        s->res->status = SNTP_ERR_RESOLVE;
+        snprintf(s->res->error, sizeof(s->res->error), "name does not resolve: the lookup "
+                 "ended without an answer");
+        finish(s);
+    }
+    lookup_unref(l);
+}
+
+/* The deadline came before the server's name resolved: give up on it (the thread ends on
+ * its own; the process may end before it). */
+static void
+lookup_abandon(struct server *s, int timeout_ms)
+{
+    struct lookup *l = s->lookup;
+
+    s->lookup = NULL;
+    close(l->rfd);
+    lookup_unref(l);
+    s->res->status = SNTP_ERR_RESOLVE;
+    snprintf(s->res->error, sizeof(s->res->error), "name did not resolve within %g s (the "
+             "resolver does not answer)", timeout_ms / 1000.0);
+    finish(s);
 }
 
 static bool
@@ -822,7 +973,7 @@ sntp_query(struct sntp_result *res, size_t n, const struct sntp_options *opt,
     unsigned max = opt->max_requests;
     char host[SNTP_HOST_MAX];
     unsigned port;
-    int64_t start, deadline, interval, now;
+    int64_t start = 0, deadline = 0, interval, now;
     int ret = -1;
     size_t i;
 
@@ -851,16 +1002,13 @@ sntp_query(struct sntp_result *res, size_t n, const struct sntp_options *opt,
         for (unsigned k = 0; k < SNTP_MAX_REQUESTS; k++)
             srv[i].targets[k].fd = -1;
     }
-    /* Resolution is sequential (getaddrinfo blocks); the queries below are
-     * parallel.  Every name gets its own error. */
-    for (i = 0; i < n; i++) {
-        open_server(&srv[i], opt, max);
-        if (!srv[i].done && !any_live(&srv[i]))
-            finish(&srv[i]);
-    }
-
+    /* Every name resolves at the same time (a thread each), within the time for all
+     * servers; each server is queried as soon as its name resolves. */
     start = mono_ms();
     deadline = start + (opt->timeout_ms > 0 ? opt->timeout_ms : SNTP_DEFAULT_TIMEOUT_MS);
+    for (i = 0; i < n; i++)
+        open_server(&srv[i], opt, max);
+
     interval = (deadline - start) / (int64_t)max;
     if (interval < MIN_INTERVAL_MS)
         interval = MIN_INTERVAL_MS;
@@ -878,6 +1026,15 @@ sntp_query(struct sntp_result *res, size_t n, const struct sntp_options *opt,
 
             if (s->done)
                 continue;
+            if (s->lookup) {
+                pfd[nfds].fd = s->lookup->rfd;
+                pfd[nfds].events = POLLIN;
+                pfd[nfds].revents = 0;
+                pfd_server[nfds] = (unsigned)i;
+                pfd_target[nfds] = LOOKUP_FD;
+                nfds++;
+                continue;
+            }
             if (now >= s->next_send_ms && s->nsent < max && any_live(s)) {
                 send_request(s);
                 s->next_send_ms = now + interval;
@@ -913,18 +1070,29 @@ sntp_query(struct sntp_result *res, size_t n, const struct sntp_options *opt,
         for (nfds_t k = 0; k < nfds && rc > 0; k++) {
             struct server *s = &srv[pfd_server[k]];
 
+            if (pfd[k].revents && pfd_target[k] == LOOKUP_FD) {
+                lookup_done(s, max);
+                s->next_send_ms = mono_ms();
+                continue;
+            }
             if (!pfd[k].revents || s->done || s->targets[pfd_target[k]].dead)
                 continue;
             drain(s, pfd_target[k], opt->max_root_distance);
         }
     }
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
+        if (srv[i].lookup)
+            lookup_abandon(&srv[i], (int)(deadline - start));
         conclude(&srv[i], (int)(deadline - start));
+    }
     ret = 0;
 out:
     if (srv)
-        for (i = 0; i < n; i++)
+        for (i = 0; i < n; i++) {
+            if (srv[i].lookup)
+                lookup_abandon(&srv[i], (int)(deadline - start));
             close_targets(&srv[i]);
+        }
     free(pfd_target);
     free(pfd_server);
     free(pfd);

@@ -158,7 +158,8 @@ const char *sntp_status_str(enum sntp_status s);
 void sntp_format_refid(const struct sntp_packet *pkt, char *buf, size_t len);
 
 /* Split SERVER[:PORT] ("host", "host:123", "192.0.2.1:123", "[2001:db8::1]:123",
- * bare "2001:db8::1") into host and port (123 if none); 0, or -1 with err. */
+ * bare "2001:db8::1") into host and port (123 if none); 0, or -1 with err (which never
+ * quotes arg: the caller shows it, escaped). */
 int sntp_parse_server(const char *arg, char *host, size_t hostlen, unsigned *port,
                       char *err, size_t errlen);
 /* Reset res and fill host and port from SERVER[:PORT]; 0, or -1 with err. */

@@ -224,4 +224,51 @@ else
     expect_grep '"state":"OK"' "JSON state (no jq)"
 fi
 
+
+# ---- names resolve in parallel, within --timeout (te-ntp-setup check) ----------------------
+# A resolver that never answers: in a private network and mount namespace, a private
+# /etc/resolv.conf names 127.0.0.53 (each try 5 s, twice), where the test server in its
+# silent behaviour takes every datagram and answers none. Three such names and one answering
+# server on loopback, --timeout 2: the whole check ends within the 2 s (plus start up), the
+# loopback server is measured, and each name says it did not resolve in time.
+case_name="unanswered names within --timeout"
+BIN=$top_builddir/src/te-ntp-setup
+if [ "$(id -u)" -eq 0 ] && unshare -m -n true 2>/dev/null && command -v ip >/dev/null; then
+    printf 'nameserver 127.0.0.53\noptions timeout:5 attempts:2\n' > "$TMP/resolv.conf"
+    : > "$TMP/hang.port"
+    : > "$TMP/dns.port"
+    unshare -m -n --propagation private sh -c "
+        ip link set lo up && mount --bind '$TMP/resolv.conf' /etc/resolv.conf || exit 99
+        '$SERVER' -a 127.0.0.53 -p 53 -l 20 -b silent > '$TMP/dns.port' 2>/dev/null &
+        dpid=\$!
+        '$SERVER' -l 20 -o 0.25 > '$TMP/hang.port' 2>/dev/null &
+        spid=\$!
+        i=0
+        while { [ ! -s '$TMP/hang.port' ] || [ ! -s '$TMP/dns.port' ]; } && [ \$i -lt 100 ]; do
+            sleep 0.05; i=\$((i+1))
+        done
+        port=\$(head -n 1 '$TMP/hang.port')
+        start=\$(date +%s%N)
+        '$BIN' check --json --timeout 2 hang1.example hang2.example hang3.example \
+            127.0.0.1:\$port > '$TMP/hang.out' 2> '$TMP/hang.err'
+        echo \$? > '$TMP/hang.rc'
+        echo \$(( (\$(date +%s%N) - start) / 1000000 )) > '$TMP/hang.ms'
+        kill -TERM \$spid \$dpid 2>/dev/null; wait \$spid \$dpid"
+    ms=$(cat "$TMP/hang.ms" 2>/dev/null || echo 99999)
+    rc=$(cat "$TMP/hang.rc" 2>/dev/null || echo none)
+    if [ "$ms" -lt 3500 ]; then ok "$case_name: done in $ms ms (--timeout 2)"; else
+        not_ok "$case_name: took $ms ms with --timeout 2"; fi
+    if [ "$rc" = 0 ] && grep -q '"state":"OK"' "$TMP/hang.out"; then
+        ok "$case_name: the loopback server is measured (OK)"
+    else
+        not_ok "$case_name: exit $rc, not OK"; sed 's/^/#   /' "$TMP/hang.out" "$TMP/hang.err"
+    fi
+    n=$(grep -o 'did not resolve within 2 s' "$TMP/hang.out" | wc -l)
+    if [ "$n" -eq 3 ]; then ok "$case_name: each unanswered name says it did not resolve in time"
+    else not_ok "$case_name: $n of 3 names say they did not resolve in time"
+        sed 's/^/#   /' "$TMP/hang.out"; fi
+elif [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
+    not_ok "$case_name: needs root, unshare -m -n and ip"
+fi
+
 finish

@@ -71,4 +71,25 @@ expect_usage "yaml: bad name" 'invalid server name "bad name": it contains white
 yaml 'mode: sideways' 'implementation: ntpx' 'extra: 1'
 "$BIN" --root "$root" -c "$TMP/s.yaml" >/dev/null 2>"$TMP/err"
 check "yaml: all three errors are reported" [ "$(grep -c "$TMP/s.yaml:[0-9]*:[0-9]*:" "$TMP/err")" -eq 3 ]
+yaml 'servers: [ntp1.example.com]' 'mode: merge' 'servers: [ntp2.example.com]'
+expect_usage "yaml: a key given twice" "$TMP/s.yaml:3:1: duplicate key \"servers\" (first at line 1)" -c "$TMP/s.yaml"
+yaml 'servers: ["ntp1.example.com\0.evil"]'
+expect_usage "yaml: a NUL in a name" "$TMP/s.yaml:1:11: the string \"ntp1.example.com\" is followed by a NUL" -c "$TMP/s.yaml"
+yaml 'servers: []'
+expect_usage "yaml: an empty servers list" "$TMP/s.yaml:1:10: 'servers' is empty" -c "$TMP/s.yaml"
+
+# A write error on standard output is an error (not exit 0 with the output lost).
+if [ -w /dev/full ]; then
+    for cmd in "detect --root $root" "--root $root -s ntp1.example.com --dry-run" \
+               "check --timeout 1 127.0.0.1:9" "--help"; do
+        # shellcheck disable=SC2086
+        "$BIN" $cmd >/dev/full 2>"$TMP/err"
+        rc=$?
+        check "'$cmd > /dev/full': exit $rc is not 0" [ $rc -ne 0 ]
+        check "'$cmd > /dev/full': says it cannot write" \
+            grep -q 'cannot write to standard output' "$TMP/err"
+    done
+    "$BIN" detect --root "$root" --json >/dev/full 2>"$TMP/err"
+    check "'detect --json > /dev/full': exit 1" [ $? -eq 1 ]
+fi
 finish

@@ -32,6 +32,95 @@ check "--quiet: the error is printed" grep -q 'error: invalid server name "bad n
 check "--quiet --json: the JSON object is printed" grep -q '^{"changed":true,' "$TMP/out"
 check "--quiet --json: no notes" [ ! -s "$TMP/err" ]
 
+# ---- messages never carry a name's control characters raw (README: names are escaped) ----
+ESC=$(printf '\033')
+"$BIN" check --timeout 1 "$(printf 'a\033[31mRED')" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "check, a name with an escape sequence: UNKNOWN (exit $rc)" [ $rc -eq 3 ]
+check "check, a name with an escape sequence: no raw escape in the output" \
+    sh -c "! grep -q '$ESC' '$TMP/out' '$TMP/err'"
+check "check, a name with an escape sequence: shown escaped" grep -qF 'a\x1b[31mRED' "$TMP/err"
+"$BIN" check --timeout 1 "$(printf 'a\nb')" >"$TMP/out" 2>"$TMP/err"
+check "check, a name with a newline: one line of error" [ "$(wc -l < "$TMP/err")" -eq 1 ]
+check "check, a name with a newline: shown escaped" grep -qF '"a\nb"' "$TMP/err"
+"$BIN" check --timeout 1 "ntp1.example.com:$(printf '1\0332')" >"$TMP/out" 2>"$TMP/err"
+check "check, a port with an escape sequence: no raw escape" sh -c "! grep -q '$ESC' '$TMP/err'"
+
+# ---- options before the command word ----------------------------------------------------
+root=$(fresh_root debian-12)
+"$BIN" --root "$root" rollback >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "'--root IMG rollback' is rollback (exit $rc)" \
+    sh -c "[ $rc -eq 0 ] && grep -q 'nothing to roll back' '$TMP/out' '$TMP/err'"
+"$BIN" --json --root "$root" rollback >"$TMP/out" 2>"$TMP/err"
+check "'--json --root IMG rollback' is rollback with JSON" grep -q '"notes":\["nothing to roll back' "$TMP/out"
+"$BIN" -r "$root" detect >"$TMP/out" 2>"$TMP/err"
+check "'-r IMG detect' is detect" grep -q 'chrony' "$TMP/out"
+"$BIN" --root="$root" -s ntp1.example.com --dry-run apply >"$TMP/out" 2>"$TMP/err"
+check "'--root=IMG -s X --dry-run apply' is apply" grep -q '^would change' "$TMP/out"
+"$BIN" --root "$root" bogus >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "'--root IMG bogus': a usage error (exit $rc)" \
+    sh -c "[ $rc -eq 64 ] && grep -q \"unknown command or argument 'bogus'\" '$TMP/err'"
+
+# ---- a failed real run says what failed, never "would change" ---------------------------
+CHRONYD=$(find_daemon chronyd chrony) || CHRONYD=
+if [ -n "$CHRONYD" ]; then
+    root=$(fresh_root debian-12)
+    printf 'makestep one two\n' > "$root/etc/chrony/conf.d/broken.conf"
+    TE_NTP_SETUP_SBIN=$(dirname "$CHRONYD") "$BIN" --root "$root" -s ntp1.example.com \
+        >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    check "a failed real run: exit 1" [ $rc -eq 1 ]
+    check "a failed real run: no 'would change' line" sh -c "! grep -q '^would' '$TMP/out'"
+    check "a failed real run: says the files were not changed" \
+        grep -q "^not changed: $root/etc/chrony/chrony.conf" "$TMP/out"
+else
+    [ "${TE_REQUIRE_ALL:-}" = 1 ] && not_ok "chronyd is needed for the failed-run output"
+fi
+
+# ---- a journal that cannot be completed is no success -----------------------------------
+if command -v strace >/dev/null 2>&1; then
+    root=$(fresh_root debian12-timesyncd)
+    cp -a "$root" "$TMP/orig"
+    # The only rename of the journal directory is the one that completes the run.
+    strace -f -o /dev/null -P "$root/var/lib/te-ntp-setup/current" \
+        -e trace=rename,renameat,renameat2 \
+        -e inject=rename,renameat,renameat2:error=EIO "$BIN" --root "$root" -s ntp1.example.com \
+        >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    check "a failed commit: not exit 0 (exit $rc: 3)" [ $rc -eq 3 ]
+    check "a failed commit: the error names the journal under the root" \
+        grep -q "error: .*$root/var/lib/te-ntp-setup/current" "$TMP/err"
+    sed 's/^/#   /' "$TMP/err"
+    "$BIN" --root "$root" rollback >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    check "a failed commit: rollback restores the original files (exit $rc)" \
+        sh -c "[ $rc -eq 0 ] && [ \"\$(cd '$TMP/orig/etc' && find . -type f | sort | xargs sha256sum)\" = \"\$(cd '$root/etc' && find . -type f | sort | xargs sha256sum)\" ]"
+    rm -rf "$TMP/orig"
+elif [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
+    not_ok "strace is needed for the failed-commit test"
+fi
+
+# ---- firewall --dry-run as non-root cannot read the rules: it says so ----------------------
+if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null && command -v setpriv >/dev/null &&
+   NFT=$(command -v nft); then
+    unshare -n sh -c "'$NFT' add table inet t && '$NFT' 'add chain inet t o { type filter hook output priority 0; policy drop; }' &&
+        '$BIN' firewall --dry-run -s 192.0.2.1 > '$TMP/root.out' 2>&1;
+        setpriv --reuid=65534 --regid=65534 --clear-groups '$BIN' firewall --dry-run -s 192.0.2.1 \
+            > '$TMP/out' 2> '$TMP/err'; echo \$? > '$TMP/rc'"
+    rc=$(cat "$TMP/rc")
+    check "firewall as root in the namespace: sees the blocking rule" grep -q 'is blocked' "$TMP/root.out"
+    check "firewall --dry-run as non-root: not 'none active; nothing to do'" \
+        sh -c "! grep -q 'nothing to do' '$TMP/out'"
+    check "firewall --dry-run as non-root: not exit 0 (exit $rc)" [ "$rc" -ne 0 ]
+    check "firewall --dry-run as non-root: says it cannot tell without root" \
+        grep -q 'cannot tell .* without root' "$TMP/err"
+    sed 's/^/#   /' "$TMP/out" "$TMP/err"
+elif [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
+    not_ok "the non-root firewall test needs root, unshare -n, setpriv and nft"
+fi
+
 # ---- JSON: every command prints one object with the keys of the man page (JSON OUTPUT) --
 if ! command -v python3 >/dev/null 2>&1; then
     [ "${TE_REQUIRE_ALL:-}" = 1 ] && not_ok "python3 is needed for the JSON checks"

@@ -125,7 +125,7 @@ static void
 test_settings_empty_document(void)
 {
     static const char *const texts[] = {
-        "", "# only a comment\n", "---\n", "~\n", "servers:\npools:\n",
+        "", "# only a comment\n", "---\n", "~\n",
     };
 
     for (size_t i = 0; i < TE_ARRAY_LEN(texts); i++) {
@@ -280,8 +280,9 @@ test_settings_dhcp(void)
     TE_ASSERT_INT_EQ(s.dhcp, DHCP_IGNORE);
     done(&s, &m);
 
-    TE_ASSERT_INT_EQ(load(&s, &m, "dhcp: ignore\ndhcp: keep\n"), 0);
-    TE_ASSERT_INT_EQ(s.dhcp, DHCP_KEEP);
+    /* A key given twice is refused (test_settings_duplicate_key), not the last one taken. */
+    TE_ASSERT_INT_EQ(load(&s, &m, "dhcp: ignore\ndhcp: keep\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":2:1: duplicate key \"dhcp\"");
     done(&s, &m);
 
     TE_ASSERT_INT_EQ(load(&s, &m, "mode: merge\ndhcp: never\n"), -1);
@@ -333,6 +334,70 @@ test_settings_all_errors_reported(void)
         TE_ASSERT_CONTAINS(m.errors.v[1], NAME ":5:1: unknown key \"colour\"");
         TE_ASSERT_CONTAINS(m.errors.v[2], NAME ":6:7: 'mode'");
     }
+    done(&s, &m);
+}
+
+static void
+test_settings_duplicate_key(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    /* As the JSON reader: a key given twice is refused, not merged or overridden. */
+    TE_ASSERT_INT_EQ(load(&s, &m, "mode: merge\nservers: [a.example]\nmode: replace\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":3:1: duplicate key \"mode\" (first at line 1)");
+    done(&s, &m);
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers:\n  - host: a.example\n    iburst: true\n"
+                                  "    host: b.example\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":4:5: duplicate key \"host\" (first at line 2)");
+    done(&s, &m);
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers: [a.example]\n\"servers\": [b.example]\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":2:1: duplicate key \"servers\"");
+    done(&s, &m);
+}
+
+static void
+test_settings_nul_refused(void)
+{
+    static const char text[] = "servers: [\"ntp1.example.com\\0.evil.example\"]\n";
+    struct settings s;
+    struct msgs m;
+
+    /* The name must not be cut at the NUL (to "ntp1.example.com"): it is refused. */
+    TE_ASSERT_INT_EQ(load(&s, &m, text), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":1:11: ");
+    TE_ASSERT_CONTAINS(only_error(&m), "NUL");
+    TE_ASSERT_INT_EQ(s.n_sources, 0);
+    done(&s, &m);
+    TE_ASSERT_INT_EQ(load(&s, &m, "mode: \"merge\\0x\"\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), "NUL");
+    done(&s, &m);
+}
+
+static void
+test_settings_empty_sources_refused(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    /* An empty list must not silently stand for the default public pool. */
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers: []\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":1:10: 'servers' is empty");
+    done(&s, &m);
+    TE_ASSERT_INT_EQ(load(&s, &m, "mode: merge\nservers:\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":2:9: 'servers' is empty");
+    done(&s, &m);
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers: []\npools: []\n"), -1);
+    TE_ASSERT_INT_EQ(m.errors.n, 1);
+    done(&s, &m);
+    /* Sources in the other list: fine. */
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers: []\npools: [pool.example.org]\n"), 0);
+    TE_ASSERT_INT_EQ(s.n_sources, 1);
+    done(&s, &m);
+    /* No list at all: the defaults, as before. */
+    TE_ASSERT_INT_EQ(load(&s, &m, "mode: merge\n"), 0);
+    TE_ASSERT_INT_EQ(settings_finish(&s, &m), 0);
+    TE_ASSERT_INT_EQ(s.n_sources, 2);
     done(&s, &m);
 }
 
@@ -668,6 +733,9 @@ static const struct te_test settings_tests[] = {
     TE_TEST(test_settings_serve_yaml),
     TE_TEST(test_settings_finish_serve),
     TE_TEST(test_settings_parse_local_stratum),
+    TE_TEST(test_settings_duplicate_key),
+    TE_TEST(test_settings_nul_refused),
+    TE_TEST(test_settings_empty_sources_refused),
     TE_TESTS_END,
 };
 
