@@ -40,6 +40,8 @@ struct sync_status {
     double offset;        /* seconds, as NTP defines it: positive = the host is behind */
     bool offset_known;
     char how[128];        /* how it was found ("chronyc tracking", "the kernel's flags") */
+    char why[256];        /* when not synchronized: why, as far as it can tell ("no reply
+                           * from any source", "the daemon is not running") */
 };
 
 enum impl_state {

@@ -143,6 +143,7 @@ run(struct settings *s, struct msgs *m, enum output how)
 report:
     if (stop_signal)
         msg_warn(m, "signal %d: stopped after finishing the run", (int)stop_signal);
+    r.unsynchronized_fails = how == OUTPUT_ANSIBLE && !s->accept_unsynchronized;
     failed = report_failed(&r);
     if (how == OUTPUT_ANSIBLE)
         ansible_result(&r, &out);
@@ -158,8 +159,12 @@ report:
         cli_print_msgs_at(m, s->verbosity);
     if (how == OUTPUT_ANSIBLE)
         code = failed ? EXIT_FAILED : EXIT_OK;     /* as AnsibleModule.fail_json */
+    else if (locked_out)
+        code = EXIT_LOCKED;
+    else if (report_unsynchronized(&r))
+        code = EXIT_UNSYNCHRONIZED;
     else
-        code = locked_out ? EXIT_LOCKED : exit_code(r.status, s);
+        code = exit_code(r.status, s);
     lock_release(lock);
     sb_free(&out);
     free(skipped);

@@ -62,6 +62,7 @@ struct settings {
     bool no_firewall;
     bool no_verify;
     bool if_needed;          /* leave an active, synchronized NTP client alone */
+    bool accept_unsynchronized;  /* Ansible: configured but not synchronized is no failure */
     enum verbosity verbosity;
     int verify_timeout;      /* seconds to wait for a source to be selected */
     int lock_timeout;        /* seconds to wait for another instance */

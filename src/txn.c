@@ -224,9 +224,15 @@ out:
 }
 
 int
-txn_record_service(struct txn *t, const char *action, const char *service)
+txn_record_service(struct txn *t, const char *action, const char *service,
+                   const struct service_state *before)
 {
-    char *line = xasprintf("service %s %s\n", action, service);
+    /* "service ACTION NAME [active=0|1 enabled=0|1]": the state is optional, so that
+     * readers of journals without it restart the service as before */
+    char *line = before && before->known
+                 ? xasprintf("service %s %s active=%d enabled=%d\n", action, service,
+                             before->active, before->enabled)
+                 : xasprintf("service %s %s\n", action, service);
     int ret = journal_line(t, line);
 
     free(line);
@@ -348,6 +354,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
     char *jpath = xasprintf("%s/journal", jdir);
     struct strbuf journal;
     struct strv services = { 0 };
+    struct service_state *states = NULL;    /* before the run, per services entry */
     int ret = -1, failed = 0;
 
     sb_init(&journal);
@@ -410,8 +417,25 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                 }
                 free(path);
             } else if (sscanf(lines.v[i], "service %31s %127s", action, svc) == 2) {
-                if (!strv_contains(&services, svc))
+                int active, enabled, k;
+
+                if (!strv_contains(&services, svc)) {
                     strv_push(&services, svc);
+                    states = xrealloc(states, services.n * sizeof(*states));
+                    states[services.n - 1].known = false;
+                }
+                for (k = 0; strcmp(services.v[k], svc) != 0; k++)
+                    ;
+                /* lines are read from the last: the first line's state, before the run,
+                 * is the one kept */
+                if (sscanf(lines.v[i], "service %*s %*s active=%d enabled=%d", &active,
+                           &enabled) == 2) {
+                    states[k].known = true;
+                    states[k].active = active != 0;
+                    states[k].enabled = enabled != 0;
+                } else {
+                    states[k].known = false;
+                }
             }
         }
         strv_free(&lines);
@@ -421,9 +445,16 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
         goto out;
     }
     if (h->live) {
-        for (size_t i = 0; i < services.n; i++)
-            if (service_restart(h, services.v[i], actions, m) == SERVICE_FAILED)
+        for (size_t i = 0; i < services.n; i++) {
+            /* running before: restarted on the old files; stopped before: stopped */
+            if ((!states[i].known || states[i].active) &&
+                service_restart(h, services.v[i], actions, m) == SERVICE_FAILED)
                 failed++;
+            else if (states[i].known &&
+                     service_set_state(h, services.v[i], &states[i], actions, m) ==
+                     SERVICE_FAILED)
+                failed++;
+        }
     }
     if (!failed) {
         remove_tree(jdir);
@@ -431,6 +462,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
     }
 out:
     strv_free(&services);
+    free(states);
     sb_free(&journal);
     free(dir);
     free(jdir);
