@@ -101,4 +101,14 @@ fi
 "$BIN" check --json 'bad name' > "$TMP/j" 2>/dev/null
 keys "check --json, an invalid server: its keys" "$TMP/j" $COMMON state exit_code
 
+# Every implementation --implementation accepts is named where users read about the tool:
+# the package descriptions and the shipped settings file.
+for impl in chrony ntpd ntpsec timesyncd openntpd; do
+    check "the settings file doc/te-ntp-setup.yaml lists implementation $impl" \
+        grep -qE "^#implementation: .*\\| $impl( |$)" "$top_srcdir/doc/te-ntp-setup.yaml"
+    check "the Debian and RPM package descriptions name $impl" \
+        sh -c "sed -n '/^Description:/,\$p' '$top_srcdir/packaging/debian/control' | grep -qi '$impl' &&
+               sed -n '/^%description/,/^%prep/p' '$top_srcdir/packaging/rpm/te-ntp-setup.spec' | grep -qi '$impl'"
+done
+
 finish
