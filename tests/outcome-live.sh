@@ -22,7 +22,11 @@ grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
 FAKE=$TMP/fakebin
 ST=$TMP/state
 NS=$TMP/ns
-mkdir -p "$FAKE" "$ST" "$NS/etc.upper/systemd/system/multi-user.target.wants" "$NS/etc.work"
+mkdir -p "$FAKE" "$ST" "$NS/etc.upper/systemd/system/multi-user.target.wants" "$NS/etc.work" \
+    "$NS/sbin.upper" "$NS/sbin.work"
+# chrony "installed": a chronyd that accepts every configuration (-p) and does nothing else
+printf '#!/bin/sh\nexit 0\n' > "$NS/sbin.upper/chronyd"
+chmod 0755 "$NS/sbin.upper/chronyd"
 
 # systemctl: units' state in $ST/<unit>.active, .enabled; $ST/<unit>.condition names a
 # condition that is not met (systemd then skips the unit: restart exits 0, nothing runs).
@@ -99,8 +103,10 @@ cat > "$NS/setup.sh" <<SH
 set -e
 mount --make-rprivate /
 mount -t overlay overlay -o 'lowerdir=/etc,upperdir=$NS/etc.upper,workdir=$NS/etc.work' /etc
+mount -t overlay overlay -o 'lowerdir=/usr/sbin,upperdir=$NS/sbin.upper,workdir=$NS/sbin.work' /usr/sbin
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/systemd/system
+ip link set lo up
 mount -t tmpfs -o mode=0755 tmpfs /var/lib
 echo ready > '$NS/ready'
 exec sleep 600
@@ -234,5 +240,34 @@ run_te rollback
 check "rollback: chrony, running before, runs" [ -f "$ST/chrony.service.active" ] || show
 check "rollback: timesyncd, running and enabled before, runs and is enabled" \
     eval '[ -f "$ST/systemd-timesyncd.service.active" ] && [ -f "$ST/systemd-timesyncd.service.enabled" ]' || show
+
+# ---- check: a good offset with nothing keeping it so is WARNING ------------------------
+: > "$TMP/ts.out"
+nsenter -t "$HOLDER" -n "$top_builddir/tests/ntp-test-server" -l 30 -o 0.01 >"$TMP/ts.out" 2>"$TMP/ts.err" &
+ts_pid=$!
+i=0
+while [ -z "$(head -n 1 "$TMP/ts.out")" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+port=$(head -n 1 "$TMP/ts.out")
+reset chrony.service.enabled
+synced
+run_te check "127.0.0.1:$port"
+check "check names each server once" grep -q "measured against 127.0.0.1)$" "$TMP/out" || show
+check "check, chrony not running, good offset: WARNING (exit 1)" \
+    eval '[ $rc -eq 1 ] && grep -q "^NTP WARNING" "$TMP/out"' || show
+check "check, chrony not running: says so" grep -q 'no NTP daemon is running (chrony' "$TMP/err" || show
+# chrony runs (its pid file names a live process; chronyc answers)
+in_ns sh -c "mkdir -p /run/chrony && echo $HOLDER > /run/chrony/chronyd.pid"
+: > "$ST/chrony.service.active"
+run_te check "127.0.0.1:$port"
+check "check, chrony runs and is synchronized: OK (exit 0)" \
+    eval '[ $rc -eq 0 ] && grep -q "^NTP OK" "$TMP/out"' || show
+unsynced
+run_te check --json "127.0.0.1:$port"
+check "check, chrony runs, not synchronized: WARNING, says which" \
+    eval '[ $rc -eq 1 ] && grep -q "\"state\":\"WARNING\"" "$TMP/out" &&
+          grep -q "chrony runs but is not synchronized" "$TMP/out"' || show
+run_te check --warn 0.001 --crit 0.002 "127.0.0.1:$port"
+check "check, offset above --crit: CRITICAL stays (exit 2)" [ $rc -eq 2 ] || show
+kill "$ts_pid" 2>/dev/null; wait "$ts_pid" 2>/dev/null
 
 finish
