@@ -580,6 +580,7 @@ const struct ntp_backend backend_ntpsec = {
     .installed = ntpsec_installed,
     .plan = ntp_plan,
     .validate = ntpsec_validate,
+    .verify = backend_verify_ntpq,
 };
 
 const struct ntp_backend backend_ntpd = {
@@ -594,4 +595,5 @@ const struct ntp_backend backend_ntpd = {
     .installed = ntpd_installed,
     .plan = ntp_plan,
     .validate = ntpd_validate,
+    .verify = backend_verify_ntpq,
 };
