@@ -109,6 +109,13 @@ stop_conflicts(struct plan *p, struct txn *t, struct strv *stopped, struct strv 
     return acted;
 }
 
+/* firewall_opts.journal: each rule goes to the run's journal before it is added. */
+static int
+journal_firewall(void *ctx, const char *line)
+{
+    return txn_record_firewall(ctx, line);
+}
+
 /* Let NTP to the sources (and, with serve, from the clients in the serve networks) through
  * the host's firewall where it is blocked (not under --root, not with --no-firewall). A firewall that cannot be opened is a warning: the time daemon's
  * configuration is right, and the firewall command or a person can finish. True when rules
@@ -130,6 +137,10 @@ open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **proble
     for (size_t i = 0; i < s->serve.n; i++)
         strv_push(&o.serve, s->serve.v[i]);
     o.dry_run = s->dry_run;
+    if (t) {
+        o.journal = journal_firewall;
+        o.journal_ctx = t;
+    }
     sb_init(&out);
     st = firewall_run(&o, &out, &fm);
     if (st == FIREWALL_CHANGED)

@@ -448,6 +448,51 @@ remove_tagged(struct firewall_plan *p, bool dry_run, struct msgs *m)
     return 0;
 }
 
+/* The words of "-w 5 -t filter -I CHAIN 1 MATCH..." (plan_rules): delete the same rule with
+ * "-D CHAIN MATCH...". */
+static int
+undo_with(const struct firewall_ops *fw, int family, const struct strv *words, struct msgs *m)
+{
+    struct strv argv = { 0 };
+    struct strbuf err;
+    int rc;
+
+    if (words->n < 8 || strcmp(words->v[4], "-I") != 0 || strcmp(words->v[6], "1") != 0 ||
+        (strcmp(words->v[5], "INPUT") != 0 && strcmp(words->v[5], "OUTPUT") != 0) ||
+        !firewall_words_tagged(words) || (family != 4 && family != 6)) {
+        msg_error(m, "journal: not a rule te-ntp-setup adds to %s; left alone", fw->name);
+        return -1;
+    }
+    for (size_t i = 0; i < 4; i++)              /* -w 5 -t filter */
+        strv_push(&argv, words->v[i]);
+    strv_push(&argv, "-D");
+    strv_push(&argv, words->v[5]);
+    for (size_t i = 7; i < words->n; i++)
+        strv_push(&argv, words->v[i]);
+    sb_init(&err);
+    rc = firewall_exec(prog(fw, false, family), (const char *const *)argv.v, NULL, &err,
+                       false, m);
+    if (rc == 1 && !strstr(err.buf, "does a matching rule exist")) {
+        msg_error(m, "%s -D %s failed: %s", prog(fw, false, family), words->v[5], err.buf);
+        rc = -1;
+    }
+    sb_free(&err);
+    strv_free(&argv);
+    return rc;
+}
+
+static int
+undo_nft_variant(int family, const struct strv *words, struct msgs *m)
+{
+    return undo_with(&firewall_iptables, family, words, m);
+}
+
+static int
+undo_legacy(int family, const struct strv *words, struct msgs *m)
+{
+    return undo_with(&firewall_iptables_legacy, family, words, m);
+}
+
 const struct firewall_ops firewall_iptables = {
     .name = "iptables",
     .detect = detect_nft,
@@ -455,6 +500,7 @@ const struct firewall_ops firewall_iptables = {
     .plan_rules = plan_rules,
     .add = add,
     .remove = remove_tagged,
+    .undo = undo_nft_variant,
 };
 
 const struct firewall_ops firewall_iptables_legacy = {
@@ -463,5 +509,5 @@ const struct firewall_ops firewall_iptables_legacy = {
     .blocked = blocked,
     .plan_rules = plan_rules,
     .add = add,
-    .remove = remove_tagged,
+    .remove = remove_tagged,    .undo = undo_legacy,
 };

@@ -487,11 +487,86 @@ out:
     return ret;
 }
 
+/* A rule's text for comparing a listing with the words it was added with: quotes dropped,
+ * blanks collapsed. */
+static char *
+normalized(const char *text)
+{
+    struct strbuf sb;
+    bool blank = false;
+
+    sb_init(&sb);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            continue;
+        if (isspace((unsigned char)*c)) {
+            blank = sb.len > 0;
+            continue;
+        }
+        if (blank)
+            sb_putc(&sb, ' ');
+        blank = false;
+        sb_putc(&sb, *c);
+    }
+    return sb_steal(&sb);
+}
+
+/* The words of "insert rule FAMILY TABLE CHAIN RULE..." (plan_rules): find the tagged rule
+ * with that text in that chain now, and delete it by its handle. */
+static int
+undo(int family, const struct strv *words, struct msgs *m)
+{
+    struct fw_ruleset rs = { 0 };
+    const struct fw_chain *c;
+    struct strv rule = { 0 };
+    char *want = NULL, *joined;
+    int ret = -1;
+
+    (void)family;
+    if (words->n < 6 || strcmp(words->v[0], "insert") != 0 ||
+        strcmp(words->v[1], "rule") != 0 || !firewall_words_tagged(words)) {
+        msg_error(m, "journal: not a rule te-ntp-setup adds to nftables; left alone");
+        return -1;
+    }
+    for (size_t i = 5; i < words->n; i++)
+        strv_push(&rule, words->v[i]);
+    joined = strv_join(&rule);
+    want = normalized(joined);
+    free(joined);
+    if (read_rules(&rs, false, m) < 0)
+        goto out;
+    c = firewall_ruleset_find(&rs, words->v[2], words->v[3], words->v[4]);
+    ret = 1;                                   /* the chain or the rule is gone */
+    for (size_t j = 0; c && j < c->n_rules; j++) {
+        const struct fw_rule_spec *r = &c->rules[j];
+        char *have, handle[32];
+
+        if (!r->tagged || r->handle < 0)
+            continue;
+        have = normalized(r->text);
+        if (strcmp(have, want) == 0) {
+            const char *args[] = { "delete", "rule", words->v[2], words->v[3], words->v[4],
+                                   "handle", handle, NULL };
+
+            snprintf(handle, sizeof(handle), "%ld", r->handle);
+            ret = firewall_exec("nft", args, NULL, NULL, false, m) == 0 ? 0 : -1;
+            free(have);
+            break;
+        }
+        free(have);
+    }
+out:
+    firewall_ruleset_free(&rs);
+    strv_free(&rule);
+    free(want);
+    return ret;
+}
+
 const struct firewall_ops firewall_nftables = {
     .name = "nftables",
     .detect = detect,
     .blocked = blocked,
     .plan_rules = plan_rules,
     .add = add,
-    .remove = remove_tagged,
+    .remove = remove_tagged,    .undo = undo,
 };

@@ -699,6 +699,122 @@ report_json(const struct firewall_opts *o, struct firewall_plan *plans, size_t n
     sb_append(out, "}\n");
 }
 
+/* Journal lines: "FIREWALL FAMILY WORD...", each word with %XX escapes for anything but
+ * printable bytes other than '%' (so that a word never holds a blank). */
+static void
+escape_word(struct strbuf *sb, const char *w)
+{
+    for (; *w; w++) {
+        unsigned char c = (unsigned char)*w;
+
+        if (c <= ' ' || c == '%' || c >= 0x7f)
+            sb_printf(sb, "%%%02X", c);
+        else
+            sb_putc(sb, (char)c);
+    }
+}
+
+static char *
+unescape_word(const char *s)
+{
+    struct strbuf sb;
+
+    sb_init(&sb);
+    for (; *s; s++) {
+        unsigned v;
+
+        if (*s == '%' && sscanf(s + 1, "%2X", &v) == 1 && v != 0) {
+            sb_putc(&sb, (char)v);
+            s += 2;
+        } else {
+            sb_putc(&sb, *s);
+        }
+    }
+    return sb_steal(&sb);
+}
+
+/* Journal every rule of p before it is added (undoable drivers only). */
+static int
+journal_rules(const struct firewall_opts *o, const struct firewall_plan *p, struct msgs *m)
+{
+    if (!p->fw->undo)
+        return 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct firewall_rule *r = &p->rules[i];
+        struct strbuf line;
+        int rc;
+
+        sb_init(&line);
+        sb_printf(&line, "%s %d", p->fw->name, r->family);
+        for (size_t k = 1; k < r->argv.n; k++) {
+            sb_putc(&line, ' ');
+            escape_word(&line, r->argv.v[k]);
+        }
+        rc = o->journal(o->journal_ctx, line.buf);
+        sb_free(&line);
+        if (rc != 0) {
+            msg_error(m, "the firewall rules were not added: the journal could not record them");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+firewall_undo_line(const char *line, struct strv *done, struct msgs *m)
+{
+    const struct firewall_ops *const all[] = {
+        &firewall_firewalld, &firewall_ufw, &firewall_iptables, &firewall_iptables_legacy,
+        &firewall_nftables,
+    };
+    char *copy = xstrdup(line), *save = NULL, *name, *fam;
+    const struct firewall_ops *fw = NULL;
+    struct strv words = { 0 };
+    int ret = -1, rc;
+
+    name = strtok_r(copy, " ", &save);
+    fam = name ? strtok_r(NULL, " ", &save) : NULL;
+    for (size_t i = 0; name && i < TE_ARRAY_LEN(all); i++)
+        if (strcmp(all[i]->name, name) == 0)
+            fw = all[i];
+    if (!fw || !fw->undo || !fam) {
+        char *q = quote_string(line);
+
+        msg_error(m, "journal: %s names no firewall rule this tool adds; left alone", q);
+        free(q);
+        goto out;
+    }
+    for (char *w = strtok_r(NULL, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        strv_push_owned(&words, unescape_word(w));
+    rc = fw->undo(atoi(fam), &words, m);
+    if (rc >= 0) {
+        char *text = strv_join(&words);
+
+        strv_push_owned(done, xasprintf(rc == 0 ? "firewall: removed (%s): %s"
+                                                : "firewall: already gone (%s): %s",
+                                        fw->name, text));
+        free(text);
+        ret = 0;
+    }
+out:
+    strv_free(&words);
+    free(copy);
+    return ret;
+}
+
+/* Whether words hold the tag as the comment of the rule ("--comment te-ntp-setup",
+ * "comment \"te-ntp-setup\"", ufw's "comment te-ntp-setup"). */
+bool
+firewall_words_tagged(const struct strv *words)
+{
+    for (size_t i = 0; i + 1 < words->n; i++)
+        if ((strcmp(words->v[i], "--comment") == 0 || strcmp(words->v[i], "comment") == 0) &&
+            (strcmp(words->v[i + 1], FIREWALL_TAG) == 0 ||
+             strcmp(words->v[i + 1], "\"" FIREWALL_TAG "\"") == 0))
+            return true;
+    return false;
+}
+
 /* Detect the active firewalls into fws; their number, or -1 on error. */
 static int
 choose(const struct firewall_ops *fws[], struct msgs *m)
@@ -795,6 +911,8 @@ firewall_run(const struct firewall_opts *o, struct strbuf *out, struct msgs *m)
         if (rc == 0)
             continue;
         if (p->fw->plan_rules(p, m) < 0)
+            goto report;
+        if (!o->dry_run && o->journal && journal_rules(o, p, m) < 0)
             goto report;
         if (!o->dry_run && p->fw->add(p, m) < 0)
             goto report;

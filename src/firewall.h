@@ -113,6 +113,10 @@ struct firewall_ops {
     int (*add)(struct firewall_plan *p, struct msgs *m);
     /* Fill p->rules with the tagged rules and, unless dry_run, delete them; 0 or -1. */
     int (*remove)(struct firewall_plan *p, bool dry_run, struct msgs *m);
+    /* Delete one rule this tool added, given its family and the words of the command that
+     * added it, without the program (as journaled by firewall_run); only a rule carrying
+     * the tag is deleted. 0 deleted, 1 not there any more, -1 error (in m). */
+    int (*undo)(int family, const struct strv *words, struct msgs *m);
 };
 
 extern const struct firewall_ops firewall_firewalld;
@@ -129,6 +133,11 @@ struct firewall_opts {
     bool json;
     bool remove;
     bool detailed_exitcodes;
+    /* Called before rules are added, once per rule, with a line naming it (the firewall,
+     * the family, the words of its command) for firewall_undo_line; a non-zero return
+     * stops the run before anything is added. NULL: nothing is journaled. */
+    int (*journal)(void *ctx, const char *line);
+    void *journal_ctx;
 };
 
 /* The result of the firewall command. */
@@ -143,6 +152,12 @@ enum firewall_status {
  * (text or JSON) to out. Messages for the user go to m. */
 enum firewall_status firewall_run(const struct firewall_opts *o, struct strbuf *out,
                                   struct msgs *m);
+
+/* Delete the rule a journal line of firewall_run names (see firewall_opts.journal); what was
+ * done goes to done. 0 deleted or already gone, -1 error (in m). */
+int firewall_undo_line(const char *line, struct strv *done, struct msgs *m);
+/* Whether the words of a rule's command carry the tag as its comment (drivers' undo). */
+bool firewall_words_tagged(const struct strv *words);
 
 /* Run program name (found with spawn_find_program) with args (NULL-terminated, after
  * argv[0]); its output goes to out when out is not NULL. 0 when it exited 0, 1 when it ran

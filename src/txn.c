@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "firewall.h"
 #include "service.h"
 #include "txn.h"
 
@@ -240,6 +241,16 @@ txn_record_service(struct txn *t, const char *action, const char *service,
 }
 
 int
+txn_record_firewall(struct txn *t, const char *line)
+{
+    char *l = xasprintf("firewall %s\n", line);
+    int ret = strchr(line, '\n') ? -1 : journal_line(t, l);
+
+    free(l);
+    return ret;
+}
+
+int
 txn_commit(struct txn *t)
 {
     char *last = xasprintf("%s/last", t->dir);
@@ -355,6 +366,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
     struct strbuf journal;
     struct strv services = { 0 };
     struct service_state *states = NULL;    /* before the run, per services entry */
+    struct strv firewall = { 0 };             /* rules the run added, the last first */
     int ret = -1, failed = 0;
 
     sb_init(&journal);
@@ -416,6 +428,8 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                     free(disk);
                 }
                 free(path);
+            } else if (strncmp(lines.v[i], "firewall ", 9) == 0) {
+                strv_push(&firewall, lines.v[i] + 9);   /* the last added first */
             } else if (sscanf(lines.v[i], "service %31s %127s", action, svc) == 2) {
                 int active, enabled, k;
 
@@ -445,6 +459,12 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
         goto out;
     }
     if (h->live) {
+        /* A rule that cannot be deleted is reported, but does not keep the files' journal:
+         * the next rollback could not delete it either. */
+        for (size_t i = 0; i < firewall.n; i++)
+            if (firewall_undo_line(firewall.v[i], actions, m) < 0)
+                msg_warn(m, "a firewall rule te-ntp-setup added may remain: 'te-ntp-setup "
+                         "firewall --remove' deletes every rule it added");
         for (size_t i = 0; i < services.n; i++) {
             /* running before: restarted on the old files; stopped before: stopped */
             if ((!states[i].known || states[i].active) &&
@@ -462,6 +482,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
     }
 out:
     strv_free(&services);
+    strv_free(&firewall);
     free(states);
     sb_free(&journal);
     free(dir);

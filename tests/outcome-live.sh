@@ -241,6 +241,45 @@ check "rollback: chrony, running before, runs" [ -f "$ST/chrony.service.active" 
 check "rollback: timesyncd, running and enabled before, runs and is enabled" \
     eval '[ -f "$ST/systemd-timesyncd.service.active" ] && [ -f "$ST/systemd-timesyncd.service.enabled" ]' || show
 
+# ---- the firewall rules a run adds are journaled: rollback deletes them -----------------------
+TE_FW="-i chrony -s 192.0.2.1 --verify-timeout 2 --lock-timeout 5"
+if command -v nft >/dev/null 2>&1; then
+    reset chrony.service.active chrony.service.enabled
+    synced
+    in_ns nft add table inet tf
+    in_ns nft add chain inet tf out '{ type filter hook output priority 0; policy drop; }'
+    in_ns nft list ruleset > "$TMP/nft.before"
+    run_te $TE_FW
+    check "nftables: apply added a tagged rule" \
+        eval 'grep -q "^firewall: added: nft insert rule inet tf out" "$TMP/out" &&
+              in_ns nft list ruleset | grep -q "comment \"te-ntp-setup\""' || show
+    check "nftables: the rule is journaled" \
+        in_ns grep -q '^firewall nftables ' /var/lib/te-ntp-setup/last/journal
+    run_te rollback
+    check "nftables: rollback removed it" \
+        eval 'grep -q "^firewall: removed (nftables)" "$TMP/out" &&
+              in_ns nft list ruleset | cmp -s - "$TMP/nft.before"' || show
+    in_ns nft delete table inet tf
+elif [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
+    not_ok "nft not found"
+fi
+if command -v iptables >/dev/null 2>&1; then
+    reset chrony.service.active chrony.service.enabled
+    synced
+    in_ns iptables -P OUTPUT DROP
+    in_ns iptables-save -t filter | grep -v '^#' > "$TMP/ipt.before"
+    run_te $TE_FW
+    check "iptables: apply added a tagged rule" \
+        eval 'grep -q "^firewall: added: iptables" "$TMP/out" &&
+              in_ns iptables-save -t filter | grep -q "te-ntp-setup"' || show
+    run_te rollback
+    check "iptables: rollback removed it, the ruleset is as before" \
+        eval 'in_ns iptables-save -t filter | grep -v "^#" | cmp -s - "$TMP/ipt.before"' || show
+    in_ns iptables -P OUTPUT ACCEPT
+elif [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
+    not_ok "iptables not found"
+fi
+
 # ---- check: a good offset with nothing keeping it so is WARNING ------------------------
 : > "$TMP/ts.out"
 nsenter -t "$HOLDER" -n "$top_builddir/tests/ntp-test-server" -l 30 -o 0.01 >"$TMP/ts.out" 2>"$TMP/ts.err" &
