@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "apply.h"
 #include "fileio.h"
@@ -109,11 +110,35 @@ stop_conflicts(struct plan *p, struct txn *t, struct strv *stopped, struct strv 
     return acted;
 }
 
+/* What the firewall's callbacks need: the run's journal, what was done, its messages. */
+struct fw_ctx {
+    struct txn *t;
+    struct strv *actions;
+    struct msgs *m;
+};
+
 /* firewall_opts.journal: each rule goes to the run's journal before it is added. */
 static int
 journal_firewall(void *ctx, const char *line)
 {
-    return txn_record_firewall(ctx, line);
+    return txn_record_firewall(((struct fw_ctx *)ctx)->t, line);
+}
+
+/* firewall_opts.persist_file: a firewall's saved rules file, journaled and written like the
+ * daemon's files, so that rollback restores it. */
+static int
+persist_firewall(void *ctx, const char *path, const char *before, size_t before_len,
+                 const char *after, size_t after_len)
+{
+    struct fw_ctx *c = ctx;
+    struct stat st;
+
+    if (stat(path, &st) < 0 ||
+        txn_record_file(c->t, path, true, &st, before, before_len, after, after_len) < 0 ||
+        fileio_replace(path, after, after_len, before, before_len, &st, true, c->m) < 0)
+        return -1;
+    strv_push_owned(c->actions, xasprintf("changed %s (the firewall's rules at boot)", path));
+    return 0;
 }
 
 /* Let NTP to the sources (and, with serve, from the clients in the serve networks) through
@@ -126,6 +151,7 @@ open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **proble
     const struct settings *s = p->settings;
     struct firewall_opts o = { 0 };
     struct msgs fm = { 0 };
+    struct fw_ctx ctx = { t, actions, p->m };
     struct strbuf out;
     enum firewall_status st;
     char *save = NULL;
@@ -139,7 +165,8 @@ open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **proble
     o.dry_run = s->dry_run;
     if (t) {
         o.journal = journal_firewall;
-        o.journal_ctx = t;
+        o.persist_file = persist_firewall;
+        o.journal_ctx = &ctx;
     }
     sb_init(&out);
     st = firewall_run(&o, &out, &fm);

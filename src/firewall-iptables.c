@@ -481,6 +481,47 @@ undo_with(const struct firewall_ops *fw, int family, const struct strv *words, s
     return rc;
 }
 
+/* Save the rules just added where the distro's boot service reads them: Debian's
+ * netfilter-persistent (/etc/iptables/rules.v4, rules.v6), RHEL's iptables-services
+ * (/etc/sysconfig/iptables, ip6tables), as "-I CHAIN 1 ..." lines at the end of the filter
+ * table. */
+static void
+persist(const struct firewall_plan *p, const struct firewall_opts *o, struct msgs *m)
+{
+    for (int family = 4; family <= 6; family += 2) {
+        const char *files[2] = {
+            family == 4 ? "/etc/iptables/rules.v4" : "/etc/iptables/rules.v6",
+            family == 4 ? "/etc/sysconfig/iptables" : "/etc/sysconfig/ip6tables",
+        };
+        const char *file = NULL;
+        struct strv lines = { 0 };
+
+        for (size_t i = 0; i < p->n; i++) {
+            const struct strv *a = &p->rules[i].argv;
+            struct strv rest = { 0 };
+
+            if (p->rules[i].family != family || a->n < 9)
+                continue;
+            for (size_t k = 5; k < a->n; k++)     /* from "-I CHAIN 1" on */
+                strv_push(&rest, a->v[k]);
+            strv_push_owned(&lines, strv_join(&rest));
+            strv_free(&rest);
+        }
+        if (!lines.n)
+            continue;
+        for (size_t i = 0; i < 2 && !file; i++)
+            if (path_exists(files[i]))
+                file = files[i];
+        if (!file)
+            msg_warn(m, "%s: the rules added are runtime rules, which a reboot drops: this "
+                     "host has no %s (netfilter-persistent) or %s (iptables-services) to save "
+                     "them in", p->fw->name, files[0], files[1]);
+        else
+            firewall_persist_lines(o, p->fw->name, file, &lines, "*filter", "COMMIT", NULL, m);
+        strv_free(&lines);
+    }
+}
+
 static int
 undo_nft_variant(int family, const struct strv *words, struct msgs *m)
 {
@@ -501,6 +542,7 @@ const struct firewall_ops firewall_iptables = {
     .add = add,
     .remove = remove_tagged,
     .undo = undo_nft_variant,
+    .persist = persist,
 };
 
 const struct firewall_ops firewall_iptables_legacy = {
@@ -510,4 +552,5 @@ const struct firewall_ops firewall_iptables_legacy = {
     .plan_rules = plan_rules,
     .add = add,
     .remove = remove_tagged,    .undo = undo_legacy,
+    .persist = persist,
 };

@@ -562,6 +562,40 @@ out:
     return ret;
 }
 
+/* Save the rules just added where nftables.service reads the ruleset at boot
+ * (/etc/nftables.conf on Debian, /etc/sysconfig/nftables.conf on RHEL): the same "insert
+ * rule" commands at its end, after the tables it defines, once the whole file still passes
+ * "nft -c -f". */
+static void
+persist(const struct firewall_plan *p, const struct firewall_opts *o, struct msgs *m)
+{
+    static const char *const files[] = { "/etc/nftables.conf", "/etc/sysconfig/nftables.conf" };
+    const char *file = NULL;
+    struct strv lines = { 0 };
+
+    for (size_t i = 0; i < TE_ARRAY_LEN(files) && !file; i++)
+        if (path_exists(files[i]))
+            file = files[i];
+    if (!file) {
+        msg_warn(m, "nftables: the rules added are runtime rules, which a reboot drops: this "
+                 "host has no %s or %s for nftables.service to load them from", files[0],
+                 files[1]);
+        return;
+    }
+    strv_push(&lines, "# te-ntp-setup: NTP accept rules, tagged te-ntp-setup "
+              "('te-ntp-setup firewall --remove' and its rollback delete them)");
+    for (size_t i = 0; i < p->n; i++) {
+        struct strv rest = { 0 };
+
+        for (size_t k = 1; k < p->rules[i].argv.n; k++)     /* after "nft" */
+            strv_push(&rest, p->rules[i].argv.v[k]);
+        strv_push_owned(&lines, strv_join(&rest));
+        strv_free(&rest);
+    }
+    firewall_persist_lines(o, "nftables", file, &lines, NULL, NULL, "nft", m);
+    strv_free(&lines);
+}
+
 const struct firewall_ops firewall_nftables = {
     .name = "nftables",
     .detect = detect,
@@ -569,4 +603,5 @@ const struct firewall_ops firewall_nftables = {
     .plan_rules = plan_rules,
     .add = add,
     .remove = remove_tagged,    .undo = undo,
+    .persist = persist,
 };

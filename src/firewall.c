@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "firewall.h"
 #include "json.h"
@@ -802,6 +803,98 @@ out:
     return ret;
 }
 
+bool
+firewall_persist_lines(const struct firewall_opts *o, const char *fw, const char *path,
+                       const struct strv *lines, const char *section, const char *anchor,
+                       const char *check_prog, struct msgs *m)
+{
+    struct strbuf before, after;
+    size_t at, start = 0;
+    bool ok = false, any = false;
+
+    sb_init(&before);
+    sb_init(&after);
+    if (read_file(path, 4 * 1024 * 1024, &before) < 0) {
+        msg_warn(m, "%s: %s could not be read (%s): the rules added are runtime rules, which "
+                 "a reload or a reboot drops", fw, path, strerror(errno));
+        goto out;
+    }
+    if (section) {          /* iptables-save format: our lines go into this table's section */
+        const char *s = strstr(before.buf, section);
+
+        while (s && !(s == before.buf || s[-1] == '\n'))
+            s = strstr(s + 1, section);
+        if (!s) {
+            msg_warn(m, "%s: %s has no %s section: the rules added are runtime rules, which a "
+                     "reload or a reboot drops", fw, path, section);
+            goto out;
+        }
+        start = (size_t)(s - before.buf);
+    }
+    at = before.len;
+    if (anchor) {
+        const char *a = before.buf + start;
+
+        while ((a = strstr(a, anchor)) && !(a == before.buf || a[-1] == '\n'))
+            a++;
+        if (a)
+            at = (size_t)(a - before.buf);
+    }
+    sb_append_len(&after, before.buf, at);
+    if (after.len && after.buf[after.len - 1] != '\n')
+        sb_putc(&after, '\n');
+    for (size_t i = 0; i < lines->n; i++) {
+        char *needle = xasprintf("\n%s\n", lines->v[i]);
+        bool there = strstr(before.buf, needle) ||
+                     strncmp(before.buf, needle + 1, strlen(needle + 1)) == 0;
+
+        free(needle);
+        if (there)
+            continue;
+        sb_printf(&after, "%s\n", lines->v[i]);
+        any = true;
+    }
+    sb_append_len(&after, before.buf + at, before.len - at);
+    if (!any) {
+        ok = true;
+        goto out;
+    }
+    if (check_prog) {          /* the boot service must still load the file */
+        char tmpl[] = "/tmp/te-ntp-setup-fw.XXXXXX";
+        int fd = mkstemp(tmpl);
+        const char *args[] = { "-c", "-f", tmpl, NULL };
+
+        if (fd < 0 || write(fd, after.buf, after.len) != (ssize_t)after.len) {
+            if (fd >= 0) {
+                close(fd);
+                unlink(tmpl);
+            }
+            msg_warn(m, "%s: cannot check the new text of %s; not saved", fw, path);
+            goto out;
+        }
+        close(fd);
+        if (firewall_exec(check_prog, args, NULL, NULL, false, m) != 0) {
+            unlink(tmpl);
+            msg_warn(m, "%s: %s would no longer load with the rules added (its chains are not "
+                     "those of the running ruleset); not saved: the rules added are runtime "
+                     "rules, which a reload or a reboot drops", fw, path);
+            goto out;
+        }
+        unlink(tmpl);
+    }
+    if (!o->persist_file || o->persist_file(o->journal_ctx, path, before.buf, before.len,
+                                            after.buf, after.len) < 0) {
+        msg_warn(m, "%s: the rules were not saved in %s: they are runtime rules, which a reload "
+                 "or a reboot drops", fw, path);
+        goto out;
+    }
+    ok = true;
+out:
+    sb_free(&before);
+    sb_free(&after);
+    return ok;
+}
+
 /* Whether words hold the tag as the comment of the rule ("--comment te-ntp-setup",
  * "comment \"te-ntp-setup\"", ufw's "comment te-ntp-setup"). */
 bool
@@ -916,6 +1009,8 @@ firewall_run(const struct firewall_opts *o, struct strbuf *out, struct msgs *m)
             goto report;
         if (!o->dry_run && p->fw->add(p, m) < 0)
             goto report;
+        if (!o->dry_run && p->n && p->fw->persist)
+            p->fw->persist(p, o, m);
         changed += p->n;
     }
     st = changed ? FIREWALL_CHANGED : FIREWALL_NOTHING;

@@ -99,6 +99,8 @@ struct firewall_plan {
     struct strv open_notes;     /* "output chain ip filter OUTPUT: NTP passes (...)" */
 };
 
+struct firewall_opts;
+
 /* One firewall's driver. */
 struct firewall_ops {
     const char *name;
@@ -117,6 +119,11 @@ struct firewall_ops {
      * added it, without the program (as journaled by firewall_run); only a rule carrying
      * the tag is deleted. 0 deleted, 1 not there any more, -1 error (in m). */
     int (*undo)(int family, const struct strv *words, struct msgs *m);
+    /* Make the rules just added last past a reload or a reboot, in the file the distro's
+     * boot service loads (through o->persist_file); where there is none, a warning says
+     * so. NULL: the firewall keeps its rules itself (firewalld permanent, ufw). */
+    void (*persist)(const struct firewall_plan *p, const struct firewall_opts *o,
+                    struct msgs *m);
 };
 
 extern const struct firewall_ops firewall_firewalld;
@@ -138,6 +145,10 @@ struct firewall_opts {
      * stops the run before anything is added. NULL: nothing is journaled. */
     int (*journal)(void *ctx, const char *line);
     void *journal_ctx;
+    /* Replace the text of a firewall's saved rules file (path, its text before, its text
+     * after), journaled; 0 or -1. NULL: the rules are not saved (a warning says so). */
+    int (*persist_file)(void *ctx, const char *path, const char *before, size_t before_len,
+                        const char *after, size_t after_len);
 };
 
 /* The result of the firewall command. */
@@ -156,6 +167,13 @@ enum firewall_status firewall_run(const struct firewall_opts *o, struct strbuf *
 /* Delete the rule a journal line of firewall_run names (see firewall_opts.journal); what was
  * done goes to done. 0 deleted or already gone, -1 error (in m). */
 int firewall_undo_line(const char *line, struct strv *done, struct msgs *m);
+/* The text of saved-rules file path, its lines to add (each once; lines already there
+ * are left), and where: before the first line that begins with anchor (NULL: at the end).
+ * Calls o->persist_file; the note or warning of what happened goes to m. True when the
+ * lines are (now) in the file. */
+bool firewall_persist_lines(const struct firewall_opts *o, const char *fw, const char *path,
+                            const struct strv *lines, const char *section, const char *anchor,
+                            const char *check_prog, struct msgs *m);
 /* Whether the words of a rule's command carry the tag as its comment (drivers' undo). */
 bool firewall_words_tagged(const struct strv *words);
 

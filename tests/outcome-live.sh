@@ -246,20 +246,37 @@ TE_FW="-i chrony -s 192.0.2.1 --verify-timeout 2 --lock-timeout 5"
 if command -v nft >/dev/null 2>&1; then
     reset chrony.service.active chrony.service.enabled
     synced
-    in_ns nft add table inet tf
-    in_ns nft add chain inet tf out '{ type filter hook output priority 0; policy drop; }'
+    # the boot ruleset (nftables.service loads /etc/nftables.conf), loaded now as at boot
+    printf '#!/usr/sbin/nft -f\nflush ruleset\ntable inet tf {\n\tchain out {\n\t\ttype filter hook output priority 0; policy drop;\n\t}\n}\n' |
+        in_ns sh -c 'cat > /etc/nftables.conf'
+    in_ns cat /etc/nftables.conf > "$TMP/nftconf.before"
+    in_ns nft -f /etc/nftables.conf
     in_ns nft list ruleset > "$TMP/nft.before"
+    run_te $TE
+    run_te firewall --dry-run
+    check "firewall without -s: opens the path to the configured server only" \
+        eval 'grep -q "would add: nft insert rule inet tf out ip daddr 192.0.2.1 udp dport 123" "$TMP/out" &&
+              [ "$(grep -c "would add:" "$TMP/out")" -eq 1 ]' || show
     run_te $TE_FW
     check "nftables: apply added a tagged rule" \
         eval 'grep -q "^firewall: added: nft insert rule inet tf out" "$TMP/out" &&
               in_ns nft list ruleset | grep -q "comment \"te-ntp-setup\""' || show
     check "nftables: the rule is journaled" \
         in_ns grep -q '^firewall nftables ' /var/lib/te-ntp-setup/last/journal
+    check "nftables: the rule is saved in /etc/nftables.conf" \
+        in_ns grep -q '^insert rule inet tf out ip daddr 192.0.2.1 udp dport 123 accept comment "te-ntp-setup"$' /etc/nftables.conf ||
+        in_ns cat /etc/nftables.conf | sed 's/^/#   /'
+    in_ns nft -f /etc/nftables.conf       # a reload, as "systemctl reload nftables" does
+    check "nftables: the rule survives a reload of the saved ruleset" \
+        eval 'in_ns nft list ruleset | grep -q "ip daddr 192.0.2.1 udp dport 123 accept comment \"te-ntp-setup\""'
     run_te rollback
     check "nftables: rollback removed it" \
         eval 'grep -q "^firewall: removed (nftables)" "$TMP/out" &&
               in_ns nft list ruleset | cmp -s - "$TMP/nft.before"' || show
+    check "nftables: rollback restored /etc/nftables.conf" \
+        eval 'in_ns cat /etc/nftables.conf | cmp -s - "$TMP/nftconf.before"'
     in_ns nft delete table inet tf
+    in_ns rm /etc/nftables.conf
 elif [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
     not_ok "nft not found"
 fi
@@ -272,7 +289,24 @@ if command -v iptables >/dev/null 2>&1; then
     check "iptables: apply added a tagged rule" \
         eval 'grep -q "^firewall: added: iptables" "$TMP/out" &&
               in_ns iptables-save -t filter | grep -q "te-ntp-setup"' || show
+    check "iptables without a saved ruleset: a warning says the rules do not last" \
+        grep -q 'warning: firewall: iptables: the rules added are runtime rules, which a reboot drops' "$TMP/err" || show
     run_te rollback
+    # netfilter-persistent's file: the rule is saved there, and survives a reload
+    in_ns mkdir -p /etc/iptables
+    printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT DROP [0:0]\nCOMMIT\n' |
+        in_ns sh -c 'cat > /etc/iptables/rules.v4'
+    run_te $TE_FW
+    check "iptables: the rule is saved in /etc/iptables/rules.v4" \
+        in_ns grep -q '^-I OUTPUT 1 -p udp -d 192.0.2.1 --dport 123 -m comment --comment te-ntp-setup -j ACCEPT$' /etc/iptables/rules.v4 ||
+        in_ns cat /etc/iptables/rules.v4 | sed 's/^/#   /'
+    in_ns sh -c 'iptables-restore < /etc/iptables/rules.v4'    # netfilter-persistent reload
+    check "iptables: the rule survives a reload of the saved rules" \
+        eval 'in_ns iptables-save -t filter | grep -q "te-ntp-setup"'
+    run_te rollback
+    check "iptables: rollback restored /etc/iptables/rules.v4" \
+        eval 'in_ns grep -q "te-ntp-setup" /etc/iptables/rules.v4; [ $? -eq 1 ]' || show
+    in_ns rm -r /etc/iptables
     check "iptables: rollback removed it, the ruleset is as before" \
         eval 'in_ns iptables-save -t filter | grep -v "^#" | cmp -s - "$TMP/ipt.before"' || show
     in_ns iptables -P OUTPUT ACCEPT
