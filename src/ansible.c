@@ -15,8 +15,8 @@
 
 /* The module's arguments, in the order Ansible lists "Supported parameters". */
 static const char *const known_args[] = {
-    "accept_auth_downgrade", "config", "dhcp", "firewall", "if_needed", "implementation", "local_stratum", "lock_timeout",
-    "mode", "pools", "restart", "root", "serve", "servers", "verify", "verify_timeout",
+    "accept_auth_downgrade", "accept_unsynchronized", "config", "dhcp", "firewall",
+    "if_needed", "implementation", "local_stratum", "lock_timeout", "mode", "pools", "restart", "root", "serve", "servers", "verify", "verify_timeout",
 };
 
 bool
@@ -409,6 +409,8 @@ ansible_load_args(const char *text, size_t len, const char *default_config,
         arg_bool(v, "accept_auth_downgrade", &s->accept_auth_downgrade, m);
     if ((v = given(args, "if_needed")))
         arg_bool(v, "if_needed", &s->if_needed, m);
+    if ((v = given(args, "accept_unsynchronized")))
+        arg_bool(v, "accept_unsynchronized", &s->accept_unsynchronized, m);
     if ((v = given(args, "serve")))
         arg_serve(v, s, m);
     if ((v = given(args, "local_stratum")))
@@ -439,11 +441,21 @@ summary(const struct apply_report *r, struct strbuf *msg)
 {
     const struct plan *p = r->plan;
 
-    if (report_failed(r)) {
+    if (report_failed(r) && !report_unsynchronized(r)) {
         for (size_t i = 0; i < r->msgs->errors.n; i++)
             join(msg, r->msgs->errors.v[i]);
         if (!msg->len)
             sb_append(msg, "failed");
+        return;
+    }
+    if (report_unsynchronized(r)) {
+        /* exit 5 of the command line: failed unless accept_unsynchronized */
+        sb_printf(msg, "%s is configured but not synchronized: %s", p->backend->name,
+                  p->sync.why[0] ? p->sync.why : p->sync.how);
+        if (!report_failed(r))
+            sb_append(msg, " (accepted: accept_unsynchronized)");
+        for (size_t i = 0; r->actions && i < r->actions->n; i++)
+            join(msg, r->actions->v[i]);
         return;
     }
     if (r->skipped) {
@@ -451,9 +463,7 @@ summary(const struct apply_report *r, struct strbuf *msg)
         return;
     }
     if (r->status == APPLY_UNCHANGED) {
-        sb_printf(msg, "nothing to change: %s already uses", p ? p->backend->name : "it");
-        for (size_t i = 0; i < r->settings->n_sources; i++)
-            sb_printf(msg, "%s %s", i ? "," : "", r->settings->sources[i].host);
+        report_nothing_to_change(r, msg);      /* the words of the command line */
         return;
     }
     if (r->settings->dry_run && p) {

@@ -1,8 +1,12 @@
 /* apply: carry out a plan: check it, write the files, activate; undo on failure. */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "apply.h"
 #include "fileio.h"
@@ -91,7 +95,10 @@ stop_conflicts(struct plan *p, struct txn *t, struct strv *stopped, struct strv 
         } else {
             struct msgs errs = { 0 };
 
-            if (t && txn_record_service(t, "stop-disable", svc) < 0) {
+            struct service_state before;
+
+            service_query(p->host, svc, &before);
+            if (t && txn_record_service(t, "stop-disable", svc, &before) < 0) {
                 msg_warn(p->m, "%s was not stopped: the journal could not record it", svc);
                 continue;
             }
@@ -111,16 +118,48 @@ stop_conflicts(struct plan *p, struct txn *t, struct strv *stopped, struct strv 
     return acted;
 }
 
+/* What the firewall's callbacks need: the run's journal, what was done, its messages. */
+struct fw_ctx {
+    struct txn *t;
+    struct strv *actions;
+    struct msgs *m;
+};
+
+/* firewall_opts.journal: each rule goes to the run's journal before it is added. */
+static int
+journal_firewall(void *ctx, const char *line)
+{
+    return txn_record_firewall(((struct fw_ctx *)ctx)->t, line);
+}
+
+/* firewall_opts.persist_file: a firewall's saved rules file, journaled and written like the
+ * daemon's files, so that rollback restores it. */
+static int
+persist_firewall(void *ctx, const char *path, const char *before, size_t before_len,
+                 const char *after, size_t after_len)
+{
+    struct fw_ctx *c = ctx;
+    struct stat st;
+
+    if (stat(path, &st) < 0 ||
+        txn_record_file(c->t, path, true, &st, before, before_len, after, after_len) < 0 ||
+        fileio_replace(path, after, after_len, before, before_len, &st, true, c->m) < 0)
+        return -1;
+    strv_push_owned(c->actions, xasprintf("changed %s (the firewall's rules at boot)", path));
+    return 0;
+}
+
 /* Let NTP to the sources (and, with serve, from the clients in the serve networks) through
  * the host's firewall where it is blocked (not under --root, not with --no-firewall). A firewall that cannot be opened is a warning: the time daemon's
  * configuration is right, and the firewall command or a person can finish. True when rules
  * were (or, in a dry run, would be) added. */
 static bool
-open_firewall(struct plan *p, struct strv *actions)
+open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **problem)
 {
     const struct settings *s = p->settings;
     struct firewall_opts o = { 0 };
     struct msgs fm = { 0 };
+    struct fw_ctx ctx = { t, actions, p->m };
     struct strbuf out;
     enum firewall_status st;
     char *save = NULL;
@@ -132,6 +171,11 @@ open_firewall(struct plan *p, struct strv *actions)
     for (size_t i = 0; i < s->serve.n; i++)
         strv_push(&o.serve, s->serve.v[i]);
     o.dry_run = s->dry_run;
+    if (t) {
+        o.journal = journal_firewall;
+        o.persist_file = persist_firewall;
+        o.journal_ctx = &ctx;
+    }
     sb_init(&out);
     st = firewall_run(&o, &out, &fm);
     if (st == FIREWALL_CHANGED)
@@ -141,6 +185,9 @@ open_firewall(struct plan *p, struct strv *actions)
     for (size_t i = 0; i < fm.errors.n; i++)
         msg_warn(p->m, "firewall: %s (run 'te-ntp-setup firewall' after fixing it)",
                  fm.errors.v[i]);
+    if (problem && !*problem && (st == FIREWALL_FAILED || fm.errors.n))
+        *problem = xasprintf("the firewall may block udp 123: %s",
+                             fm.errors.n ? fm.errors.v[0] : "it could not be opened");
     for (size_t i = 0; i < fm.warnings.n; i++)
         msg_warn(p->m, "firewall: %s", fm.warnings.v[i]);
     msgs_free(&fm);
@@ -150,25 +197,86 @@ open_firewall(struct plan *p, struct strv *actions)
     return st == FIREWALL_CHANGED;
 }
 
-/* After activation: does the daemon select a source? A failure here is reported, not undone:
- * the configuration is valid and running, and the servers may simply be unreachable for now
- * (te-ntp-setup check tells why). */
+/* Whether host is one of the sources the settings configure. */
+static bool
+configured_source(const struct settings *s, const char *host)
+{
+    for (size_t i = 0; i < s->n_sources; i++)
+        if (strcasecmp(s->sources[i].host, host) == 0)
+            return true;
+    return false;
+}
+
+/* Whether every configured source is an address literal (then the daemon's selected source
+ * can be compared with them without asking the resolver). */
+static bool
+all_literal(const struct settings *s)
+{
+    for (size_t i = 0; i < s->n_sources; i++) {
+        unsigned char a[16];
+
+        if (inet_pton(AF_INET, s->sources[i].host, a) != 1 &&
+            inet_pton(AF_INET6, s->sources[i].host, a) != 1)
+            return false;
+    }
+    return s->n_sources > 0;
+}
+
+/* After activation: does the daemon select a source? Not synchronized is reported with the
+ * reason found, and makes the run exit 5; it is not undone: the configuration is valid, and
+ * the servers may simply be unreachable for now (te-ntp-setup check tells more). skipped:
+ * the service manager did not start the daemon (the warning said why); fw_problem: what
+ * went wrong with the firewall, or NULL. */
 static void
-verify(struct plan *p)
+verify(struct plan *p, enum service_outcome activated, const char *fw_problem)
 {
     const struct settings *s = p->settings;
+    struct sync_status *v = &p->sync;
+    struct service_state svc;
 
     if (s->no_verify || s->dry_run || !p->host->live || s->no_restart)
         return;
-    backend_verify(p, s->verify_timeout, &p->sync);
     p->verified = true;
-    if (!p->sync.answered)
-        msg_warn(p->m, "could not ask %s whether the clock is synchronized (%s)",
-                 p->backend->name, p->sync.how);
-    else if (!p->sync.synchronized)
-        msg_warn(p->m, "%s has not synchronized to any source within %d s (reachable sources: "
-                 "%d); run 'te-ntp-setup check' to see why", p->backend->name,
-                 s->verify_timeout, p->sync.reachable);
+    service_query(p->host, p->service, &svc);
+    if (activated == SERVICE_SKIPPED || (svc.known && !svc.active)) {
+        memset(v, 0, sizeof(*v));
+        v->reachable = v->sources = -1;
+        snprintf(v->how, sizeof(v->how), "the service manager");
+        snprintf(v->why, sizeof(v->why), "the daemon is not running (%s %s)", p->service,
+                 activated == SERVICE_SKIPPED ? "was skipped by systemd: a condition of its "
+                 "unit was not met" : "is not active");
+    } else {
+        backend_verify(p, s->verify_timeout, v);
+        if (v->synchronized)
+            v->why[0] = '\0';
+        else if (!v->answered)
+            snprintf(v->why, sizeof(v->why), "%s could not be asked (%s)", p->backend->name,
+                     v->how);
+        else if (fw_problem && v->reachable <= 0)
+            snprintf(v->why, sizeof(v->why), "%s", fw_problem);
+        else if (v->why[0])
+            ;                                   /* the backend said why */
+        else if (v->sources == 0)
+            snprintf(v->why, sizeof(v->why), "the daemon has no source: the names may not "
+                     "resolve (DNS)");
+        else if (v->reachable == 0)
+            snprintf(v->why, sizeof(v->why), "no reply from any source (unreachable, or "
+                     "udp 123 blocked on the way)");
+        else if (v->reachable > 0)
+            snprintf(v->why, sizeof(v->why), "%d source%s reply but none was selected within "
+                     "%d s", v->reachable, v->reachable == 1 ? "" : "s", s->verify_timeout);
+        else
+            snprintf(v->why, sizeof(v->why), "no source selected within %d s (%s)",
+                     s->verify_timeout, v->how);
+    }
+    if (!v->synchronized) {
+        msg_warn(p->m, "%s is configured but not synchronized: %s; run 'te-ntp-setup check' "
+                 "to see more", p->backend->name, v->why);
+    } else if (v->source[0] && s->mode == MODE_REPLACE && all_literal(s) &&
+               !configured_source(s, v->source)) {
+        msg_warn(p->m, "%s is synchronized to %s, which is not one of the configured sources",
+                 p->backend->name, v->source);
+    }
 }
 
 /* Undo a run in place: files back, the service restarted with them, the daemons stopped
@@ -204,25 +312,48 @@ apply_run(struct plan *p, struct strv *actions)
     size_t written = 0;
     enum apply_status st;
     enum service_outcome activated = SERVICE_DONE;
+    struct service_state before;
+    char *fw_problem = NULL;
 
     if (plan_changed_count(p) == 0) {
-        bool fw = open_firewall(p, actions);
+        struct service_state now;
+        bool fw, acted;
 
-        if (s->dry_run || !p->host->live || s->no_restart || p->conflicts.n == 0)
+        if (s->dry_run || !p->host->live || s->no_restart) {
+            fw = open_firewall(p, NULL, actions, NULL);
             return stop_conflicts(p, NULL, NULL, actions) || fw ? APPLY_CHANGED
                                                                 : APPLY_UNCHANGED;
+        }
         t = txn_begin(p->host->root, p->m);
         if (!t)
             return APPLY_FAILED_RESTORED;
-        stop_conflicts(p, t, NULL, actions);
-        txn_commit(t);
-        return APPLY_CHANGED;
+        acted = stop_conflicts(p, t, NULL, actions);
+        /* configured, but not running (stopped, or skipped before): start it */
+        service_query(p->host, p->service, &now);
+        if (now.known && !now.active) {
+            if (txn_record_service(t, "restart", p->service, &now) < 0)
+                activated = SERVICE_FAILED;
+            else
+                activated = service_restart(p->host, p->service, actions, p->m);
+            acted = acted || activated == SERVICE_DONE;
+        }
+        fw = open_firewall(p, t, actions, &fw_problem);
+        if (acted || fw) {
+            if (txn_commit(t) < 0)
+                msg_warn(p->m, "the change is in place, but 'te-ntp-setup rollback' will not "
+                         "be able to undo it");
+        } else {
+            txn_discard(t);
+        }
+        verify(p, activated, fw_problem);
+        free(fw_problem);
+        return acted || fw ? APPLY_CHANGED : APPLY_UNCHANGED;
     }
     if (p->backend->validate && p->backend->validate(p) < 0)
         return APPLY_FAILED_RESTORED;          /* nothing was written */
     if (s->dry_run) {
         stop_conflicts(p, NULL, NULL, actions);
-        open_firewall(p, actions);
+        open_firewall(p, NULL, actions, NULL);
         return APPLY_CHANGED;
     }
 
@@ -247,22 +378,23 @@ apply_run(struct plan *p, struct strv *actions)
                                            f->disk_path));
     }
     if (!p->host->live || s->no_restart) {
-        open_firewall(p, actions);
+        open_firewall(p, t, actions, NULL);
         st = APPLY_CHANGED;
         goto out;
     }
 
     stop_conflicts(p, t, &stopped, actions);
-    if (txn_record_service(t, "restart", p->service) < 0 ||
+    service_query(p->host, p->service, &before);
+    if (txn_record_service(t, "restart", p->service, &before) < 0 ||
         (activated = activate(p, actions)) == SERVICE_FAILED) {
         st = undo(p, p->n_files, false, true, &stopped, actions);
         goto out;
     }
-    open_firewall(p, actions);
+    open_firewall(p, t, actions, &fw_problem);
     if (activated == SERVICE_DENIED)     /* the daemon still runs its old configuration */
         msg_note(p->m, "synchronization not verified: %s was not restarted", p->service);
     else
-        verify(p);
+        verify(p, activated, fw_problem);
     st = APPLY_CHANGED;
 out:
     if (st == APPLY_CHANGED) {
@@ -289,5 +421,6 @@ out:
         txn_abandon(t);
     }
     strv_free(&stopped);
+    free(fw_problem);
     return st;
 }

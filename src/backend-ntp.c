@@ -703,6 +703,7 @@ const struct ntp_backend backend_ntpsec = {
     .installed = ntpsec_installed,
     .plan = ntp_plan,
     .validate = ntpsec_validate,
+    .verify = backend_verify_ntpq,
 };
 
 const struct ntp_backend backend_ntpd = {
@@ -717,4 +718,5 @@ const struct ntp_backend backend_ntpd = {
     .installed = ntpd_installed,
     .plan = ntp_plan,
     .validate = ntpd_validate,
+    .verify = backend_verify_ntpq,
 };

@@ -167,4 +167,5 @@ const struct ntp_backend backend_openntpd = {
     .source_options = no_options,
     .plan = openntpd_plan,
     .validate = openntpd_validate,
+    .verify = backend_verify_ntpctl,
 };

@@ -178,4 +178,5 @@ const struct ntp_backend backend_timesyncd = {
                 "hosts: install chrony, then run again with --implementation chrony",
     .plan = timesyncd_plan,
     .validate = timesyncd_validate,
+    .verify = backend_verify_timesyncd,
 };

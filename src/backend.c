@@ -295,7 +295,8 @@ backend_verify_kernel(const struct plan *p, int timeout_s, struct sync_status *s
     (void)p;
     memset(st, 0, sizeof(*st));
     st->reachable = st->sources = -1;
-    snprintf(st->how, sizeof(st->how), "the kernel's clock status (adjtimex)");
+    snprintf(st->how, sizeof(st->how), "the kernel's clock status (adjtimex), a fallback: "
+             "the daemon has no tool of its own to ask");
     for (int waited = 0;; waited++) {
         int state;
 

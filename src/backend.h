@@ -40,6 +40,8 @@ struct sync_status {
     double offset;        /* seconds, as NTP defines it: positive = the host is behind */
     bool offset_known;
     char how[128];        /* how it was found ("chronyc tracking", "the kernel's flags") */
+    char why[256];        /* when not synchronized: why, as far as it can tell ("no reply
+                           * from any source", "the daemon is not running") */
 };
 
 enum impl_state {
@@ -111,6 +113,18 @@ void backend_verify_kernel(const struct plan *p, int timeout_s, struct sync_stat
  * through its lenses (lensdir), in order, each once. 0, or -1 with the reason in m. */
 int backend_configured_sources(const struct ntp_backend *b, const struct hostinfo *h,
                                const char *lensdir, struct strv *out, struct msgs *m);
+/* The verify hooks that ask the daemons' own tools (backend-verify.c): ntpq for ntpd and
+ * ntpsec, timedatectl show-timesync (else timesyncd's synchronization flag file) for
+ * timesyncd, ntpctl for OpenNTPD; each falls back to the kernel's flag, named as such,
+ * when the tool is missing. */
+void backend_verify_ntpq(const struct plan *p, int timeout_s, struct sync_status *st);
+void backend_verify_timesyncd(const struct plan *p, int timeout_s, struct sync_status *st);
+void backend_verify_ntpctl(const struct plan *p, int timeout_s, struct sync_status *st);
+/* Parsers of those tools' output into st (synchronized, source, reachable, sources,
+ * offset); 0, or -1 when the text is not what the tool prints. */
+int backend_parse_ntpq_peers(const char *text, struct sync_status *st);
+int backend_parse_timesync(const char *text, struct sync_status *st);
+int backend_parse_ntpctl(const char *status, const char *peers, struct sync_status *st);
 /* Verify through the backend's own way, or the kernel's. */
 void backend_verify(const struct plan *p, int timeout_s, struct sync_status *st);
 

@@ -206,7 +206,12 @@ check_render_text(struct strbuf *sb, const struct sntp_result *res, size_t n,
         const struct sntp_result *b = &res[v->best];
 
         check_format_offset(v->offset, words, sizeof(words));
-        sb_printf(sb, "System clock: %s (measured against %s, %s)\n", words, b->host, b->address);
+        /* each server named once: an address given as the server is not repeated */
+        if (strcmp(b->host, b->address) == 0)
+            sb_printf(sb, "System clock: %s (measured against %s)\n", words, b->host);
+        else
+            sb_printf(sb, "System clock: %s (measured against %s, %s)\n", words, b->host,
+                      b->address);
     } else {
         sb_append(sb, "Unable to determine the system clock offset.\n");
     }
@@ -217,8 +222,11 @@ check_render_text(struct strbuf *sb, const struct sntp_result *res, size_t n,
             sb_printf(sb, "  %s: %s\n", r->host, r->error);
             continue;
         }
-        sb_printf(sb, "  %s: %s stratum %u refid %s offset ", r->host, r->address, r->stratum,
-                  r->refid);
+        if (strcmp(r->host, r->address) == 0)
+            sb_printf(sb, "  %s: stratum %u refid %s offset ", r->host, r->stratum, r->refid);
+        else
+            sb_printf(sb, "  %s: %s stratum %u refid %s offset ", r->host, r->address,
+                      r->stratum, r->refid);
         append_num(sb, "%+.6f", r->offset);
         sb_append(sb, " s delay ");
         append_num(sb, "%.6f", r->delay);

@@ -11,6 +11,7 @@ enum {
     EXIT_CHANGED = 2,       /* with --detailed-exitcodes: something changed */
     EXIT_UNRESTORED = 3,    /* failed and could not be restored */
     EXIT_LOCKED = 4,        /* another instance holds the lock */
+    EXIT_UNSYNCHRONIZED = 5,  /* configured, but not seen synchronized within the timeout */
     EXIT_USAGE = 64,        /* usage error or invalid input; nothing touched */
 };
 

@@ -146,6 +146,7 @@ run(struct settings *s, struct msgs *m, enum output how)
 report:
     if (stop_signal)
         msg_warn(m, "signal %d: stopped after finishing the run", (int)stop_signal);
+    r.unsynchronized_fails = how == OUTPUT_ANSIBLE && !s->accept_unsynchronized;
     failed = report_failed(&r);
     if (how == OUTPUT_ANSIBLE)
         ansible_result(&r, &out);
@@ -161,8 +162,12 @@ report:
         cli_print_msgs_at(m, s->verbosity);
     if (how == OUTPUT_ANSIBLE)
         code = failed ? EXIT_FAILED : EXIT_OK;     /* as AnsibleModule.fail_json */
+    else if (locked_out)
+        code = EXIT_LOCKED;
+    else if (report_unsynchronized(&r))
+        code = EXIT_UNSYNCHRONIZED;
     else
-        code = locked_out ? EXIT_LOCKED : exit_code(r.status, s);
+        code = exit_code(r.status, s);
     lock_release(lock);
     sb_free(&out);
     free(skipped);
@@ -388,7 +393,8 @@ const struct command cmd_apply = {
 "      --json               one JSON object on stdout instead of text\n"
 "      --no-restart         write the files but do not restart or reload the service\n"
 "      --no-verify          do not wait for the daemon to synchronize afterwards\n"
-"      --verify-timeout SEC how long to wait for it (default 30)\n"
+"      --verify-timeout SEC how long to wait for it (default 30); not synchronized\n"
+"                           by then: exit 5, with the reason\n"
 "      --no-firewall        leave the firewall alone (by default, where it blocks\n"
 "                           NTP to the servers, rules tagged te-ntp-setup let it\n"
 "                           through; see the firewall command)\n"

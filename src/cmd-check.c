@@ -66,6 +66,34 @@ ask_daemon(const struct hostinfo *h, struct diagnosis *d)
     msgs_free(&quiet);
 }
 
+/* The clock may be right now, but is anything keeping it so? A good offset with no NTP
+ * daemon running, or with one that is not synchronized, is WARNING (CRITICAL and UNKNOWN
+ * stay as the offset made them), and a warning says which. */
+static void
+nothing_keeps_time(const struct hostinfo *h, struct diagnosis *d, struct check_verdict *v,
+                   struct msgs *m)
+{
+    char *why = NULL;
+
+    if (!h->live || v->state != CHECK_OK)
+        return;
+    if (!d->backend)
+        why = xstrdup("no NTP daemon is installed: nothing keeps the clock right");
+    else if (!d->daemon_asked)
+        why = xasprintf("no NTP daemon is running (%s is installed but not running): nothing "
+                        "keeps the clock right", d->backend->name);
+    else if (!d->sync.answered)
+        why = xasprintf("%s runs but does not answer (%s)", d->backend->name, d->sync.how);
+    else if (!d->sync.synchronized)
+        why = xasprintf("%s runs but is not synchronized%s%s", d->backend->name,
+                        d->sync.why[0] ? ": " : "", d->sync.why);
+    if (!why)
+        return;
+    v->state = CHECK_WARNING;
+    msg_warn(m, "%s", why);
+    free(why);
+}
+
 /* No reply from some servers: is it the local firewall? */
 static void
 diagnose_silence(const struct sntp_result *res, size_t n, struct diagnosis *d)
@@ -284,6 +312,8 @@ check_main(int argc, char **argv)
     code = check_evaluate(res, servers.n, &th, &v);
     ask_daemon(&host, &d);
     diagnose_silence(res, servers.n, &d);
+    nothing_keeps_time(&host, &d, &v, &m);
+    code = v.state;
 
     sb_init(&out);
     if (json) {

@@ -5,8 +5,28 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "cli.h"
 #include "firewall.h"
+#include "hostinfo.h"
+
+/* Without --server: the servers the host's NTP client is configured with (so that the path
+ * is opened to them, not to every address); none found: firewall_run's defaults. */
+static void
+configured_servers(struct strv *servers, struct msgs *m)
+{
+    struct hostinfo host;
+    struct msgs quiet = { 0 };
+    const struct ntp_backend *b;
+
+    hostinfo_read(&host, NULL, &quiet);
+    b = backend_choose(NULL, &host, &quiet);
+    if (b && backend_configured_sources(b, &host, cli_lens_dir(), servers, &quiet) == 0 &&
+        servers->n)
+        msg_note(m, "the servers %s is configured with: the path is opened to them", b->name);
+    msgs_free(&quiet);
+    hostinfo_free(&host);
+}
 
 static int
 firewall_main(int argc, char **argv)
@@ -49,6 +69,8 @@ firewall_main(int argc, char **argv)
         code = cli_usage_error("unexpected argument '%s' to firewall", argv[optind]);
         goto out;
     }
+    if (!o.servers.n && !o.remove)
+        configured_servers(&o.servers, &m);
     st = firewall_run(&o, &out, &m);
     fputs(out.buf, stdout);
     fflush(stdout);
@@ -79,7 +101,7 @@ const struct command cmd_firewall = {
 "(udp 123) to the servers and its replies pass, and where they do not, adds accept\n"
 "rules tagged te-ntp-setup. Inbound udp 123 is opened only with --serve, and only\n"
 "from the networks given (a host that serves time to them, see apply --serve). A\n"
-"second run adds nothing; --remove deletes exactly the tagged rules. Servers default\n"
-"as for apply.\n",
+"second run adds nothing; --remove deletes exactly the tagged rules. Without\n"
+"--server: the servers the NTP client is configured with (else as for apply).\n",
     .run = firewall_main,
 };

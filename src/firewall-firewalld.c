@@ -355,6 +355,41 @@ add(struct firewall_plan *p, struct msgs *m)
     return 0;
 }
 
+/* The words of "--direct --add-rule ..." or "--zone=Z --add-rich-rule=RULE" (plan_rules):
+ * the same with --remove-rule / --remove-rich-rule, at runtime and --permanent. */
+static int
+undo(int family, const struct strv *words, struct msgs *m)
+{
+    int ret = 0;
+
+    (void)family;
+    if (words->n < 2 || !(strcmp(words->v[1], "--add-rule") == 0 ||
+                          (strncmp(words->v[1], "--add-rich-rule=", 16) == 0 &&
+                           firewall_firewalld_rich_rule_is_ours(words->v[1] + 16))) ||
+        (strcmp(words->v[1], "--add-rule") == 0 && !firewall_words_tagged(words))) {
+        msg_error(m, "journal: not a rule te-ntp-setup adds to firewalld; left alone");
+        return -1;
+    }
+    for (int permanent = 0; permanent <= 1; permanent++) {
+        struct strv argv = { 0 };
+
+        strv_push(&argv, "firewall-cmd");
+        if (permanent)
+            strv_push(&argv, "--permanent");
+        strv_push(&argv, words->v[0]);
+        if (strcmp(words->v[1], "--add-rule") == 0)
+            strv_push(&argv, "--remove-rule");
+        else
+            strv_push_owned(&argv, xasprintf("--remove-rich-rule=%s", words->v[1] + 16));
+        for (size_t i = 2; i < words->n; i++)
+            strv_push(&argv, words->v[i]);
+        if (firewall_exec_strv(&argv, m) < 0)
+            ret = -1;
+        strv_free(&argv);
+    }
+    return ret;
+}
+
 static int
 remove_from(struct firewall_plan *p, bool permanent, bool dry_run, struct msgs *m)
 {
@@ -455,4 +490,5 @@ const struct firewall_ops firewall_firewalld = {
     .plan_rules = plan_rules,
     .add = add,
     .remove = remove_tagged,
+    .undo = undo,
 };

@@ -448,6 +448,92 @@ remove_tagged(struct firewall_plan *p, bool dry_run, struct msgs *m)
     return 0;
 }
 
+/* The words of "-w 5 -t filter -I CHAIN 1 MATCH..." (plan_rules): delete the same rule with
+ * "-D CHAIN MATCH...". */
+static int
+undo_with(const struct firewall_ops *fw, int family, const struct strv *words, struct msgs *m)
+{
+    struct strv argv = { 0 };
+    struct strbuf err;
+    int rc;
+
+    if (words->n < 8 || strcmp(words->v[4], "-I") != 0 || strcmp(words->v[6], "1") != 0 ||
+        (strcmp(words->v[5], "INPUT") != 0 && strcmp(words->v[5], "OUTPUT") != 0) ||
+        !firewall_words_tagged(words) || (family != 4 && family != 6)) {
+        msg_error(m, "journal: not a rule te-ntp-setup adds to %s; left alone", fw->name);
+        return -1;
+    }
+    for (size_t i = 0; i < 4; i++)              /* -w 5 -t filter */
+        strv_push(&argv, words->v[i]);
+    strv_push(&argv, "-D");
+    strv_push(&argv, words->v[5]);
+    for (size_t i = 7; i < words->n; i++)
+        strv_push(&argv, words->v[i]);
+    sb_init(&err);
+    rc = firewall_exec(prog(fw, false, family), (const char *const *)argv.v, NULL, &err,
+                       false, m);
+    if (rc == 1 && !strstr(err.buf, "does a matching rule exist")) {
+        msg_error(m, "%s -D %s failed: %s", prog(fw, false, family), words->v[5], err.buf);
+        rc = -1;
+    }
+    sb_free(&err);
+    strv_free(&argv);
+    return rc;
+}
+
+/* Save the rules just added where the distro's boot service reads them: Debian's
+ * netfilter-persistent (/etc/iptables/rules.v4, rules.v6), RHEL's iptables-services
+ * (/etc/sysconfig/iptables, ip6tables), as "-I CHAIN 1 ..." lines at the end of the filter
+ * table. */
+static void
+persist(const struct firewall_plan *p, const struct firewall_opts *o, struct msgs *m)
+{
+    for (int family = 4; family <= 6; family += 2) {
+        const char *files[2] = {
+            family == 4 ? "/etc/iptables/rules.v4" : "/etc/iptables/rules.v6",
+            family == 4 ? "/etc/sysconfig/iptables" : "/etc/sysconfig/ip6tables",
+        };
+        const char *file = NULL;
+        struct strv lines = { 0 };
+
+        for (size_t i = 0; i < p->n; i++) {
+            const struct strv *a = &p->rules[i].argv;
+            struct strv rest = { 0 };
+
+            if (p->rules[i].family != family || a->n < 9)
+                continue;
+            for (size_t k = 5; k < a->n; k++)     /* from "-I CHAIN 1" on */
+                strv_push(&rest, a->v[k]);
+            strv_push_owned(&lines, strv_join(&rest));
+            strv_free(&rest);
+        }
+        if (!lines.n)
+            continue;
+        for (size_t i = 0; i < 2 && !file; i++)
+            if (path_exists(files[i]))
+                file = files[i];
+        if (!file)
+            msg_warn(m, "%s: the rules added are runtime rules, which a reboot drops: this "
+                     "host has no %s (netfilter-persistent) or %s (iptables-services) to save "
+                     "them in", p->fw->name, files[0], files[1]);
+        else
+            firewall_persist_lines(o, p->fw->name, file, &lines, "*filter", "COMMIT", NULL, m);
+        strv_free(&lines);
+    }
+}
+
+static int
+undo_nft_variant(int family, const struct strv *words, struct msgs *m)
+{
+    return undo_with(&firewall_iptables, family, words, m);
+}
+
+static int
+undo_legacy(int family, const struct strv *words, struct msgs *m)
+{
+    return undo_with(&firewall_iptables_legacy, family, words, m);
+}
+
 const struct firewall_ops firewall_iptables = {
     .name = "iptables",
     .detect = detect_nft,
@@ -455,6 +541,8 @@ const struct firewall_ops firewall_iptables = {
     .plan_rules = plan_rules,
     .add = add,
     .remove = remove_tagged,
+    .undo = undo_nft_variant,
+    .persist = persist,
 };
 
 const struct firewall_ops firewall_iptables_legacy = {
@@ -463,5 +551,6 @@ const struct firewall_ops firewall_iptables_legacy = {
     .blocked = blocked,
     .plan_rules = plan_rules,
     .add = add,
-    .remove = remove_tagged,
+    .remove = remove_tagged,    .undo = undo_legacy,
+    .persist = persist,
 };

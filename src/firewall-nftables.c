@@ -487,11 +487,121 @@ out:
     return ret;
 }
 
+/* A rule's text for comparing a listing with the words it was added with: quotes dropped,
+ * blanks collapsed. */
+static char *
+normalized(const char *text)
+{
+    struct strbuf sb;
+    bool blank = false;
+
+    sb_init(&sb);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            continue;
+        if (isspace((unsigned char)*c)) {
+            blank = sb.len > 0;
+            continue;
+        }
+        if (blank)
+            sb_putc(&sb, ' ');
+        blank = false;
+        sb_putc(&sb, *c);
+    }
+    return sb_steal(&sb);
+}
+
+/* The words of "insert rule FAMILY TABLE CHAIN RULE..." (plan_rules): find the tagged rule
+ * with that text in that chain now, and delete it by its handle. */
+static int
+undo(int family, const struct strv *words, struct msgs *m)
+{
+    struct fw_ruleset rs = { 0 };
+    const struct fw_chain *c;
+    struct strv rule = { 0 };
+    char *want = NULL, *joined;
+    int ret = -1;
+
+    (void)family;
+    if (words->n < 6 || strcmp(words->v[0], "insert") != 0 ||
+        strcmp(words->v[1], "rule") != 0 || !firewall_words_tagged(words)) {
+        msg_error(m, "journal: not a rule te-ntp-setup adds to nftables; left alone");
+        return -1;
+    }
+    for (size_t i = 5; i < words->n; i++)
+        strv_push(&rule, words->v[i]);
+    joined = strv_join(&rule);
+    want = normalized(joined);
+    free(joined);
+    if (read_rules(&rs, false, m) < 0)
+        goto out;
+    c = firewall_ruleset_find(&rs, words->v[2], words->v[3], words->v[4]);
+    ret = 1;                                   /* the chain or the rule is gone */
+    for (size_t j = 0; c && j < c->n_rules; j++) {
+        const struct fw_rule_spec *r = &c->rules[j];
+        char *have, handle[32];
+
+        if (!r->tagged || r->handle < 0)
+            continue;
+        have = normalized(r->text);
+        if (strcmp(have, want) == 0) {
+            const char *args[] = { "delete", "rule", words->v[2], words->v[3], words->v[4],
+                                   "handle", handle, NULL };
+
+            snprintf(handle, sizeof(handle), "%ld", r->handle);
+            ret = firewall_exec("nft", args, NULL, NULL, false, m) == 0 ? 0 : -1;
+            free(have);
+            break;
+        }
+        free(have);
+    }
+out:
+    firewall_ruleset_free(&rs);
+    strv_free(&rule);
+    free(want);
+    return ret;
+}
+
+/* Save the rules just added where nftables.service reads the ruleset at boot
+ * (/etc/nftables.conf on Debian, /etc/sysconfig/nftables.conf on RHEL): the same "insert
+ * rule" commands at its end, after the tables it defines, once the whole file still passes
+ * "nft -c -f". */
+static void
+persist(const struct firewall_plan *p, const struct firewall_opts *o, struct msgs *m)
+{
+    static const char *const files[] = { "/etc/nftables.conf", "/etc/sysconfig/nftables.conf" };
+    const char *file = NULL;
+    struct strv lines = { 0 };
+
+    for (size_t i = 0; i < TE_ARRAY_LEN(files) && !file; i++)
+        if (path_exists(files[i]))
+            file = files[i];
+    if (!file) {
+        msg_warn(m, "nftables: the rules added are runtime rules, which a reboot drops: this "
+                 "host has no %s or %s for nftables.service to load them from", files[0],
+                 files[1]);
+        return;
+    }
+    strv_push(&lines, "# te-ntp-setup: NTP accept rules, tagged te-ntp-setup "
+              "('te-ntp-setup firewall --remove' and its rollback delete them)");
+    for (size_t i = 0; i < p->n; i++) {
+        struct strv rest = { 0 };
+
+        for (size_t k = 1; k < p->rules[i].argv.n; k++)     /* after "nft" */
+            strv_push(&rest, p->rules[i].argv.v[k]);
+        strv_push_owned(&lines, strv_join(&rest));
+        strv_free(&rest);
+    }
+    firewall_persist_lines(o, "nftables", file, &lines, NULL, NULL, "nft", m);
+    strv_free(&lines);
+}
+
 const struct firewall_ops firewall_nftables = {
     .name = "nftables",
     .detect = detect,
     .blocked = blocked,
     .plan_rules = plan_rules,
     .add = add,
-    .remove = remove_tagged,
+    .remove = remove_tagged,    .undo = undo,
+    .persist = persist,
 };

@@ -253,6 +253,34 @@ out:
     return ret;
 }
 
+/* The words of "allow out|in ... comment te-ntp-setup" (plan_rules): "ufw --force delete"
+ * the same rule (its comment is no part of the match). */
+static int
+undo(int family, const struct strv *words, struct msgs *m)
+{
+    struct strv argv = { 0 };
+    int ret;
+
+    (void)family;
+    if (words->n < 4 || strcmp(words->v[0], "allow") != 0 || !firewall_words_tagged(words)) {
+        msg_error(m, "journal: not a rule te-ntp-setup adds to ufw; left alone");
+        return -1;
+    }
+    strv_push(&argv, "ufw");
+    strv_push(&argv, "--force");
+    strv_push(&argv, "delete");
+    for (size_t i = 0; i < words->n; i++) {
+        if (strcmp(words->v[i], "comment") == 0) {
+            i++;
+            continue;
+        }
+        strv_push(&argv, words->v[i]);
+    }
+    ret = firewall_exec_strv(&argv, m);
+    strv_free(&argv);
+    return ret;
+}
+
 const struct firewall_ops firewall_ufw = {
     .name = "ufw",
     .detect = detect,
@@ -260,4 +288,5 @@ const struct firewall_ops firewall_ufw = {
     .plan_rules = plan_rules,
     .add = add,
     .remove = remove_tagged,
+    .undo = undo,
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "firewall.h"
 #include "json.h"
@@ -701,6 +702,214 @@ report_json(const struct firewall_opts *o, struct firewall_plan *plans, size_t n
     sb_append(out, "}\n");
 }
 
+/* Journal lines: "FIREWALL FAMILY WORD...", each word with %XX escapes for anything but
+ * printable bytes other than '%' (so that a word never holds a blank). */
+static void
+escape_word(struct strbuf *sb, const char *w)
+{
+    for (; *w; w++) {
+        unsigned char c = (unsigned char)*w;
+
+        if (c <= ' ' || c == '%' || c >= 0x7f)
+            sb_printf(sb, "%%%02X", c);
+        else
+            sb_putc(sb, (char)c);
+    }
+}
+
+static char *
+unescape_word(const char *s)
+{
+    struct strbuf sb;
+
+    sb_init(&sb);
+    for (; *s; s++) {
+        unsigned v;
+
+        if (*s == '%' && sscanf(s + 1, "%2X", &v) == 1 && v != 0) {
+            sb_putc(&sb, (char)v);
+            s += 2;
+        } else {
+            sb_putc(&sb, *s);
+        }
+    }
+    return sb_steal(&sb);
+}
+
+/* Journal every rule of p before it is added (undoable drivers only). */
+static int
+journal_rules(const struct firewall_opts *o, const struct firewall_plan *p, struct msgs *m)
+{
+    if (!p->fw->undo)
+        return 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct firewall_rule *r = &p->rules[i];
+        struct strbuf line;
+        int rc;
+
+        sb_init(&line);
+        sb_printf(&line, "%s %d", p->fw->name, r->family);
+        for (size_t k = 1; k < r->argv.n; k++) {
+            sb_putc(&line, ' ');
+            escape_word(&line, r->argv.v[k]);
+        }
+        rc = o->journal(o->journal_ctx, line.buf);
+        sb_free(&line);
+        if (rc != 0) {
+            msg_error(m, "the firewall rules were not added: the journal could not record them");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+firewall_undo_line(const char *line, struct strv *done, struct msgs *m)
+{
+    const struct firewall_ops *const all[] = {
+        &firewall_firewalld, &firewall_ufw, &firewall_iptables, &firewall_iptables_legacy,
+        &firewall_nftables,
+    };
+    char *copy = xstrdup(line), *save = NULL, *name, *fam;
+    const struct firewall_ops *fw = NULL;
+    struct strv words = { 0 };
+    int ret = -1, rc;
+
+    name = strtok_r(copy, " ", &save);
+    fam = name ? strtok_r(NULL, " ", &save) : NULL;
+    for (size_t i = 0; name && i < TE_ARRAY_LEN(all); i++)
+        if (strcmp(all[i]->name, name) == 0)
+            fw = all[i];
+    if (!fw || !fw->undo || !fam) {
+        char *q = quote_string(line);
+
+        msg_error(m, "journal: %s names no firewall rule this tool adds; left alone", q);
+        free(q);
+        goto out;
+    }
+    for (char *w = strtok_r(NULL, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        strv_push_owned(&words, unescape_word(w));
+    rc = fw->undo(atoi(fam), &words, m);
+    if (rc >= 0) {
+        char *text = strv_join(&words);
+
+        strv_push_owned(done, xasprintf(rc == 0 ? "firewall: removed (%s): %s"
+                                                : "firewall: already gone (%s): %s",
+                                        fw->name, text));
+        free(text);
+        ret = 0;
+    }
+out:
+    strv_free(&words);
+    free(copy);
+    return ret;
+}
+
+bool
+firewall_persist_lines(const struct firewall_opts *o, const char *fw, const char *path,
+                       const struct strv *lines, const char *section, const char *anchor,
+                       const char *check_prog, struct msgs *m)
+{
+    struct strbuf before, after;
+    size_t at, start = 0;
+    bool ok = false, any = false;
+
+    sb_init(&before);
+    sb_init(&after);
+    if (read_file(path, 4 * 1024 * 1024, &before) < 0) {
+        msg_warn(m, "%s: %s could not be read (%s): the rules added are runtime rules, which "
+                 "a reload or a reboot drops", fw, path, strerror(errno));
+        goto out;
+    }
+    if (section) {          /* iptables-save format: our lines go into this table's section */
+        const char *s = strstr(before.buf, section);
+
+        while (s && !(s == before.buf || s[-1] == '\n'))
+            s = strstr(s + 1, section);
+        if (!s) {
+            msg_warn(m, "%s: %s has no %s section: the rules added are runtime rules, which a "
+                     "reload or a reboot drops", fw, path, section);
+            goto out;
+        }
+        start = (size_t)(s - before.buf);
+    }
+    at = before.len;
+    if (anchor) {
+        const char *a = before.buf + start;
+
+        while ((a = strstr(a, anchor)) && !(a == before.buf || a[-1] == '\n'))
+            a++;
+        if (a)
+            at = (size_t)(a - before.buf);
+    }
+    sb_append_len(&after, before.buf, at);
+    if (after.len && after.buf[after.len - 1] != '\n')
+        sb_putc(&after, '\n');
+    for (size_t i = 0; i < lines->n; i++) {
+        char *needle = xasprintf("\n%s\n", lines->v[i]);
+        bool there = strstr(before.buf, needle) ||
+                     strncmp(before.buf, needle + 1, strlen(needle + 1)) == 0;
+
+        free(needle);
+        if (there)
+            continue;
+        sb_printf(&after, "%s\n", lines->v[i]);
+        any = true;
+    }
+    sb_append_len(&after, before.buf + at, before.len - at);
+    if (!any) {
+        ok = true;
+        goto out;
+    }
+    if (check_prog) {          /* the boot service must still load the file */
+        char tmpl[] = "/tmp/te-ntp-setup-fw.XXXXXX";
+        int fd = mkstemp(tmpl);
+        const char *args[] = { "-c", "-f", tmpl, NULL };
+
+        if (fd < 0 || write(fd, after.buf, after.len) != (ssize_t)after.len) {
+            if (fd >= 0) {
+                close(fd);
+                unlink(tmpl);
+            }
+            msg_warn(m, "%s: cannot check the new text of %s; not saved", fw, path);
+            goto out;
+        }
+        close(fd);
+        if (firewall_exec(check_prog, args, NULL, NULL, false, m) != 0) {
+            unlink(tmpl);
+            msg_warn(m, "%s: %s would no longer load with the rules added (its chains are not "
+                     "those of the running ruleset); not saved: the rules added are runtime "
+                     "rules, which a reload or a reboot drops", fw, path);
+            goto out;
+        }
+        unlink(tmpl);
+    }
+    if (!o->persist_file || o->persist_file(o->journal_ctx, path, before.buf, before.len,
+                                            after.buf, after.len) < 0) {
+        msg_warn(m, "%s: the rules were not saved in %s: they are runtime rules, which a reload "
+                 "or a reboot drops", fw, path);
+        goto out;
+    }
+    ok = true;
+out:
+    sb_free(&before);
+    sb_free(&after);
+    return ok;
+}
+
+/* Whether words hold the tag as the comment of the rule ("--comment te-ntp-setup",
+ * "comment \"te-ntp-setup\"", ufw's "comment te-ntp-setup"). */
+bool
+firewall_words_tagged(const struct strv *words)
+{
+    for (size_t i = 0; i + 1 < words->n; i++)
+        if ((strcmp(words->v[i], "--comment") == 0 || strcmp(words->v[i], "comment") == 0) &&
+            (strcmp(words->v[i + 1], FIREWALL_TAG) == 0 ||
+             strcmp(words->v[i + 1], "\"" FIREWALL_TAG "\"") == 0))
+            return true;
+    return false;
+}
+
 /* Detect the active firewalls into fws; their number, or -1 on error. */
 static int
 choose(const struct firewall_ops *fws[], struct msgs *m)
@@ -804,8 +1013,12 @@ firewall_run(const struct firewall_opts *o, struct strbuf *out, struct msgs *m)
             continue;
         if (p->fw->plan_rules(p, m) < 0)
             goto report;
+        if (!o->dry_run && o->journal && journal_rules(o, p, m) < 0)
+            goto report;
         if (!o->dry_run && p->fw->add(p, m) < 0)
             goto report;
+        if (!o->dry_run && p->n && p->fw->persist)
+            p->fw->persist(p, o, m);
         changed += p->n;
     }
     st = changed ? FIREWALL_CHANGED : FIREWALL_NOTHING;

@@ -99,6 +99,8 @@ struct firewall_plan {
     struct strv open_notes;     /* "output chain ip filter OUTPUT: NTP passes (...)" */
 };
 
+struct firewall_opts;
+
 /* One firewall's driver. */
 struct firewall_ops {
     const char *name;
@@ -113,6 +115,15 @@ struct firewall_ops {
     int (*add)(struct firewall_plan *p, struct msgs *m);
     /* Fill p->rules with the tagged rules and, unless dry_run, delete them; 0 or -1. */
     int (*remove)(struct firewall_plan *p, bool dry_run, struct msgs *m);
+    /* Delete one rule this tool added, given its family and the words of the command that
+     * added it, without the program (as journaled by firewall_run); only a rule carrying
+     * the tag is deleted. 0 deleted, 1 not there any more, -1 error (in m). */
+    int (*undo)(int family, const struct strv *words, struct msgs *m);
+    /* Make the rules just added last past a reload or a reboot, in the file the distro's
+     * boot service loads (through o->persist_file); where there is none, a warning says
+     * so. NULL: the firewall keeps its rules itself (firewalld permanent, ufw). */
+    void (*persist)(const struct firewall_plan *p, const struct firewall_opts *o,
+                    struct msgs *m);
 };
 
 extern const struct firewall_ops firewall_firewalld;
@@ -129,6 +140,15 @@ struct firewall_opts {
     bool json;
     bool remove;
     bool detailed_exitcodes;
+    /* Called before rules are added, once per rule, with a line naming it (the firewall,
+     * the family, the words of its command) for firewall_undo_line; a non-zero return
+     * stops the run before anything is added. NULL: nothing is journaled. */
+    int (*journal)(void *ctx, const char *line);
+    void *journal_ctx;
+    /* Replace the text of a firewall's saved rules file (path, its text before, its text
+     * after), journaled; 0 or -1. NULL: the rules are not saved (a warning says so). */
+    int (*persist_file)(void *ctx, const char *path, const char *before, size_t before_len,
+                        const char *after, size_t after_len);
 };
 
 /* The result of the firewall command. */
@@ -143,6 +163,19 @@ enum firewall_status {
  * (text or JSON) to out. Messages for the user go to m. */
 enum firewall_status firewall_run(const struct firewall_opts *o, struct strbuf *out,
                                   struct msgs *m);
+
+/* Delete the rule a journal line of firewall_run names (see firewall_opts.journal); what was
+ * done goes to done. 0 deleted or already gone, -1 error (in m). */
+int firewall_undo_line(const char *line, struct strv *done, struct msgs *m);
+/* The text of saved-rules file path, its lines to add (each once; lines already there
+ * are left), and where: before the first line that begins with anchor (NULL: at the end).
+ * Calls o->persist_file; the note or warning of what happened goes to m. True when the
+ * lines are (now) in the file. */
+bool firewall_persist_lines(const struct firewall_opts *o, const char *fw, const char *path,
+                            const struct strv *lines, const char *section, const char *anchor,
+                            const char *check_prog, struct msgs *m);
+/* Whether the words of a rule's command carry the tag as its comment (drivers' undo). */
+bool firewall_words_tagged(const struct strv *words);
 
 /* Run program name (found with spawn_find_program) with args (NULL-terminated, after
  * argv[0]); its output goes to out when out is not NULL. 0 when it exited 0, 1 when it ran

@@ -37,7 +37,8 @@ verification_text(const struct plan *p, struct strbuf *out)
     if (!p->verified)
         return;
     if (!v->answered) {
-        sb_printf(out, "verification: %s could not be asked (%s)\n", p->backend->name, v->how);
+        sb_printf(out, "verification: %s is NOT synchronized: %s\n", p->backend->name,
+                  v->why[0] ? v->why : v->how);
         return;
     }
     sb_printf(out, "verification: %s is %s", p->backend->name,
@@ -49,12 +50,15 @@ verification_text(const struct plan *p, struct strbuf *out)
         sb_printf(out, " (%s", offset);
         paren = true;
     }
-    if (v->sources >= 0) {
+    if (v->sources >= 0 && v->reachable >= 0) {
         sb_printf(out, "%s%d of %d source%s reachable", paren ? "; " : " (", v->reachable,
                   v->sources, v->sources == 1 ? "" : "s");
         paren = true;
     }
-    sb_append(out, paren ? ")\n" : "\n");
+    sb_append(out, paren ? ")" : "");
+    if (!v->synchronized && v->why[0])
+        sb_printf(out, ": %s", v->why);
+    sb_printf(out, " [%s]\n", v->how);
 }
 
 /* "verification": null, or what the daemon said after activation. */
@@ -94,6 +98,11 @@ verification_json(const struct plan *p, struct strbuf *out)
         sb_append(out, "null");
     json_key(out, "how", false);
     json_string(out, v->how);
+    json_key(out, "reason", false);
+    if (!(v->answered && v->synchronized) && v->why[0])
+        json_string(out, v->why);
+    else
+        sb_append(out, "null");
     sb_putc(out, '}');
 }
 
@@ -130,20 +139,33 @@ report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *o
         sb_printf(out, "%s\n", r->actions->v[i]);
     verification_text(p, out);
     if (r->status == APPLY_UNCHANGED) {
-        sb_append(out, "nothing to change:");
-        for (size_t i = 0; i < r->settings->n_sources; i++)
-            sb_printf(out, " %s", r->settings->sources[i].host);
-        sb_append(out, " already configured");
-        for (size_t i = 0; i < r->settings->serve.n; i++)
-            sb_printf(out, "%s%s", i ? " " : "; serving ", r->settings->serve.v[i]);
+        report_nothing_to_change(r, out);
         sb_putc(out, '\n');
     }
+}
+
+void
+report_nothing_to_change(const struct apply_report *r, struct strbuf *out)
+{
+    sb_append(out, "nothing to change:");
+    for (size_t i = 0; i < r->settings->n_sources; i++)
+        sb_printf(out, " %s", r->settings->sources[i].host);
+    sb_append(out, " already configured");
+    for (size_t i = 0; i < r->settings->serve.n; i++)
+        sb_printf(out, "%s%s", i ? " " : "; serving ", r->settings->serve.v[i]);
 }
 
 bool
 report_failed(const struct apply_report *r)
 {
-    return failed(r->status);
+    return failed(r->status) || (r->unsynchronized_fails && report_unsynchronized(r));
+}
+
+bool
+report_unsynchronized(const struct apply_report *r)
+{
+    return r->plan && !failed(r->status) && r->plan->verified &&
+           !(r->plan->sync.answered && r->plan->sync.synchronized);
 }
 
 void
@@ -163,7 +185,7 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
     json_key(out, "changed", true);
     sb_append(out, r->status == APPLY_CHANGED ? "true" : "false");
     json_key(out, "failed", false);
-    sb_append(out, failed(r->status) ? "true" : "false");
+    sb_append(out, report_failed(r) ? "true" : "false");
     json_key(out, "restored", false);
     sb_append(out, r->status == APPLY_FAILED_UNRESTORED ? "false" : "true");
     json_key(out, "dry_run", false);
@@ -228,6 +250,11 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
         sb_free(&d);
     }
     sb_putc(out, ']');
+    json_key(out, "synchronized", false);
+    if (p && p->verified)
+        sb_append(out, p->sync.answered && p->sync.synchronized ? "true" : "false");
+    else
+        sb_append(out, "null");
     json_key(out, "verification", false);
     if (p)
         verification_json(p, out);

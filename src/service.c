@@ -1,6 +1,7 @@
 /* service: restart, reload and enable a service through the target's init system. */
 #include "config.h"
 
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +32,67 @@ service_run(const char *const argv[], int *status, struct msgs *m)
     return rc;
 }
 
+/* Run systemctl with args and unit; its exit status (-1: not run). Output to out (may be
+ * NULL). */
+static int
+systemctl_status(const char *systemctl, const char *a1, const char *a2, const char *unit,
+                 struct strbuf *out)
+{
+    const char *argv[6] = { systemctl, a1 };
+    struct spawn_result res;
+    size_t n = 2;
+    int status;
+
+    if (a2)
+        argv[n++] = a2;
+    argv[n++] = unit;
+    argv[n] = NULL;
+    if (spawn_run(argv, NULL, SERVICE_TIMEOUT_MS, &res) < 0 || res.timed_out)
+        status = -1;
+    else
+        status = res.exit_code;
+    if (out)
+        sb_append(out, res.out.buf);
+    spawn_result_free(&res);
+    return status;
+}
+
+/* systemd skipped a start because a condition of the unit was not met (ConditionResult=no):
+ * the condition as systemctl status names it ("ConditionCapability=CAP_SYS_TIME"), or "a
+ * condition of the unit" when it does not say; NULL when the unit was not skipped. */
+static char *
+systemd_skipped(const char *systemctl, const char *unit)
+{
+    struct strbuf out;
+    char *cond = NULL;
+
+    sb_init(&out);
+    systemctl_status(systemctl, "show", "--property=ActiveState,ConditionResult", unit, &out);
+    if (!strstr(out.buf, "ConditionResult=no")) {
+        sb_free(&out);
+        return NULL;
+    }
+    sb_reset(&out);
+    systemctl_status(systemctl, "status", "--no-pager", unit, &out);
+    {
+        char *save = NULL;
+
+        for (char *l = strtok_r(out.buf, "\n", &save); l && !cond;
+             l = strtok_r(NULL, "\n", &save)) {
+            char *end = strstr(l, " was not met"), *start;
+
+            if (!end)
+                continue;
+            for (start = end; start > l && start[-1] != ' '; start--)
+                ;
+            if (strncmp(start, "Condition", 9) == 0 || strncmp(start, "Assert", 6) == 0)
+                cond = xasprintf("%.*s", (int)(end - start), start);
+        }
+    }
+    sb_free(&out);
+    return cond ? cond : xstrdup("a condition of the unit");
+}
+
 static enum service_outcome
 systemd_restart(const char *service, struct strv *done, struct msgs *m)
 {
@@ -42,7 +104,8 @@ systemd_restart(const char *service, struct strv *done, struct msgs *m)
         msg_error(m, "systemd runs but systemctl was not found");
         goto done;
     }
-    {
+    /* enabled only when it was not: a run that changes nothing says nothing about it */
+    if (systemctl_status(systemctl, "is-enabled", "--quiet", unit, NULL) != 0) {
         const char *argv[] = { systemctl, "enable", "--quiet", unit, NULL };
         struct msgs warn = { 0 };
 
@@ -55,9 +118,25 @@ systemd_restart(const char *service, struct strv *done, struct msgs *m)
     {
         const char *argv[] = { systemctl, "restart", unit, NULL };
 
-        if (service_run(argv, NULL, m) == 0) {
-            strv_push_owned(done, xasprintf("restarted %s", unit));
-            out = SERVICE_DONE;
+        if (service_run(argv, NULL, m) != 0)
+            goto done;
+    }
+    /* systemctl restart exits 0 also when systemd skipped the unit: ask whether it runs */
+    if (systemctl_status(systemctl, "is-active", "--quiet", unit, NULL) == 0) {
+        strv_push_owned(done, xasprintf("restarted %s", unit));
+        out = SERVICE_DONE;
+    } else {
+        char *cond = systemd_skipped(systemctl, unit);
+
+        if (cond) {
+            msg_warn(m, "%s was not started: systemd skipped it, %s was not met (a container "
+                     "without CAP_SYS_TIME lacks what the time daemons' units require)", unit,
+                     cond);
+            free(cond);
+            out = SERVICE_SKIPPED;
+        } else {
+            msg_error(m, "%s is not running after 'systemctl restart %s' (systemctl is-active "
+                      "says so; see 'systemctl status %s')", unit, unit, unit);
         }
     }
 done:
@@ -173,6 +252,17 @@ done:
     return out;
 }
 
+/* Whether an OpenRC service is in the default runlevel. */
+static bool
+openrc_enabled(const char *service)
+{
+    char *link = xasprintf("/etc/runlevels/default/%s", service);
+    bool r = path_exists(link);
+
+    free(link);
+    return r;
+}
+
 static enum service_outcome
 openrc_restart(const char *service, struct strv *done, struct msgs *m)
 {
@@ -184,7 +274,7 @@ openrc_restart(const char *service, struct strv *done, struct msgs *m)
         msg_error(m, "OpenRC runs but rc-service was not found");
         goto done;
     }
-    if (rc_update) {
+    if (rc_update && !openrc_enabled(service)) {
         const char *argv[] = { rc_update, "add", service, "default", NULL };
 
         if (service_run(argv, NULL, NULL) == 0)
@@ -192,11 +282,17 @@ openrc_restart(const char *service, struct strv *done, struct msgs *m)
     }
     {
         const char *argv[] = { rc_service, service, "restart", NULL };
+        const char *status[] = { rc_service, service, "status", NULL };
 
-        if (service_run(argv, NULL, m) == 0) {
-            strv_push_owned(done, xasprintf("restarted %s (rc-service)", service));
-            out = SERVICE_DONE;
+        if (service_run(argv, NULL, m) != 0)
+            goto done;
+        if (service_run(status, NULL, NULL) != 0) {
+            msg_error(m, "%s is not running after 'rc-service %s restart' (its status says so)",
+                      service, service);
+            goto done;
         }
+        strv_push_owned(done, xasprintf("restarted %s (rc-service)", service));
+        out = SERVICE_DONE;
     }
 done:
     free(rc_service);
@@ -330,4 +426,169 @@ service_stop_disable(const struct hostinfo *h, const char *service, struct strv 
     default:
         return sysv_stop_disable(service, done, m);
     }
+}
+
+/* Whether an init script is linked to start in a multi-user runlevel. */
+static bool
+sysv_enabled(const char *service)
+{
+    char *pattern = xasprintf("/etc/rc[2345].d/S[0-9][0-9]%s", service);
+    glob_t g = { 0 };
+    bool r = glob(pattern, GLOB_NOSORT, NULL, &g) == 0 && g.gl_pathc > 0;
+
+    globfree(&g);
+    free(pattern);
+    return r;
+}
+
+void
+service_query(const struct hostinfo *h, const char *service, struct service_state *st)
+{
+    memset(st, 0, sizeof(*st));
+    if (!h->live)
+        return;
+    switch (h->init) {
+    case INIT_SYSTEMD: {
+        char *systemctl = spawn_find_program("systemctl");
+        char *unit = xasprintf("%s.service", service);
+
+        if (systemctl) {
+            int a = systemctl_status(systemctl, "is-active", "--quiet", unit, NULL);
+            int e = systemctl_status(systemctl, "is-enabled", "--quiet", unit, NULL);
+
+            st->known = a >= 0 && e >= 0;
+            st->active = a == 0;
+            st->enabled = e == 0;
+        }
+        free(systemctl);
+        free(unit);
+        break;
+    }
+    case INIT_OPENRC: {
+        char *rc_service = spawn_find_program("rc-service");
+
+        if (rc_service) {
+            const char *argv[] = { rc_service, service, "status", NULL };
+
+            st->known = true;
+            st->active = service_run(argv, NULL, NULL) == 0;
+            st->enabled = openrc_enabled(service);
+        }
+        free(rc_service);
+        break;
+    }
+    default: {
+        char *script = xasprintf("/etc/init.d/%s", service);
+
+        if (is_executable(script)) {
+            int status = sysv_status(script);
+
+            st->known = status == 0 || status == 3;
+            st->active = status == 0;
+            st->enabled = sysv_enabled(service);
+        }
+        free(script);
+        break;
+    }
+    }
+}
+
+/* One step of service_set_state: run argv (argv[0] NULL: the tool is missing); "what
+ * name" goes to done when it worked. False when it failed. */
+static bool
+set_step(const char *const argv[], const char *what, const char *name, struct strv *done,
+         struct msgs *m)
+{
+    if (!argv[0]) {
+        msg_error(m, "cannot put back %s: the init system's tool was not found", name);
+        return false;
+    }
+    if (service_run(argv, NULL, m) != 0)
+        return false;
+    strv_push_owned(done, xasprintf("%s %s", what, name));
+    return true;
+}
+
+enum service_outcome
+service_set_state(const struct hostinfo *h, const char *service,
+                  const struct service_state *want, struct strv *done, struct msgs *m)
+{
+    struct service_state now;
+    bool ok = true;
+
+    service_query(h, service, &now);
+    if (!now.known) {
+        msg_error(m, "cannot tell whether %s runs: its state was not put back", service);
+        return SERVICE_FAILED;
+    }
+    if (h->init == INIT_SYSTEMD) {
+        char *systemctl = spawn_find_program("systemctl");
+        char *unit = xasprintf("%s.service", service);
+
+        if (want->enabled != now.enabled) {
+            const char *argv[] = { systemctl, want->enabled ? "enable" : "disable", "--quiet",
+                                   unit, NULL };
+
+            ok = set_step(argv, want->enabled ? "enabled" : "disabled", unit, done, m) && ok;
+        }
+        if (want->active != now.active) {
+            const char *argv[] = { systemctl, want->active ? "start" : "stop", unit, NULL };
+
+            ok = set_step(argv, want->active ? "started" : "stopped", unit, done, m) && ok;
+        }
+        free(systemctl);
+        free(unit);
+    } else if (h->init == INIT_OPENRC) {
+        char *rc_service = spawn_find_program("rc-service");
+        char *rc_update = spawn_find_program("rc-update");
+
+        if (want->enabled != now.enabled) {
+            const char *argv[] = { rc_update, want->enabled ? "add" : "del", service,
+                                   "default", NULL };
+
+            ok = set_step(argv, want->enabled ? "enabled" : "disabled", service, done, m) && ok;
+        }
+        if (want->active != now.active) {
+            const char *argv[] = { rc_service, service, want->active ? "start" : "stop", NULL };
+
+            ok = set_step(argv, want->active ? "started" : "stopped", service, done, m) && ok;
+        }
+        free(rc_service);
+        free(rc_update);
+    } else {
+        char *invoke = spawn_find_program("invoke-rc.d");
+        char *update = spawn_find_program("update-rc.d");
+        char *chkconfig = spawn_find_program("chkconfig");
+        char *script = xasprintf("/etc/init.d/%s", service);
+
+        if (want->enabled != now.enabled) {
+            const char *u[] = { update, service, want->enabled ? "enable" : "disable", NULL };
+            const char *c[] = { chkconfig, service, want->enabled ? "on" : "off", NULL };
+
+            ok = set_step(update ? u : c, want->enabled ? "enabled" : "disabled", service, done,
+                          m) && ok;
+        }
+        if (want->active != now.active) {
+            const char *action = want->active ? "start" : "stop";
+
+            switch (sysv_action(invoke, script, service, action, m)) {
+            case SERVICE_DONE:
+                strv_push_owned(done, xasprintf("%s %s", want->active ? "started" : "stopped",
+                                                service));
+                break;
+            case SERVICE_DENIED:
+                msg_warn(m, "invoke-rc.d: %s %s was denied by the local policy (policy-rc.d); "
+                         "%s it yourself", want->active ? "starting" : "stopping", service,
+                         action);
+                break;
+            default:
+                ok = false;
+            }
+        }
+        free(invoke);
+        free(update);
+        free(chkconfig);
+        free(script);
+    }
+    return ok ? SERVICE_DONE : SERVICE_FAILED;
 }

@@ -64,6 +64,7 @@ struct settings {
     bool if_needed;          /* leave an active, synchronized NTP client alone */
     bool accept_auth_downgrade; /* replace authenticated sources (NTS, keys) or the rules
                                  * that demand them by sources without authentication */
+    bool accept_unsynchronized;  /* Ansible: configured but not synchronized is no failure */
     enum verbosity verbosity;
     int verify_timeout;      /* seconds to wait for a source to be selected */
     int lock_timeout;        /* seconds to wait for another instance */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "firewall.h"
 #include "service.h"
 #include "txn.h"
 
@@ -309,12 +310,28 @@ out:
 }
 
 int
-txn_record_service(struct txn *t, const char *action, const char *service)
+txn_record_service(struct txn *t, const char *action, const char *service,
+                   const struct service_state *before)
 {
-    char *line = xasprintf("service %s %s\n", action, service);
+    /* "service ACTION NAME [active=0|1 enabled=0|1]": the state is optional, so that
+     * readers of journals without it restart the service as before */
+    char *line = before && before->known
+                 ? xasprintf("service %s %s active=%d enabled=%d\n", action, service,
+                             before->active, before->enabled)
+                 : xasprintf("service %s %s\n", action, service);
     int ret = journal_line(t, line);
 
     free(line);
+    return ret;
+}
+
+int
+txn_record_firewall(struct txn *t, const char *line)
+{
+    char *l = xasprintf("firewall %s\n", line);
+    int ret = strchr(line, '\n') ? -1 : journal_line(t, l);
+
+    free(l);
     return ret;
 }
 
@@ -474,6 +491,8 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
     char *jpath = xasprintf("%s/journal", jdir);
     struct strbuf journal;
     struct strv services = { 0 };
+    struct service_state *states = NULL;    /* before the run, per services entry */
+    struct strv firewall = { 0 };             /* rules the run added, the last first */
     int ret = -1, failed = 0;
 
     sb_init(&journal);
@@ -540,9 +559,28 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                     free(disk);
                 }
                 free(path);
+            } else if (strncmp(lines.v[i], "firewall ", 9) == 0) {
+                strv_push(&firewall, lines.v[i] + 9);   /* the last added first */
             } else if (sscanf(lines.v[i], "service %31s %127s", action, svc) == 2) {
-                if (!strv_contains(&services, svc))
+                int active, enabled, k;
+
+                if (!strv_contains(&services, svc)) {
                     strv_push(&services, svc);
+                    states = xrealloc(states, services.n * sizeof(*states));
+                    states[services.n - 1].known = false;
+                }
+                for (k = 0; strcmp(services.v[k], svc) != 0; k++)
+                    ;
+                /* lines are read from the last: the first line's state, before the run,
+                 * is the one kept */
+                if (sscanf(lines.v[i], "service %*s %*s active=%d enabled=%d", &active,
+                           &enabled) == 2) {
+                    states[k].known = true;
+                    states[k].active = active != 0;
+                    states[k].enabled = enabled != 0;
+                } else {
+                    states[k].known = false;
+                }
             }
         }
         strv_free(&lines);
@@ -552,9 +590,22 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
         goto out;
     }
     if (h->live) {
-        for (size_t i = 0; i < services.n; i++)
-            if (service_restart(h, services.v[i], actions, m) == SERVICE_FAILED)
+        /* A rule that cannot be deleted is reported, but does not keep the files' journal:
+         * the next rollback could not delete it either. */
+        for (size_t i = 0; i < firewall.n; i++)
+            if (firewall_undo_line(firewall.v[i], actions, m) < 0)
+                msg_warn(m, "a firewall rule te-ntp-setup added may remain: 'te-ntp-setup "
+                         "firewall --remove' deletes every rule it added");
+        for (size_t i = 0; i < services.n; i++) {
+            /* running before: restarted on the old files; stopped before: stopped */
+            if ((!states[i].known || states[i].active) &&
+                service_restart(h, services.v[i], actions, m) == SERVICE_FAILED)
                 failed++;
+            else if (states[i].known &&
+                     service_set_state(h, services.v[i], &states[i], actions, m) ==
+                     SERVICE_FAILED)
+                failed++;
+        }
     }
     if (!failed) {
         remove_tree(jdir);
@@ -562,6 +613,8 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
     }
 out:
     strv_free(&services);
+    strv_free(&firewall);
+    free(states);
     sb_free(&journal);
     free(dir);
     free(jdir);

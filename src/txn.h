@@ -23,8 +23,14 @@ struct txn *txn_begin(const char *root, struct msgs *m);
 int txn_record_file(struct txn *t, const char *disk_path, bool existed, const struct stat *st,
                     const char *before, size_t before_len, const char *after,
                     size_t after_len);
-/* Journal a service action ("restart", "stop-disable") done to service. 0 or -1. */
-int txn_record_service(struct txn *t, const char *action, const char *service);
+struct service_state;
+/* Journal a service action ("restart", "stop-disable") done to service, with its state
+ * before (may be NULL: unknown), which rollback puts back. 0 or -1. */
+int txn_record_service(struct txn *t, const char *action, const char *service,
+                       const struct service_state *before);
+/* Journal a firewall rule about to be added (a line of firewall_opts.journal), so that
+ * rollback deletes it. 0 or -1. */
+int txn_record_firewall(struct txn *t, const char *line);
 /* The run ended with its changes in place: keep its journal as the last run. 0 or -1. */
 int txn_commit(struct txn *t);
 /* The run was undone in place (or changed nothing): forget its journal. */
@@ -35,8 +41,10 @@ void txn_abandon(struct txn *t);
 /* True when a run was interrupted (its journal is still "current"). */
 bool txn_interrupted(const char *root);
 /* Undo the interrupted run, or else the last run: files first (each only when it still holds
- * what the run wrote), then the journal's services are restarted through the init system of
- * h. What was done goes to actions. 0 when everything was restored, 1 when there was
+ * what the run wrote), then the journal's services are put back through the init system of
+ * h: restarted on the old files when they ran before the run, else stopped, and enabled or
+ * disabled as they were (a journal without their state: restarted), and the firewall rules
+ * the run added are deleted. What was done goes to actions. 0 when everything was restored, 1 when there was
  * nothing to undo, -1 when something could not be restored. */
 int txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m);
 

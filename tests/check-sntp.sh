@@ -111,7 +111,7 @@ expect refid 192.0.2.1; expect_near offset 0.25 0.05; expect_rc 0; expect_served
 run_case "12 min 34 s behind" "-o 754.3" "-T -t 2000"
 expect_rc 2
 expect_grep '^NTP CRITICAL: Offset 754\.[0-9]* secs\|offset=754\.[0-9]*s;60\.000000;120\.000000;$' "plugin line"
-expect_grep '^System clock: 12 min 34 s behind \(measured against 127\.0\.0\.1, 127\.0\.0\.1\)$' "offset in words"
+expect_grep '^System clock: 12 min 34 s behind \(measured against 127\.0\.0\.1\)$' "offset in words (each server named once)"
 
 run_case "90 s ahead is a warning" "-o -90" "-T -t 2000"
 expect_rc 1

@@ -44,7 +44,7 @@ for spec in postinst-snippet.sh:configure rpm-post-snippet.sh:1; do
     check "$name: configured the root" \
         grep -qx 'server ntp1.example.com iburst' "$root/etc/chrony/sources.d/te-ntp-setup.sources"
     check "$name: logged the outcome" \
-        grep -qE '^[0-9-]+T[0-9:+-]+ te-ntp-setup hook \((postinst configure|rpm post-install 1)\): done \(exit 0\)$' "$LOG" ||
+        grep -qE '^[0-9-]+T[0-9:+-]+ te-ntp-setup hook \((postinst configure|rpm post-install 1)\): configured, not verified \(exit 2\)$' "$LOG" ||
         sed 's/^/#   /' "$LOG"
 
     # te-ntp-setup fails (a configuration it cannot parse): still exit 0, and logged.
@@ -56,7 +56,7 @@ for spec in postinst-snippet.sh:configure rpm-post-snippet.sh:1; do
     rc=$?
     snapshot "$root" > "$TMP/snap1"
     check "$name: exit 0 when te-ntp-setup fails" [ $rc -eq 0 ]
-    check "$name: the failure is logged" grep -q 'failed, nothing changed (exit 1)$' "$LOG"
+    check "$name: the failure is logged" grep -q 'failed and restored: nothing changed (exit 1)$' "$LOG"
     check "$name: the error is logged" grep -q '^    te-ntp-setup: error: .*chrony.conf:' "$LOG" ||
         sed 's/^/#   /' "$LOG"
     check "$name: nothing changed" cmp -s "$TMP/snap0" "$TMP/snap1"
@@ -99,8 +99,35 @@ EOF
     check "$name: the hang is cut short by the timeout (${took}s)" [ "$took" -lt 15 ]
     check "$name: the timeout is logged" grep -q 'timed out after 1s (exit 124)$' "$LOG" ||
         sed 's/^/#   /' "$LOG"
-    check "$name: runs te-ntp-setup --if-needed --quiet with short waits" \
-        grep -q '^--if-needed --quiet --lock-timeout 10 --verify-timeout 30$' "$TMP/fake.args"
+    check "$name: runs te-ntp-setup --if-needed --detailed-exitcodes with short waits" \
+        grep -q '^--if-needed --detailed-exitcodes --lock-timeout 10 --verify-timeout 30$' "$TMP/fake.args"
+
+    # One line per outcome, from the program's exit status and its words (a stand-in
+    # program prints what te-ntp-setup prints in each case; tests/outcome-live.sh checks
+    # that te-ntp-setup does).
+    outcome() { # description exit-status expected-line program-output...
+        desc=$1 st=$2 want=$3; shift 3
+        { echo '#!/bin/sh'; for l in "$@"; do printf "echo '%s'\n" "$l"; done; echo "exit $st"; } \
+            > "$TMP/fake"
+        : > "$LOG"
+        TE_NTP_SETUP="$TMP/fake" hook "$name" "$snippet" "$arg"
+        check "$name: $desc: exit 0" [ $? -eq 0 ]
+        check "$name: $desc: logged as '$want'" grep -qF -- "): $want" "$LOG" ||
+            sed 's/^/#   /' "$LOG"
+    }
+    outcome "synchronized" 2 "configured, synchronized to 192.0.2.1 (exit 2)" \
+        "chrony: /etc/chrony/chrony.conf (service chrony, systemd)" "restarted chrony.service" \
+        "verification: chrony is synchronized to 192.0.2.1 (2 ms ahead; 1 of 1 source reachable) [chronyc tracking and sources]"
+    outcome "nothing to change, synchronized" 0 "nothing to change, synchronized to 192.0.2.1 (exit 0)" \
+        "verification: chrony is synchronized to 192.0.2.1 (2 ms ahead) [chronyc tracking and sources]" \
+        "nothing to change: 192.0.2.1 already configured"
+    outcome "not synchronized" 5 "configured but not synchronized: no reply from any source (unreachable, or udp 123 blocked on the way) (exit 5)" \
+        "verification: chrony is NOT synchronized (0 of 1 source reachable): no reply from any source (unreachable, or udp 123 blocked on the way) [chronyc tracking and sources]" \
+        "te-ntp-setup: warning: chrony is configured but not synchronized: no reply from any source (unreachable, or udp 123 blocked on the way); run 'te-ntp-setup check' to see more"
+    outcome "left alone" 0 "left alone: already synchronized to 192.0.2.1 (exit 0)" \
+        "chrony is active and synchronized to 192.0.2.1: nothing changed (--if-needed)"
+    outcome "could not restore" 3 "failed and could not restore: run 'te-ntp-setup rollback' (exit 3)" \
+        "te-ntp-setup: error: something"
     check "$name: the program's stdin is /dev/null" grep -qx /dev/null "$TMP/fake.stdin"
 done
 

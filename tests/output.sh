@@ -147,7 +147,7 @@ keys() { # description file key...
     if python3 "$TMP/keys.py" "$@" 2>"$TMP/keys.err"; then ok "$desc"; else
         not_ok "$desc"; sed 's/^/#   /' "$TMP/keys.err"; fi
 }
-APPLY_KEYS="$COMMON restored dry_run implementation service root sources serve local_stratum files verification
+APPLY_KEYS="$COMMON restored dry_run implementation service root sources serve local_stratum files synchronized verification
     actions skip_reason"
 
 root=$(fresh_root debian-12)
@@ -189,5 +189,15 @@ elif [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
 fi
 "$BIN" check --json 'bad name' > "$TMP/j" 2>/dev/null
 keys "check --json, an invalid server: its keys" "$TMP/j" $COMMON state exit_code
+
+# Every implementation --implementation accepts is named where users read about the tool:
+# the package descriptions and the shipped settings file.
+for impl in chrony ntpd ntpsec timesyncd openntpd; do
+    check "the settings file doc/te-ntp-setup.yaml lists implementation $impl" \
+        grep -qE "^#implementation: .*\\| $impl( |$)" "$top_srcdir/doc/te-ntp-setup.yaml"
+    check "the Debian and RPM package descriptions name $impl" \
+        sh -c "sed -n '/^Description:/,\$p' '$top_srcdir/packaging/debian/control' | grep -qi '$impl' &&
+               sed -n '/^%description/,/^%prep/p' '$top_srcdir/packaging/rpm/te-ntp-setup.spec' | grep -qi '$impl'"
+done
 
 finish

@@ -55,6 +55,13 @@ while [ \$i -lt 40 ]; do
     if grep -q '^\*192\.0\.2\.1 ' '$TMP/ntpq.out'; then rc=0; break; fi
 done
 cat '$TMP/ntpq.out'
+# --- issue 20: te-ntp-setup asks ntpsec itself (ntpq), not the kernel's flag ----------
+# ntpsec is installed here as on a host: its ntpd in /usr/sbin (an overlay of this namespace)
+mkdir -p '$TMP/sbin.upper' '$TMP/sbin.work' && cp '$NTPD' '$TMP/sbin.upper/ntpd' &&
+    mount -t overlay overlay -o 'lowerdir=/usr/sbin,upperdir=$TMP/sbin.upper,workdir=$TMP/sbin.work' /usr/sbin
+[ \$rc -eq 0 ] && TE_NTP_SETUP_SBIN='$(dirname "$NTPQ")' TE_NTP_SETUP_LENSDIR='$top_srcdir/lenses' \
+    '$BIN' check --json 192.0.2.1 > '$TMP/check.json' 2>'$TMP/check.err'
+# ---
 kill \$pid 2>/dev/null
 wait \$pid
 exit \$rc
@@ -66,6 +73,13 @@ check "ntpd selected 192.0.2.1 ('*' in ntpq -p) with the written configuration" 
 # ntpq -p: a header, a line of '=', then one line per association.
 check "ntpd has one association, and no other" \
     [ "$(sed -n '/^====/,$p' "$TMP/ntpq.out" | sed 1d | grep -c .)" -eq 1 ]
+# --- issue 20: the verification is ntpsec's own view, with the server it selected --------
+check "te-ntp-setup check: ntpsec, asked through ntpq, is synchronized to 192.0.2.1" \
+    grep -q '"daemon":{"implementation":"ntpsec","running":true,"synchronized":true,"source":"192.0.2.1"}' \
+    "$TMP/check.json" || sed 's/^/#   /' "$TMP/check.json" "$TMP/check.err"
+check "te-ntp-setup check: OK (a daemon keeps the clock, and it is synchronized)" \
+    grep -q '"state":"OK"' "$TMP/check.json"
+# ---
 check "ntpd read $conf" grep -q "CONFIG: readconfig: parsing file: $conf" "$TMP/ntpd.log"
 check "ntpd logged no configuration error" \
     sh -c "! grep -E 'CONFIG: .*(error|syntax|unknown)' '$TMP/ntpd.log'"

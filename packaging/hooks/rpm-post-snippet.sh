@@ -4,7 +4,7 @@
 # Or paste this file into it: it is safe under "set -e" and holds no percent sign, so rpm
 # expands no macro in it.
 #
-# On install and upgrade ($1 = 1 or 2) it runs "te-ntp-setup --if-needed --quiet": a host
+# On install and upgrade ($1 = 1 or 2) it runs "te-ntp-setup --if-needed": a host
 # whose NTP client is active and synchronized is left alone; otherwise NTP is set up with
 # the settings of /etc/te-ntp-setup/te-ntp-setup.yaml (default servers 0/1.pool.ntp.org).
 # It never fails the installation (whatever happens, it returns 0), never asks (stdin is
@@ -32,15 +32,41 @@ te_ntp_setup_hook() {
         _te_hook_log notice "skipped: $_te_bin is not installed" ""
         return 0
     fi
-    set -- "$_te_bin" --if-needed --quiet --lock-timeout 10 --verify-timeout 30
+    set -- "$_te_bin" --if-needed --detailed-exitcodes --lock-timeout 10 --verify-timeout 30
     if command -v timeout >/dev/null 2>&1; then
         set -- timeout -k 10 "$_te_timeout" "$@"
     fi
     # shellcheck disable=SC2086 # TE_NTP_SETUP_HOOK_ARGS is split on purpose
     _te_out=$(set -f; "$@" ${TE_NTP_SETUP_HOOK_ARGS:-} </dev/null 2>&1) && _te_rc=0 || _te_rc=$?
+    # The outcome in the program's own words: the source it synchronized to, why not.
+    _te_to=$(sed -n 's/^verification: .* is synchronized to \([^ ]*\).*$/\1/p' <<_TE_EOF
+$_te_out
+_TE_EOF
+)
+    _te_left=$(sed -n 's/^.* is active and synchronized\(.*\): nothing changed (--if-needed)$/\1/p' <<_TE_EOF
+$_te_out
+_TE_EOF
+)
+    _te_why=$(sed -n 's/^te-ntp-setup: warning: .* is configured but not synchronized: \(.*\); run .*$/\1/p' <<_TE_EOF
+$_te_out
+_TE_EOF
+)
     case $_te_rc in
-    0)   _te_level=notice _te_what="done (exit 0)" ;;
-    1)   _te_level=err _te_what="failed, nothing changed (exit 1)" ;;
+    0|2)
+        _te_level=notice
+        if [ -n "$_te_left" ]; then
+            _te_what="left alone: already synchronized$_te_left (exit $_te_rc)"
+        elif [ $_te_rc = 2 ] && [ -n "$_te_to" ]; then
+            _te_what="configured, synchronized to $_te_to (exit 2)"
+        elif [ $_te_rc = 2 ]; then
+            _te_what="configured, not verified (exit 2)"
+        elif [ -n "$_te_to" ]; then
+            _te_what="nothing to change, synchronized to $_te_to (exit 0)"
+        else
+            _te_what="nothing to change (exit 0)"
+        fi ;;
+    5)   _te_level=warning _te_what="configured but not synchronized: ${_te_why:-see below} (exit 5)" ;;
+    1)   _te_level=err _te_what="failed and restored: nothing changed (exit 1)" ;;
     3)   _te_level=err _te_what="failed and could not restore: run 'te-ntp-setup rollback' (exit 3)" ;;
     4)   _te_level=warning _te_what="another te-ntp-setup was running: skipped (exit 4)" ;;
     64)  _te_level=err _te_what="bad settings, nothing changed (exit 64)" ;;
