@@ -1,8 +1,8 @@
 #!/bin/sh
 # te-ntp-setup as an Ansible module: first the protocol by hand (an args file, one JSON
 # object out), then the real ansible-playbook (Debian's ansible-core) running the example
-# playbook packaging/ansible/site.yml against localhost (-c local) on a --root copy of the
-# debian-12 fixture: check mode changes nothing and shows the diff, the first run changes,
+# playbook packaging/ansible/binary/site.yml against localhost (-c local) on a --root copy of
+# the debian-12 fixture: check mode changes nothing and shows the diff, the first run changes,
 # the second does not, bad arguments fail with a message naming them.
 . "$(dirname "$0")/lib.sh"
 
@@ -68,7 +68,7 @@ export ANSIBLE_CONFIG="$TMP/ansible.cfg" ANSIBLE_LOCALHOST_WARNING=0
 export ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_STDOUT_CALLBACK=default
 : > "$TMP/ansible.cfg"
 
-cp -r "$top_srcdir/packaging/ansible" "$TMP/pb"
+cp -r "$top_srcdir/packaging/ansible/binary" "$TMP/pb"
 chmod -R u+w "$TMP/pb"
 sh "$TMP/pb/install-module.sh" "$BIN" >/dev/null
 env -u TE_NTP_SETUP_LENSDIR "$TMP/pb/roles/te_ntp_setup/library/te_ntp_setup" --version \

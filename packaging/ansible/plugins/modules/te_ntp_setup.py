@@ -168,8 +168,10 @@ msg:
   returned: always
   type: str
   sample: "changed /etc/chrony/chrony.conf; created /etc/chrony/sources.d/te-ntp-setup.sources"
-rc:
-  description: The program's exit status.
+exit_status:
+  description:
+    - The program's exit status (te-ntp-setup(8), EXIT STATUS). Not named C(rc), which
+      Ansible takes as failed when it is not 0, since an accepted exit 5 is no failure.
   returned: when the program ran
   type: int
   sample: 0
@@ -438,12 +440,12 @@ def main():
             raise ValueError('not an object')
     except ValueError:
         # No JSON: a usage error (exit 64) or a program that could not run.
-        module.fail_json(msg=program_errors(err) or 'te-ntp-setup exited %d' % rc, rc=rc,
-                         cmd=cmd, stdout=out, stderr=err)
+        module.fail_json(msg=program_errors(err) or 'te-ntp-setup exited %d' % rc,
+                         exit_status=rc, cmd=cmd, stdout=out, stderr=err)
 
     changed = bool(result.pop('changed', False))
     result.pop('failed', None)
-    result['rc'] = rc
+    result['exit_status'] = rc
     result['cmd'] = cmd
     if module._diff:
         prepared = ''.join(f.get('diff') or '' for f in result.get('files') or [])
