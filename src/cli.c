@@ -1,6 +1,7 @@
 /* cli: what the commands of the program share. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -10,6 +11,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "backend.h"
+#include "buildtree.h"
 #include "cli.h"
 
 void
@@ -95,20 +98,66 @@ cli_check_root(const char *root)
     return EXIT_USAGE;
 }
 
+static char *lens_dir;
+static bool test_build;
+
+void
+cli_init(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+    if (n > 0)
+        exe[n] = '\0';
+    free(lens_dir);
+    lens_dir = buildtree_setup(n > 0 ? exe : NULL, TE_LENSDIR, &test_build);
+}
+
 const char *
 cli_lens_dir(void)
 {
-    static char exe[PATH_MAX];
-    const char *env = getenv("TE_NTP_SETUP_LENSDIR");
-    ssize_t n;
+    if (!lens_dir)
+        cli_init();
+    return lens_dir;
+}
 
-    if (env && *env)
-        return env;
-    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        if (strcmp(exe, TE_BUILD_BINDIR "/te-ntp-setup") == 0)
-            return TE_BUILD_LENSDIR;
+bool
+cli_test_build(void)
+{
+    cli_lens_dir();
+    return test_build;
+}
+
+int
+cli_check_lenses(struct msgs *m)
+{
+    const char *dir = cli_lens_dir();
+
+    for (size_t i = 0; backends[i]; i++) {
+        char *file, *path;
+        int ret;
+
+        /* "Tentp_chrony.lns" is the module Tentp_chrony, in the file tentp_chrony.aug. */
+        file = xasprintf("%.*s.aug", (int)strcspn(backends[i]->lens, "."), backends[i]->lens);
+        file[0] = (char)tolower((unsigned char)file[0]);
+        path = xasprintf("%s/%s", dir, file);
+        ret = access(path, R_OK);
+        if (ret < 0) {
+            int err = errno;
+            char *qp = quote_string(path), *qd = quote_string(dir);
+
+            msg_error(m, "the Augeas lenses are missing: %s: %s. te-ntp-setup looks for its "
+                      "lenses in %s (where its package or `make install` puts them); install "
+                      "the te-ntp-setup package, or `make install` with the prefix it was "
+                      "configured for, or run the program from its build tree", qp,
+                      strerror(err), qd);
+            free(qp);
+            free(qd);
+        }
+        free(path);
+        free(file);
+        if (ret < 0)
+            return -1;
     }
-    return TE_LENSDIR;
+    return 0;
 }

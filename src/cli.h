@@ -70,9 +70,18 @@ int cli_bad_option(void);
 int cli_seconds(const char *name, const char *text, int max, int *out);
 /* 0 when root is NULL or a directory; else the usage error is printed: EXIT_USAGE. */
 int cli_check_root(const char *root);
-/* Where the lenses are: $TE_NTP_SETUP_LENSDIR, the source tree when this binary is the one
- * in the build tree, else the installed directory. */
+/* Decide once, first thing in main: a test build (the build-tree marker next to the program,
+ * src/buildtree.h) keeps TE_NTP_SETUP_LENSDIR, TE_NTP_SETUP_SBIN and AUGEAS_LENS_LIB; any
+ * other program removes them from its environment before anything reads them. */
+void cli_init(void);
+/* Where the lenses are: in a test build $TE_NTP_SETUP_LENSDIR, else the source tree's;
+ * otherwise the installed directory. */
 const char *cli_lens_dir(void);
+/* True in a test build (see cli_init). */
+bool cli_test_build(void);
+/* 0 when every lens of the project is readable in cli_lens_dir(); else -1 with an error in
+ * m that says where the program looked and how to fix it. */
+int cli_check_lenses(struct msgs *m);
 /* Print the whole --help text. */
 void cli_help(void);
 

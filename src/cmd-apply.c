@@ -102,6 +102,8 @@ run(struct settings *s, struct msgs *m, enum output how)
 
     sb_init(&out);
     hostinfo_read(&host, s->root, m);
+    if (cli_check_lenses(m) < 0)
+        goto report;
     if (!s->dry_run) {
         lock = lock_take(host.root, s->lock_timeout * 1000, m);
         locked_out = lock == -2;

@@ -111,13 +111,16 @@ main(int argc, char **argv)
     const struct command *cmd = NULL;
     int at;
 
+    cli_init();
     /* Ansible runs a binary module as "DIR/AnsiballZ_te_ntp_setup ARGS" (older releases:
      * "DIR/te_ntp_setup ARGS"): the module's name, and one argument that is a file of JSON.
      * The program's own name has hyphens, so no ordinary run looks like this. */
     if (argc == 2 && ansible_module_name(argv[0]) && ansible_args_file(argv[1]))
         return output_written(cmd_ansible_module.run(argc, argv), &cmd_ansible_module);
     if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
-        printf("te-ntp-setup %s\nlenses: %s\n", PACKAGE_VERSION, cli_lens_dir());
+        printf("te-ntp-setup %s\nlenses: %s\n%s", PACKAGE_VERSION, cli_lens_dir(),
+               cli_test_build() ? "test build: TE_NTP_SETUP_LENSDIR, TE_NTP_SETUP_SBIN and "
+               "AUGEAS_LENS_LIB are honoured\n" : "");
         return output_written(EXIT_OK, NULL);
     }
     if (argc > 1 && argv[1][0] != '-') {

@@ -1,8 +1,8 @@
 #!/bin/sh
 # te-ntp-setup as an Ansible module: first the protocol by hand (an args file, one JSON
 # object out), then the real ansible-playbook (Debian's ansible-core) running the example
-# playbook packaging/ansible/site.yml against localhost (-c local) on a --root copy of the
-# debian-12 fixture: check mode changes nothing and shows the diff, the first run changes,
+# playbook packaging/ansible/binary/site.yml against localhost (-c local) on a --root copy of
+# the debian-12 fixture: check mode changes nothing and shows the diff, the first run changes,
 # the second does not, bad arguments fail with a message naming them.
 . "$(dirname "$0")/lib.sh"
 
@@ -14,6 +14,8 @@ root=$(fresh_root debian-12)
 # ---- the protocol, without Ansible -------------------------------------------------
 cp "$BIN" "$TMP/AnsiballZ_te_ntp_setup"
 cp "$BIN" "$TMP/te_ntp_setup"
+# The build-tree marker next to the copies keeps them test builds (the source tree's lenses).
+cp "$top_builddir/src/te-ntp-setup.build-tree" "$TMP/"
 printf '{"servers": ["ntp1.example.com"], "root": "%s", "_ansible_check_mode": true,
   "_ansible_diff": true, "_ansible_verbosity": 0, "_ansible_module_name": "te_ntp_setup"}\n' \
     "$root" > "$TMP/args"
@@ -66,9 +68,11 @@ export ANSIBLE_CONFIG="$TMP/ansible.cfg" ANSIBLE_LOCALHOST_WARNING=0
 export ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_STDOUT_CALLBACK=default
 : > "$TMP/ansible.cfg"
 
-cp -r "$top_srcdir/packaging/ansible" "$TMP/pb"
+cp -r "$top_srcdir/packaging/ansible/binary" "$TMP/pb"
 chmod -R u+w "$TMP/pb"
 sh "$TMP/pb/install-module.sh" "$BIN" >/dev/null
+env -u TE_NTP_SETUP_LENSDIR "$TMP/pb/roles/te_ntp_setup/library/te_ntp_setup" --version \
+    > "$TMP/lensdir.out"
 check "install-module.sh installs the program as the role's module" \
     cmp -s "$BIN" "$TMP/pb/roles/te_ntp_setup/library/te_ntp_setup"
 
@@ -78,9 +82,31 @@ cat > "$TMP/vars.json" <<EOF
 {"te_ntp_hosts": "localhost", "ansible_become": false, "te_ntp_setup_root": "$root",
  "te_ntp_setup_servers": ["ntp1.example.com", {"host": "ntp2.example.com", "prefer": true}]}
 EOF
+# Ansible runs the binary module from a temporary directory, outside the build tree: like
+# an installed program it reads its lenses from the installed directory only. In a private
+# mount namespace (the host sees nothing) the source tree's lenses are mounted there, as
+# the package would install them.
+LENSDIR=$(sed -n 's/^lenses: //p' "$TMP/lensdir.out")
+[ "$(id -u)" -eq 0 ] || skip_all "root needed: the module's lenses are mounted in a private mount namespace"
+top=$LENSDIR
+while [ ! -d "$top" ]; do top=$(dirname "$top"); done
+[ "$top" != / ] || skip_all "no directory of $LENSDIR exists: configure another prefix"
+for p in "$TMP" "$top_builddir" "$top_srcdir" "$HOME"; do
+    case $p/ in
+    "$top"/*) skip_all "the lens directory $LENSDIR would hide $p: configure another prefix" ;;
+    esac
+done
+with_lenses() { # command...
+    unshare -m --propagation private sh -c '
+        lensdir=$1 top=$2 src=$3; shift 3
+        if [ "$top" != "$lensdir" ]; then
+            mount -t tmpfs -o mode=0755 te-ntp-setup-lenses "$top" && mkdir -p "$lensdir"
+        fi && mount --bind "$src" "$lensdir" && exec "$@"' sh "$LENSDIR" "$top" \
+        "$top_srcdir/lenses" "$@"
+}
 playbook() { # output-file ansible-playbook-options...
     out=$1; shift
-    (cd "$TMP" && ansible-playbook -i localhost, -c local "$TMP/pb/site.yml" \
+    (cd "$TMP" && with_lenses ansible-playbook -i localhost, -c local "$TMP/pb/site.yml" \
         -e "@$TMP/vars.json" "$@") > "$out" 2>&1
 }
 recap() { grep -E '^localhost +:' "$1"; }
@@ -151,7 +177,7 @@ cat > "$TMP/badvalues.yml" <<EOF
 EOF
 for pb in bad badname badvalues; do
     (cd "$TMP" && ANSIBLE_LIBRARY="$TMP/pb/roles/te_ntp_setup/library" \
-        ansible-playbook -i localhost, -c local "$TMP/$pb.yml") > "$TMP/$pb.out" 2>&1
+        with_lenses ansible-playbook -i localhost, -c local "$TMP/$pb.yml") > "$TMP/$pb.out" 2>&1
     echo $? > "$TMP/$pb.rc"
 done
 check "unknown argument: the play fails" [ "$(cat "$TMP/bad.rc")" -eq 2 ]

@@ -137,6 +137,10 @@ mkdir -p "$W/upper" "$W/work" "$W/merged" "$W/files/usr/local/sbin" \
     "$W/files/etc/systemd/system/chrony.service.d"
 cp "$BIN" "$W/files/usr/local/sbin/te-ntp-setup"
 cp "$top_srcdir"/lenses/*.aug "$W/files/usr/local/share/te-ntp-setup/lenses/"
+# The build-tree marker next to the copy keeps it a test build, which honours
+# TE_NTP_SETUP_LENSDIR (an installed program ignores it; README, Security).
+echo /usr/local/share/te-ntp-setup/lenses > "$W/files/usr/local/sbin/te-ntp-setup.build-tree"
+chmod 0644 "$W/files/usr/local/sbin/te-ntp-setup.build-tree"
 # chronyd -x: never touch the clock (Debian's unit runs chronyd $DAEMON_OPTS from here).
 sed 's/^DAEMON_OPTS=.*/DAEMON_OPTS="-F -1 -x"/' "$ROOT/etc/default/chrony" \
     > "$W/files/etc/default/chrony"
