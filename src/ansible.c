@@ -15,7 +15,7 @@
 
 /* The module's arguments, in the order Ansible lists "Supported parameters". */
 static const char *const known_args[] = {
-    "config", "dhcp", "firewall", "if_needed", "implementation", "local_stratum", "lock_timeout",
+    "config", "configure_container", "dhcp", "firewall", "if_needed", "implementation", "local_stratum", "lock_timeout",
     "mode", "pools", "restart", "root", "serve", "servers", "verify", "verify_timeout",
 };
 
@@ -407,6 +407,8 @@ ansible_load_args(const char *text, size_t len, const char *default_config,
         arg_error(m, "dhcp", "keep or ignore", v);
     if ((v = given(args, "if_needed")))
         arg_bool(v, "if_needed", &s->if_needed, m);
+    if ((v = given(args, "configure_container")))
+        arg_bool(v, "configure_container", &s->configure_container, m);
     if ((v = given(args, "serve")))
         arg_serve(v, s, m);
     if ((v = given(args, "local_stratum")))

@@ -33,6 +33,7 @@ enum {
     OPT_DHCP,
     OPT_SERVE,
     OPT_LOCAL_STRATUM,
+    OPT_CONFIGURE_CONTAINER,
 };
 
 struct command {

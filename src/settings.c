@@ -392,6 +392,8 @@ load_root(struct loader *l, const yaml_node_t *root)
         } else if (!strcmp(key, "serve")) {
             strv_free(&l->s->serve);
             load_serve(l, v, key);
+        } else if (!strcmp(key, "configure_container")) {
+            get_bool(l, v, key, &l->s->configure_container);
         } else if (!strcmp(key, "local_stratum")) {
             if (!(v->type == YAML_SCALAR_NODE && is_plain_null(v)))
                 get_int(l, v, key, 1, SETTINGS_LOCAL_STRATUM_MAX, &l->s->local_stratum);
@@ -399,7 +401,7 @@ load_root(struct loader *l, const yaml_node_t *root)
             char *q = quote_string(key);
 
             node_error(l, k, "unknown key %s (known: servers, pools, implementation, mode, "
-                       "dhcp, serve, local_stratum)", q);
+                       "dhcp, serve, local_stratum, configure_container)", q);
             free(q);
         }
     }

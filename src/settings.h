@@ -62,6 +62,8 @@ struct settings {
     bool no_firewall;
     bool no_verify;
     bool if_needed;          /* leave an active, synchronized NTP client alone */
+    bool configure_container;  /* configure a container's daemon even when it cannot set
+                                * the clock (the host's) */
     enum verbosity verbosity;
     int verify_timeout;      /* seconds to wait for a source to be selected */
     int lock_timeout;        /* seconds to wait for another instance */

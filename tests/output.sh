@@ -68,7 +68,7 @@ keys "apply --json: its keys" "$TMP/j" $APPLY_KEYS
 keys "apply --json (changed): its keys" "$TMP/j" $APPLY_KEYS
 "$BIN" detect --root "$root" --json > "$TMP/j" 2>/dev/null
 keys "detect --json: its keys" "$TMP/j" $COMMON implementation service config_files conflicts \
-    root live distro init implementations
+    root live distro init platform container implementations
 "$BIN" rollback --root "$root" --json > "$TMP/j" 2>/dev/null
 keys "rollback --json: its keys" "$TMP/j" $COMMON restored root actions
 check "rollback --json: changed" grep -q '^{"changed":true,' "$TMP/j"
