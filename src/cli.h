@@ -34,6 +34,8 @@ enum {
     OPT_SERVE,
     OPT_LOCAL_STRATUM,
     OPT_CONFIGURE_CONTAINER,
+    OPT_PLATFORM,
+    OPT_ALLOW_SMEAR_MIX,
 };
 
 struct command {

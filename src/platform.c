@@ -28,7 +28,10 @@
 #include <cpuid.h>
 #endif
 
+#include <arpa/inet.h>
+
 #include "platform.h"
+#include "settings.h"
 
 #define MAX_SMALL_FILE (64 * 1024)
 #define MAX_CPUINFO (4 * 1024 * 1024)
@@ -487,4 +490,80 @@ platform_container_gate(const struct platform *p, bool configure_container, stru
               "(configure_container: true). Nothing was changed.", p->container,
               p->container_evidence);
     return -1;
+}
+
+/* ---- the servers of the platform ------------------------------------------------- */
+
+const char *
+platform_smeared_service(const char *host)
+{
+    static const struct { const char *host, *service; } smeared[] = {
+        { "time.google.com", "Google's NTP service" },
+        { "time1.google.com", "Google's NTP service" },
+        { "time2.google.com", "Google's NTP service" },
+        { "time3.google.com", "Google's NTP service" },
+        { "time4.google.com", "Google's NTP service" },
+        { "metadata.google.internal", "Google's NTP service (the metadata server)" },
+        { "169.254.169.123", "the Amazon Time Sync Service" },
+        { "fd00:ec2::123", "the Amazon Time Sync Service" },
+        { "time.aws.com", "the Amazon Time Sync Service" },
+    };
+    unsigned char a[16], b[16];
+    size_t n = strlen(host);
+
+    if (n && host[n - 1] == '.')
+        n--;                                     /* a fully qualified name */
+    for (size_t i = 0; i < TE_ARRAY_LEN(smeared); i++) {
+        if (strlen(smeared[i].host) == n && strncasecmp(host, smeared[i].host, n) == 0)
+            return smeared[i].service;
+        if (strchr(host, ':') && strchr(smeared[i].host, ':') &&
+            inet_pton(AF_INET6, host, a) == 1 && inet_pton(AF_INET6, smeared[i].host, b) == 1 &&
+            memcmp(a, b, sizeof(a)) == 0)
+            return smeared[i].service;
+    }
+    return NULL;
+}
+
+#define AZURE_PHC "/dev/ptp_hyperv"
+#define AZURE_REFCLOCK "PHC " AZURE_PHC " poll 3 dpoll -2 offset 0 stratum 2"
+
+void
+platform_default_sources(struct settings *s, const struct platform *p, const char *root,
+                         const char *implementation, struct msgs *m)
+{
+    const struct platform_cloud *c = p->cloud;
+
+    if (!s->default_sources || !s->platform_sources || !c)
+        return;
+    if (c->server) {
+        settings_clear_sources(s);
+        settings_add_source(s, SOURCE_SERVER, c->server);
+        s->sources_from = c->id;
+        free(s->sources_note);
+        s->sources_note = xasprintf("sources chosen for the platform (%s: %s): %s, as the "
+                                    "provider recommends; --platform none for the public pool",
+                                    c->name, p->cloud_evidence, c->server);
+        return;
+    }
+    /* Azure: the host's clock through the Hyper-V PTP device, for chrony. */
+    if (strcmp(implementation, "chrony") != 0) {
+        msg_note(m, "%s: Azure documents the host's PTP clock (" AZURE_PHC ") for chrony "
+                 "only; %s cannot use it, so the public pool is used (install chrony, or name "
+                 "the servers)", c->name, implementation);
+        return;
+    }
+    if (!exists_under(root, AZURE_PHC)) {
+        msg_note(m, "%s: no " AZURE_PHC " on %s (the host's PTP clock, which Azure's udev "
+                 "rule names; the hv_utils module provides it): the public pool is used",
+                 c->name, root ? root : "this system");
+        return;
+    }
+    free(s->refclock);
+    s->refclock = xstrdup(AZURE_REFCLOCK);
+    s->sources_from = c->id;
+    free(s->sources_note);
+    s->sources_note = xasprintf("sources chosen for the platform (%s: %s): the host's PTP "
+                                "clock (refclock " AZURE_REFCLOCK "), as Azure documents for "
+                                "chrony, with the public pool as a fallback; --platform none "
+                                "for the pool alone", c->name, p->cloud_evidence);
 }

@@ -55,6 +55,20 @@ const struct platform_cloud *platform_cloud_by_id(const char *id);
  * the clock and configure_container is false. Images (not live) always 0. */
 int platform_container_gate(const struct platform *p, bool configure_container,
                             struct msgs *m);
+/* The time service a host name or address belongs to when that service smears leap seconds
+ * ("Google's NTP service", "the Amazon Time Sync Service"), else NULL. Known: Google's
+ * time.google.com, time1-4.google.com and metadata.google.internal; Amazon's
+ * 169.254.169.123, fd00:ec2::123 and time.aws.com. */
+const char *platform_smeared_service(const char *host);
+
+struct settings;
+/* When s has the default sources (none was given) and s->platform_sources: replace them by
+ * the cloud's own time service. implementation is the one apply configures ("chrony"...);
+ * root the target's (NULL: this system). Azure: with chrony and /dev/ptp_hyperv, a refclock
+ * (s->refclock) and the public pool as its fallback; else the pool, with a note. Sets
+ * s->sources_from and s->sources_note. */
+void platform_default_sources(struct settings *s, const struct platform *p, const char *root,
+                              const char *implementation, struct msgs *m);
 /* The process status text (/proc/self/status) has CAP_SYS_TIME in its CapEff line. */
 bool platform_status_has_sys_time(const char *status);
 /* The uid_map text is the initial user namespace's ("0 0 4294967295"). */

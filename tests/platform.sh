@@ -67,6 +67,181 @@ ln -s "$TMP/outside/container" "$r/run/systemd/container"
 check "detect --root: a marker linking out of the root is ignored" \
     grep -qxF 'container:      none' "$TMP/out" || show
 
+# ---- clouds: detect, and the servers apply chooses when none is named ---------------------
+# DMI as each provider's instances show it (sys/class/dmi/id), in a debian-12 image (chrony).
+D=sys/class/dmi/id
+AWS_NITRO="$D/sys_vendor=Amazon EC2|$D/product_name=m5.large|$D/bios_vendor=Amazon EC2|$D/board_asset_tag=i-0123456789abcdef0"
+AWS_XEN="$D/sys_vendor=Xen|$D/product_name=HVM domU|$D/product_version=4.11.amazon|$D/bios_version=4.11.amazon"
+GCE="$D/sys_vendor=Google|$D/product_name=Google Compute Engine|$D/bios_vendor=Google"
+AZURE="$D/sys_vendor=Microsoft Corporation|$D/product_name=Virtual Machine|$D/chassis_asset_tag=7783-7084-3265-9085-8269-3286-77"
+ORACLE="$D/sys_vendor=QEMU|$D/product_name=Standard PC (i440FX + PIIX, 1996)|$D/chassis_asset_tag=OracleCloud.com"
+HYPERV="$D/sys_vendor=Microsoft Corporation|$D/product_name=Virtual Machine|$D/chassis_asset_tag=None"
+METAL="$D/sys_vendor=Dell Inc.|$D/product_name=PowerEdge R640"
+# dmi_root "path=value|path=value|..." [fixture]: a fresh root with those DMI files.
+dmi_root() {
+    r=$(fresh_root "${2:-debian-12}")
+    echo "$1" | tr '|' '\n' | while IFS= read -r kv; do
+        mkdir -p "$r/$(dirname "${kv%%=*}")"
+        printf '%s\n' "${kv#*=}" > "$r/${kv%%=*}"
+    done
+    echo "$r"
+}
+SRC=etc/chrony/sources.d/te-ntp-setup.sources
+sources_of() { grep -E '^(server|pool) ' "$1/$SRC" | tr '\n' ' '; }
+cloud_case() { # name dmi id cloud-line platform-line server
+    name=$1 dmi=$2 id=$3 cloud=$4 platform=$5 server=$6
+    r=$(dmi_root "$dmi")
+    "$BIN" detect --root "$r" >"$TMP/out" 2>"$TMP/err"
+    check "detect --root $name: cloud: $cloud" grep -qxF "cloud:          $cloud" "$TMP/out" || show
+    check "detect --root $name: platform: $platform" \
+        grep -qxF "platform:       $platform" "$TMP/out" || show
+    "$BIN" detect --root "$r" --json >"$TMP/out" 2>"$TMP/err"
+    check "detect --root --json $name: cloud id $id" \
+        grep -qF "\"cloud\":{\"id\":\"$id\"" "$TMP/out" || show
+    "$BIN" --root "$r" --no-firewall >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    check "apply --root $name, no server named: exit 0" [ $rc -eq 0 ] || show
+    check "apply --root $name: the provider's $server is the only source" \
+        [ "$(sources_of "$r")" = "server $server iburst " ] || cat "$r/$SRC"
+    check "apply --root $name: the output says the platform chose it" \
+        grep -qF "sources chosen for the platform (${cloud%% (*}: " "$TMP/out" || show
+    "$BIN" --root "$r" --no-firewall --json --dry-run >"$TMP/out" 2>"$TMP/err"
+    check "apply --root $name --json: sources_from is $id" \
+        grep -qF "\"sources_from\":\"$id\"" "$TMP/out" || show
+    r=$(dmi_root "$dmi")
+    "$BIN" --root "$r" --no-firewall --platform none >"$TMP/out" 2>"$TMP/err"
+    check "apply --root $name --platform none: the public pool" \
+        [ "$(sources_of "$r")" = "server 0.pool.ntp.org iburst server 1.pool.ntp.org iburst " ] ||
+        { show; cat "$r/$SRC"; }
+}
+cloud_case aws-nitro "$AWS_NITRO" aws "Amazon EC2 (sys_vendor: Amazon EC2)" \
+    "virtual machine (amazon; sys_vendor: Amazon EC2)" 169.254.169.123
+cloud_case aws-xen "$AWS_XEN" aws "Amazon EC2 (bios_version: 4.11.amazon)" \
+    "virtual machine (xen; sys_vendor: Xen)" 169.254.169.123
+cloud_case gce "$GCE" gce "Google Compute Engine (product_name: Google Compute Engine)" \
+    "virtual machine (google; sys_vendor: Google)" metadata.google.internal
+cloud_case oracle "$ORACLE" oracle "Oracle Cloud Infrastructure (chassis_asset_tag: OracleCloud.com)" \
+    "virtual machine (qemu; sys_vendor: QEMU)" 169.254.169.254
+
+# The user's servers win over the platform's.
+r=$(dmi_root "$GCE")
+"$BIN" --root "$r" --no-firewall --server 192.0.2.1 --json >"$TMP/out" 2>"$TMP/err"
+check "gce with --server: the given server, sources_from given" \
+    eval '[ "$(sources_of "$r")" = "server 192.0.2.1 iburst " ] &&
+          grep -qF "\"sources_from\":\"given\"" "$TMP/out"' || show
+printf 'servers: [192.0.2.2]\n' > "$TMP/servers.yaml"
+r=$(dmi_root "$AWS_NITRO")
+"$BIN" --root "$r" --no-firewall -c "$TMP/servers.yaml" >"$TMP/out" 2>"$TMP/err"
+check "aws with servers in the settings file: those" \
+    [ "$(sources_of "$r")" = "server 192.0.2.2 iburst " ] || show
+printf 'platform: none\n' > "$TMP/none.yaml"
+r=$(dmi_root "$AWS_NITRO")
+"$BIN" --root "$r" --no-firewall -c "$TMP/none.yaml" --json >"$TMP/out" 2>"$TMP/err"
+check "aws with platform: none in the settings file: the pool, sources_from default" \
+    eval 'grep -qx "server 0.pool.ntp.org iburst" "$r/$SRC" &&
+          grep -qF "\"sources_from\":\"default\"" "$TMP/out"' || show
+r=$(dmi_root "$AWS_NITRO")
+printf '{"root": "%s", "platform": "none", "firewall": false}' "$r" > "$TMP/args.json"
+"$BIN" ansible-module "$TMP/args.json" >"$TMP/out" 2>"$TMP/err"
+check "Ansible platform: none: the pool" grep -qx 'server 0.pool.ntp.org iburst' "$r/$SRC" || show
+r=$(dmi_root "$AWS_NITRO")
+printf '{"root": "%s", "firewall": false}' "$r" > "$TMP/args.json"
+"$BIN" ansible-module "$TMP/args.json" >"$TMP/out" 2>"$TMP/err"
+check "Ansible without platform: the Amazon Time Sync Service" \
+    grep -qx 'server 169.254.169.123 iburst' "$r/$SRC" || show
+"$BIN" --root "$r" --platform cloudy >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "--platform cloudy: exit 64, naming the value" \
+    eval '[ $rc -eq 64 ] && grep -q "platform must be auto or none, not \"cloudy\"" "$TMP/err"' || show
+# No cloud: the public pool, as ever.
+for dmi in "$METAL" "$HYPERV"; do
+    r=$(dmi_root "$dmi")
+    "$BIN" --root "$r" --no-firewall --json >"$TMP/out" 2>"$TMP/err"
+    check "no cloud (${dmi#*=}): the public pool, sources_from default" \
+        eval 'grep -qx "server 0.pool.ntp.org iburst" "$r/$SRC" &&
+              grep -qF "\"sources_from\":\"default\"" "$TMP/out"' || show
+done
+r=$(dmi_root "$METAL")
+"$BIN" detect --root "$r" >"$TMP/out" 2>"$TMP/err"
+check "detect --root: Dell DMI, bare metal, no cloud" \
+    eval 'grep -qxF "platform:       bare metal" "$TMP/out" &&
+          grep -qxF "cloud:          none known" "$TMP/out"' || show
+r=$(dmi_root "$HYPERV")
+"$BIN" detect --root "$r" >"$TMP/out" 2>"$TMP/err"
+check "detect --root: Hyper-V without Azure's asset tag: microsoft, no cloud" \
+    eval 'grep -qxF "platform:       virtual machine (microsoft; sys_vendor: Microsoft Corporation, product_name: Virtual Machine)" "$TMP/out" &&
+          grep -qxF "cloud:          none known" "$TMP/out"' || show
+r=$(fresh_root debian-12)
+"$BIN" detect --root "$r" --json >"$TMP/out" 2>"$TMP/err"
+check "detect --root: nothing readable, platform unknown" \
+    grep -qF '"platform":{"kind":"unknown","hypervisor":null,"evidence":null,"cloud":null' \
+    "$TMP/out" || show
+
+# Azure: chrony gets the host's PTP clock where the image has /dev/ptp_hyperv; the others,
+# and chrony without the device, the public pool with a note.
+r=$(dmi_root "$AZURE")
+mkdir -p "$r/dev" && : > "$r/dev/ptp_hyperv"
+"$BIN" --root "$r" --no-firewall --json >"$TMP/out" 2>"$TMP/err"
+check "azure, chrony: refclock PHC /dev/ptp_hyperv in chrony's configuration" \
+    grep -qx 'refclock PHC /dev/ptp_hyperv poll 3 dpoll -2 offset 0 stratum 2' \
+    "$r/etc/chrony/conf.d/te-ntp-setup.conf" || { show; ls -R "$r/etc/chrony"; }
+check "azure, chrony: sources_from azure" grep -qF '"sources_from":"azure"' "$TMP/out" || show
+"$BIN" --root "$r" --no-firewall --detailed-exitcodes >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "azure, chrony: a second run changes nothing (exit 0)" [ $rc -eq 0 ] || show
+"$BIN" --root "$r" --no-firewall --platform none >"$TMP/out" 2>"$TMP/err"
+check "azure, --platform none: the refclock goes" \
+    eval '! grep -qs refclock "$r/etc/chrony/conf.d/te-ntp-setup.conf"' || show
+r=$(dmi_root "$AZURE")
+"$BIN" --root "$r" --no-firewall -v >"$TMP/out" 2>"$TMP/err"
+check "azure, chrony, no /dev/ptp_hyperv: the pool, with a note" \
+    eval 'grep -qx "server 0.pool.ntp.org iburst" "$r/$SRC" &&
+          grep -q "note: Microsoft Azure: .*/dev/ptp_hyperv" "$TMP/err"' || show
+r=$(dmi_root "$AZURE" debian12-timesyncd)
+mkdir -p "$r/dev" && : > "$r/dev/ptp_hyperv"
+"$BIN" --root "$r" --no-firewall -v >"$TMP/out" 2>"$TMP/err"
+check "azure, timesyncd: the public pool, with a note that Azure documents chrony" \
+    eval 'grep -q "^NTP=0.pool.ntp.org 1.pool.ntp.org" "$r/etc/systemd/timesyncd.conf.d/te-ntp-setup.conf" &&
+          grep -q "note: Microsoft Azure: .*chrony" "$TMP/err"' || show
+
+# ---- leap smear: never mixed ----------------------------------------------------------------
+r=$(fresh_root debian-12)
+snap=$(snapshot "$r")
+"$BIN" --root "$r" --server metadata.google.internal --server 0.pool.ntp.org >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "smeared + unsmeared: exit 64" [ $rc -eq 64 ] || show
+check "smeared + unsmeared: the error names both and the option" \
+    eval 'grep -q "metadata.google.internal .*smear" "$TMP/err" &&
+          grep -q "0.pool.ntp.org" "$TMP/err" && grep -q -- "--allow-leap-smear-mix" "$TMP/err"' ||
+    show
+check "smeared + unsmeared: nothing changed" [ "$(snapshot "$r")" = "$snap" ]
+"$BIN" --root "$r" --server 169.254.169.123 --pool pool.example.org >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "Amazon's + a pool: exit 64" [ $rc -eq 64 ] || show
+"$BIN" --root "$r" --server time.google.com --server time.aws.com >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "two smeared services: allowed (exit 0)" [ $rc -eq 0 ] || show
+"$BIN" --root "$r" --server metadata.google.internal --server 0.pool.ntp.org \
+    --allow-leap-smear-mix >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "--allow-leap-smear-mix: allowed (exit 0)" [ $rc -eq 0 ] || show
+printf 'servers: [time1.google.com, 192.0.2.5]\nallow_leap_smear_mix: true\n' > "$TMP/mix.yaml"
+"$BIN" --root "$r" -c "$TMP/mix.yaml" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "allow_leap_smear_mix: true in the settings file: allowed" [ $rc -eq 0 ] || show
+printf 'servers: [time1.google.com, 192.0.2.5]\n' > "$TMP/mix.yaml"
+"$BIN" --root "$r" -c "$TMP/mix.yaml" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "the settings file's mix without the key: exit 64" [ $rc -eq 64 ] || show
+printf '{"root": "%s", "servers": ["time.google.com", "192.0.2.5"]}' "$r" > "$TMP/args.json"
+"$BIN" ansible-module "$TMP/args.json" >"$TMP/out" 2>"$TMP/err"
+check "Ansible: the mix fails the task" \
+    eval 'grep -q "\"failed\":true" "$TMP/out" && grep -q "smear" "$TMP/out"' || show
+printf '{"root": "%s", "servers": ["time.google.com", "192.0.2.5"], "allow_leap_smear_mix": true}' \
+    "$r" > "$TMP/args.json"
+"$BIN" ansible-module "$TMP/args.json" >"$TMP/out" 2>"$TMP/err"
+check "Ansible allow_leap_smear_mix: true: allowed" grep -q '"failed":false' "$TMP/out" || show
+
 # ---- live: a container that cannot set the clock -----------------------------------------
 if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null 2>&1 ||
    ! command -v setpriv >/dev/null 2>&1; then
