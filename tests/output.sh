@@ -58,7 +58,7 @@ keys() { # description file key...
     if python3 "$TMP/keys.py" "$@" 2>"$TMP/keys.err"; then ok "$desc"; else
         not_ok "$desc"; sed 's/^/#   /' "$TMP/keys.err"; fi
 }
-APPLY_KEYS="$COMMON restored dry_run implementation service root sources serve local_stratum files verification
+APPLY_KEYS="$COMMON restored dry_run implementation service root sources sources_from refclock serve local_stratum files verification
     actions skip_reason"
 
 root=$(fresh_root debian-12)
