@@ -524,6 +524,63 @@ platform_smeared_service(const char *host)
     return NULL;
 }
 
+bool
+platform_smear_mixed(const char *const *hosts, size_t n, size_t *smeared, size_t *plain)
+{
+    bool have_s = false, have_p = false;
+
+    for (size_t i = 0; i < n; i++) {
+        if (platform_smeared_service(hosts[i])) {
+            if (!have_s)
+                *smeared = i;
+            have_s = true;
+        } else {
+            if (!have_p)
+                *plain = i;
+            have_p = true;
+        }
+    }
+    return have_s && have_p;
+}
+
+/* Red Hat Enterprise Linux 6 Deployment Guide, 22.7 "Managing the Time on Virtual Machines":
+ * a virtual machine's emulated clock "is not stable enough as the stability is dependent on
+ * the host systems work load", so the paravirtualized clock should be used. The TSC is not
+ * flagged: the kernel stops using a TSC it finds unstable by itself, and a stable one is
+ * what the clouds' own images use. */
+char *
+platform_clocksource_note(const struct platform *p)
+{
+    static const char *const paravirt[] = { "kvm-clock", "hyperv_clocksource_tsc_page", "xen" };
+    static const char *const emulated[] = { "hpet", "acpi_pm", "pit", "jiffies", "refined-jiffies" };
+    const char *pv = NULL;
+    bool emu = false;
+
+    if (p->kind != PLATFORM_VM || !p->clocksource || !p->clocksources)
+        return NULL;
+    for (size_t i = 0; i < TE_ARRAY_LEN(emulated); i++)
+        emu = emu || strcmp(p->clocksource, emulated[i]) == 0;
+    for (size_t i = 0; emu && !pv && i < TE_ARRAY_LEN(paravirt); i++) {
+        const char *w = p->clocksources;
+        size_t n = strlen(paravirt[i]);
+
+        while ((w = strstr(w, paravirt[i])) != NULL) {
+            if ((w == p->clocksources || w[-1] == ' ') && (w[n] == '\0' || w[n] == ' ')) {
+                pv = paravirt[i];
+                break;
+            }
+            w += n;
+        }
+    }
+    if (!pv)
+        return NULL;
+    return xasprintf("this virtual machine's kernel keeps time with the clocksource %s although "
+                     "the hypervisor's own, %s, is available: an emulated timer's stability "
+                     "depends on the host's load, a documented cause of drift (Red Hat, "
+                     "\"Managing the Time on Virtual Machines\"); the kernel parameter "
+                     "clocksource=%s selects it", p->clocksource, pv, pv);
+}
+
 #define AZURE_PHC "/dev/ptp_hyperv"
 #define AZURE_REFCLOCK "PHC " AZURE_PHC " poll 3 dpoll -2 offset 0 stratum 2"
 

@@ -61,6 +61,15 @@ int platform_container_gate(const struct platform *p, bool configure_container,
  * 169.254.169.123, fd00:ec2::123 and time.aws.com. */
 const char *platform_smeared_service(const char *host);
 
+/* True when hosts mix a source that smears leap seconds with one that does not; *smeared and
+ * *plain are then their indexes. */
+bool platform_smear_mixed(const char *const *hosts, size_t n, size_t *smeared, size_t *plain);
+/* check's note on the kernel's clocksource (free it), or NULL: only in a virtual machine
+ * whose kernel keeps time with an emulated timer (hpet, acpi_pm, pit, jiffies) while the
+ * hypervisor's own clocksource (kvm-clock, hyperv_clocksource_tsc_page, xen) is available,
+ * a documented cause of drift. */
+char *platform_clocksource_note(const struct platform *p);
+
 struct settings;
 /* When s has the default sources (none was given) and s->platform_sources: replace them by
  * the cloud's own time service. implementation is the one apply configures ("chrony"...);
