@@ -259,6 +259,7 @@ mount --make-rprivate /
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/systemd
 echo podman > /run/systemd/container
+[ -z "${HOSTS_FILE:-}" ] || mount --bind "$HOSTS_FILE" /etc/hosts
 caps=$1
 shift
 if [ "$caps" = drop ]; then
@@ -307,6 +308,42 @@ check "live, container with CAP_SYS_TIME: configured (exit 0)" [ $rc -eq 0 ] || 
 check "live, container with CAP_SYS_TIME: warns that it sets the host's clock" \
     grep -q 'warning: this system is a container (podman: /run/systemd/container) that can set the clock (CAP_SYS_TIME): the NTP daemon configured here sets the clock of the host' \
     "$TMP/err" || show
+
+# check in a container: it still measures, and says the host's NTP sets this clock. Two
+# loopback test servers, one of them named time.google.com in the namespace's /etc/hosts:
+# the answering sources mix a smeared service with an unsmeared one.
+SERVER=$top_builddir/tests/ntp-test-server
+"$SERVER" -l 30 >"$TMP/srv1.out" 2>/dev/null &
+srv1=$!
+"$SERVER" -l 30 >"$TMP/srv2.out" 2>/dev/null &
+srv2=$!
+srv_cleanup() { kill "$srv1" "$srv2" 2>/dev/null; }
+cleanup_hooks="srv_cleanup"
+i=0
+while { [ ! -s "$TMP/srv1.out" ] || [ ! -s "$TMP/srv2.out" ]; } && [ $i -lt 100 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+p1=$(head -n 1 "$TMP/srv1.out")
+p2=$(head -n 1 "$TMP/srv2.out")
+printf '127.0.0.1 localhost\n127.0.0.1 time.google.com\n' > "$TMP/hosts"
+HOSTS_FILE="$TMP/hosts" live drop check "time.google.com:$p1" "127.0.0.1:$p2"
+check "check in a container: it measures (exit 0, OK)" \
+    eval '[ $rc -eq 0 ] && grep -q "^NTP OK" "$TMP/out"' || show
+check "check in a container: notes that the host's NTP client sets this clock" \
+    grep -q "note: this system is a container (podman: /run/systemd/container): its clock is the host's" \
+    "$TMP/err" || show
+check "check: warns that the answering sources mix leap smearing" \
+    grep -q "warning: the sources that answered mix .*time.google.com.* smears leap seconds.*127.0.0.1" \
+    "$TMP/err" || show
+HOSTS_FILE="$TMP/hosts" live drop check --json "time.google.com:$p1" "127.0.0.1:$p2"
+check "check --json: the container note and the smear warning are in the object" \
+    eval 'grep -q "\"notes\":\[.*its clock is the host" "$TMP/out" &&
+          grep -q "\"warnings\":\[.*smears leap seconds" "$TMP/out"' || show
+HOSTS_FILE="$TMP/hosts" live drop check "127.0.0.1:$p1" "127.0.0.1:$p2"
+check "check: no smear warning without a smeared source" \
+    eval '[ $rc -eq 0 ] && ! grep -q "smear" "$TMP/err"' || show
+srv_cleanup
 
 # The refusal is for live runs: --root edits the image even without CAP_SYS_TIME.
 r=$(platform_root img .dockerenv=)
