@@ -248,9 +248,15 @@ if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null 2>&1 ||
     skip_all "the live container checks need root, unshare and setpriv"
 fi
 # In a private mount namespace whose /run says "podman" (and nothing else of the host's
-# /run shows); CAPS "drop" runs the tool without CAP_SYS_TIME. Dry runs: nothing to undo
-# even if the refusal failed.
+# /run shows; HOSTS_FILE, when set, is its /etc/hosts); CAPS "drop" runs the command without
+# CAP_SYS_TIME. live runs the tool, live_cmd any command. Dry runs: nothing to undo even if
+# the refusal failed.
 live() { # drop|keep args...
+    caps=$1
+    shift
+    live_cmd "$caps" "$BIN" "$@"
+}
+live_cmd() { # drop|keep command args...
     caps=$1
     shift
     cat > "$TMP/live.sh" <<'SH'
@@ -267,7 +273,7 @@ if [ "$caps" = drop ]; then
 fi
 exec "$@"
 SH
-    unshare -m sh "$TMP/live.sh" "$caps" "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"
+    unshare -m sh "$TMP/live.sh" "$caps" "$@" >"$TMP/out" 2>"$TMP/err"
     rc=$?
 }
 live drop --dry-run --server 192.0.2.1 --no-firewall
@@ -344,6 +350,16 @@ HOSTS_FILE="$TMP/hosts" live drop check "127.0.0.1:$p1" "127.0.0.1:$p2"
 check "check: no smear warning without a smeared source" \
     eval '[ $rc -eq 0 ] && ! grep -q "smear" "$TMP/err"' || show
 srv_cleanup
+
+# The package hook in such a container: logs it and succeeds (a dry run, to be safe).
+for spec in postinst-snippet.sh:configure rpm-post-snippet.sh:1; do
+    : > "$TMP/hook.log"
+    TE_NTP_SETUP="$BIN" TE_NTP_SETUP_HOOK_LOG="$TMP/hook.log" TE_NTP_SETUP_HOOK_ARGS=--dry-run \
+        live_cmd drop sh "$top_srcdir/packaging/hooks/${spec%%:*}" "${spec#*:}"
+    check "${spec%%:*} in a container without CAP_SYS_TIME: exit 0, the container logged" \
+        eval '[ $rc -eq 0 ] && grep -q "in a container that cannot set the clock: nothing to do" "$TMP/hook.log"' ||
+        sed 's/^/#   /' "$TMP/hook.log"
+done
 
 # The refusal is for live runs: --root edits the image even without CAP_SYS_TIME.
 r=$(platform_root img .dockerenv=)
