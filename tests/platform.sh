@@ -181,10 +181,15 @@ check "detect --root: nothing readable, platform unknown" \
 # and chrony without the device, the public pool with a note.
 r=$(dmi_root "$AZURE")
 mkdir -p "$r/dev" && : > "$r/dev/ptp_hyperv"
-"$BIN" --root "$r" --no-firewall --json >"$TMP/out" 2>"$TMP/err"
+# chronyd -p checks the planned configuration, refclock line included.
+CHRONYD=$(find_daemon chronyd chrony) || skip_all "chronyd not found (packaging/build-deps --test)"
+TE_NTP_SETUP_SBIN=$(dirname "$CHRONYD") "$BIN" --root "$r" --no-firewall --json -v \
+    >"$TMP/out" 2>"$TMP/err"
 check "azure, chrony: refclock PHC /dev/ptp_hyperv in chrony's configuration" \
     grep -qx 'refclock PHC /dev/ptp_hyperv poll 3 dpoll -2 offset 0 stratum 2' \
     "$r/etc/chrony/conf.d/te-ntp-setup.conf" || { show; ls -R "$r/etc/chrony"; }
+check "azure, chrony: chronyd -p accepted it" \
+    eval '! grep -q "not checked by chronyd" "$TMP/out" "$TMP/err"' || show
 check "azure, chrony: sources_from azure" grep -qF '"sources_from":"azure"' "$TMP/out" || show
 "$BIN" --root "$r" --no-firewall --detailed-exitcodes >"$TMP/out" 2>"$TMP/err"
 rc=$?
