@@ -36,6 +36,9 @@ enum {
     OPT_LOCAL_STRATUM,
     OPT_NTS,
     OPT_ACCEPT_DOWNGRADE,
+    OPT_CONFIGURE_CONTAINER,
+    OPT_PLATFORM,
+    OPT_ALLOW_SMEAR_MIX,
 };
 
 struct command {
