@@ -150,9 +150,22 @@ cp /etc/passwd /etc/group "$site/etc/"
 start_chronyd "$SITE" "$site" /etc/chrony/chrony.conf "$TMP/site.log"
 check "site: chronyd started" [ $? -eq 0 ] || sed 's/^/#   /' "$TMP/site.log"
 site_pid=$daemon_pid
-chronyc_of "$site_pid" waitsync 30 0 0 1 >/dev/null 2>&1
+# The site server must be synchronized to its upstream (stratum 9) before the agent asks
+# it: until then it serves its own clock at the local stratum (10), and an agent that
+# synchronized to that would see stratum 11. Waits at most 60 s (a loaded machine).
+site_synced() { # pid
+    for _ in $(seq 1 60); do
+        t=$(chronyc_of "$1" -c tracking 2>/dev/null)
+        [ "$(echo "$t" | cut -d, -f2)" = 198.51.100.1 ] && [ "$(echo "$t" | cut -d, -f3)" = 9 ] &&
+            return 0
+        sleep 1
+    done
+    return 1
+}
+check "site: synchronized to the upstream server 198.51.100.1 (tracking: stratum 9)" \
+    site_synced "$site_pid"
 chronyc_of "$site_pid" -n sources > "$TMP/sources" 2>&1
-check "site: synchronized to the upstream server 198.51.100.1" \
+check "site: 198.51.100.1 selected" \
     grep -q '^\^\* 198\.51\.100\.1 ' "$TMP/sources" || sed 's/^/#   /' "$TMP/sources"
 
 agent=$(fresh_root rhel-9)
