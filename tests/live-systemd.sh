@@ -34,10 +34,17 @@ BASE=$(live_base bookworm systemd,systemd-sysv,dbus,iproute2,augeas-lenses) ||
 # clock control: chronyd -x, ntpsec "disable ntp", the others cannot).
 FILES=$TMP/files
 mkdir -p "$FILES/etc/systemd/system"
-for u in chrony ntpsec openntpd systemd-timesyncd; do
+for u in chrony ntpsec ntp openntpd systemd-timesyncd; do
     mkdir -p "$FILES/etc/systemd/system/$u.service.d"
     printf '[Unit]\nConditionCapability=\n' > "$FILES/etc/systemd/system/$u.service.d/te-test.conf"
 done
+# Debian's ntpd wrappers add -u ntpsec:ntpsec (-u ntp:ntp), and ntpd then exits because it
+# cannot keep CAP_SYS_TIME while it drops root: run it as root (the same command line
+# otherwise).
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/ntpd -p /run/ntpd.pid -c /etc/ntpsec/ntp.conf -g -N\n' \
+    >> "$FILES/etc/systemd/system/ntpsec.service.d/te-test.conf"
+printf '[Service]\nExecStart=\nExecStart=/usr/sbin/ntpd -p /run/ntpd.pid -c /etc/ntp.conf -g\n' \
+    >> "$FILES/etc/systemd/system/ntp.service.d/te-test.conf"
 live_install_tool "$FILES" || skip_all "cannot copy te-ntp-setup and its libraries"
 
 net_id=$$
@@ -277,10 +284,10 @@ cell() { # name
     # --- the sign of the offset: a server 754 s ahead ------------------------------------
     if [ "$c" = chrony ] || [ "$c" = ntpsec ] || [ "$c" = timesyncd ]; then
         # chronyd -x would step its own idea of the clock (Debian's makestep 1 3) and then
-        # report no offset: a test drop-in keeps it from stepping, as a host's chronyd
-        # past its makestep limit would be.
-        [ "$IMPL" = chrony ] && echo 'makestep 1000000 1' |
-            in_ctr sh -c 'cat > /etc/chrony/conf.d/zz-te-test-nostep.conf'
+        # report no offset: the test keeps it from stepping, as a host's chronyd past its
+        # makestep limit would be.
+        [ "$IMPL" = chrony ] &&
+            in_ctr sed -i 's/^makestep .*/makestep 1000000 1/' /etc/chrony/chrony.conf
         pristine=$(conf_state)
         # shellcheck disable=SC2086
         run_te --server 192.0.2.3 --verify-timeout 60 $CTR_OPT
