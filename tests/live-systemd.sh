@@ -3,7 +3,12 @@
 # cached debootstrap root and a cached layer per daemon, each installed there from Debian's
 # archive with apt-get). One cell per daemon:
 #   chrony, ntpsec, timesyncd (systemd-timesyncd), openntpd, and chrony+timesyncd (chrony
-#   installed, disabled, while timesyncd runs: --implementation chrony).
+#   installed, disabled, while timesyncd runs: --implementation chrony); and, run by
+#   tests/live-ntpd-classic.sh and tests/live-firewalld.sh: ntpd (the classic ntpd 4.2.8 of
+#   Debian 11's ntp package, on a Debian 11 root booted the same way: its own configuration
+#   check, --saveconfigquit, rejects a bad line first) and firewalld (chrony, with firewalld
+#   and its own D-Bus running in the container, NTP to 192.0.2.1 dropped by a direct rule:
+#   check names the block, apply opens it for that server only, firewall --remove).
 # In each cell, with a local NTP server on the container's veth (192.0.2.1):
 #   apply: the files change, systemd restarts the service, the daemon's own status tool
 #   says it is synchronized to 192.0.2.1, te-ntp-setup's verification says the same;
@@ -172,6 +177,61 @@ daemon_offset() {
 near() { awk -v a="$1" -v b="$2" -v t="$3" \
     'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= t) }'; }
 
+# firewalld in the container drops NTP to 192.0.2.1 (a direct rule, runtime and permanent):
+# check must name the block; firewall for a server that is not blocked adds nothing.
+fw_rules() {
+    in_ctr firewall-cmd --direct --get-all-rules 2>&1
+    in_ctr firewall-cmd --permanent --direct --get-all-rules 2>&1
+}
+firewalld_block() {
+    i=0
+    while [ $i -lt 60 ] && [ "$(in_ctr firewall-cmd --state 2>/dev/null)" != running ]; do
+        sleep 0.5
+        i=$((i + 1))
+    done
+    check "firewalld: running in the container" [ "$(in_ctr firewall-cmd --state 2>&1)" = running ]
+    for p in "" --permanent; do
+        # shellcheck disable=SC2086
+        in_ctr firewall-cmd $p --direct --add-rule ipv4 filter OUTPUT 0 -p udp -d 192.0.2.1 \
+            --dport 123 -j DROP >/dev/null
+    done
+    fw_before=$(fw_rules)
+    in_ctr te-ntp-setup check 192.0.2.1 >"$TMP/out" 2>"$TMP/err"
+    check "firewalld: check names the block before apply" \
+        grep -q 'the local firewall drops NTP' "$TMP/out" "$TMP/err" || show
+    in_ctr te-ntp-setup firewall --server 192.0.2.3 --detailed-exitcodes >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    check "firewalld: firewall for a server not blocked: exit 0, nothing added" \
+        eval '[ $rc -eq 0 ] && [ "$(fw_rules)" = "$fw_before" ]' || show
+}
+# After apply (which must have opened NTP to 192.0.2.1 only): firewall --remove.
+firewalld_remove() {
+    check "firewalld: apply added the rule for 192.0.2.1" \
+        eval 'fw_rules | grep -q "192.0.2.1.*te-ntp-setup.*ACCEPT"' || fw_rules | sed 's/^/#   /'
+    check "firewalld: and none for another server" eval '! fw_rules | grep -q "192.0.2.3"'
+    in_ctr te-ntp-setup firewall --remove --detailed-exitcodes >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    check "firewalld: firewall --remove: exit 2" [ $rc -eq 2 ] || show
+    check "firewalld: firewall --remove gives back the rules exactly" \
+        [ "$(fw_rules)" = "$fw_before" ] || fw_rules | sed 's/^/#   /'
+}
+# ntpd's own configuration check (--saveconfigquit): a line ntpd rejects stops apply.
+ntpd_config_check() {
+    in_ctr ntpd --help >"$TMP/out" 2>&1
+    check "ntpd: has --saveconfigquit" grep -q saveconfigquit "$TMP/out" || show
+    in_ctr cp /etc/ntp.conf /etc/ntp.conf.te-test
+    echo 'tinker panic lots' | in_ctr sh -c 'cat >> /etc/ntp.conf'
+    before=$(conf_state)
+    run_te --server 192.0.2.1 $CTR_OPT
+    check "ntpd: a line ntpd rejects: exit 1, nothing written" \
+        eval '[ $rc -eq 1 ] && [ "$(conf_state)" = "$before" ]' || show
+    check "ntpd: the error is ntpd's own" grep -q 'ntpd' "$TMP/err" || show
+    in_ctr mv /etc/ntp.conf.te-test /etc/ntp.conf
+    run_te --server 192.0.2.1 --dry-run $CTR_OPT
+    check "ntpd: the real check ran (not the lens alone)" \
+        eval '! grep -q "checked with the ntp.conf lens only" "$TMP/out" "$TMP/err"' || show
+}
+
 cell() { # name
     c=$1
     setup_cell "$c"
@@ -221,6 +281,8 @@ cell() { # name
         check "$c: the running daemon has no CAP_SYS_TIME (CapBnd ${capbnd:-?})" \
             eval '[ -n "$capbnd" ] && [ $(((0x$capbnd >> 25) & 1)) -eq 0 ]'
     fi
+    [ "$c" = firewalld ] && firewalld_block
+    [ "$c" = ntpd ] && ntpd_config_check
     pristine=$(conf_state)
     svc_before=$(svc_state)
     echo "$svc_before" | sed 's/^/# before: /'
@@ -232,7 +294,7 @@ cell() { # name
     impl_opt=
     [ "$c" = chrony+timesyncd ] && impl_opt="--implementation chrony"
     # shellcheck disable=SC2086
-    run_te --server 192.0.2.1 --verify-timeout 60 $impl_opt $CTR_OPT
+    run_te --server 192.0.2.1 --verify-timeout 30 $impl_opt $CTR_OPT
     check "$c: apply: exit 0 ($(($(date +%s) - t0)) s)" [ $rc -eq 0 ] || show
     check "$c: apply: reports the restart of $SVC" grep -q "^restarted $SVC\$" "$TMP/out" || show
     npid=$(prop "$SVC" MainPID)
@@ -272,6 +334,8 @@ cell() { # name
         eval 'grep -q "\"synchronized\":true" "$TMP/out" && grep -q "192\.0\.2\.1" "$TMP/out"' ||
         show
 
+    [ "$c" = firewalld ] && firewalld_remove
+
     # --- rollback ------------------------------------------------------------------------
     in_ctr te-ntp-setup rollback >"$TMP/out" 2>"$TMP/err"
     rc=$?
@@ -290,7 +354,7 @@ cell() { # name
             in_ctr sed -i 's/^makestep .*/makestep 1000000 1/' /etc/chrony/chrony.conf
         pristine=$(conf_state)
         # shellcheck disable=SC2086
-        run_te --server 192.0.2.3 --verify-timeout 60 $CTR_OPT
+        run_te --server 192.0.2.3 --verify-timeout 30 $CTR_OPT
         check "$c: offset: apply --server 192.0.2.3: exit 0" [ $rc -eq 0 ] || show
         check "$c: offset: $IMPL's status tool: synchronized to 192.0.2.3" \
             wait_synced 192.0.2.3 40 || sed 's/^/#   /' "$TMP/status"
