@@ -162,7 +162,7 @@ daemon_offset() {
     case $IMPL in
     # "System time : 754.000000 seconds slow of NTP time"
     chrony) in_ctr chronyc tracking | awk '/^System time/ {
-                print ($5 == "slow" ? $4 : -$4) }' ;;
+                print ($6 == "slow" ? $4 : -$4) }' ;;
     # ntpq -p: the offset column in ms, of the selected peer
     ntpsec) in_ctr ntpq -n -p 127.0.0.1 | awk '/^\*/ { print $9 / 1000 }' ;;
     # "Offset: +12min 34.000123s" (timesyncd's sign: server minus local)
