@@ -15,8 +15,9 @@
 
 /* The module's arguments, in the order Ansible lists "Supported parameters". */
 static const char *const known_args[] = {
-    "config", "dhcp", "firewall", "if_needed", "implementation", "local_stratum", "lock_timeout",
-    "mode", "pools", "restart", "root", "serve", "servers", "verify", "verify_timeout",
+    "allow_leap_smear_mix", "config", "configure_container", "dhcp", "firewall", "if_needed",
+    "implementation", "local_stratum", "lock_timeout", "mode", "platform", "pools", "restart",
+    "root", "serve", "servers", "verify", "verify_timeout",
 };
 
 bool
@@ -407,6 +408,13 @@ ansible_load_args(const char *text, size_t len, const char *default_config,
         arg_error(m, "dhcp", "keep or ignore", v);
     if ((v = given(args, "if_needed")))
         arg_bool(v, "if_needed", &s->if_needed, m);
+    if ((v = given(args, "configure_container")))
+        arg_bool(v, "configure_container", &s->configure_container, m);
+    if ((v = given(args, "allow_leap_smear_mix")))
+        arg_bool(v, "allow_leap_smear_mix", &s->allow_leap_smear_mix, m);
+    if ((v = given(args, "platform")) && arg_string(v, "platform", &str, m) &&
+        !settings_parse_platform(str, &s->platform_sources))
+        arg_error(m, "platform", "auto or none", v);
     if ((v = given(args, "serve")))
         arg_serve(v, s, m);
     if ((v = given(args, "local_stratum")))

@@ -204,6 +204,9 @@ read_layout(struct plan *p, struct layout *l)
     free(expr);
 }
 
+#define REFCLOCK_HEADER "Managed by te-ntp-setup: the reference clock of this host. Local " \
+    "changes are replaced on its next run."
+
 /* The serve lines: allow NETWORK for each network, local stratum N orphan. */
 static int
 add_serve_nodes(struct plan *p, const char *tree, const void *arg)
@@ -211,6 +214,13 @@ add_serve_nodes(struct plan *p, const char *tree, const void *arg)
     const struct settings *s = p->settings;
 
     (void)arg;
+    /* The reference clock the platform chose (Azure's PTP clock): not a source line, so it
+     * goes with these configuration lines, never into a sourcedir file. */
+    if (s->refclock &&
+        (backend_tree_add(p, tree, "#comment", "The host's clock (chosen for the platform by "
+                          "te-ntp-setup)", NULL) < 0 ||
+         backend_tree_add(p, tree, "refclock", s->refclock, NULL) < 0))
+        return -1;
     for (size_t i = 0; i < s->serve.n; i++)
         if (backend_tree_add(p, tree, "allow", s->serve.v[i], NULL) < 0)
             return -1;
@@ -236,9 +246,10 @@ fill_serve_file(struct plan *p, struct file_change *f)
         return -1;
     sb_reset(&f->after);
     f->generated = true;
-    if (!p->settings->serve.n && !f->existed)
+    if (!p->settings->serve.n && !p->settings->refclock && !f->existed)
         return 0;
-    if (backend_tree_add(p, tree, "#comment", SERVE_HEADER, NULL) < 0 ||
+    if (backend_tree_add(p, tree, "#comment", p->settings->serve.n || !p->settings->refclock ?
+                         SERVE_HEADER : REFCLOCK_HEADER, NULL) < 0 ||
         add_serve_nodes(p, tree, NULL) < 0 || !(text = backend_render(p, tree))) {
         msg_error(p->m, "%s: cannot build the serve file", f->path);
         return -1;

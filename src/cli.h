@@ -33,6 +33,9 @@ enum {
     OPT_DHCP,
     OPT_SERVE,
     OPT_LOCAL_STRATUM,
+    OPT_CONFIGURE_CONTAINER,
+    OPT_PLATFORM,
+    OPT_ALLOW_SMEAR_MIX,
 };
 
 struct command {

@@ -102,6 +102,12 @@ run(struct settings *s, struct msgs *m, enum output how)
 
     sb_init(&out);
     hostinfo_read(&host, s->root, m);
+    /* A container that cannot set the clock: nothing to do here (before the lock: touch
+     * nothing). */
+    if (platform_container_gate(&host.platform, s->configure_container, m) < 0) {
+        r.status = APPLY_INVALID;
+        goto report;
+    }
     if (!s->dry_run) {
         lock = lock_take(host.root, s->lock_timeout * 1000, m);
         locked_out = lock == -2;
@@ -119,6 +125,7 @@ run(struct settings *s, struct msgs *m, enum output how)
     b = backend_choose(s->implementation, &host, m);
     if (!b)
         goto report;
+    platform_default_sources(s, &host.platform, host.root, b->name, m);
     if (!backend_supports(b, s, m)) {
         r.status = APPLY_INVALID;
         goto report;
@@ -192,6 +199,9 @@ apply_main(int argc, char **argv)
         { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
         { "verify-timeout", required_argument, NULL, OPT_VERIFY_TIMEOUT },
         { "if-needed", no_argument, NULL, OPT_IF_NEEDED },
+        { "configure-container", no_argument, NULL, OPT_CONFIGURE_CONTAINER },
+        { "platform", required_argument, NULL, OPT_PLATFORM },
+        { "allow-leap-smear-mix", no_argument, NULL, OPT_ALLOW_SMEAR_MIX },
         { "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
         { "detailed-exitcodes", no_argument, NULL, OPT_DETAILED },
         { "quiet", no_argument, NULL, 'q' },
@@ -201,7 +211,7 @@ apply_main(int argc, char **argv)
     };
     struct settings cli, s;
     struct msgs m = { 0 };
-    const char *config = NULL, *mode = NULL, *dhcp = NULL;
+    const char *config = NULL, *mode = NULL, *dhcp = NULL, *platform = NULL;
     int c, code = EXIT_USAGE;
 
     settings_init(&cli);
@@ -239,6 +249,9 @@ apply_main(int argc, char **argv)
         case OPT_NO_RESTART: cli.no_restart = true; break;
         case OPT_NO_VERIFY: cli.no_verify = true; break;
         case OPT_IF_NEEDED: cli.if_needed = true; break;
+        case OPT_CONFIGURE_CONTAINER: cli.configure_container = true; break;
+        case OPT_PLATFORM: platform = optarg; break;
+        case OPT_ALLOW_SMEAR_MIX: cli.allow_leap_smear_mix = true; break;
         case OPT_DETAILED: cli.detailed_exitcodes = true; break;
         case 'q': cli.verbosity = VERBOSITY_QUIET; break;
         case 'v': cli.verbosity = VERBOSITY_VERBOSE; break;
@@ -307,6 +320,13 @@ apply_main(int argc, char **argv)
         free(q);
         goto out;
     }
+    if (platform && !settings_parse_platform(platform, &s.platform_sources)) {
+        char *q = quote_string(platform);
+
+        code = cli_usage_error("--platform must be auto or none, not %s", q);
+        free(q);
+        goto out;
+    }
     s.root = cli.root;
     cli.root = NULL;
     s.dry_run = cli.dry_run;
@@ -316,6 +336,8 @@ apply_main(int argc, char **argv)
     s.no_restart = cli.no_restart;
     s.no_verify = cli.no_verify;
     s.if_needed = cli.if_needed;
+    s.configure_container = s.configure_container || cli.configure_container;
+    s.allow_leap_smear_mix = s.allow_leap_smear_mix || cli.allow_leap_smear_mix;
     s.detailed_exitcodes = cli.detailed_exitcodes;
     s.verbosity = cli.verbosity;
     s.verify_timeout = cli.verify_timeout;
@@ -346,7 +368,9 @@ const struct command cmd_apply = {
 "disabled. Every change is journaled; a failed run is undone. A second identical\n"
 "run changes nothing.\n"
 "\n"
-"  -s, --server HOST        NTP server (repeatable); default 0.pool.ntp.org and\n"
+"  -s, --server HOST        NTP server (repeatable); default: the cloud's own time\n"
+"                           service (Amazon EC2, Google Compute Engine, Azure with\n"
+"                           chrony, Oracle Cloud), else 0.pool.ntp.org and\n"
 "                           1.pool.ntp.org\n"
 "  -p, --pool HOST          NTP pool name (repeatable)\n"
 "  -c, --config FILE        YAML settings (default " SETTINGS_DEFAULT_FILE "\n"
@@ -377,6 +401,14 @@ const struct command cmd_apply = {
 "                           NTP to the servers, rules tagged te-ntp-setup let it\n"
 "                           through; see the firewall command)\n"
 "      --if-needed          leave an active, synchronized NTP client alone\n"
+"      --platform auto|none where the host runs decides the default servers (auto,\n"
+"                           the default) | the public pool wherever it runs (none)\n"
+"      --allow-leap-smear-mix allow a source that smears leap seconds (Google's,\n"
+"                           Amazon's) beside others (refused by default, exit 64)\n"
+"      --configure-container  in a container that cannot set the clock (no\n"
+"                           CAP_SYS_TIME), configure its NTP daemon anyway (by\n"
+"                           default apply refuses there, exit 64: the clock is the\n"
+"                           host's)\n"
 "      --lock-timeout SEC   wait this long for another instance (default 30), then\n"
 "                           exit 4\n"
 "      --detailed-exitcodes exit 2 when something changed (or would change)\n"

@@ -107,6 +107,42 @@ diagnose_silence(const struct sntp_result *res, size_t n, struct diagnosis *d)
     strv_free(&o.servers);
 }
 
+/* Where the host runs (issue 18): a container's clock is the host's; an emulated clocksource
+ * in a virtual machine; sources that mix leap smearing (those that answered, else those
+ * measured). Notes and warnings in m. */
+static void
+platform_findings(const struct hostinfo *h, const struct sntp_result *res, size_t n,
+                  struct msgs *m)
+{
+    const struct platform *p = &h->platform;
+    const char **hosts = xcalloc(n + 1, sizeof(*hosts));
+    size_t nh = 0, si, pi;
+    char *note;
+    bool answered = true;
+
+    if (p->container)
+        msg_note(m, "this system is a container (%s: %s): its clock is the host's, set by the "
+                 "host's NTP client; when it is off, run te-ntp-setup check on the host",
+                 p->container, p->container_evidence);
+    if ((note = platform_clocksource_note(p)))
+        strv_push_owned(&m->notes, note);
+    for (size_t i = 0; i < n; i++)
+        if (res[i].status == SNTP_OK)
+            hosts[nh++] = res[i].host;
+    if (!platform_smear_mixed(hosts, nh, &si, &pi)) {
+        answered = false;
+        for (nh = 0; nh < n; nh++)
+            hosts[nh] = res[nh].host;
+    }
+    if (platform_smear_mixed(hosts, nh, &si, &pi))
+        msg_warn(m, "the sources that %s mix leap smearing: %s is %s, which smears leap "
+                 "seconds, %s is not known to; around a leap second they disagree by up to "
+                 "half a second (use smeared sources only, or unsmeared ones only)",
+                 answered ? "answered" : "were asked", hosts[si],
+                 platform_smeared_service(hosts[si]), hosts[pi]);
+    free(hosts);
+}
+
 static void
 render_daemon_text(const struct diagnosis *d, struct strbuf *sb)
 {
@@ -284,6 +320,7 @@ check_main(int argc, char **argv)
     code = check_evaluate(res, servers.n, &th, &v);
     ask_daemon(&host, &d);
     diagnose_silence(res, servers.n, &d);
+    platform_findings(&host, res, servers.n, &m);
 
     sb_init(&out);
     if (json) {

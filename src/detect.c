@@ -27,6 +27,76 @@ json_or_null(struct strbuf *out, const char *s)
 }
 
 static void
+platform_json(const struct platform *p, struct strbuf *out)
+{
+    json_key(out, "platform", false);
+    sb_putc(out, '{');
+    json_key(out, "kind", true);
+    json_string(out, platform_kind_name(p->kind));
+    json_key(out, "hypervisor", false);
+    json_or_null(out, p->hypervisor);
+    json_key(out, "evidence", false);
+    json_or_null(out, p->vm_evidence);
+    json_key(out, "cloud", false);
+    if (p->cloud) {
+        sb_putc(out, '{');
+        json_key(out, "id", true);
+        json_string(out, p->cloud->id);
+        json_key(out, "name", false);
+        json_string(out, p->cloud->name);
+        json_key(out, "evidence", false);
+        json_string(out, p->cloud_evidence);
+        sb_putc(out, '}');
+    } else {
+        sb_append(out, "null");
+    }
+    json_key(out, "clocksource", false);
+    json_or_null(out, p->clocksource);
+    json_key(out, "clocksources", false);
+    json_or_null(out, p->clocksources);
+    json_key(out, "can_set_clock", false);
+    sb_append(out, p->can_set_clock < 0 ? "null" : p->can_set_clock ? "true" : "false");
+    sb_putc(out, '}');
+    json_key(out, "container", false);
+    if (p->container) {
+        sb_putc(out, '{');
+        json_key(out, "runtime", true);
+        json_string(out, p->container);
+        json_key(out, "evidence", false);
+        json_string(out, p->container_evidence);
+        sb_putc(out, '}');
+    } else {
+        sb_append(out, "null");
+    }
+}
+
+static void
+platform_text(const struct platform *p, struct strbuf *out)
+{
+    sb_printf(out, "platform:       %s", platform_kind_name(p->kind));
+    if (p->hypervisor || p->vm_evidence)
+        sb_printf(out, " (%s%s%s)", p->hypervisor ? p->hypervisor : "",
+                  p->hypervisor && p->vm_evidence ? "; " : "",
+                  p->vm_evidence ? p->vm_evidence : "");
+    sb_putc(out, '\n');
+    if (p->cloud)
+        sb_printf(out, "cloud:          %s (%s)\n", p->cloud->name, p->cloud_evidence);
+    else
+        sb_append(out, "cloud:          none known\n");
+    if (p->container)
+        sb_printf(out, "container:      %s (%s)\n", p->container, p->container_evidence);
+    else
+        sb_append(out, "container:      none\n");
+    if (p->clocksource)
+        sb_printf(out, "clocksource:    %s%s%s%s\n", p->clocksource,
+                  p->clocksources ? " (available: " : "", p->clocksources ? p->clocksources : "",
+                  p->clocksources ? ")" : "");
+    if (p->can_set_clock >= 0)
+        sb_printf(out, "set the clock:  %s\n", p->can_set_clock ?
+                  "yes (CAP_SYS_TIME)" : "no (no CAP_SYS_TIME in this process)");
+}
+
+static void
 report_json(const struct hostinfo *h, const struct ntp_backend *chosen,
             const struct strv *conflicts, const struct msgs *m, struct strbuf *out)
 {
@@ -61,6 +131,7 @@ report_json(const struct hostinfo *h, const struct ntp_backend *chosen,
     sb_putc(out, '}');
     json_key(out, "init", false);
     json_string(out, hostinfo_init_name(h->init));
+    platform_json(&h->platform, out);
     json_key(out, "implementations", false);
     sb_putc(out, '[');
     for (size_t i = 0; backends[i]; i++) {
@@ -105,6 +176,7 @@ report_text(const struct hostinfo *h, const struct ntp_backend *chosen,
               h->live ? "" : " (from the files under the root)");
     if (!h->live)
         sb_printf(out, "root:           %s\n", h->root);
+    platform_text(&h->platform, out);
     sb_append(out, "implementations:\n");
     for (size_t i = 0; backends[i]; i++) {
         const struct ntp_backend *b = backends[i];

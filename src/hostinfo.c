@@ -98,6 +98,7 @@ hostinfo_read(struct hostinfo *h, const char *root, struct msgs *m)
         h->init = INIT_SYSV;
     else
         h->init = INIT_UNKNOWN;
+    platform_read(&h->platform, h->root, m);
     return 0;
 }
 
@@ -109,6 +110,7 @@ hostinfo_free(struct hostinfo *h)
     free(h->os_id_like);
     free(h->os_version_id);
     free(h->os_pretty);
+    platform_free(&h->platform);
     memset(h, 0, sizeof(*h));
 }
 

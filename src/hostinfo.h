@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "platform.h"
 #include "util.h"
 
 enum init_system { INIT_SYSTEMD, INIT_OPENRC, INIT_SYSV, INIT_UNKNOWN };
@@ -16,6 +17,7 @@ struct hostinfo {
     char *os_version_id;   /* os-release VERSION_ID, never NULL (may be "") */
     char *os_pretty;       /* os-release PRETTY_NAME, never NULL */
     enum init_system init;
+    struct platform platform;  /* where it runs: machine, cloud, container */
 };
 
 /* Read the facts of the system under root (NULL: this one). Returns 0; missing files give

@@ -111,6 +111,8 @@ report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *o
         return;
     sb_printf(out, "%s: %s (service %s, %s)\n", p->backend->name, p->files[0]->disk_path,
               p->service, p->host->live ? hostinfo_init_name(p->host->init) : "files only");
+    if (r->settings->sources_note)
+        sb_printf(out, "%s\n", r->settings->sources_note);
     for (size_t i = 0; i < p->n_files; i++) {
         const struct file_change *f = p->files[i];
 
@@ -196,6 +198,13 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
         sb_putc(out, '}');
     }
     sb_putc(out, ']');
+    json_key(out, "sources_from", false);
+    json_string(out, r->settings->sources_from ? r->settings->sources_from : "given");
+    json_key(out, "refclock", false);
+    if (r->settings->refclock)
+        json_string(out, r->settings->refclock);
+    else
+        sb_append(out, "null");
     json_key(out, "serve", false);
     json_strv(out, &r->settings->serve);
     json_key(out, "local_stratum", false);

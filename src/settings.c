@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "names.h"
+#include "platform.h"
 #include "settings.h"
 
 #define MAX_SETTINGS_FILE (1024 * 1024)
@@ -24,6 +25,8 @@ settings_init(struct settings *s)
     s->dhcp = DHCP_KEEP;
     s->verify_timeout = SETTINGS_VERIFY_TIMEOUT;
     s->lock_timeout = SETTINGS_LOCK_TIMEOUT;
+    s->platform_sources = true;
+    s->sources_from = "given";
 }
 
 void
@@ -44,6 +47,8 @@ settings_free(struct settings *s)
     free(s->implementation);
     free(s->root);
     free(s->config_path);
+    free(s->sources_note);
+    free(s->refclock);
     memset(s, 0, sizeof(*s));
 }
 
@@ -97,6 +102,18 @@ const char *
 settings_dhcp_name(enum dhcp_policy dhcp)
 {
     return dhcp == DHCP_IGNORE ? "ignore" : "keep";
+}
+
+bool
+settings_parse_platform(const char *text, bool *platform_sources)
+{
+    if (strcmp(text, "auto") == 0)
+        *platform_sources = true;
+    else if (strcmp(text, "none") == 0)
+        *platform_sources = false;
+    else
+        return false;
+    return true;
 }
 
 bool
@@ -392,6 +409,18 @@ load_root(struct loader *l, const yaml_node_t *root)
         } else if (!strcmp(key, "serve")) {
             strv_free(&l->s->serve);
             load_serve(l, v, key);
+        } else if (!strcmp(key, "configure_container")) {
+            get_bool(l, v, key, &l->s->configure_container);
+        } else if (!strcmp(key, "allow_leap_smear_mix")) {
+            get_bool(l, v, key, &l->s->allow_leap_smear_mix);
+        } else if (!strcmp(key, "platform")) {
+            if (want_scalar(l, v, key) &&
+                !settings_parse_platform(scalar(v), &l->s->platform_sources)) {
+                char *q = quote_string(scalar(v));
+
+                node_error(l, v, "'platform' must be auto or none, not %s", q);
+                free(q);
+            }
         } else if (!strcmp(key, "local_stratum")) {
             if (!(v->type == YAML_SCALAR_NODE && is_plain_null(v)))
                 get_int(l, v, key, 1, SETTINGS_LOCAL_STRATUM_MAX, &l->s->local_stratum);
@@ -399,7 +428,8 @@ load_root(struct loader *l, const yaml_node_t *root)
             char *q = quote_string(key);
 
             node_error(l, k, "unknown key %s (known: servers, pools, implementation, mode, "
-                       "dhcp, serve, local_stratum)", q);
+                       "dhcp, serve, local_stratum, configure_container, platform, "
+                       "allow_leap_smear_mix)", q);
             free(q);
         }
     }
@@ -471,6 +501,34 @@ settings_load_yaml(struct settings *s, const char *path, struct msgs *m)
     free(s->config_path);
     s->config_path = xstrdup(path);
     return ret;
+}
+
+/* Leap smear: a source known to smear leap seconds beside one that is not (unless allowed);
+ * the number of errors. */
+static int
+finish_smear(const struct settings *s, struct msgs *m)
+{
+    const struct source *smeared = NULL, *plain = NULL;
+    const char *who = NULL;
+
+    for (size_t i = 0; i < s->n_sources; i++) {
+        const char *service = platform_smeared_service(s->sources[i].host);
+
+        if (service && !smeared) {
+            smeared = &s->sources[i];
+            who = service;
+        } else if (!service && !plain) {
+            plain = &s->sources[i];
+        }
+    }
+    if (!smeared || !plain || s->allow_leap_smear_mix)
+        return 0;
+    msg_error(m, "%s is %s, which smears leap seconds, and %s is not known to: around a leap "
+              "second the two disagree by up to half a second, and the clock follows "
+              "neither. Use smeared sources only or unsmeared ones only, or allow the mix "
+              "with --allow-leap-smear-mix (allow_leap_smear_mix: true)", smeared->host, who,
+              plain->host);
+    return 1;
 }
 
 /* Check the serve networks and put them in canonical form; the number of errors. */
@@ -557,6 +615,7 @@ settings_finish(struct settings *s, struct msgs *m)
         }
     }
     errors += finish_serve(s, m);
+    errors += finish_smear(s, m);
     if (s->implementation && !known_implementation(s->implementation)) {
         char *q = quote_string(s->implementation);
 
@@ -570,6 +629,8 @@ settings_finish(struct settings *s, struct msgs *m)
     if (s->n_sources == 0) {
         settings_add_source(s, SOURCE_SERVER, "0.pool.ntp.org");
         settings_add_source(s, SOURCE_SERVER, "1.pool.ntp.org");
+        s->default_sources = true;
+        s->sources_from = "default";
     }
     return 0;
 }

@@ -62,6 +62,15 @@ struct settings {
     bool no_firewall;
     bool no_verify;
     bool if_needed;          /* leave an active, synchronized NTP client alone */
+    bool configure_container;  /* configure a container's daemon even when it cannot set
+                                * the clock (the host's) */
+    bool platform_sources;   /* default true: with no source given, the cloud's own time
+                              * service (--platform auto|none, platform:) */
+    bool allow_leap_smear_mix;  /* allow leap-smearing sources beside others */
+    bool default_sources;    /* settings_finish added the default sources (none was given) */
+    const char *sources_from;   /* "given", "default" or the id of the cloud that chose them */
+    char *sources_note;      /* why the platform chose them (text output), or NULL */
+    char *refclock;          /* chrony: a refclock line the platform chose (Azure), or NULL */
     enum verbosity verbosity;
     int verify_timeout;      /* seconds to wait for a source to be selected */
     int lock_timeout;        /* seconds to wait for another instance */
@@ -97,6 +106,8 @@ int settings_load_yaml_text(struct settings *s, const char *name, const char *te
 int settings_finish(struct settings *s, struct msgs *m);
 /* Forget all sources (the command line's replace the file's). */
 void settings_clear_sources(struct settings *s);
+/* Parse "auto" (true) or "none" (false) of --platform / platform:; false when neither. */
+bool settings_parse_platform(const char *text, bool *platform_sources);
 /* Parse a local stratum ("1" to "15") into *out; false when it is not one. */
 bool settings_parse_local_stratum(const char *text, int *out);
 

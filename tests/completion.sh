@@ -50,6 +50,8 @@ expect "--if-needed by its start" "--if-needed" te-ntp-setup --if
 expect "--version only as the first word" "--verbose --verify-timeout --version" te-ntp-setup --ver
 expect "firewall --remove" "--remove" te-ntp-setup firewall --re
 expect "--serve takes a network: nothing to complete" "" te-ntp-setup --serve ''
+expect "--platform" "auto none" te-ntp-setup --platform ''
+expect "--configure-container by its start" "--configure-container" te-ntp-setup --configure
 expect "--local-stratum 1..." "1 10 11 12 13 14 15" te-ntp-setup --local-stratum 1
 expect "check -c is --crit: a number, not a file" "" te-ntp-setup check -c ''
 expect "--lock-timeout takes seconds" "" te-ntp-setup rollback --lock-timeout ''

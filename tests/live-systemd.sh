@@ -27,8 +27,7 @@ grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
 
 CELLS=${TE_LIVE_CELLS:-${LIVE_DEFAULT_CELLS:-chrony ntpsec timesyncd openntpd chrony+timesyncd}}
 # --configure-container: apply inside a container lacking CAP_SYS_TIME otherwise refuses.
-CTR_OPT=
-"$BIN" --help 2>&1 | grep -q -- --configure-container && CTR_OPT=--configure-container
+CTR_OPT=--configure-container
 
 t_all=$(date +%s)
 BASE=$(live_base bookworm systemd,systemd-sysv,dbus,iproute2,augeas-lenses) ||

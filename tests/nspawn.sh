@@ -73,9 +73,11 @@ chmod 0755 "$F/usr/local/sbin/te-test-refuse"
 started=$(date +%s)
 live_boot "te-ntp-setup-$id" "$LOWER" "$F" "$CTR" systemd || { finish; exit 1; }
 
-# te-ntp-setup in the container: stdout in $TMP/out, stderr in $TMP/err, exit status in $rc.
+# te-ntp-setup (apply) in the container: stdout in $TMP/out, stderr in $TMP/err, exit status
+# in $rc. --configure-container: the container cannot set the clock, so apply would refuse
+# without it (see "the container refusal" below).
 run_te() {
-    in_ctr te-ntp-setup "$@" >"$TMP/out" 2>"$TMP/err"
+    in_ctr te-ntp-setup --configure-container "$@" >"$TMP/out" 2>"$TMP/err"
     rc=$?
 }
 show() { sed 's/^/#   /' "$TMP/out" "$TMP/err"; }
@@ -103,6 +105,23 @@ check "the container's chronyd cannot set the clock (no CAP_SYS_TIME in ${capbnd
 check "the container's chronyd runs with -x" \
     in_ctr sh -c "tr '\\0' ' ' < /proc/$pid/cmdline | grep -q -- ' -x'"
 pristine=$(conf_state)
+
+# --- the container refusal (issue 18): without --configure-container, apply in a container
+# without CAP_SYS_TIME touches nothing and exits 64 -------------------------------------
+pid=$(prop MainPID)
+in_ctr te-ntp-setup --server 192.0.2.1 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "container refusal: exit 64" [ $rc -eq 64 ] || show
+check "container refusal: names systemd-nspawn and says the clock is the host's" \
+    eval 'grep -q "this system is a container (systemd-nspawn: " "$TMP/err" &&
+          grep -q "the clock belongs to the host" "$TMP/err"' || show
+check "container refusal: no file written, chrony not restarted, no journal" \
+    eval '[ "$(conf_state)" = "$pristine" ] && [ "$(prop MainPID)" = "$pid" ] &&
+          in_ctr test ! -e /var/lib/te-ntp-setup/current -a ! -e /var/lib/te-ntp-setup/last'
+in_ctr te-ntp-setup detect >"$TMP/out" 2>"$TMP/err"
+check "container refusal: detect reports the container and no CAP_SYS_TIME" \
+    eval 'grep -q "^container: *systemd-nspawn (" "$TMP/out" &&
+          grep -q "^set the clock: *no " "$TMP/out"' || show
 
 # --- (c) a configuration chronyd rejects: nothing written ------------------------------
 echo 'maxupdateskew lots' | write_in_ctr /etc/chrony/conf.d/te-test-bad.conf

@@ -58,7 +58,7 @@ keys() { # description file key...
     if python3 "$TMP/keys.py" "$@" 2>"$TMP/keys.err"; then ok "$desc"; else
         not_ok "$desc"; sed 's/^/#   /' "$TMP/keys.err"; fi
 }
-APPLY_KEYS="$COMMON restored dry_run implementation service root sources serve local_stratum files verification
+APPLY_KEYS="$COMMON restored dry_run implementation service root sources sources_from refclock serve local_stratum files verification
     actions skip_reason"
 
 root=$(fresh_root debian-12)
@@ -68,7 +68,7 @@ keys "apply --json: its keys" "$TMP/j" $APPLY_KEYS
 keys "apply --json (changed): its keys" "$TMP/j" $APPLY_KEYS
 "$BIN" detect --root "$root" --json > "$TMP/j" 2>/dev/null
 keys "detect --json: its keys" "$TMP/j" $COMMON implementation service config_files conflicts \
-    root live distro init implementations
+    root live distro init platform container implementations
 "$BIN" rollback --root "$root" --json > "$TMP/j" 2>/dev/null
 keys "rollback --json: its keys" "$TMP/j" $COMMON restored root actions
 check "rollback --json: changed" grep -q '^{"changed":true,' "$TMP/j"

@@ -200,9 +200,10 @@ test_ansible_unknown_arguments(void)
                          "\"_ansible_anything\": 1}", NULL, &s, &m), -1);
     TE_ASSERT_STR_EQ(only_error(&m),
                      "Unsupported parameters for (te_ntp_setup) module: server, bogus. "
-                     "Supported parameters include: config, dhcp, firewall, if_needed, "
-                     "implementation, local_stratum, lock_timeout, mode, pools, restart, root, "
-                     "serve, servers, verify, verify_timeout.");
+                     "Supported parameters include: allow_leap_smear_mix, config, "
+                     "configure_container, dhcp, firewall, if_needed, implementation, "
+                     "local_stratum, lock_timeout, mode, platform, pools, restart, root, serve, "
+                     "servers, verify, verify_timeout.");
     done(&s, &m);
 }
 

@@ -43,7 +43,12 @@ te_ntp_setup_hook() {
     1)   _te_level=err _te_what="failed, nothing changed (exit 1)" ;;
     3)   _te_level=err _te_what="failed and could not restore: run 'te-ntp-setup rollback' (exit 3)" ;;
     4)   _te_level=warning _te_what="another te-ntp-setup was running: skipped (exit 4)" ;;
-    64)  _te_level=err _te_what="bad settings, nothing changed (exit 64)" ;;
+    64)  case $_te_out in
+         *"this system is a container"*)
+              _te_level=notice
+              _te_what="in a container that cannot set the clock: nothing to do, the host's NTP sets it (exit 64)" ;;
+         *)   _te_level=err _te_what="bad settings, nothing changed (exit 64)" ;;
+         esac ;;
     124) _te_level=err _te_what="timed out after ${_te_timeout}s (exit 124)" ;;
     137) _te_level=err _te_what="killed after the timeout (exit 137)" ;;
     *)   _te_level=err _te_what="failed (exit $_te_rc)" ;;
