@@ -173,6 +173,12 @@ daemon_offset() {
                    print sign * t }' ;;
     esac
 }
+# PATH as the root made of the layers $LOWER has it (the topmost layer that holds it).
+lower_file() { # path
+    echo "$LOWER" | tr ':' '\n' | while read -r d; do
+        [ -e "$d$1" ] && { echo "$d$1"; break; }
+    done
+}
 near() { awk -v a="$1" -v b="$2" -v t="$3" \
     'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= t) }'; }
 
@@ -252,16 +258,16 @@ cell() { # name
     rm -rf "$TMP/cellfiles" && cp -a "$FILES" "$TMP/cellfiles"
     case $IMPL in
     ntpd)
-        cp "${LOWER%%:*}/etc/ntp.conf" "$TMP/cellfiles/etc/ntp.conf"
+        cp "$(lower_file /etc/ntp.conf)" "$TMP/cellfiles/etc/ntp.conf"
         printf '\n# tests/live-systemd.sh: never discipline the clock\ndisable ntp\n' \
             >> "$TMP/cellfiles/etc/ntp.conf" ;;
     chrony)
         mkdir -p "$TMP/cellfiles/etc/default"
-        sed 's/^DAEMON_OPTS=.*/DAEMON_OPTS="-F -1 -x"/' "${LOWER%%:*}/etc/default/chrony" \
+        sed 's/^DAEMON_OPTS=.*/DAEMON_OPTS="-F -1 -x"/' "$(lower_file /etc/default/chrony)" \
             > "$TMP/cellfiles/etc/default/chrony" ;;
     ntpsec)
         mkdir -p "$TMP/cellfiles/etc/ntpsec"
-        cp "${LOWER%%:*}/etc/ntpsec/ntp.conf" "$TMP/cellfiles/etc/ntpsec/ntp.conf"
+        cp "$(lower_file /etc/ntpsec/ntp.conf)" "$TMP/cellfiles/etc/ntpsec/ntp.conf"
         printf '\n# tests/live-systemd.sh: never discipline the clock\ndisable ntp\n' \
             >> "$TMP/cellfiles/etc/ntpsec/ntp.conf" ;;
     esac
