@@ -271,7 +271,7 @@ cell() { # name
         printf '\n# tests/live-systemd.sh: never discipline the clock\ndisable ntp\n' \
             >> "$TMP/cellfiles/etc/ntpsec/ntp.conf" ;;
     esac
-    live_boot "te-live-$c-$$" "$LOWER" "$TMP/cellfiles" "$CTR" systemd ||
+    live_boot "te-live-$(echo "$c" | tr + -)-$$" "$LOWER" "$TMP/cellfiles" "$CTR" systemd ||
         { cell_end; return; }
     t0=$(date +%s)
     check "$c: the container booted with systemd as PID 1 ($(($(date +%s) - t0)) s)" \
