@@ -18,141 +18,48 @@
 # container's chronyd runs with -x (/etc/default/chrony), and so does the local server,
 # without CAP_SYS_TIME.
 #
-# The root: debootstrap --variant=minbase bookworm from the mirror apt uses here, into
-# $TE_NSPAWN_CACHE (default /var/cache/te-ntp-setup-test)/bookworm, rebuilt when missing or
-# built with another package list. The first run takes a few minutes for that.
+# The root, network namespaces and boot are tests/live-lib.sh's: the cached Debian 12 root
+# under $TE_NSPAWN_CACHE (default /var/cache/te-ntp-setup-test) and its chrony layer (shared
+# with tests/live-systemd.sh), built from Debian's archive when missing.
 . "$(dirname "$0")/lib.sh"
-trap 'exit 1' INT TERM HUP     # so that the EXIT trap of lib.sh cleans up
+. "$(dirname "$0")/live-lib.sh"
 
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (debootstrap, systemd-nspawn, namespaces)"
-for tool in debootstrap systemd-nspawn nsenter unshare setpriv ip flock pgrep; do
-    command -v $tool >/dev/null 2>&1 ||
-        skip_all "$tool not found (packaging/build-deps --test installs debootstrap and systemd-container)"
-done
+live_require debootstrap systemd-nspawn nsenter unshare setpriv ip flock pgrep
 grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
     skip_all "the kernel has no overlay file system"
-CHRONYD=$(find_daemon chronyd chrony) || skip_all "chronyd not found (packaging/build-deps --test)"
 
-CACHE_DIR=${TE_NSPAWN_CACHE:-/var/cache/te-ntp-setup-test}
-ROOT=$CACHE_DIR/bookworm
-# The binary links libaugeas0 (and its stock lenses) and libyaml.
-INCLUDE=systemd,systemd-sysv,dbus,chrony,iproute2,libaugeas0,augeas-lenses,libyaml-0-2
-STAMP="bookworm minbase $INCLUDE"
-
-# The Debian mirror apt is configured with here (deb822 .sources or one-line .list), else
-# Debian's own; TE_DEBIAN_MIRROR overrides.
-debian_mirror() {
-    if [ -n "${TE_DEBIAN_MIRROR:-}" ]; then
-        echo "$TE_DEBIAN_MIRROR"
-        return
-    fi
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] && awk '
-            function done_para() { if (!found && deb && bw && uri != "") { print uri; found = 1 }
-                                   deb = bw = 0; uri = "" }
-            /^[ \t]*$/ { done_para(); next }
-            /^Types:/ { for (i = 2; i <= NF; i++) if ($i == "deb") deb = 1 }
-            /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") bw = 1 }
-            /^URIs:/ { uri = $2 }
-            END { done_para() }' "$f"
-    done
-    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-        sed 's/\[[^]]*\]//' | awk '$1 == "deb" && $3 == "bookworm" { print $2 }'
-    echo http://deb.debian.org/debian
-}
-
-# Build the root unless a complete one with this package list is there. Under a lock, so
-# two runs do not build it at once; a build is made aside and renamed into place.
-build_root() {
-    mkdir -p "$CACHE_DIR" || return 1
-    (
-        flock -w 2400 9 || { echo "# the lock on $CACHE_DIR stayed taken"; exit 1; }
-        [ -f "$ROOT/.te-ntp-setup-root" ] && [ "$(cat "$ROOT/.te-ntp-setup-root")" = "$STAMP" ] &&
-            exit 0
-        rm -rf "$CACHE_DIR"/bookworm.new.*
-        new=$CACHE_DIR/bookworm.new.$$
-        mirror=$(debian_mirror | head -n 1)
-        echo "# building the Debian 12 root $ROOT from $mirror (cached for later runs)"
-        if ! timeout 2400 nice debootstrap --variant=minbase --include="$INCLUDE" bookworm \
-                "$new" "$mirror" >"$TMP/debootstrap.log" 2>&1; then
-            tail -n 15 "$TMP/debootstrap.log" | sed 's/^/#   /'
-            rm -rf "$new"
-            exit 1
-        fi
-        echo "$STAMP" > "$new/.te-ntp-setup-root"
-        rm -rf "$ROOT" && mv "$new" "$ROOT"
-    ) 9>"$CACHE_DIR/.lock"
-}
-build_root || skip_all "debootstrap could not build the Debian 12 root (see above)"
+# The root and its chrony layer are the ones of tests/live-systemd.sh (one cache).
+BASE=$(live_base bookworm systemd,systemd-sysv,dbus,iproute2,augeas-lenses) ||
+    skip_all "debootstrap could not build the Debian 12 root (see above)"
+LOWER=$(live_layer bookworm-chrony "$BASE" "apt-get update -qq
+apt-get install -y -qq --no-install-recommends chrony
+apt-get clean
+rm -rf /var/lib/apt/lists/*") || skip_all "apt-get could not install chrony in the root (see above)"
+ROOT=${LOWER%%:*}
 
 id=$$
 SRV=te-nsp-srv-$id
 CTR=te-nsp-ctr-$id
-MACHINE=te-ntp-setup-$id
-W=$TMP/ctr
-TIMER=
-NSPAWN=
-LEADER=
-nsp_cleanup() {
-    if [ -n "$NSPAWN" ] && kill -0 "$NSPAWN" 2>/dev/null; then
-        kill -TERM "$NSPAWN" 2>/dev/null        # nspawn powers the container off
-        i=0
-        while kill -0 "$NSPAWN" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
-        kill -KILL "$NSPAWN" 2>/dev/null
-    fi
-    [ -n "$TIMER" ] && kill -KILL "$TIMER" 2>/dev/null
-    # The container's PID 1: killing it ends every process of the container.
-    [ -n "$LEADER" ] && kill -KILL "$LEADER" 2>/dev/null
-    [ -f "$TMP/srv.pid" ] && kill "$(cat "$TMP/srv.pid")" 2>/dev/null
-    ip netns del "$SRV" 2>/dev/null
-    ip netns del "$CTR" 2>/dev/null
-}
-cleanup_hooks="nsp_cleanup"
-
-# Two network namespaces joined by a veth pair: the server's, and the container's.
-ip netns add "$SRV" && ip netns add "$CTR" || skip_all "cannot create network namespaces"
-ip link add "tnv0-$id" type veth peer name "tnv1-$id"
-ip link set "tnv0-$id" netns "$SRV"
-ip link set "tnv1-$id" netns "$CTR"
-ip -n "$SRV" addr add 192.0.2.1/24 dev "tnv0-$id"
-ip -n "$CTR" addr add 192.0.2.2/24 dev "tnv1-$id"
-for ns in "$SRV" "$CTR"; do ip -n "$ns" link set lo up; done
-ip -n "$SRV" link set "tnv0-$id" up
-ip -n "$CTR" link set "tnv1-$id" up
-
-cat > "$TMP/server.conf" <<CONF
-local stratum 8
-allow 192.0.2.0/24
-bindaddress 192.0.2.1
-pidfile $TMP/srv.pid
-cmdport 0
-CONF
-ip netns exec "$SRV" setpriv --inh-caps=-sys_time --bounding-set=-sys_time \
-    "$CHRONYD" -x -u root -f "$TMP/server.conf" -l "$TMP/server.log"
-check "local NTP server started on 192.0.2.1" [ -s "$TMP/srv.pid" ] || sleep 1
+live_net_pair "$SRV" "$CTR"
+live_ntp_server "$SRV" srv 192.0.2.1
+check "local NTP server started on 192.0.2.1" [ -s "$TMP/srv.pid" ]
 
 # What goes into the container's root (over the cached root, in the overlay).
-mkdir -p "$W/upper" "$W/work" "$W/merged" "$W/files/usr/local/sbin" \
-    "$W/files/usr/local/share/te-ntp-setup/lenses" "$W/files/etc/default" \
-    "$W/files/etc/systemd/system/chrony.service.d"
-cp "$BIN" "$W/files/usr/local/sbin/te-ntp-setup"
-cp "$top_srcdir"/lenses/*.aug "$W/files/usr/local/share/te-ntp-setup/lenses/"
-# The build-tree marker next to the copy keeps it a test build, which honours
-# TE_NTP_SETUP_LENSDIR (an installed program ignores it; README, Security).
-echo /usr/local/share/te-ntp-setup/lenses > "$W/files/usr/local/sbin/te-ntp-setup.build-tree"
-chmod 0644 "$W/files/usr/local/sbin/te-ntp-setup.build-tree"
+F=$TMP/files
+mkdir -p "$F/etc/default" "$F/etc/systemd/system/chrony.service.d" "$F/usr/local/sbin"
+live_install_tool "$F" || skip_all "cannot copy te-ntp-setup and its libraries"
 # chronyd -x: never touch the clock (Debian's unit runs chronyd $DAEMON_OPTS from here).
 sed 's/^DAEMON_OPTS=.*/DAEMON_OPTS="-F -1 -x"/' "$ROOT/etc/default/chrony" \
-    > "$W/files/etc/default/chrony"
-grep -q '^DAEMON_OPTS="-F -1 -x"$' "$W/files/etc/default/chrony" ||
+    > "$F/etc/default/chrony"
+grep -q '^DAEMON_OPTS="-F -1 -x"$' "$F/etc/default/chrony" ||
     not_ok "the root's /etc/default/chrony has no DAEMON_OPTS line to set -x in"
 # Debian's chrony.service has ConditionCapability=CAP_SYS_TIME, which a container without
 # that capability fails: systemd would skip chrony. An empty assignment lifts it (chronyd -x
 # needs no clock access).
 printf '[Unit]\nConditionCapability=\n' \
-    > "$W/files/etc/systemd/system/chrony.service.d/te-ntp-setup-test.conf"
+    > "$F/etc/systemd/system/chrony.service.d/te-ntp-setup-test.conf"
 # Used by (c): a start of chrony that fails when the configuration names 192.0.2.1.
-cat > "$W/files/usr/local/sbin/te-test-refuse" <<'SH'
+cat > "$F/usr/local/sbin/te-test-refuse" <<'SH'
 #!/bin/sh
 # ExecStartPre of chrony.service in tests/nspawn.sh (c): chrony does not start with 192.0.2.1.
 if grep -qsE '^[[:space:]]*(server|pool)[[:space:]]+192\.0\.2\.1([[:space:]]|$)' \
@@ -161,47 +68,11 @@ if grep -qsE '^[[:space:]]*(server|pool)[[:space:]]+192\.0\.2\.1([[:space:]]|$)'
     exit 1
 fi
 SH
-chmod 0755 "$W/files/usr/local/sbin/te-test-refuse"
+chmod 0755 "$F/usr/local/sbin/te-test-refuse"
 
-# Boot: in a private mount namespace (so the overlay and nspawn's own /run/systemd/nspawn
-# leave nothing behind), without registering with a machined (the host runs no systemd).
-mkdir -p /run/systemd/nspawn
-cat > "$W/boot.sh" <<SH
-set -e
-mount --make-rprivate /
-mount -t tmpfs -o mode=0755 tmpfs /run/systemd/nspawn
-mount -t overlay overlay -o 'lowerdir=$ROOT,upperdir=$W/upper,workdir=$W/work' '$W/merged'
-cp -a '$W/files/.' '$W/merged/'
-# The container powers off after 20 minutes even if this test is killed and cannot clean up.
-exec timeout -k 30 1200 systemd-nspawn -D '$W/merged' -b -M '$MACHINE' --register=no \
-    --keep-unit --network-namespace-path=/run/netns/$CTR --console=read-only
-SH
 started=$(date +%s)
-unshare -m --propagation private sh "$W/boot.sh" >"$W/console.log" 2>&1 </dev/null &
-TIMER=$!
-i=0
-while [ $i -lt 300 ] && kill -0 "$TIMER" 2>/dev/null; do
-    [ -n "$NSPAWN" ] || NSPAWN=$(pgrep -P "$TIMER" -x systemd-nspawn | head -n 1)
-    [ -n "$NSPAWN" ] && LEADER=$(pgrep -P "$NSPAWN" -x systemd | head -n 1)
-    [ -n "$LEADER" ] && break
-    sleep 0.1
-    i=$((i + 1))
-done
-if [ -z "$LEADER" ]; then
-    sed 's/^/#   /' "$W/console.log"
-    not_ok "systemd-nspawn started the container's systemd"
-    finish
-    exit 1
-fi
+live_boot "te-ntp-setup-$id" "$LOWER" "$F" "$CTR" systemd || { finish; exit 1; }
 
-# A command in the container: its namespaces and root, a clean environment, and no
-# CAP_SYS_TIME either.
-in_ctr() {
-    setpriv --inh-caps=-sys_time --bounding-set=-sys_time \
-        nsenter -t "$LEADER" -m -u -i -n -p -C -r -w \
-        env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C \
-        TE_NTP_SETUP_LENSDIR=/usr/local/share/te-ntp-setup/lenses "$@"
-}
 # te-ntp-setup (apply) in the container: stdout in $TMP/out, stderr in $TMP/err, exit status
 # in $rc. --configure-container: the container cannot set the clock, so apply would refuse
 # without it (see "the container refusal" below).
@@ -220,19 +91,8 @@ write_in_ctr() { # path (stdin: content)
     in_ctr sh -c "mkdir -p \"\$(dirname '$1')\" && cat > '$1'"
 }
 
-state=
-i=0
-while [ $i -lt 120 ]; do
-    state=$(in_ctr systemctl is-system-running 2>/dev/null)
-    case $state in running|degraded) break ;; esac
-    sleep 0.5
-    i=$((i + 1))
-done
-# "degraded" (a unit of the container failed) is shown but allowed: chrony is what counts.
-check "the container booted with systemd as PID 1 (state '$state', $(($(date +%s) - started)) s)" \
-    eval '[ "$state" = running ] || [ "$state" = degraded ]' || tail -n 20 "$W/console.log" |
-    sed 's/^/#   /'
-[ "$state" = degraded ] && in_ctr systemctl --failed --no-legend 2>&1 | sed 's/^/# failed: /'
+check "the container booted with systemd as PID 1 ($(($(date +%s) - started)) s)" \
+    live_wait_systemd || tail -n 20 "$W/console.log" | sed 's/^/#   /'
 check "te-ntp-setup runs in the container" in_ctr te-ntp-setup --version >/dev/null
 in_ctr te-ntp-setup detect >"$TMP/out" 2>"$TMP/err"
 check "detect: the init system is systemd" grep -q '^init system: *systemd$' "$TMP/out" || show

@@ -20,7 +20,9 @@
 #     a second run adds nothing; --remove gives back the ruleset exactly;
 #  3. te-ntp-setup apply on the live site namespace (private /etc, /run, /var/lib) with
 #     --no-restart: it writes the serve file and opens the nftables firewall in one run.
-# Also the same with ntpsec as the site server (its restrict lines), when ntpsec is there.
+# Also the same with ntpsec as the site server (its restrict lines), when ntpsec is there;
+# and last, --local-stratum live: the site server cut off from its upstream (link down)
+# starts again and still serves, at stratum 10.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sync-lib.sh"
 
@@ -150,9 +152,22 @@ cp /etc/passwd /etc/group "$site/etc/"
 start_chronyd "$SITE" "$site" /etc/chrony/chrony.conf "$TMP/site.log"
 check "site: chronyd started" [ $? -eq 0 ] || sed 's/^/#   /' "$TMP/site.log"
 site_pid=$daemon_pid
-chronyc_of "$site_pid" waitsync 30 0 0 1 >/dev/null 2>&1
+# The site server must be synchronized to its upstream (stratum 9) before the agent asks
+# it: until then it serves its own clock at the local stratum (10), and an agent that
+# synchronized to that would see stratum 11. Waits at most 60 s (a loaded machine).
+site_synced() { # pid
+    for _ in $(seq 1 60); do
+        t=$(chronyc_of "$1" -c tracking 2>/dev/null)
+        [ "$(echo "$t" | cut -d, -f2)" = 198.51.100.1 ] && [ "$(echo "$t" | cut -d, -f3)" = 9 ] &&
+            return 0
+        sleep 1
+    done
+    return 1
+}
+check "site: synchronized to the upstream server 198.51.100.1 (tracking: stratum 9)" \
+    site_synced "$site_pid"
 chronyc_of "$site_pid" -n sources > "$TMP/sources" 2>&1
-check "site: synchronized to the upstream server 198.51.100.1" \
+check "site: 198.51.100.1 selected" \
     grep -q '^\^\* 198\.51\.100\.1 ' "$TMP/sources" || sed 's/^/#   /' "$TMP/sources"
 
 agent=$(fresh_root rhel-9)
@@ -422,4 +437,27 @@ elif [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
 else
     echo "# ntpsec not found: its part skipped"
 fi
+
+# ---- --local-stratum: the site server cut off from its upstream -------------------------------
+# The link to UP goes down and the site server (configured in 1. with --local-stratum 10)
+# starts again without its upstream, as after a power cut: it must still serve, at stratum 10.
+ip -n "$UP" link set "teu$id" down
+start_chronyd "$SITE" "$site" /etc/chrony/chrony.conf "$TMP/site4.log"
+site_pid=$daemon_pid
+got= stratum=
+for _ in $(seq 1 30); do
+    out=$(ip netns exec "$IN" "$PROBE" -t 1000 -r 1 192.0.2.1 2>/dev/null | head -n 1)
+    got=$(echo "$out" | sed -n 's/.* status=\([^ ]*\) .*/\1/p')
+    stratum=$(echo "$out" | sed -n 's/.* stratum=\([0-9]*\).*/\1/p')
+    [ "$got" = ok ] && break
+    sleep 1
+done
+check "--local-stratum 10, upstream cut off: the site server still serves (got '${got:-nothing}')" \
+    [ "$got" = ok ]
+check "--local-stratum 10, upstream cut off: at stratum 10 (got '${stratum:-nothing}')" \
+    [ "$stratum" = 10 ]
+chronyc_of "$site_pid" -n sources > "$TMP/sources" 2>&1
+check "--local-stratum 10, upstream cut off: the upstream is not reachable" \
+    eval '! grep -q "^\^\* 198\.51\.100\.1 " "$TMP/sources"' || sed 's/^/#   /' "$TMP/sources"
+stop_daemon "$site_pid"
 finish

@@ -37,6 +37,7 @@ command -v start-stop-daemon >/dev/null 2>&1 || skip_all "start-stop-daemon not 
 grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
     skip_all "the kernel has no overlay file system"
 
+. "$(dirname "$0")/live-lib.sh"
 id=$$
 SRV=te-sv-srv-$id
 CLI=te-sv-cli-$id
@@ -50,31 +51,12 @@ sv_cleanup() {
             [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$mnt" ] && kill -KILL "${p#/proc/}" 2>/dev/null
         done
     fi
-    [ -f "$TMP/srv.pid" ] && kill "$(cat "$TMP/srv.pid")" 2>/dev/null
-    ip netns del "$SRV" 2>/dev/null
-    ip netns del "$CLI" 2>/dev/null
 }
-cleanup_hooks="sv_cleanup"
+cleanup_hooks="sv_cleanup $cleanup_hooks"
 
-ip netns add "$SRV" && ip netns add "$CLI" || skip_all "cannot create network namespaces"
-ip link add "tsv0-$id" type veth peer name "tsv1-$id"
-ip link set "tsv0-$id" netns "$SRV"
-ip link set "tsv1-$id" netns "$CLI"
-ip -n "$SRV" addr add 192.0.2.1/24 dev "tsv0-$id"
-ip -n "$CLI" addr add 192.0.2.2/24 dev "tsv1-$id"
-for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$SRV" link set "tsv0-$id" up
-ip -n "$CLI" link set "tsv1-$id" up
-cat > "$TMP/server.conf" <<CONF
-local stratum 8
-allow 192.0.2.0/24
-bindaddress 192.0.2.1
-pidfile $TMP/srv.pid
-cmdport 0
-CONF
-ip netns exec "$SRV" setpriv --inh-caps=-sys_time --bounding-set=-sys_time \
-    "$PKG/usr/sbin/chronyd" -x -u root -f "$TMP/server.conf" -l "$TMP/server.log"
-check "local NTP server started on 192.0.2.1" [ -s "$TMP/srv.pid" ] || sleep 1
+live_net_pair "$SRV" "$CLI"
+live_ntp_server "$SRV" srv 192.0.2.1
+check "local NTP server started on 192.0.2.1" [ -s "$TMP/srv.pid" ]
 
 # The upper layers: what a Debian 12 host with chrony installed has, and nothing else.
 for d in etc sbin bin; do mkdir -p "$NS/$d.upper" "$NS/$d.work"; done

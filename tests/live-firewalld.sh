@@ -1,0 +1,5 @@
+#!/bin/sh
+# The live matrix cell 'firewalld' of tests/live-systemd.sh (see there), a test of its own so
+# that make -j runs it beside the others.
+LIVE_DEFAULT_CELLS=firewalld
+. "$(dirname "$0")/live-systemd.sh"

@@ -1,0 +1,5 @@
+#!/bin/sh
+# The live matrix cell 'ntpd' of tests/live-systemd.sh (see there), a test of its own so
+# that make -j runs it beside the others.
+LIVE_DEFAULT_CELLS=ntpd
+. "$(dirname "$0")/live-systemd.sh"
