@@ -77,6 +77,10 @@ nothing_keeps_time(const struct hostinfo *h, struct diagnosis *d, struct check_v
 
     if (!h->live || v->state != CHECK_OK)
         return;
+    /* A container that cannot set the clock needs no daemon of its own: the host's sets its
+     * clock (platform_findings notes it). */
+    if (h->platform.container && h->platform.can_set_clock == 0)
+        return;
     if (!d->backend)
         why = xstrdup("no NTP daemon is installed: nothing keeps the clock right");
     else if (!d->daemon_asked)
