@@ -258,10 +258,13 @@ if [ "$(id -u)" -eq 0 ] && unshare -m -n true 2>/dev/null && command -v ip >/dev
     rc=$(cat "$TMP/hang.rc" 2>/dev/null || echo none)
     if [ "$ms" -lt 3500 ]; then ok "$case_name: done in $ms ms (--timeout 2)"; else
         not_ok "$case_name: took $ms ms with --timeout 2"; fi
-    if [ "$rc" = 0 ] && grep -q '"state":"OK"' "$TMP/hang.out"; then
-        ok "$case_name: the loopback server is measured (OK)"
+    # OK, or WARNING when no NTP daemon runs on this machine (check's own rule): the offset
+    # of 0.25 s is far below --warn either way.
+    if { [ "$rc" = 0 ] || [ "$rc" = 1 ]; } &&
+        grep -q '"address":"127.0.0.1","status":"ok"' "$TMP/hang.out"; then
+        ok "$case_name: the loopback server is measured (exit $rc)"
     else
-        not_ok "$case_name: exit $rc, not OK"; sed 's/^/#   /' "$TMP/hang.out" "$TMP/hang.err"
+        not_ok "$case_name: exit $rc, the loopback server not measured"; sed 's/^/#   /' "$TMP/hang.out" "$TMP/hang.err"
     fi
     n=$(grep -o 'did not resolve within 2 s' "$TMP/hang.out" | wc -l)
     if [ "$n" -eq 3 ]; then ok "$case_name: each unanswered name says it did not resolve in time"
