@@ -351,6 +351,10 @@ HOSTS_FILE="$TMP/hosts" live drop check --json "time.google.com:$p1" "127.0.0.1:
 check "check --json: the container note and the smear warning are in the object" \
     eval 'grep -q "\"notes\":\[.*its clock is the host" "$TMP/out" &&
           grep -q "\"warnings\":\[.*smears leap seconds" "$TMP/out"' || show
+# The smeared one silent (a port nothing listens on): the mix is in the servers asked.
+HOSTS_FILE="$TMP/hosts" live drop check --timeout 1 "time.google.com:9" "127.0.0.1:$p2"
+check "check: warns when the servers asked mix leap smearing, though one is silent" \
+    grep -q "warning: the sources that were asked mix .*time.google.com" "$TMP/err" || show
 HOSTS_FILE="$TMP/hosts" live drop check "127.0.0.1:$p1" "127.0.0.1:$p2"
 check "check: no smear warning without a smeared source" \
     eval '[ $rc -eq 0 ] && ! grep -q "smear" "$TMP/err"' || show
