@@ -187,6 +187,21 @@ undo(struct plan *p, size_t written, bool restart, const struct strv *stopped,
     return st;
 }
 
+/* The journal of a run that changed the system could not be completed: it stays as an
+ * interrupted run's, so the next run or rollback undoes the change. No success, then: exit 3,
+ * saying where the backups are. */
+static enum apply_status
+commit_failed(struct plan *p)
+{
+    char *cur = hostinfo_path(p->host, TXN_DIR "/current");
+
+    msg_error(p->m, "the change is in place, but its journal could not be completed: the "
+              "backups and journal are in %s; the next run, or 'te-ntp-setup rollback', puts "
+              "the old files back", cur);
+    free(cur);
+    return APPLY_FAILED_UNRESTORED;
+}
+
 enum apply_status
 apply_run(struct plan *p, struct strv *actions)
 {
@@ -207,8 +222,7 @@ apply_run(struct plan *p, struct strv *actions)
         if (!t)
             return APPLY_FAILED_RESTORED;
         stop_conflicts(p, t, NULL, actions);
-        txn_commit(t);
-        return APPLY_CHANGED;
+        return txn_commit(t) < 0 ? commit_failed(p) : APPLY_CHANGED;
     }
     if (p->backend->validate && p->backend->validate(p) < 0)
         return APPLY_FAILED_RESTORED;          /* nothing was written */
@@ -257,17 +271,8 @@ apply_run(struct plan *p, struct strv *actions)
     st = APPLY_CHANGED;
 out:
     if (st == APPLY_CHANGED) {
-        if (txn_commit(t) < 0) {
-            /* The journal stays as an interrupted run's: the next run or rollback undoes
-             * the change. So it is no success: exit 3, with where the backups are. */
-            char *cur = hostinfo_path(p->host, TXN_DIR "/current");
-
-            msg_error(p->m, "the change is in place, but its journal could not be completed: "
-                      "the backups and journal are in %s; the next run, or 'te-ntp-setup "
-                      "rollback', puts the old files back", cur);
-            free(cur);
-            st = APPLY_FAILED_UNRESTORED;
-        }
+        if (txn_commit(t) < 0)
+            st = commit_failed(p);
     } else if (st == APPLY_FAILED_RESTORED) {
         txn_discard(t);
     } else {
