@@ -303,6 +303,21 @@ undo(struct plan *p, size_t written, bool failed, bool restart, const struct str
     return st;
 }
 
+/* The journal of a run that changed the system could not be completed: it stays as an
+ * interrupted run's, so the next run or rollback undoes the change. No success, then: exit 3,
+ * saying where the backups are. */
+static enum apply_status
+commit_failed(struct plan *p)
+{
+    char *cur = hostinfo_path(p->host, TXN_DIR "/current");
+
+    msg_error(p->m, "the change is in place, but its journal could not be completed: the "
+              "backups and journal are in %s; the next run, or 'te-ntp-setup rollback', puts "
+              "the old files back", cur);
+    free(cur);
+    return APPLY_FAILED_UNRESTORED;
+}
+
 enum apply_status
 apply_run(struct plan *p, struct strv *actions)
 {
@@ -339,9 +354,10 @@ apply_run(struct plan *p, struct strv *actions)
         }
         fw = open_firewall(p, t, actions, &fw_problem);
         if (acted || fw) {
-            if (txn_commit(t) < 0)
-                msg_warn(p->m, "the change is in place, but 'te-ntp-setup rollback' will not "
-                         "be able to undo it");
+            if (txn_commit(t) < 0) {
+                free(fw_problem);
+                return commit_failed(p);
+            }
         } else {
             txn_discard(t);
         }
@@ -398,17 +414,8 @@ apply_run(struct plan *p, struct strv *actions)
     st = APPLY_CHANGED;
 out:
     if (st == APPLY_CHANGED) {
-        if (txn_commit(t) < 0) {
-            /* The journal stays as an interrupted run's: the next run or rollback undoes
-             * the change. So it is no success: exit 3, with where the backups are. */
-            char *cur = hostinfo_path(p->host, TXN_DIR "/current");
-
-            msg_error(p->m, "the change is in place, but its journal could not be completed: "
-                      "the backups and journal are in %s; the next run, or 'te-ntp-setup "
-                      "rollback', puts the old files back", cur);
-            free(cur);
-            st = APPLY_FAILED_UNRESTORED;
-        }
+        if (txn_commit(t) < 0)
+            st = commit_failed(p);
     } else if (st == APPLY_FAILED_RESTORED) {
         txn_discard(t);
     } else {

@@ -678,7 +678,12 @@ ntpd_validate(struct plan *p)
                  "lens only", f->path);
         ret = 0;
     } else {
-        static const char *const left_out[] = { "includefile", NULL };
+        /* Directives that make ntpd open a file while it reads its configuration: the
+         * check must not read (or append to) a file of the host an image names. */
+        static const char *const left_out[] = {
+            "includefile", "keys", "logfile", "leapfile", "driftfile", "statsdir",
+            "saveconfigdir", NULL,
+        };
         const char *argv[] = { ntpd, "-n", "-c", BACKEND_CHECK_FILE,
                                "--saveconfigquit=/dev/null", NULL };
         const struct backend_check c = {

@@ -624,10 +624,12 @@ original_line(const struct file_change *f, size_t offset)
     return line;
 }
 
-/* The line number the daemon gives in msg: "TMP:N:" (*span: that text and the blank after
- * it, to be left out), or "line N" (*span: empty). 0 when there is none. */
+/* The line number the daemon gives in msg: "TMP:N:" ([*from, *to): that text and the blank
+ * after it, to be left out; *prefixed true), or "line N" ([*from, *to): that text, to be
+ * put in terms of the real file). 0 when there is none. */
 static size_t
-message_line(const char *msg, const char *tmp, const char **from, const char **to)
+message_line(const char *msg, const char *tmp, const char **from, const char **to,
+             bool *prefixed)
 {
     const char *at = strstr(msg, tmp);
     char *end;
@@ -642,12 +644,17 @@ message_line(const char *msg, const char *tmp, const char **from, const char **t
             end++;
         *from = at;
         *to = end;
+        *prefixed = true;
         return v;
     }
     for (at = strstr(msg, "line "); at; at = strstr(at + 1, "line ")) {
         if (at[5] >= '0' && at[5] <= '9') {
             v = strtoul(at + 5, &end, 10);
-            *from = *to = at;
+            if (strncmp(end, " in file ", 9) == 0 && strncmp(end + 9, tmp, strlen(tmp)) == 0)
+                end += 9 + strlen(tmp);
+            *from = at;
+            *to = end;
+            *prefixed = false;
             return v;
         }
     }
@@ -661,10 +668,11 @@ map_message(const struct backend_check *c, struct file_change *const *files, siz
             const size_t *first, const char *tmp, const char *msg, char **prefix)
 {
     const char *from, *to;
-    size_t line = message_line(msg, tmp, &from, &to), offset, which, orig, planned;
+    bool prefixed = false;
+    size_t line = message_line(msg, tmp, &from, &to, &prefixed), offset, which, orig, planned;
     const struct file_change *f;
     struct strbuf out;
-    char *where, *real;
+    char *where;
 
     *prefix = xstrdup("");
     if (!line)
@@ -679,32 +687,30 @@ map_message(const struct backend_check *c, struct file_change *const *files, siz
     else
         *prefix = xasprintf("%s, line %zu of its planned text (a line te-ntp-setup writes): ",
                             f->disk_path, planned);
-    where = orig ? xasprintf("line %zu in file %s", orig, f->disk_path)
-                 : xasprintf("line %zu of the planned %s", planned, f->disk_path);
-    real = xasprintf("line %zu in file %s", line, tmp);
+    /* "line N in file TMP" (chronyd) or "line N" (ntpd): the real line and file. */
+    if (strstr(from, tmp) && strstr(from, tmp) < to)
+        where = orig ? xasprintf("line %zu in file %s", orig, f->disk_path)
+                     : xasprintf("line %zu of the planned %s", planned, f->disk_path);
+    else
+        where = orig ? xasprintf("line %zu", orig) : xasprintf("line %zu of its planned text",
+                                                                 planned);
     sb_init(&out);
     sb_append_len(&out, msg, (size_t)(from - msg));
-    msg = to;
-    while (*msg) {
-        const char *r = strstr(msg, real), *t = strstr(msg, tmp), *next;
+    if (!prefixed)
+        sb_append(&out, where);
+    /* Any other mention of the check file. */
+    for (msg = to; *msg;) {
+        const char *t = strstr(msg, tmp);
 
-        if (!r && !t) {
+        if (!t) {
             sb_append(&out, msg);
             break;
         }
-        if (r && r <= t) {
-            sb_append_len(&out, msg, (size_t)(r - msg));
-            sb_append(&out, where);
-            next = r + strlen(real);
-        } else {
-            sb_append_len(&out, msg, (size_t)(t - msg));
-            sb_append(&out, "the planned configuration");
-            next = t + strlen(tmp);
-        }
-        msg = next;
+        sb_append_len(&out, msg, (size_t)(t - msg));
+        sb_append(&out, "the planned configuration");
+        msg = t + strlen(tmp);
     }
     free(where);
-    free(real);
     return sb_steal(&out);
 }
 

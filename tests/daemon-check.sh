@@ -101,4 +101,60 @@ check "openntpd: the complaint does not name the temporary file" \
     sh -c "! grep -q 'te-ntp-setup-check' '$TMP/out'"
 grep 'error' "$TMP/out" | sed 's/^/#   /'
 
+
+# ntpd (classic, --saveconfigquit): the lines that make it open a file (includefile, keys,
+# logfile, driftfile, ...) are not followed either. No classic ntpd is installed here, so a
+# stand-in plays its part: it offers --saveconfigquit and fails when the file it checks
+# holds such a line (centos7's ntp.conf has includefile, keys and driftfile).
+mkdir -p "$TMP/ntpd"
+cat > "$TMP/ntpd/ntpd" <<'SH'
+#!/bin/sh
+[ "$1" = --help ] && { echo "  --saveconfigquit=FILE  save the configuration and quit"; exit 0; }
+[ "$1" = -n ] && [ "$2" = -c ] || { echo "usage: ntpd -n -c FILE --saveconfigquit=F" >&2; exit 2; }
+n=$(grep -nE '^[[:space:]]*(includefile|keys|logfile|leapfile|driftfile|statsdir|saveconfigdir)[[:space:]]' "$3" |
+    head -n 1 | cut -d: -f1)
+[ -z "$n" ] || { echo "$3:$n: would read $(sed -n "${n}p" "$3")" >&2; exit 1; }
+exit 0
+SH
+chmod +x "$TMP/ntpd/ntpd"
+root=$(fresh_root centos7-ntp)
+grep -q '^includefile /etc/ntp/crypto/pw' "$root/etc/ntp.conf" ||
+    not_ok "centos7-ntp fixture: its includefile line is gone"
+TE_NTP_SETUP_SBIN=$TMP/ntpd "$BIN" --root "$root" -i ntpd $SERVERS -v >"$TMP/out" 2>&1
+rc=$?
+check "ntpd: no file the image names is opened by the check (exit $rc)" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || sed 's/^/#   /' "$TMP/out"
+# ... and a complaint names the real file and line.
+root=$(fresh_root centos7-ntp)
+cat > "$TMP/ntpd/ntpd" <<'SH'
+#!/bin/sh
+[ "$1" = --help ] && { echo "  --saveconfigquit=FILE  save the configuration and quit"; exit 0; }
+n=$(grep -n '^tinker panic 0' "$3" | head -n 1 | cut -d: -f1)
+[ -z "$n" ] || { echo "line $n column 1 syntax error, unexpected T_Panic" >&2; exit 1; }
+exit 0
+SH
+printf 'tinker panic 0\n' >> "$root/etc/ntp.conf"
+line=$(wc -l < "$root/etc/ntp.conf")
+TE_NTP_SETUP_SBIN=$TMP/ntpd "$BIN" --root "$root" -i ntpd $SERVERS >"$TMP/out" 2>&1
+check "ntpd: a complaint names $root/etc/ntp.conf:$line" \
+    grep -q "$root/etc/ntp.conf:$line: ntpd rejects the planned configuration: line $line column 1" "$TMP/out"
+grep 'error' "$TMP/out" | sed 's/^/#   /'
+
+
+# A complaint about a line the run itself writes says so (a stand-in chronyd that rejects the
+# first "server ntp1.example.com" line: a line of the planned text only).
+mkdir -p "$TMP/fake"
+cat > "$TMP/fake/chronyd" <<'SH'
+#!/bin/sh
+n=$(grep -n '^server ntp1\.example\.com' "$3" | head -n 1 | cut -d: -f1)
+[ -z "$n" ] || { echo "Fatal error : Invalid directive at line $n in file $3" >&2; exit 1; }
+exit 0
+SH
+chmod +x "$TMP/fake/chronyd"
+root=$(fresh_root rhel-9)
+TE_NTP_SETUP_SBIN=$TMP/fake "$BIN" --root "$root" $SERVERS >"$TMP/out" 2>&1
+check "a complaint about a line the run writes names it as such" \
+    grep -q "$root/etc/chrony.conf, line [0-9]* of its planned text (a line te-ntp-setup writes): chronyd rejects the planned configuration: Invalid directive at line [0-9]* of the planned $root/etc/chrony.conf" "$TMP/out"
+grep 'error' "$TMP/out" | sed 's/^/#   /'
+
 finish
