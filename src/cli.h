@@ -34,6 +34,7 @@ enum {
     OPT_DHCP,
     OPT_SERVE,
     OPT_LOCAL_STRATUM,
+    OPT_ALL,
 };
 
 struct command {
