@@ -351,14 +351,33 @@ check "reload: still synchronized to 192.0.2.1" \
 # 192.0.2.11 answers nobody: after this reload chrony has no usable source, although its
 # tracking still names the source it had.
 run_te --server 192.0.2.11 --verify-timeout 5
-check "reload to a silent server: exit 0 (a warning, not a failure)" [ $rc -eq 0 ] || show
+check "reload to a silent server: exit 5 (configured, not synchronized; not undone)" [ $rc -eq 5 ] || show
 check "reload to a silent server: not reported synchronized" \
     eval '! grep -q "synchronized to 192.0.2.1" "$TMP/out" "$TMP/err"' || show
-check "reload to a silent server: warns that chrony has not synchronized" \
-    grep -q 'chrony has not synchronized to any source within 5 s' "$TMP/err" || show
+check "reload to a silent server: warns that chrony is not synchronized, and why" \
+    grep -q 'chrony is configured but not synchronized: no reply from any source' "$TMP/err" || show
 check "reload to a silent server: the verification says so, with no source reachable" \
-    grep -q '^verification: chrony is NOT synchronized (0 of 1 source reachable)$' "$TMP/out" ||
+    grep -q '^verification: chrony is NOT synchronized (0 of 1 source reachable): no reply from any source' "$TMP/out" ||
     show
+
+# --- issue 20: a unit systemd skips is reported with its condition, never as restarted ----
+# Without the test's drop-in, Debian's ConditionCapability=CAP_SYS_TIME applies, and this
+# container has no CAP_SYS_TIME: systemd skips chrony.service ("systemctl restart" exits 0).
+in_ctr mv /etc/systemd/system/chrony.service.d/te-ntp-setup-test.conf /root/te-ntp-setup-test.conf
+in_ctr systemctl daemon-reload
+in_ctr systemctl stop chrony.service
+run_te --server 192.0.2.1 --verify-timeout 5
+check "skipped unit: exit 5 (configured, the daemon is not running)" [ $rc -eq 5 ] || show
+check "skipped unit: reported skipped, with the condition systemd names" \
+    grep -q 'chrony.service was not started: systemd skipped it, ConditionCapability=CAP_SYS_TIME was not met' "$TMP/err" || show
+check "skipped unit: never reported as restarted" eval '! grep -q "^restarted" "$TMP/out"' || show
+check "skipped unit: systemd agrees (ConditionResult=no, inactive)" \
+    eval '[ "$(prop ConditionResult)" = no ] && [ "$(prop ActiveState)" = inactive ]'
+check "skipped unit: 'enabled' is not claimed for an enabled unit" \
+    eval '! grep -q "^enabled chrony" "$TMP/out"' || show
+in_ctr mv /root/te-ntp-setup-test.conf /etc/systemd/system/chrony.service.d/te-ntp-setup-test.conf
+in_ctr systemctl daemon-reload
+# ---
 
 echo "# the whole test took $(($(date +%s) - started)) s after the root was ready"
 finish
