@@ -67,8 +67,22 @@ activate(struct plan *p, struct strv *actions)
  * no service is touched, a warning says what to do). The services stopped are appended to
  * stopped (may be NULL), each journaled first. True when something was (or would be) done.
  * A failure is a warning: the files are right, the other daemon needs a person. */
+/* The services a run stopped, with their state before, so that an undo puts them back. */
+struct stopped {
+    struct strv names;
+    struct service_state *before;     /* one per name */
+};
+
+static void
+stopped_add(struct stopped *s, const char *name, const struct service_state *before)
+{
+    strv_push(&s->names, name);
+    s->before = xrealloc(s->before, s->names.n * sizeof(*s->before));
+    s->before[s->names.n - 1] = *before;
+}
+
 static bool
-stop_conflicts(struct plan *p, struct txn *t, struct strv *stopped, struct strv *actions)
+stop_conflicts(struct plan *p, struct txn *t, struct stopped *stopped, struct strv *actions)
 {
     const struct settings *s = p->settings;
     bool acted = false;
@@ -98,7 +112,7 @@ stop_conflicts(struct plan *p, struct txn *t, struct strv *stopped, struct strv 
                 for (size_t j = 0; j < errs.errors.n; j++)
                     msg_warn(p->m, "could not stop and disable %s: %s", svc, errs.errors.v[j]);
             else if (stopped)
-                strv_push(stopped, svc);
+                stopped_add(stopped, svc, &before);
             for (size_t j = 0; j < errs.warnings.n; j++)
                 msg_warn(p->m, "%s", errs.warnings.v[j]);
             for (size_t j = 0; j < errs.notes.n; j++)
@@ -274,7 +288,7 @@ verify(struct plan *p, enum service_outcome activated, const char *fw_problem)
 /* Undo a run in place: files back, the service restarted with them, the daemons stopped
  * for it started again. */
 static enum apply_status
-undo(struct plan *p, size_t written, bool restart, const struct strv *stopped,
+undo(struct plan *p, size_t written, bool restart, const struct stopped *stopped,
      struct strv *actions)
 {
     enum apply_status st = APPLY_FAILED_RESTORED;
@@ -289,9 +303,16 @@ undo(struct plan *p, size_t written, bool restart, const struct strv *stopped,
                      p->service);
         msgs_free(&again);
     }
-    for (size_t i = 0; stopped && i < stopped->n; i++)
-        if (service_restart(p->host, stopped->v[i], actions, p->m) == SERVICE_FAILED)
+    /* the daemons stopped for this run: as they were (running, or only enabled) */
+    for (size_t i = 0; stopped && i < stopped->names.n; i++) {
+        const struct service_state *b = &stopped->before[i];
+        enum service_outcome o =
+            b->known ? service_set_state(p->host, stopped->names.v[i], b, actions, p->m)
+                     : service_restart(p->host, stopped->names.v[i], actions, p->m);
+
+        if (o == SERVICE_FAILED)
             st = APPLY_FAILED_UNRESTORED;
+    }
     return st;
 }
 
@@ -299,7 +320,7 @@ enum apply_status
 apply_run(struct plan *p, struct strv *actions)
 {
     const struct settings *s = p->settings;
-    struct strv stopped = { 0 };
+    struct stopped stopped = { { 0 }, NULL };
     struct txn *t = NULL;
     size_t written = 0;
     enum apply_status st;
@@ -400,7 +421,8 @@ out:
                   TXN_DIR "/current: fix the cause, then run 'te-ntp-setup rollback'");
         txn_abandon(t);
     }
-    strv_free(&stopped);
+    strv_free(&stopped.names);
+    free(stopped.before);
     free(fw_problem);
     return st;
 }

@@ -241,6 +241,15 @@ check "rollback: chrony, running before, runs" [ -f "$ST/chrony.service.active" 
 check "rollback: timesyncd, running and enabled before, runs and is enabled" \
     eval '[ -f "$ST/systemd-timesyncd.service.active" ] && [ -f "$ST/systemd-timesyncd.service.enabled" ]' || show
 
+# ---- a failed restart is undone: the daemon stopped for the run is put back as it was ------
+reset chrony.service.enabled chrony.service.fails systemd-timesyncd.service.enabled
+synced
+run_te $TE
+check "failed restart: exit 1, the files put back" \
+    eval '[ $rc -eq 1 ] && in_ns test ! -e /etc/chrony/sources.d/te-ntp-setup.sources' || show
+check "failed restart: timesyncd, enabled but not running before, is enabled and not started" \
+    eval '[ -f "$ST/systemd-timesyncd.service.enabled" ] && [ ! -f "$ST/systemd-timesyncd.service.active" ]' || show
+
 # ---- the firewall rules a run adds are journaled: rollback deletes them -----------------------
 TE_FW="-i chrony -s 192.0.2.1 --verify-timeout 2 --lock-timeout 5"
 if command -v nft >/dev/null 2>&1; then
