@@ -15,8 +15,9 @@
 
 /* The module's arguments, in the order Ansible lists "Supported parameters". */
 static const char *const known_args[] = {
-    "accept_unsynchronized", "config", "dhcp", "firewall", "if_needed", "implementation", "local_stratum", "lock_timeout",
-    "mode", "pools", "restart", "root", "serve", "servers", "verify", "verify_timeout",
+    "accept_unsynchronized", "config", "dhcp", "firewall", "if_needed", "implementation",
+    "local_stratum", "lock_timeout", "mode", "pools", "restart", "root", "serve", "servers",
+    "verify", "verify_timeout",
 };
 
 bool

@@ -63,10 +63,6 @@ activate(struct plan *p, struct strv *actions)
     return service_restart(p->host, p->service, actions, p->m);
 }
 
-/* Stop and disable the other time daemons (reported only in a dry run; under a root, where
- * no service is touched, a warning says what to do). The services stopped are appended to
- * stopped (may be NULL), each journaled first. True when something was (or would be) done.
- * A failure is a warning: the files are right, the other daemon needs a person. */
 /* The services a run stopped, with their state before, so that an undo puts them back. */
 struct stopped {
     struct strv names;
@@ -81,6 +77,10 @@ stopped_add(struct stopped *s, const char *name, const struct service_state *bef
     s->before[s->names.n - 1] = *before;
 }
 
+/* Stop and disable the other time daemons (reported only in a dry run; under a root, where
+ * no service is touched, a warning says what to do). The services stopped are appended to
+ * stopped (may be NULL), each journaled first. True when something was (or would be) done.
+ * A failure is a warning: the files are right, the other daemon needs a person. */
 static bool
 stop_conflicts(struct plan *p, struct txn *t, struct stopped *stopped, struct strv *actions)
 {
@@ -248,9 +248,16 @@ verify(struct plan *p, enum service_outcome activated, const char *fw_problem)
         memset(v, 0, sizeof(*v));
         v->reachable = v->sources = -1;
         snprintf(v->how, sizeof(v->how), "the service manager");
-        snprintf(v->why, sizeof(v->why), "the daemon is not running (%s %s)", p->service,
-                 activated == SERVICE_SKIPPED ? "was skipped by systemd: a condition of its "
-                 "unit was not met" : "is not active");
+        char *cond = activated == SERVICE_SKIPPED ? service_skip_condition(p->host, p->service)
+                                                  : NULL;
+
+        if (cond)
+            snprintf(v->why, sizeof(v->why), "the daemon is not running (systemd skipped "
+                     "%s.service: %s was not met)", p->service, cond);
+        else
+            snprintf(v->why, sizeof(v->why), "the daemon is not running (%s is not active)",
+                     p->service);
+        free(cond);
     } else {
         backend_verify(p, s->verify_timeout, v);
         if (v->synchronized)
@@ -344,10 +351,18 @@ apply_run(struct plan *p, struct strv *actions)
         /* configured, but not running (stopped, or skipped before): start it */
         service_query(p->host, p->service, &now);
         if (now.known && !now.active) {
+            struct msgs sm = { 0 };
+
+            /* a daemon that does not start is what the verification reports (exit 5) */
             if (txn_record_service(t, "restart", p->service, &now) < 0)
                 activated = SERVICE_FAILED;
             else
-                activated = service_restart(p->host, p->service, actions, p->m);
+                activated = service_restart(p->host, p->service, actions, &sm);
+            for (size_t i = 0; i < sm.errors.n; i++)
+                msg_warn(p->m, "%s", sm.errors.v[i]);
+            for (size_t i = 0; i < sm.warnings.n; i++)
+                msg_warn(p->m, "%s", sm.warnings.v[i]);
+            msgs_free(&sm);
             acted = acted || activated == SERVICE_DONE;
         }
         fw = open_firewall(p, t, actions, &fw_problem);
