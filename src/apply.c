@@ -285,10 +285,12 @@ verify(struct plan *p, enum service_outcome activated, const char *fw_problem)
     if (!v->synchronized) {
         msg_warn(p->m, "%s is configured but not synchronized: %s; run 'te-ntp-setup check' "
                  "to see more", p->backend->name, v->why);
-    } else if (v->source[0] && s->mode == MODE_REPLACE && all_literal(s) &&
-               !configured_source(s, v->source)) {
-        msg_warn(p->m, "%s is synchronized to %s, which is not one of the configured sources",
-                 p->backend->name, v->source);
+    } else if (v->source[0] && s->mode == MODE_REPLACE &&
+               (v->source_name[0] ? !configured_source(s, v->source_name)
+                                  : all_literal(s) && !configured_source(s, v->source))) {
+        msg_warn(p->m, "%s is synchronized to %s%s%s%s, which is not one of the configured "
+                 "sources", p->backend->name, v->source, v->source_name[0] ? " (" : "",
+                 v->source_name, v->source_name[0] ? ")" : "");
     }
 }
 

@@ -69,6 +69,9 @@ cat > "$FAKE/chronyc" <<'SH'
 ST=@ST@
 [ -f "$ST/chrony.service.active" ] || { echo "506 Cannot talk to daemon" >&2; exit 1; }
 for a in "$@"; do last=$a; done
+case " $* " in *" sourcename "*)   # chrony 4.1+: the name a source was configured with
+    [ -f "$ST/sourcename" ] && cat "$ST/sourcename" && exit 0; exit 1 ;;
+esac
 case $last in
 tracking) cat "$ST/tracking" ;;
 sources)  cat "$ST/sources" ;;
@@ -205,6 +208,19 @@ synced_elsewhere
 run_te $TE
 check "synchronized elsewhere: a warning names the server" \
     grep -q 'warning: .*198\.51\.100\.10.*not one of the configured' "$TMP/err" || show
+
+# a name: chronyc sourcename tells which configured name the selected address came from
+reset chrony.service.active chrony.service.enabled
+synced
+echo 2.debian.pool.ntp.org > "$ST/sourcename"
+run_te -i chrony -s ntp1.example.com --verify-timeout 2 --lock-timeout 5 --no-firewall
+check "synchronized to a source configured by another name: a warning names it" \
+    grep -q 'warning: chrony is synchronized to 192.0.2.1 (2.debian.pool.ntp.org), which is not one of the configured' "$TMP/err" || show
+echo ntp1.example.com > "$ST/sourcename"
+reset chrony.service.active chrony.service.enabled
+run_te -i chrony -s ntp1.example.com --verify-timeout 2 --lock-timeout 5 --no-firewall
+check "synchronized to the configured name: no warning" eval '! grep -q "not one of the configured" "$TMP/err"' || show
+rm -f "$ST/sourcename"
 
 # ---- a unit systemd skips ------------------------------------------------------------
 reset chrony.service.enabled chrony.service.condition
