@@ -71,12 +71,26 @@ activate(struct plan *p, struct strv *actions)
     return service_restart(p->host, p->service, actions, p->m);
 }
 
+/* The services a run stopped, with their state before, so that an undo puts them back. */
+struct stopped {
+    struct strv names;
+    struct service_state *before;     /* one per name */
+};
+
+static void
+stopped_add(struct stopped *s, const char *name, const struct service_state *before)
+{
+    strv_push(&s->names, name);
+    s->before = xrealloc(s->before, s->names.n * sizeof(*s->before));
+    s->before[s->names.n - 1] = *before;
+}
+
 /* Stop and disable the other time daemons (reported only in a dry run; under a root, where
  * no service is touched, a warning says what to do). The services stopped are appended to
  * stopped (may be NULL), each journaled first. True when something was (or would be) done.
  * A failure is a warning: the files are right, the other daemon needs a person. */
 static bool
-stop_conflicts(struct plan *p, struct txn *t, struct strv *stopped, struct strv *actions)
+stop_conflicts(struct plan *p, struct txn *t, struct stopped *stopped, struct strv *actions)
 {
     const struct settings *s = p->settings;
     bool acted = false;
@@ -106,7 +120,7 @@ stop_conflicts(struct plan *p, struct txn *t, struct strv *stopped, struct strv 
                 for (size_t j = 0; j < errs.errors.n; j++)
                     msg_warn(p->m, "could not stop and disable %s: %s", svc, errs.errors.v[j]);
             else if (stopped)
-                strv_push(stopped, svc);
+                stopped_add(stopped, svc, &before);
             for (size_t j = 0; j < errs.warnings.n; j++)
                 msg_warn(p->m, "%s", errs.warnings.v[j]);
             for (size_t j = 0; j < errs.notes.n; j++)
@@ -242,9 +256,16 @@ verify(struct plan *p, enum service_outcome activated, const char *fw_problem)
         memset(v, 0, sizeof(*v));
         v->reachable = v->sources = -1;
         snprintf(v->how, sizeof(v->how), "the service manager");
-        snprintf(v->why, sizeof(v->why), "the daemon is not running (%s %s)", p->service,
-                 activated == SERVICE_SKIPPED ? "was skipped by systemd: a condition of its "
-                 "unit was not met" : "is not active");
+        char *cond = activated == SERVICE_SKIPPED ? service_skip_condition(p->host, p->service)
+                                                  : NULL;
+
+        if (cond)
+            snprintf(v->why, sizeof(v->why), "the daemon is not running (systemd skipped "
+                     "%s.service: %s was not met)", p->service, cond);
+        else
+            snprintf(v->why, sizeof(v->why), "the daemon is not running (%s is not active)",
+                     p->service);
+        free(cond);
     } else {
         backend_verify(p, s->verify_timeout, v);
         if (v->synchronized)
@@ -272,17 +293,19 @@ verify(struct plan *p, enum service_outcome activated, const char *fw_problem)
     if (!v->synchronized) {
         msg_warn(p->m, "%s is configured but not synchronized: %s; run 'te-ntp-setup check' "
                  "to see more", p->backend->name, v->why);
-    } else if (v->source[0] && s->mode == MODE_REPLACE && all_literal(s) &&
-               !configured_source(s, v->source)) {
-        msg_warn(p->m, "%s is synchronized to %s, which is not one of the configured sources",
-                 p->backend->name, v->source);
+    } else if (v->source[0] && s->mode == MODE_REPLACE &&
+               (v->source_name[0] ? !configured_source(s, v->source_name)
+                                  : all_literal(s) && !configured_source(s, v->source))) {
+        msg_warn(p->m, "%s is synchronized to %s%s%s%s, which is not one of the configured "
+                 "sources", p->backend->name, v->source, v->source_name[0] ? " (" : "",
+                 v->source_name, v->source_name[0] ? ")" : "");
     }
 }
 
 /* Undo a run in place: files back, the service restarted with them, the daemons stopped
  * for it started again. */
 static enum apply_status
-undo(struct plan *p, size_t written, bool failed, bool restart, const struct strv *stopped,
+undo(struct plan *p, size_t written, bool failed, bool restart, const struct stopped *stopped,
      struct strv *actions)
 {
     enum apply_status st = APPLY_FAILED_RESTORED;
@@ -297,9 +320,16 @@ undo(struct plan *p, size_t written, bool failed, bool restart, const struct str
                      p->service);
         msgs_free(&again);
     }
-    for (size_t i = 0; stopped && i < stopped->n; i++)
-        if (service_restart(p->host, stopped->v[i], actions, p->m) == SERVICE_FAILED)
+    /* the daemons stopped for this run: as they were (running, or only enabled) */
+    for (size_t i = 0; stopped && i < stopped->names.n; i++) {
+        const struct service_state *b = &stopped->before[i];
+        enum service_outcome o =
+            b->known ? service_set_state(p->host, stopped->names.v[i], b, actions, p->m)
+                     : service_restart(p->host, stopped->names.v[i], actions, p->m);
+
+        if (o == SERVICE_FAILED)
             st = APPLY_FAILED_UNRESTORED;
+    }
     return st;
 }
 
@@ -322,7 +352,7 @@ enum apply_status
 apply_run(struct plan *p, struct strv *actions)
 {
     const struct settings *s = p->settings;
-    struct strv stopped = { 0 };
+    struct stopped stopped = { { 0 }, NULL };
     struct txn *t = NULL;
     size_t written = 0;
     enum apply_status st;
@@ -346,10 +376,18 @@ apply_run(struct plan *p, struct strv *actions)
         /* configured, but not running (stopped, or skipped before): start it */
         service_query(p->host, p->service, &now);
         if (now.known && !now.active) {
+            struct msgs sm = { 0 };
+
+            /* a daemon that does not start is what the verification reports (exit 5) */
             if (txn_record_service(t, "restart", p->service, &now) < 0)
                 activated = SERVICE_FAILED;
             else
-                activated = service_restart(p->host, p->service, actions, p->m);
+                activated = service_restart(p->host, p->service, actions, &sm);
+            for (size_t i = 0; i < sm.errors.n; i++)
+                msg_warn(p->m, "%s", sm.errors.v[i]);
+            for (size_t i = 0; i < sm.warnings.n; i++)
+                msg_warn(p->m, "%s", sm.warnings.v[i]);
+            msgs_free(&sm);
             acted = acted || activated == SERVICE_DONE;
         }
         fw = open_firewall(p, t, actions, &fw_problem);
@@ -427,7 +465,8 @@ out:
         free(cur);
         txn_abandon(t);
     }
-    strv_free(&stopped);
+    strv_free(&stopped.names);
+    free(stopped.before);
     free(fw_problem);
     return st;
 }

@@ -789,8 +789,15 @@ chrony_look(const char *path, struct sync_status *st)
         }
     }
     st->synchronized = tracking_synced && selected[0];
-    if (st->synchronized)
+    if (st->synchronized) {
+        const char *const name[] = { "sourcename", selected, NULL };
+
         snprintf(st->source, sizeof(st->source), "%s", selected);
+        /* the name it was configured with (chrony 4.1 and later), without asking DNS */
+        if (chronyc(path, name, 5000, &out) == 0 && out.len && !strchr(out.buf, ' '))
+            snprintf(st->source_name, sizeof(st->source_name), "%.*s",
+                     (int)strcspn(out.buf, "\n"), out.buf);
+    }
     sb_free(&out);
 }
 

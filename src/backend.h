@@ -35,6 +35,8 @@ struct sync_status {
     bool answered;        /* the daemon (or the kernel) could be asked */
     bool synchronized;    /* a source is selected and the clock is disciplined */
     char source[128];     /* the selected source, when known */
+    char source_name[128];  /* its name as configured, when the daemon tells (chronyc
+                             * sourcename), else empty */
     int reachable;        /* how many sources answer (-1: unknown) */
     int sources;          /* how many sources it has (-1: unknown) */
     double offset;        /* seconds, as NTP defines it: positive = the host is behind */

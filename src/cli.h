@@ -39,6 +39,7 @@ enum {
     OPT_CONFIGURE_CONTAINER,
     OPT_PLATFORM,
     OPT_ALLOW_SMEAR_MIX,
+    OPT_ALL,
 };
 
 struct command {

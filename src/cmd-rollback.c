@@ -13,12 +13,14 @@
 #include "txn.h"
 
 #define NOTHING_TO_ROLL_BACK "nothing to roll back: no run of te-ntp-setup is recorded"
+#define NOTHING_TO_ROLL_BACK_ALL "nothing to roll back: te-ntp-setup has changed nothing here"
 
 static int
 rollback_main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "json", no_argument, NULL, OPT_JSON },
+        { "all", no_argument, NULL, OPT_ALL },
         { "root", required_argument, NULL, 'r' },
         { "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
         { "help", no_argument, NULL, 'h' },
@@ -29,11 +31,12 @@ rollback_main(int argc, char **argv)
     struct hostinfo host;
     struct strv actions = { 0 };
     struct msgs m = { 0 };
-    bool json = false;
+    bool json = false, all = false;
 
     while ((c = getopt_long(argc, argv, "r:h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_JSON: json = true; break;
+        case OPT_ALL: all = true; break;
         case 'r': root = optarg; break;
         case OPT_LOCK_TIMEOUT:
             if (!cli_seconds("lock-timeout", optarg, 3600, &lock_timeout))
@@ -56,7 +59,7 @@ rollback_main(int argc, char **argv)
         rc = lock == -2 ? -2 : -1;
         code = lock == -2 ? EXIT_LOCKED : EXIT_FAILED;
     } else {
-        rc = txn_rollback(&host, &actions, &m);
+        rc = all ? txn_rollback_all(&host, &actions, &m) : txn_rollback(&host, &actions, &m);
         code = rc < 0 ? EXIT_UNRESTORED : EXIT_OK;
         lock_release(lock);
         cli_audit("rollback", &actions, &m, rc < 0);
@@ -68,7 +71,7 @@ rollback_main(int argc, char **argv)
         for (size_t i = 0; i < m.notes.n; i++)
             strv_push(&notes, m.notes.v[i]);
         if (rc == 1)
-            strv_push(&notes, NOTHING_TO_ROLL_BACK);
+            strv_push(&notes, all ? NOTHING_TO_ROLL_BACK_ALL : NOTHING_TO_ROLL_BACK);
         sb_init(&out);
         sb_putc(&out, '{');
         json_key(&out, "changed", true);
@@ -95,7 +98,7 @@ rollback_main(int argc, char **argv)
         for (size_t i = 0; i < actions.n; i++)
             printf("%s\n", actions.v[i]);
         if (rc == 1)
-            printf("%s\n", NOTHING_TO_ROLL_BACK);
+            printf("%s\n", all ? NOTHING_TO_ROLL_BACK_ALL : NOTHING_TO_ROLL_BACK);
     }
     fflush(stdout);
     cli_print_msgs(&m);
@@ -108,10 +111,17 @@ rollback_main(int argc, char **argv)
 const struct command cmd_rollback = {
     .name = "rollback",
     .usage =
-"Usage: te-ntp-setup rollback [--json] [-r|--root DIR] [--lock-timeout SEC]\n"
+"Usage: te-ntp-setup rollback [--all] [--json] [-r|--root DIR] [--lock-timeout SEC]\n"
 "\n"
 "Restores what the last apply changed (or finishes undoing an interrupted one):\n"
 "each file goes back to its old text when it still holds what te-ntp-setup wrote,\n"
-"then the services are restarted. The backups are kept in " TXN_DIR ".\n",
+"the firewall rules the run added are deleted, and the services are put back as\n"
+"they were. It reaches one run back: a second rollback has nothing to undo.\n"
+"\n"
+"      --all    every file te-ntp-setup ever changed back to what it held before\n"
+"               its first run on this host (files it created are removed), every\n"
+"               firewall rule it added deleted, the services as they were then\n"
+"\n"
+"The backups are kept in " TXN_DIR ".\n",
     .run = rollback_main,
 };

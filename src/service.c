@@ -592,3 +592,19 @@ service_set_state(const struct hostinfo *h, const char *service,
     }
     return ok ? SERVICE_DONE : SERVICE_FAILED;
 }
+
+char *
+service_skip_condition(const struct hostinfo *h, const char *service)
+{
+    char *systemctl, *unit, *cond = NULL;
+
+    if (!h->live || h->init != INIT_SYSTEMD)
+        return NULL;
+    systemctl = spawn_find_program("systemctl");
+    unit = xasprintf("%s.service", service);
+    if (systemctl)
+        cond = systemd_skipped(systemctl, unit);
+    free(systemctl);
+    free(unit);
+    return cond;
+}

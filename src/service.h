@@ -34,6 +34,9 @@ void service_query(const struct hostinfo *h, const char *service, struct service
 enum service_outcome service_set_state(const struct hostinfo *h, const char *service,
                                        const struct service_state *want, struct strv *done,
                                        struct msgs *m);
+/* When systemd skipped the service's last start (ConditionResult=no): the condition not met
+ * ("ConditionCapability=CAP_SYS_TIME"; free() it); else NULL. */
+char *service_skip_condition(const struct hostinfo *h, const char *service);
 /* Run a program (absolute path first) with a timeout; non-zero exit is a failure described
  * in m. Returns the spawn_run code (0 ok, 1 ran but failed, -1 not started) and the exit
  * status in *status (may be NULL). */

@@ -335,6 +335,171 @@ txn_record_firewall(struct txn *t, const char *line)
     return ret;
 }
 
+/* ---- the originals: what every file the tool changed held before its first run -------
+ *
+ * TXN_DIR/original/index has one line per file ("file K EXISTED MODE /PATH": K.orig holds
+ * its text before the first run that changed it, K.latest what the tool last left in it;
+ * no K.latest: the tool left no file), per service ("service NAME active=A enabled=E", its
+ * state before the first run that touched it) and per firewall rule any run added
+ * ("firewall LINE"). Each run that ends adds what it touched first; rollback --all puts it
+ * all back. */
+
+struct original {
+    char *dir;              /* TXN_DIR/original */
+    struct strv lines;      /* the index */
+};
+
+static void
+original_load(const char *txn_dir, struct original *o)
+{
+    struct strbuf sb;
+    char *index, *save = NULL;
+
+    memset(o, 0, sizeof(*o));
+    o->dir = xasprintf("%s/original", txn_dir);
+    index = xasprintf("%s/index", o->dir);
+    sb_init(&sb);
+    if (read_file(index, MAX_BACKUP, &sb) == 0)
+        for (char *l = strtok_r(sb.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+            strv_push(&o->lines, l);
+    sb_free(&sb);
+    free(index);
+}
+
+static void
+original_free(struct original *o)
+{
+    free(o->dir);
+    strv_free(&o->lines);
+}
+
+/* The index number of path (escaped as in the journal), or -1. */
+static long
+original_find(const struct original *o, const char *escaped)
+{
+    for (size_t i = 0; i < o->lines.n; i++) {
+        unsigned k;
+        int used = 0;
+
+        if (sscanf(o->lines.v[i], "file %u %*d %*o %n", &k, &used) == 1 && used > 0 &&
+            strcmp(o->lines.v[i] + used, escaped) == 0)
+            return (long)k;
+    }
+    return -1;
+}
+
+static int
+original_append(struct original *o, const char *line)
+{
+    char *index = xasprintf("%s/index", o->dir);
+    int fd = open(index, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    size_t len = strlen(line);
+    int ret = -1;
+
+    if (fd >= 0 && write(fd, line, len) == (ssize_t)len && write(fd, "\n", 1) == 1 &&
+        fsync(fd) == 0)
+        ret = 0;
+    if (fd >= 0)
+        close(fd);
+    free(index);
+    if (ret == 0)
+        strv_push(&o->lines, line);
+    return ret;
+}
+
+/* Set what the tool last left in file k (NULL: no file). */
+static int
+original_set_latest(const struct original *o, long k, const char *text, size_t len)
+{
+    char *latest = xasprintf("%s/%ld.latest", o->dir, k);
+    int ret = text ? write_private(latest, text, len) : (unlink(latest) < 0 && errno != ENOENT);
+
+    free(latest);
+    return ret;
+}
+
+/* A run ends (its journal in jdir): the files, services and firewall rules it touched
+ * for the first time join the originals; every file's latest text is what it wrote. */
+static int
+original_update(const char *txn_dir, const char *jdir, struct msgs *m)
+{
+    char *jpath = xasprintf("%s/journal", jdir);
+    struct strbuf journal;
+    struct original o;
+    char *save = NULL;
+    int ret = -1;
+
+    sb_init(&journal);
+    original_load(txn_dir, &o);
+    if (read_file(jpath, MAX_BACKUP, &journal) < 0 || (mkdir(o.dir, 0700) < 0 && errno != EEXIST))
+        goto out;
+    for (char *l = strtok_r(journal.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        unsigned n, mode, uid, gid;
+        int existed, used = 0;
+        char svc[128], action[32];
+
+        if (sscanf(l, "file %u %d %o %u %u %n", &n, &existed, &mode, &uid, &gid, &used) == 5 &&
+            used > 0) {
+            long k = original_find(&o, l + used);
+            char *oldp = xasprintf("%s/files/%u.old", jdir, n);
+            char *newp = xasprintf("%s/files/%u.new", jdir, n);
+            struct strbuf text;
+            int bad = 0;
+
+            sb_init(&text);
+            if (k < 0) {
+                char *line, *orig;
+
+                k = (long)o.lines.n;
+                orig = xasprintf("%s/%ld.orig", o.dir, k);
+                if (existed && (read_file(oldp, MAX_BACKUP, &text) < 0 ||
+                                write_private(orig, text.buf, text.len) < 0))
+                    bad = 1;
+                line = xasprintf("file %ld %d %o %s", k, existed, mode, l + used);
+                if (!bad && original_append(&o, line) < 0)
+                    bad = 1;
+                free(line);
+                free(orig);
+            }
+            sb_reset(&text);
+            if (!bad && (read_file(newp, MAX_BACKUP, &text) < 0 ||
+                         original_set_latest(&o, k, text.buf, text.len) < 0))
+                bad = 1;
+            sb_free(&text);
+            free(oldp);
+            free(newp);
+            if (bad)
+                goto out;
+        } else if (sscanf(l, "service %31s %127s", action, svc) == 2 && strstr(l, " active=")) {
+            char *line = xasprintf("service %s %s", svc, strstr(l, " active=") + 1);
+            bool known = false;
+
+            for (size_t i = 0; i < o.lines.n && !known; i++) {
+                char name[128];
+
+                known = sscanf(o.lines.v[i], "service %127s", name) == 1 &&
+                        strcmp(name, svc) == 0;
+            }
+            if (!known && original_append(&o, line) < 0) {
+                free(line);
+                goto out;
+            }
+            free(line);
+        } else if (strncmp(l, "firewall ", 9) == 0 && original_append(&o, l) < 0) {
+            goto out;
+        }
+    }
+    ret = 0;
+out:
+    if (ret < 0)
+        msg_warn(m, "%s: cannot keep the original files: 'te-ntp-setup rollback --all' may "
+                 "not reach back to before the first run", o.dir);
+    original_free(&o);
+    sb_free(&journal);
+    free(jpath);
+    return ret;
+}
+
 int
 txn_commit(struct txn *t)
 {
@@ -346,6 +511,7 @@ txn_commit(struct txn *t)
     close(t->journal);
     t->journal = -1;
     if (ret == 0) {
+        original_update(t->dir, t->cur, t->m);
         remove_tree(last);
         if (rename(t->cur, last) < 0) {
             msg_error(t->m, "%s: cannot keep the journal: %s", last, strerror(errno));
@@ -483,6 +649,207 @@ out:
     return ret;
 }
 
+/* Remove the originals: their files, the index, the directory. */
+static void
+remove_originals(const struct original *o)
+{
+    for (size_t i = 0; i < o->lines.n; i++) {
+        unsigned k;
+
+        if (sscanf(o->lines.v[i], "file %u ", &k) == 1) {
+            char *a = xasprintf("%s/%u.orig", o->dir, k);
+            char *b = xasprintf("%s/%u.latest", o->dir, k);
+
+            unlink(a);
+            unlink(b);
+            free(a);
+            free(b);
+        }
+    }
+    {
+        char *index = xasprintf("%s/index", o->dir);
+
+        unlink(index);
+        free(index);
+    }
+    rmdir(o->dir);
+}
+
+/* A run was rolled back: what the tool last left in its files is what the run found. */
+static void
+original_after_undo(const char *txn_dir, const char *jdir, unsigned n, int existed,
+                    const char *escaped)
+{
+    struct original o;
+    long k;
+
+    original_load(txn_dir, &o);
+    k = original_find(&o, escaped);
+    if (k >= 0) {
+        char *oldp = xasprintf("%s/files/%u.old", jdir, n);
+        struct strbuf old;
+
+        sb_init(&old);
+        if (!existed)
+            original_set_latest(&o, k, NULL, 0);
+        else if (read_file(oldp, MAX_BACKUP, &old) == 0)
+            original_set_latest(&o, k, old.buf, old.len);
+        sb_free(&old);
+        free(oldp);
+    }
+    original_free(&o);
+}
+
+/* A journal path ("/etc/chrony.conf", escaped) on the target, or NULL with an error. */
+static char *
+target_path(const struct hostinfo *h, const char *escaped, const char *where, struct msgs *m)
+{
+    char *path = unescape_path(escaped), *disk;
+
+    if (path[0] != '/' || strstr(path, "/../") ||
+        (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0)) {
+        char *q = quote_string(path);
+
+        msg_error(m, "%s: %s is not a path on the target; not restored", where, q);
+        free(q);
+        free(path);
+        return NULL;
+    }
+    disk = hostinfo_path(h, path);
+    free(path);
+    if (!hostinfo_inside(h, disk)) {
+        msg_error(m, "%s: a symbolic link in the image leads out of %s; not restored", disk,
+                  h->root);
+        free(disk);
+        return NULL;
+    }
+    return disk;
+}
+
+/* rollback --all: one file back to what it held before the tool's first run. */
+static int
+original_restore(const struct original *o, long k, int existed, unsigned mode,
+                 const char *disk, struct strv *actions, struct msgs *m)
+{
+    char *origp = xasprintf("%s/%ld.orig", o->dir, k);
+    char *latestp = xasprintf("%s/%ld.latest", o->dir, k);
+    struct strbuf orig, latest, now;
+    bool has_latest, exists_now;
+    int ret = -1;
+
+    sb_init(&orig);
+    sb_init(&latest);
+    sb_init(&now);
+    if (existed && read_file(origp, MAX_BACKUP, &orig) < 0) {
+        msg_error(m, "%s: the original of %s is missing: %s", o->dir, disk, strerror(errno));
+        goto out;
+    }
+    has_latest = read_file(latestp, MAX_BACKUP, &latest) == 0;
+    exists_now = read_file(disk, MAX_BACKUP, &now) == 0;
+    if (existed && exists_now && now.len == orig.len && !memcmp(now.buf, orig.buf, orig.len)) {
+        ret = 0;                                /* as it was */
+    } else if (!existed && !exists_now) {
+        ret = 0;
+    } else if (!exists_now || !has_latest || now.len != latest.len ||
+               memcmp(now.buf, latest.buf, latest.len) != 0) {
+        msg_error(m, "%s: changed since te-ntp-setup last wrote it; not restored (the "
+                  "original is in %s)", disk, existed ? origp : "(none: the file was new)");
+    } else if (existed) {
+        ret = fileio_replace(disk, orig.buf, orig.len, latest.buf, latest.len, NULL, false, m);
+        if (ret == 0) {
+            chmod(disk, (mode_t)(mode & 0777));
+            strv_push_owned(actions, xasprintf("restored %s (as before the first run)", disk));
+        }
+    } else {
+        ret = fileio_remove(disk, latest.buf, latest.len, m);
+        if (ret == 0)
+            strv_push_owned(actions, xasprintf("removed %s (new since the first run)", disk));
+    }
+out:
+    sb_free(&orig);
+    sb_free(&latest);
+    sb_free(&now);
+    free(origp);
+    free(latestp);
+    return ret;
+}
+
+int
+txn_rollback_all(const struct hostinfo *h, struct strv *actions, struct msgs *m)
+{
+    char *dir = hostinfo_path(h, TXN_DIR);
+    struct original o;
+    int failed = 0, ret = -1;
+
+    if (!hostinfo_inside(h, dir)) {
+        msg_error(m, "%s: a symbolic link in the image leads out of %s; refusing to read a "
+                  "journal there", dir, h->root);
+        free(dir);
+        return -1;
+    }
+    /* an interrupted run first, as every run does */
+    if (txn_interrupted(h->root) && txn_rollback(h, actions, m) < 0) {
+        free(dir);
+        return -1;
+    }
+    original_load(dir, &o);
+    if (!o.lines.n) {
+        ret = 1;
+        goto out;
+    }
+    for (size_t i = o.lines.n; i-- > 0;) {
+        unsigned k, mode;
+        int existed, used = 0;
+
+        if (sscanf(o.lines.v[i], "file %u %d %o %n", &k, &existed, &mode, &used) == 3 &&
+            used > 0) {
+            char *disk = target_path(h, o.lines.v[i] + used, o.dir, m);
+
+            if (!disk || original_restore(&o, (long)k, existed, mode, disk, actions, m) < 0)
+                failed++;
+            free(disk);
+        }
+    }
+    if (failed) {
+        msg_error(m, "%d file(s) could not be restored; the originals stay in %s", failed,
+                  o.dir);
+        goto out;
+    }
+    if (h->live) {
+        for (size_t i = o.lines.n; i-- > 0;)
+            if (strncmp(o.lines.v[i], "firewall ", 9) == 0 &&
+                firewall_undo_line(o.lines.v[i] + 9, actions, m) < 0)
+                msg_warn(m, "a firewall rule te-ntp-setup added may remain: 'te-ntp-setup "
+                         "firewall --remove' deletes every rule it added");
+        for (size_t i = 0; i < o.lines.n; i++) {
+            struct service_state want = { .known = true };
+            char svc[128];
+            int active, enabled;
+
+            if (sscanf(o.lines.v[i], "service %127s active=%d enabled=%d", svc, &active,
+                       &enabled) != 3)
+                continue;
+            want.active = active != 0;
+            want.enabled = enabled != 0;
+            if ((want.active && service_restart(h, svc, actions, m) == SERVICE_FAILED) ||
+                service_set_state(h, svc, &want, actions, m) == SERVICE_FAILED)
+                failed++;
+        }
+    }
+    if (!failed) {
+        char *last = xasprintf("%s/last", dir);
+
+        remove_tree(last);
+        remove_originals(&o);
+        free(last);
+        ret = 0;
+    }
+out:
+    original_free(&o);
+    free(dir);
+    return ret;
+}
+
 int
 txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
 {
@@ -555,6 +922,8 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                         failed++;
                     } else if (undo_file(jdir, n, existed, disk, actions, m) < 0) {
                         failed++;
+                    } else {
+                        original_after_undo(dir, jdir, n, existed, lines.v[i] + used);
                     }
                     free(disk);
                 }

@@ -48,4 +48,12 @@ bool txn_interrupted(const char *root);
  * nothing to undo, -1 when something could not be restored. */
 int txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m);
 
+/* rollback --all: undo an interrupted run, then put every file the tool ever changed on the
+ * target back to what it held before the tool's first run (each only while it still holds
+ * what the tool last wrote; files it created are removed), delete every firewall rule it
+ * added, and put the services it touched back in their state before it first touched
+ * them. Then the history is forgotten. 0 done, 1 nothing recorded, -1 something could not
+ * be restored (reported; nothing is forgotten). */
+int txn_rollback_all(const struct hostinfo *h, struct strv *actions, struct msgs *m);
+
 #endif

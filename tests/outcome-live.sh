@@ -69,6 +69,9 @@ cat > "$FAKE/chronyc" <<'SH'
 ST=@ST@
 [ -f "$ST/chrony.service.active" ] || { echo "506 Cannot talk to daemon" >&2; exit 1; }
 for a in "$@"; do last=$a; done
+case " $* " in *" sourcename "*)   # chrony 4.1+: the name a source was configured with
+    [ -f "$ST/sourcename" ] && cat "$ST/sourcename" && exit 0; exit 1 ;;
+esac
 case $last in
 tracking) cat "$ST/tracking" ;;
 sources)  cat "$ST/sources" ;;
@@ -206,6 +209,19 @@ run_te $TE
 check "synchronized elsewhere: a warning names the server" \
     grep -q 'warning: .*198\.51\.100\.10.*not one of the configured' "$TMP/err" || show
 
+# a name: chronyc sourcename tells which configured name the selected address came from
+reset chrony.service.active chrony.service.enabled
+synced
+echo 2.debian.pool.ntp.org > "$ST/sourcename"
+run_te -i chrony -s ntp1.example.com --verify-timeout 2 --lock-timeout 5 --no-firewall
+check "synchronized to a source configured by another name: a warning names it" \
+    grep -q 'warning: chrony is synchronized to 192.0.2.1 (2.debian.pool.ntp.org), which is not one of the configured' "$TMP/err" || show
+echo ntp1.example.com > "$ST/sourcename"
+reset chrony.service.active chrony.service.enabled
+run_te -i chrony -s ntp1.example.com --verify-timeout 2 --lock-timeout 5 --no-firewall
+check "synchronized to the configured name: no warning" eval '! grep -q "not one of the configured" "$TMP/err"' || show
+rm -f "$ST/sourcename"
+
 # ---- a unit systemd skips ------------------------------------------------------------
 reset chrony.service.enabled chrony.service.condition
 echo ConditionCapability=CAP_SYS_TIME > "$ST/chrony.service.condition"
@@ -215,8 +231,8 @@ check "skipped unit: never reported as restarted" eval '! grep -q "^restarted" "
 check "skipped unit: says systemd skipped it, naming the condition" \
     grep -q 'chrony.service.*skipped.*ConditionCapability=CAP_SYS_TIME' "$TMP/out" "$TMP/err" || show
 check "skipped unit: exit 5 (configured, the daemon is not running)" [ $rc -eq 5 ] || show
-check "skipped unit: the reason is that the daemon is not running" \
-    grep -q 'not synchronized.*not running' "$TMP/out" "$TMP/err" || show
+check "skipped unit: the reason is that the daemon is not running, with the condition" \
+    grep -q 'not synchronized: the daemon is not running (systemd skipped chrony.service: ConditionCapability=CAP_SYS_TIME was not met)' "$TMP/err" || show
 
 # ---- "enabled" only when it changed; rollback puts the services back ------------------------
 reset systemd-timesyncd.service.enabled
@@ -240,6 +256,15 @@ run_te rollback
 check "rollback: chrony, running before, runs" [ -f "$ST/chrony.service.active" ] || show
 check "rollback: timesyncd, running and enabled before, runs and is enabled" \
     eval '[ -f "$ST/systemd-timesyncd.service.active" ] && [ -f "$ST/systemd-timesyncd.service.enabled" ]' || show
+
+# ---- a failed restart is undone: the daemon stopped for the run is put back as it was ------
+reset chrony.service.enabled chrony.service.fails systemd-timesyncd.service.enabled
+synced
+run_te $TE
+check "failed restart: exit 1, the files put back" \
+    eval '[ $rc -eq 1 ] && in_ns test ! -e /etc/chrony/sources.d/te-ntp-setup.sources' || show
+check "failed restart: timesyncd, enabled but not running before, is enabled and not started" \
+    eval '[ -f "$ST/systemd-timesyncd.service.enabled" ] && [ ! -f "$ST/systemd-timesyncd.service.active" ]' || show
 
 # ---- the firewall rules a run adds are journaled: rollback deletes them -----------------------
 TE_FW="-i chrony -s 192.0.2.1 --verify-timeout 2 --lock-timeout 5"
