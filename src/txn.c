@@ -69,8 +69,12 @@ remove_tree(const char *dir)
     DIR *d;
     struct dirent *e;
 
-    if (unlink(files) == 0)
+    if (unlink(files) == 0) {
         fsync_path(dir);
+    } else if (errno != ENOENT) {
+        free(files);            /* the journal stays: so do the backups it names */
+        return;
+    }
     free(files);
     files = xasprintf("%s/files", dir);
     d = opendir(files);
@@ -437,6 +441,11 @@ undo_file(const char *jdir, unsigned n, int existed, const char *path,
         goto out;
     }
     exists_now = read_file(path, MAX_BACKUP, &now) == 0;
+    if (!exists_now && errno != ENOENT) {
+        /* Unreadable is not absent: a file the run created must not be taken as gone. */
+        msg_error(m, "%s: cannot read: %s", path, te_strerror(errno));
+        goto out;
+    }
     if (existed && exists_now && now.len == old.len && !memcmp(now.buf, old.buf, old.len)) {
         ret = 0;                                   /* never written, or restored already */
     } else if (!existed && !exists_now) {

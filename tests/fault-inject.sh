@@ -77,13 +77,22 @@ run_path() {
     esac >/dev/null 2>"$TMP/err"
 }
 
-# first_call PATH SYSCALL: how many calls of SYSCALL come before the first call (of any of
-# the listed ones) that touches the journal directory; injection starts after them.
-first_call() {
+# window PATH SYSCALL: which calls of SYSCALL to fail, as "FIRST GAP_FROM GAP_TO": from the
+# first call (of any of the listed ones) that touches the journal directory on; for an apply
+# that first undoes an interrupted run, not the calls between the end of the undo and the
+# start of its own write phase (that is planning, as before the write phase of any run).
+window() {
     r=$(prepare "$1")
     run_path "$1" "$r" -e trace="$ALL,openat,mkdir,unlink,rename,rmdir"
-    awk -v sc="$2" '/te-ntp-setup\/(current|last)|var\/lib\/te-ntp-setup/ { exit }
-                    index($0, sc "(") == 1 { n++ } END { print n + 0 }' "$TMP/trace"
+    awk -v sc="$2" '
+        { is = index($0, sc "(") == 1; n += is }
+        !started && /var\/lib\/te-ntp-setup/ { started = 1; first = n - is }
+        started == 1 && /^rmdir\(".*\/var\/lib\/te-ntp-setup\/current"\) = 0/ {
+            started = 2; gap_from = n + 1 }
+        started == 2 && /^mkdir\(".*\/var\/lib\/te-ntp-setup\/current"/ {
+            started = 3; gap_to = n - is }
+        END { if (started != 3) { gap_from = 0; gap_to = 0 }
+              print first + 0, gap_from + 0, gap_to + 0 }' "$TMP/trace"
     rm -rf "$r"
 }
 
@@ -149,8 +158,12 @@ for fx in "debian-12 -s ntp1.example.com -s ntp2.example.com" \
     for path in apply recover rollback; do
         before=$bad
         for sc in $SYSCALLS; do
-            n=$(($(first_call "$path" "$sc") + 1))
+            set -- $(window "$path" "$sc")
+            n=$(($1 + 1)) gap_from=$2 gap_to=$3
             while :; do
+                if [ "$path" = recover ] && [ "$n" -ge "$gap_from" ] && [ "$n" -le "$gap_to" ]; then
+                    n=$((gap_to + 1))
+                fi
                 for how in error kill; do
                     what="$FX $path $sc#$n $how"
                     r=$(prepare "$path")
