@@ -11,12 +11,17 @@
 # The paths: an apply on a fresh root; an apply that first undoes an interrupted run; a
 # rollback. Only the calls from the first one that touches the journal directory on are
 # failed (the calls before it read settings and lenses: a failure there changes nothing).
-# TE_FAULT_SYSCALLS narrows the list of system calls (for a quick run by hand).
+# TE_FAULT_SYSCALLS narrows the list of system calls (for a quick run by hand);
+# TE_FAULT_PATHS widens the paths with "recover" (an apply that first undoes an interrupted
+# run: its undo is the rollback's code, its write phase the apply's, so make check leaves
+# it out for time).
 . "$(dirname "$0")/lib.sh"
 
 command -v strace >/dev/null 2>&1 || skip_all "strace not found (packaging/build-deps --test)"
-CHRONYD=$(find_daemon chronyd chrony) || skip_all "chronyd not found (packaging/build-deps --test)"
-export TE_NTP_SETUP_SBIN=$(dirname "$CHRONYD")
+# The daemons' own parsers check the files before the write phase, which is not under test
+# here: without them (an empty program directory) each run is shorter.
+mkdir "$TMP/no-daemons"
+export TE_NTP_SETUP_SBIN="$TMP/no-daemons"
 # A sanitizer's leak check at exit opens files too: keep it out of the counts.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 SYSCALLS=${TE_FAULT_SYSCALLS:-"openat write fsync rename unlink mkdir rmdir fchmod fchown close getdents64 read flock"}
@@ -52,11 +57,17 @@ each_old_or_new() {
 fail() { echo "# $what: $*"; bad=$((bad + 1)); }
 stray() { [ -n "$(find "$1/etc" -name '.*.te-ntp-setup.*')" ]; }
 
-# The interrupted state: the new files in place, the journal still "current".
+# The interrupted state: the new files in place, the journal still "current" (made once
+# per fixture, then copied).
 interrupted_root() {
-    r=$(fresh_root "$FX")
-    "$BIN" --root "$r" $ARGS >/dev/null 2>&1
-    mv "$r/var/lib/te-ntp-setup/last" "$r/var/lib/te-ntp-setup/current"
+    if [ ! -d "$TMP/interrupted.$FX" ]; then
+        r=$(fresh_root "$FX")
+        "$BIN" --root "$r" $ARGS >/dev/null 2>&1
+        mv "$r/var/lib/te-ntp-setup/last" "$r/var/lib/te-ntp-setup/current"
+        mv "$r" "$TMP/interrupted.$FX"
+    fi
+    r="$TMP/root.$FX.$$.$(date +%s%N)"
+    cp -a "$TMP/interrupted.$FX" "$r"
     echo "$r"
 }
 
@@ -124,6 +135,12 @@ check_after() {
     *) fail "unexpected exit $rc: $(cat "$TMP/err")" ;;
     esac
     # What comes next: a plain run reaches the clean result, its rollback the originals.
+    # (A failed apply that left the root exactly as a fresh one, journal included, is that
+    # fresh root: its next run is the clean run, already checked.)
+    if [ "$p" = apply ] && [ "$rc" -eq 1 ] && is_old "$r" &&
+       [ -z "$(ls -A "$r/var/lib/te-ntp-setup" 2>/dev/null)" ]; then
+        return
+    fi
     if [ "$p" = rollback ]; then
         "$BIN" rollback --root "$r" >/dev/null 2>"$TMP/err2"
         rc2=$?
@@ -155,7 +172,7 @@ for fx in "debian-12 -s ntp1.example.com -s ntp2.example.com" \
     state "$r" > "$TMP/new.$FX"
     check "$FX: the clean run changes every file of the fixture" \
         sh -c "! grep -Fxqf '$TMP/old.$FX' '$TMP/new.$FX'"
-    for path in apply recover rollback; do
+    for path in ${TE_FAULT_PATHS:-apply rollback}; do
         before=$bad
         for sc in $SYSCALLS; do
             set -- $(window "$path" "$sc")
