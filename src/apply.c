@@ -11,6 +11,9 @@
 #include "spawn.h"
 #include "txn.h"
 
+volatile sig_atomic_t apply_stop;
+volatile sig_atomic_t apply_writing;
+
 /* Put back the first n changed files of the plan. A file that already holds its old text
  * is left alone. The last of them (when failed is true) is the file whose write failed:
  * put back only when it holds the new text (its write failed after the rename, say when
@@ -160,6 +163,10 @@ verify(struct plan *p)
 
     if (s->no_verify || s->dry_run || !p->host->live || s->no_restart)
         return;
+    if (apply_stop) {
+        msg_note(p->m, "synchronization not verified: stopped by signal %d", (int)apply_stop);
+        return;
+    }
     backend_verify(p, s->verify_timeout, &p->sync);
     p->verified = true;
     if (!p->sync.answered)
@@ -211,6 +218,7 @@ apply_run(struct plan *p, struct strv *actions)
         if (s->dry_run || !p->host->live || s->no_restart || p->conflicts.n == 0)
             return stop_conflicts(p, NULL, NULL, actions) || fw ? APPLY_CHANGED
                                                                 : APPLY_UNCHANGED;
+        apply_writing = 1;
         t = txn_begin(p->host->root, p->m);
         if (!t)
             return APPLY_FAILED_RESTORED;
@@ -226,6 +234,9 @@ apply_run(struct plan *p, struct strv *actions)
         return APPLY_CHANGED;
     }
 
+    apply_writing = 1;
+    if (apply_stop)
+        return APPLY_FAILED_RESTORED;            /* signalled just before: nothing written */
     t = txn_begin(p->host->root, p->m);
     if (!t)
         return APPLY_FAILED_RESTORED;
@@ -245,6 +256,12 @@ apply_run(struct plan *p, struct strv *actions)
         }
         strv_push_owned(actions, xasprintf("%s %s", f->existed ? "changed" : "created",
                                            f->disk_path));
+        if (apply_stop) {
+            msg_error(p->m, "stopped by signal %d while writing: the files are put back",
+                      (int)apply_stop);
+            st = undo(p, written + 1, false, false, NULL, actions);
+            goto out;
+        }
     }
     if (!p->host->live || s->no_restart) {
         open_firewall(p, actions);
