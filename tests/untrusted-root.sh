@@ -177,4 +177,18 @@ mkdir -p "$root$TMP"
 printf 'ID=inside\nPRETTY_NAME="Inside The Image"\n' > "$root$TMP/os-release.outside"
 "$BIN" detect --root "$root" >"$TMP/out" 2>&1
 check "os-release linking to /x reads the image's /x" grep -q 'Inside The Image' "$TMP/out"
+# The main configuration as a dangling link, or a loop of links: a clear error, in the text
+# and in the JSON, not an empty failure.
+root=$(fresh_root debian-12)
+rm "$root/etc/chrony/chrony.conf"
+ln -s /nonexistent "$root/etc/chrony/chrony.conf"
+"$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+rc=$?
+check "dangling link as chrony.conf: exit 1, says so" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'chrony.conf: a symbolic link to \"/nonexistent\", which does not exist' '$TMP/out'"
+ln -sf chrony.conf "$root/etc/chrony/chrony.conf"
+"$BIN" --root "$root" -s ntp1.example.com --json >"$TMP/out" 2>/dev/null
+rc=$?
+check "looping link as chrony.conf: exit 1, the JSON errors say so" \
+    sh -c "[ $rc -eq 1 ] && grep -q '\"errors\":\[\"[^]]*chrony.conf: cannot read: Too many levels of symbolic links' '$TMP/out'"
 finish
