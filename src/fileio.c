@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -80,6 +81,44 @@ sweep_stale(const char *dir, const char *base)
     free(prefix);
 }
 
+/* Copy every extended attribute of the file at path (an SELinux label, ACLs, others) to fd.
+ * 0, or -1 with the attribute's name in *failed (static) and errno. */
+static int
+copy_xattrs(const char *path, int fd, const char **failed)
+{
+    char *names = NULL, *value = NULL;
+    ssize_t len = llistxattr(path, NULL, 0);
+    int ret = -1;
+
+    *failed = "";
+    if (len < 0)
+        return errno == ENOTSUP || errno == ENOENT ? 0 : -1;
+    if (len == 0)
+        return 0;
+    names = xmalloc((size_t)len);
+    len = llistxattr(path, names, (size_t)len);
+    if (len < 0)
+        goto out;
+    for (char *n = names; n < names + len; n += strlen(n) + 1) {
+        static char name[256];
+        ssize_t vlen = lgetxattr(path, n, NULL, 0);
+
+        snprintf(name, sizeof(name), "%s", n);
+        *failed = name;
+        if (vlen < 0)
+            goto out;
+        value = xrealloc(value, (size_t)vlen + 1);
+        vlen = lgetxattr(path, n, value, (size_t)vlen);
+        if (vlen < 0 || fsetxattr(fd, n, value, (size_t)vlen, 0) < 0)
+            goto out;
+    }
+    ret = 0;
+out:
+    free(names);
+    free(value);
+    return ret;
+}
+
 int
 fileio_replace(const char *path, const char *data, size_t len, const char *expect,
                size_t expect_len, const struct stat *st, bool mkdir_parent, struct msgs *m)
@@ -94,6 +133,12 @@ fileio_replace(const char *path, const char *data, size_t len, const char *expec
 
     if (exists && S_ISLNK(now.st_mode)) {
         msg_error(m, "%s: is a symbolic link; refusing to replace it", path);
+        goto out;
+    }
+    if (exists && now.st_nlink > 1) {
+        msg_error(m, "%s: has %lu hard links; refusing to replace it (its other names would "
+                  "keep the old text): make it a single file", path,
+                  (unsigned long)now.st_nlink);
         goto out;
     }
     if (expect) {
@@ -130,6 +175,16 @@ fileio_replace(const char *path, const char *data, size_t len, const char *expec
     if (expect && geteuid() == 0 && fchown(fd, meta->st_uid, meta->st_gid) < 0) {
         msg_error(m, "%s: cannot set the owner: %s", tmp, strerror(errno));
         goto out_unlink;
+    }
+    if (exists) {
+        const char *name;
+
+        /* After the owner: a change of owner drops some attributes (capabilities). */
+        if (copy_xattrs(path, fd, &name) < 0) {
+            msg_error(m, "%s: cannot keep its extended attribute%s%s: %s; nothing written",
+                      path, *name ? " " : "s", name, strerror(errno));
+            goto out_unlink;
+        }
     }
     if (fsync(fd) < 0) {
         msg_error(m, "%s: cannot write to disk: %s", tmp, strerror(errno));
