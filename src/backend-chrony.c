@@ -137,7 +137,7 @@ add_glob(struct plan *p, struct layout *l, const char *pattern)
     size_t rootlen = strlen(disk) - strlen(pattern);
     glob_t g;
 
-    if (glob(disk, 0, NULL, &g) == 0) {
+    if (glob_report(disk, 0, &g, p->m) == 0) {
         for (size_t i = 0; i < g.gl_pathc; i++)
             if (!strv_contains(&l->dropins, g.gl_pathv[i] + rootlen))
                 strv_push(&l->dropins, g.gl_pathv[i] + rootlen);

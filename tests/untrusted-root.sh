@@ -191,4 +191,17 @@ ln -sf chrony.conf "$root/etc/chrony/chrony.conf"
 rc=$?
 check "looping link as chrony.conf: exit 1, the JSON errors say so" \
     sh -c "[ $rc -eq 1 ] && grep -q '\"errors\":\[\"[^]]*chrony.conf: cannot read: Too many levels of symbolic links' '$TMP/out'"
+# A drop-in directory that cannot be read is reported, not skipped in silence (as nobody, on
+# a copy nobody owns: root reads any directory).
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1; then
+    root=$(fresh_root debian-12)
+    chmod 0755 "$TMP"
+    chown -R nobody "$root"
+    chmod 000 "$root/etc/chrony/sources.d"
+    setpriv --reuid nobody --regid nogroup --clear-groups \
+        "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+    check "an unreadable drop-in directory is named" \
+        grep -q 'etc/chrony/sources.d: cannot read the directory: Permission denied' "$TMP/out"
+    chmod 0700 "$TMP"
+fi
 finish
