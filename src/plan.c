@@ -96,7 +96,9 @@ plan_open_file_lens(struct plan *p, const char *path, const char *lens, bool cre
         msg_error(p->m, "%s: not a regular file", disk);
         goto fail;
     }
-    if (existed && read_file(disk, MAX_CONF_FILE, &text) < 0) {
+    /* Read through the root (openat2 RESOLVE_IN_ROOT): a link swapped after the check above
+     * still cannot make it read a file outside the image. */
+    if (existed && read_file_in_root(p->host->root, path, MAX_CONF_FILE, &text) < 0) {
         msg_error(p->m, "%s: cannot read: %s", disk, te_strerror(errno));
         goto fail;
     }
