@@ -240,6 +240,10 @@ apply_run(struct plan *p, struct strv *actions)
     t = txn_begin(p->host->root, p->m);
     if (!t)
         return APPLY_FAILED_RESTORED;
+    if (txn_record_implementation(t, p->backend->name) < 0) {
+        txn_discard(t);
+        return APPLY_FAILED_RESTORED;
+    }
     for (written = 0; written < p->n_files; written++) {
         struct file_change *f = p->files[written];
 

@@ -313,6 +313,16 @@ out:
 }
 
 int
+txn_record_implementation(struct txn *t, const char *name)
+{
+    char *line = xasprintf("implementation %s\n", name);
+    int ret = journal_line(t, line);
+
+    free(line);
+    return ret;
+}
+
+int
 txn_record_service(struct txn *t, const char *action, const char *service)
 {
     char *line = xasprintf("service %s %s\n", action, service);
@@ -382,41 +392,58 @@ txn_interrupted(const char *root)
     return r;
 }
 
-/* The files te-ntp-setup writes, for every implementation it configures: their
- * configuration files and drop-in directories, the files of their daemons' options, their
- * DHCP hooks. A journal (which may have been planted in an image) names nothing else. */
-static const char *const managed[] = {
-    /* chrony */
+/* The files te-ntp-setup writes, per implementation: their configuration files and drop-in
+ * directories, the files of their daemons' options, their DHCP hooks. A journal (which may
+ * have been planted in an image) names nothing else. */
+static const char *const chrony_files[] = {
     "/etc/chrony.conf", "/etc/chrony/*", "/etc/chrony/*/*", "/etc/chrony.d/*",
     "/etc/default/chrony", "/etc/sysconfig/chronyd", "/etc/dhcp/dhclient-exit-hooks.d/chrony",
     "/etc/NetworkManager/dispatcher.d/20-chrony-dhcp",
-    "/usr/lib/NetworkManager/dispatcher.d/20-chrony-dhcp",
-    /* ntpd, ntpsec */
+    "/usr/lib/NetworkManager/dispatcher.d/20-chrony-dhcp", NULL,
+};
+static const char *const ntp_files[] = {
     "/etc/ntp.conf", "/etc/ntp/*", "/etc/ntpsec/*", "/etc/ntpsec/*/*", "/etc/default/ntp",
     "/etc/default/ntpsec", "/etc/sysconfig/ntpd", "/etc/conf.d/ntpd",
     "/etc/dhcp/dhclient-exit-hooks.d/ntp", "/etc/dhcp/dhclient-exit-hooks.d/ntpsec",
-    "/etc/dhcp/dhclient.d/ntp.sh",
-    /* OpenNTPD */
-    "/etc/ntpd.conf", "/etc/openntpd/*", "/etc/default/openntpd",
-    /* systemd-timesyncd */
+    "/etc/dhcp/dhclient.d/ntp.sh", NULL,
+};
+static const char *const openntpd_files[] = {
+    "/etc/ntpd.conf", "/etc/openntpd/*", "/etc/default/openntpd", NULL,
+};
+static const char *const timesyncd_files[] = {
     "/etc/systemd/timesyncd.conf", "/etc/systemd/timesyncd.conf.d/*",
     "/run/systemd/timesyncd.conf.d/*", "/usr/local/lib/systemd/timesyncd.conf.d/*",
-    "/usr/lib/systemd/timesyncd.conf", "/usr/lib/systemd/timesyncd.conf.d/*",
-    NULL,
+    "/usr/lib/systemd/timesyncd.conf", "/usr/lib/systemd/timesyncd.conf.d/*", NULL,
+};
+static const struct {
+    const char *impls;              /* the --implementation names, space-separated */
+    const char *const *files;
+} managed[] = {
+    { " chrony ", chrony_files },
+    { " ntpd ntpsec ", ntp_files },
+    { " openntpd ", openntpd_files },
+    { " timesyncd ", timesyncd_files },
 };
 
-/* Whether a journal's path is one of the files te-ntp-setup manages: absolute, without "."
- * or ".." names, and matching the table. */
+/* Whether a journal's path is one of the files te-ntp-setup manages for the implementation
+ * impl (NULL: a journal that names none, from an earlier version: any of them): absolute,
+ * without "." or ".." names, and matching the table. */
 static bool
-managed_path(const char *path)
+managed_path(const char *path, const char *impl)
 {
     if (path[0] != '/' || strstr(path, "//") || strstr(path, "/./") || strstr(path, "/../") ||
         (strlen(path) >= 2 && strcmp(path + strlen(path) - 2, "/.") == 0) ||
         (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
         return false;
-    for (size_t i = 0; managed[i]; i++)
-        if (fnmatch(managed[i], path, FNM_PATHNAME | FNM_PERIOD) == 0)
-            return true;
+    for (size_t i = 0; i < TE_ARRAY_LEN(managed); i++) {
+        char *word = impl ? xasprintf(" %s ", impl) : NULL;
+        bool mine = !impl || strstr(managed[i].impls, word) != NULL;
+
+        free(word);
+        for (size_t j = 0; mine && managed[i].files[j]; j++)
+            if (fnmatch(managed[i].files[j], path, FNM_PATHNAME | FNM_PERIOD) == 0)
+                return true;
+    }
     return false;
 }
 
@@ -483,6 +510,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
     char *jpath = xasprintf("%s/journal", jdir);
     struct strbuf journal;
     struct strv services = { 0 };
+    char impl[32] = "";
     int ret = -1, failed = 0;
 
     sb_init(&journal);
@@ -516,8 +544,10 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
         struct strv lines = { 0 };
         char *save = NULL;
 
-        for (char *l = strtok_r(journal.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-            strv_push(&lines, l);
+        for (char *l = strtok_r(journal.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+            if (sscanf(l, "implementation %31[a-z]", impl) != 1)
+                strv_push(&lines, l);
+        }
         for (size_t i = lines.n; i-- > 0;) {
             unsigned n, mode, uid, gid;
             int existed, used = 0;
@@ -529,11 +559,11 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
 
                 /* A path on the target, joined to its root here: an image's journal (an
                  * image may come from anyone) must not name a file outside the image. */
-                if (!managed_path(path)) {
+                if (!managed_path(path, impl[0] ? impl : NULL)) {
                     char *q = quote_string(path);
 
-                    msg_error(m, "%s/journal: %s is not a file te-ntp-setup manages; not "
-                              "restored", jdir, q);
+                    msg_error(m, "%s/journal: %s is not a file te-ntp-setup manages%s%s; not "
+                              "restored", jdir, q, impl[0] ? " for " : "", impl);
                     free(q);
                     failed++;
                 } else {

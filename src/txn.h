@@ -23,6 +23,9 @@ struct txn *txn_begin(const char *root, struct msgs *m);
 int txn_record_file(struct txn *t, const char *disk_path, bool existed, const struct stat *st,
                     const char *before, size_t before_len, const char *after,
                     size_t after_len);
+/* Journal the implementation the run configures (its --implementation name): a rollback
+ * restores only the files te-ntp-setup manages for it. 0 or -1. */
+int txn_record_implementation(struct txn *t, const char *name);
 /* Journal a service action ("restart", "stop-disable") done to service. 0 or -1. */
 int txn_record_service(struct txn *t, const char *action, const char *service);
 /* The run ended with its changes in place: keep its journal as the last run. 0 or -1. */

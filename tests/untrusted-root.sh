@@ -204,4 +204,21 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev
         grep -q 'etc/chrony/sources.d: cannot read the directory: Permission denied' "$TMP/out"
     chmod 0700 "$TMP"
 fi
+# The journal names the implementation; it restores only that implementation's files.
+root=$(fresh_root debian-12)
+"$BIN" --root "$root" -s ntp1.example.com >/dev/null 2>&1
+check "the journal names the implementation" \
+    grep -qx 'implementation chrony' "$root/var/lib/te-ntp-setup/last/journal"
+printf 'server old.example.com\n' > "$root/var/lib/te-ntp-setup/last/files/9.old"
+cp "$root/etc/ntp.conf" "$root/var/lib/te-ntp-setup/last/files/9.new" 2>/dev/null ||
+    { printf 'server new.example.com\n' > "$root/etc/ntp.conf"
+      cp "$root/etc/ntp.conf" "$root/var/lib/te-ntp-setup/last/files/9.new"; }
+chmod 0600 "$root/var/lib/te-ntp-setup/last/files/9."*
+cp "$root/etc/ntp.conf" "$TMP/ntp.conf.before"
+printf 'file 9 1 644 0 0 /etc/ntp.conf\n' >> "$root/var/lib/te-ntp-setup/last/journal"
+"$BIN" rollback --root "$root" >"$TMP/out" 2>&1
+rc=$?
+check "a chrony journal naming /etc/ntp.conf: exit 3, ntp.conf untouched" \
+    sh -c "[ $rc -eq 3 ] && cmp -s '$TMP/ntp.conf.before' '$root/etc/ntp.conf' &&
+           grep -q 'not a file te-ntp-setup manages for chrony' '$TMP/out'"
 finish
