@@ -34,12 +34,13 @@ restore_files(struct plan *p, size_t n, bool failed, struct strv *actions)
         if (failed && i == n - 1 && !fileio_holds(f->disk_path, f->after.buf, f->after.len))
             continue;
         if (f->existed) {
-            if (fileio_replace(f->disk_path, f->before.buf, f->before.len, f->after.buf,
-                               f->after.len, NULL, false, p->m) < 0)
+            if (fileio_replace_in(p->host->root, f->disk_path, f->before.buf, f->before.len,
+                                  f->after.buf, f->after.len, NULL, false, p->m) < 0)
                 ret = -1;
             else
                 strv_push_owned(actions, xasprintf("restored %s", f->disk_path));
-        } else if (fileio_remove(f->disk_path, f->after.buf, f->after.len, p->m) < 0) {
+        } else if (fileio_remove_in(p->host->root, f->disk_path, f->after.buf, f->after.len,
+                                    p->m) < 0) {
             ret = -1;
         } else {
             strv_push_owned(actions, xasprintf("removed %s", f->disk_path));
@@ -251,9 +252,9 @@ apply_run(struct plan *p, struct strv *actions)
             continue;
         if (txn_record_file(t, f->disk_path, f->existed, &f->st, f->before.buf, f->before.len,
                             f->after.buf, f->after.len) < 0 ||
-            fileio_replace(f->disk_path, f->after.buf, f->after.len,
-                           f->existed ? f->before.buf : NULL, f->before.len,
-                           f->existed ? &f->st : NULL, true, p->m) < 0) {
+            fileio_replace_in(p->host->root, f->disk_path, f->after.buf, f->after.len,
+                              f->existed ? f->before.buf : NULL, f->before.len,
+                              f->existed ? &f->st : NULL, true, p->m) < 0) {
             /* This file too: its write may have failed after the rename. */
             st = undo(p, written + 1, true, false, NULL, actions);
             goto out;

@@ -449,7 +449,7 @@ managed_path(const char *path, const char *impl)
 
 /* Undo one journaled file. 0 restored or nothing to do, -1 not restorable. */
 static int
-undo_file(const char *jdir, unsigned n, int existed, const char *path,
+undo_file(const char *root, const char *jdir, unsigned n, int existed, const char *path,
           struct strv *actions, struct msgs *m)
 {
     char *oldp = xasprintf("%s/files/%u.old", jdir, n);
@@ -481,7 +481,8 @@ undo_file(const char *jdir, unsigned n, int existed, const char *path,
         msg_error(m, "%s: changed since te-ntp-setup wrote it; not restored (the old text is "
                   "in %s)", path, existed ? oldp : "(none: the file was new)");
     } else if (existed) {
-        ret = fileio_replace(path, old.buf, old.len, new.buf, new.len, NULL, false, m);
+        ret = fileio_replace_in(root, path, old.buf, old.len, new.buf, new.len, NULL, false,
+                                m);
         if (ret == 0) {
             /* The content only: the file keeps its owner and mode, which the run kept
              * from the original; the journal's (which may have been planted) are not
@@ -489,7 +490,7 @@ undo_file(const char *jdir, unsigned n, int existed, const char *path,
             strv_push_owned(actions, xasprintf("restored %s", path));
         }
     } else {
-        ret = fileio_remove(path, new.buf, new.len, m);
+        ret = fileio_remove_in(root, path, new.buf, new.len, m);
         if (ret == 0)
             strv_push_owned(actions, xasprintf("removed %s", path));
     }
@@ -573,7 +574,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                         msg_error(m, "%s: a symbolic link in the image leads out of %s; not "
                                   "restored", disk, h->root);
                         failed++;
-                    } else if (undo_file(jdir, n, existed, disk, actions, m) < 0) {
+                    } else if (undo_file(h->root, jdir, n, existed, disk, actions, m) < 0) {
                         failed++;
                     }
                     free(disk);

@@ -24,7 +24,7 @@ mkdir "$TMP/no-daemons"
 export TE_NTP_SETUP_SBIN="$TMP/no-daemons"
 # A sanitizer's leak check at exit opens files too: keep it out of the counts.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-SYSCALLS=${TE_FAULT_SYSCALLS:-"openat write fsync rename unlink mkdir rmdir fchmod fchown close getdents64 read flock"}
+SYSCALLS=${TE_FAULT_SYSCALLS:-"openat write fsync renameat rename unlinkat unlink mkdirat mkdir rmdir fchmod fchown close getdents64 read flock"}
 ALL=$(echo "$SYSCALLS" | tr ' ' ',')
 cases=0 faults=0 kills=0 bad=0
 
@@ -94,7 +94,7 @@ run_path() {
 # start of its own write phase (that is planning, as before the write phase of any run).
 window() {
     r=$(prepare "$1")
-    run_path "$1" "$r" -e trace="$ALL,openat,mkdir,unlink,rename,rmdir"
+    run_path "$1" "$r" -e trace="$ALL,openat,mkdir,unlink,rename,rmdir,renameat,unlinkat,mkdirat"
     awk -v sc="$2" '
         { is = index($0, sc "(") == 1; n += is }
         !started && /var\/lib\/te-ntp-setup/ { started = 1; first = n - is }

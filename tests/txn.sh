@@ -137,7 +137,7 @@ check "SIGTERM before the write phase: and it says so" grep -q 'stopped by a sig
 if command -v strace >/dev/null 2>&1; then
     root=$(fresh_root debian-12)
     state "$root" > "$TMP/orig"
-    strace -o /dev/null -e trace=rename -e inject=rename:signal=SIGTERM:when=1 \
+    strace -o /dev/null -e trace=renameat -e inject=renameat:signal=SIGTERM:when=1 \
         "$BIN" --root "$root" $SERVERS > "$TMP/out" 2>"$TMP/err"
     rc=$?
     state "$root" > "$TMP/now"

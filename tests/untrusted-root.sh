@@ -221,4 +221,22 @@ rc=$?
 check "a chrony journal naming /etc/ntp.conf: exit 3, ntp.conf untouched" \
     sh -c "[ $rc -eq 3 ] && cmp -s '$TMP/ntp.conf.before' '$root/etc/ntp.conf' &&
            grep -q 'not a file te-ntp-setup manages for chrony' '$TMP/out'"
+# A link swapped in after the checks (here: while the daemon's parser runs): the write is
+# resolved inside the image, so nothing lands outside it.
+rm -rf "$TMP/outside2" && mkdir "$TMP/outside2"
+root=$(fresh_root debian-12)
+mkdir -p "$TMP/swapbin"
+cat > "$TMP/swapbin/chronyd" <<SH
+#!/bin/sh
+rm -rf '$root/etc/chrony/sources.d'
+ln -s '$TMP/outside2' '$root/etc/chrony/sources.d'
+exit 0
+SH
+chmod +x "$TMP/swapbin/chronyd"
+TE_NTP_SETUP_SBIN="$TMP/swapbin" "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+rc=$?
+check "a link swapped in after the checks: nothing is written outside the image" \
+    [ -z "$(ls -A "$TMP/outside2")" ]
+check "a link swapped in after the checks: exit 1, chrony.conf as it was" \
+    sh -c "[ $rc -eq 1 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf'"
 finish
