@@ -95,7 +95,8 @@ remove_tree(const char *dir)
 }
 
 /* Whether a directory of the journal may be trusted: a real directory (not a link), owned
- * by the user running the tool, writable by nobody else. Else false with the reason in m. */
+ * by the user running the tool, writable by nobody else. Else false with the reason in m
+ * and errno EPERM. */
 static bool
 trusted_dir(const char *path, struct msgs *m)
 {
@@ -103,6 +104,7 @@ trusted_dir(const char *path, struct msgs *m)
 
     if (lstat(path, &st) < 0) {
         msg_error(m, "%s: cannot examine: %s", path, strerror(errno));
+        errno = EPERM;                         /* reported */
         return false;
     }
     if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
@@ -111,6 +113,7 @@ trusted_dir(const char *path, struct msgs *m)
                   !S_ISDIR(st.st_mode) ? "not a directory"
                   : st.st_uid != geteuid() ? "owned by another user"
                   : "writable by others", (unsigned)geteuid());
+        errno = EPERM;
         return false;
     }
     return true;
