@@ -15,6 +15,9 @@
 #include "spawn.h"
 #include "txn.h"
 
+volatile sig_atomic_t apply_stop;
+volatile sig_atomic_t apply_writing;
+
 /* Put back the first n changed files of the plan. A file that already holds its old text
  * is left alone. The last of them (when failed is true) is the file whose write failed:
  * put back only when it holds the new text (its write failed after the rename, say when
@@ -35,12 +38,13 @@ restore_files(struct plan *p, size_t n, bool failed, struct strv *actions)
         if (failed && i == n - 1 && !fileio_holds(f->disk_path, f->after.buf, f->after.len))
             continue;
         if (f->existed) {
-            if (fileio_replace(f->disk_path, f->before.buf, f->before.len, f->after.buf,
-                               f->after.len, NULL, false, p->m) < 0)
+            if (fileio_replace_in(p->host->root, f->disk_path, f->before.buf, f->before.len,
+                                  f->after.buf, f->after.len, NULL, false, p->m) < 0)
                 ret = -1;
             else
                 strv_push_owned(actions, xasprintf("restored %s", f->disk_path));
-        } else if (fileio_remove(f->disk_path, f->after.buf, f->after.len, p->m) < 0) {
+        } else if (fileio_remove_in(p->host->root, f->disk_path, f->after.buf, f->after.len,
+                                    p->m) < 0) {
             ret = -1;
         } else {
             strv_push_owned(actions, xasprintf("removed %s", f->disk_path));
@@ -250,6 +254,10 @@ verify(struct plan *p, enum service_outcome activated, const char *fw_problem)
 
     if (s->no_verify || s->dry_run || !p->host->live || s->no_restart)
         return;
+    if (apply_stop) {
+        msg_note(p->m, "synchronization not verified: stopped by signal %d", (int)apply_stop);
+        return;
+    }
     p->verified = true;
     service_query(p->host, p->service, &svc);
     if (activated == SERVICE_SKIPPED || (svc.known && !svc.active)) {
@@ -369,6 +377,7 @@ apply_run(struct plan *p, struct strv *actions)
             return stop_conflicts(p, NULL, NULL, actions) || fw ? APPLY_CHANGED
                                                                 : APPLY_UNCHANGED;
         }
+        apply_writing = 1;
         t = txn_begin(p->host->root, p->m);
         if (!t)
             return APPLY_FAILED_RESTORED;
@@ -411,9 +420,16 @@ apply_run(struct plan *p, struct strv *actions)
         return APPLY_CHANGED;
     }
 
+    apply_writing = 1;
+    if (apply_stop)
+        return APPLY_FAILED_RESTORED;            /* signalled just before: nothing written */
     t = txn_begin(p->host->root, p->m);
     if (!t)
         return APPLY_FAILED_RESTORED;
+    if (txn_record_implementation(t, p->backend->name) < 0) {
+        txn_discard(t);
+        return APPLY_FAILED_RESTORED;
+    }
     for (written = 0; written < p->n_files; written++) {
         struct file_change *f = p->files[written];
 
@@ -421,15 +437,21 @@ apply_run(struct plan *p, struct strv *actions)
             continue;
         if (txn_record_file(t, f->disk_path, f->existed, &f->st, f->before.buf, f->before.len,
                             f->after.buf, f->after.len) < 0 ||
-            fileio_replace(f->disk_path, f->after.buf, f->after.len,
-                           f->existed ? f->before.buf : NULL, f->before.len,
-                           f->existed ? &f->st : NULL, true, p->m) < 0) {
+            fileio_replace_in(p->host->root, f->disk_path, f->after.buf, f->after.len,
+                              f->existed ? f->before.buf : NULL, f->before.len,
+                              f->existed ? &f->st : NULL, true, p->m) < 0) {
             /* This file too: its write may have failed after the rename. */
             st = undo(p, written + 1, true, false, NULL, actions);
             goto out;
         }
         strv_push_owned(actions, xasprintf("%s %s", f->existed ? "changed" : "created",
                                            f->disk_path));
+        if (apply_stop) {
+            msg_error(p->m, "stopped by signal %d while writing: the files are put back",
+                      (int)apply_stop);
+            st = undo(p, written + 1, false, false, NULL, actions);
+            goto out;
+        }
     }
     if (!p->host->live || s->no_restart) {
         open_firewall(p, t, actions, NULL);

@@ -142,7 +142,7 @@ glob_target(struct plan *p, const char *pattern, struct strv *out)
     size_t rootlen = strlen(disk) - strlen(pattern);
     glob_t g;
 
-    if (glob(disk, 0, NULL, &g) == 0) {
+    if (glob_report(disk, 0, &g, p->m) == 0) {
         for (size_t i = 0; i < g.gl_pathc; i++)
             strv_push(out, g.gl_pathv[i] + rootlen);
         globfree(&g);

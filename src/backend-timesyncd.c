@@ -39,7 +39,7 @@ check_later_dropins(struct plan *p)
         size_t rootlen = strlen(disk) - strlen(dropin_globs[d]);
         glob_t g;
 
-        if (glob(disk, 0, NULL, &g) == 0) {
+        if (glob_report(disk, 0, &g, p->m) == 0) {
             for (size_t i = 0; i < g.gl_pathc && ret == 0; i++) {
                 const char *path = g.gl_pathv[i] + rootlen;
                 const char *base = strrchr(path, '/') + 1;

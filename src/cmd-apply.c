@@ -23,16 +23,26 @@
 
 static volatile sig_atomic_t stop_signal;
 
+/* SIGINT, SIGTERM, SIGHUP: before the write phase the run ends at once, nothing changed
+ * (exit 1); once it has begun, the run puts back what it wrote (or, after the restart,
+ * finishes) and then stops, never leaving half a change. */
 static void
 on_signal(int sig)
 {
+    static const char msg[] = "te-ntp-setup: stopped by a signal before anything was "
+                              "changed\n";
+
+    if (!apply_writing) {
+        if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+            _exit(EXIT_FAILED);
+        _exit(EXIT_FAILED);
+    }
     stop_signal = sig;
+    apply_stop = sig;
 }
 
-/* SIGINT, SIGTERM and SIGHUP only set a flag: the run finishes (or rolls back) and then
- * stops, never leaving half a change. */
 static void
-defer_signals(void)
+catch_signals(void)
 {
     struct sigaction sa;
 
@@ -101,6 +111,7 @@ run(struct settings *s, struct msgs *m, enum output how)
     int lock = -1, code;
 
     sb_init(&out);
+    catch_signals();
     hostinfo_read(&host, s->root, m);
     if (cli_check_lenses(m) < 0)
         goto report;
@@ -115,8 +126,8 @@ run(struct settings *s, struct msgs *m, enum output how)
         locked_out = lock == -2;
         if (lock < 0)
             goto report;
-        defer_signals();
         if (txn_interrupted(host.root)) {
+            apply_writing = 1;                 /* the undo is not cut short */
             msg_warn(m, "an earlier run was interrupted: undoing it first");
             if (txn_rollback(&host, &actions, m) < 0) {
                 r.status = APPLY_FAILED_UNRESTORED;
@@ -154,7 +165,8 @@ run(struct settings *s, struct msgs *m, enum output how)
 
 report:
     if (stop_signal)
-        msg_warn(m, "signal %d: stopped after finishing the run", (int)stop_signal);
+        msg_warn(m, "signal %d: stopped after %s the run", (int)stop_signal,
+                 r.status == APPLY_CHANGED ? "finishing" : "undoing");
     r.unsynchronized_fails = how == OUTPUT_ANSIBLE && !s->accept_unsynchronized;
     failed = report_failed(&r);
     if (how == OUTPUT_ANSIBLE)

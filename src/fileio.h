@@ -18,9 +18,18 @@
  * 0, or -1 with a message in m and the file untouched. */
 int fileio_replace(const char *path, const char *data, size_t len, const char *expect,
                    size_t expect_len, const struct stat *st, bool mkdir_parent, struct msgs *m);
+/* fileio_replace of path (a path under root, as root_path makes it), whose directory is
+ * opened through the root (root_open): no symbolic link leads the write out of it, even one
+ * swapped after the checks. root NULL or "/": fileio_replace. */
+int fileio_replace_in(const char *root, const char *path, const char *data, size_t len,
+                      const char *expect, size_t expect_len, const struct stat *st,
+                      bool mkdir_parent, struct msgs *m);
 /* True when path is a file that holds exactly data (len bytes). */
 bool fileio_holds(const char *path, const char *data, size_t len);
 /* Remove a file the tool created, checking it still holds data. 0 or -1. */
 int fileio_remove(const char *path, const char *data, size_t len, struct msgs *m);
+/* fileio_remove of path under root, its directory opened through the root. */
+int fileio_remove_in(const char *root, const char *path, const char *data, size_t len,
+                     struct msgs *m);
 
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "plan.h"
 
@@ -72,11 +73,32 @@ plan_open_file_lens(struct plan *p, const char *path, const char *lens, bool cre
         goto fail;
     }
     existed = stat(disk, &st) == 0;
+    if (!existed && errno != ENOENT) {
+        msg_error(p->m, "%s: cannot read: %s%s", disk, strerror(errno),
+                  errno == ELOOP ? " (a loop of symbolic links)" : "");
+        goto fail;
+    }
+    if (!existed) {
+        char target[4096];
+        ssize_t n = readlink(disk, target, sizeof(target) - 1);
+
+        if (n >= 0) {
+            char *q;
+
+            target[n] = '\0';
+            q = quote_string(target);
+            msg_error(p->m, "%s: a symbolic link to %s, which does not exist", disk, q);
+            free(q);
+            goto fail;
+        }
+    }
     if (existed && !S_ISREG(st.st_mode)) {
         msg_error(p->m, "%s: not a regular file", disk);
         goto fail;
     }
-    if (existed && read_file(disk, MAX_CONF_FILE, &text) < 0) {
+    /* Read through the root (openat2 RESOLVE_IN_ROOT): a link swapped after the check above
+     * still cannot make it read a file outside the image. */
+    if (existed && read_file_in_root(p->host->root, path, MAX_CONF_FILE, &text) < 0) {
         msg_error(p->m, "%s: cannot read: %s", disk, te_strerror(errno));
         goto fail;
     }

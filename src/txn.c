@@ -70,8 +70,12 @@ remove_tree(const char *dir)
     DIR *d;
     struct dirent *e;
 
-    if (unlink(files) == 0)
+    if (unlink(files) == 0) {
         fsync_path(dir);
+    } else if (errno != ENOENT) {
+        free(files);            /* the journal stays: so do the backups it names */
+        return;
+    }
     free(files);
     files = xasprintf("%s/files", dir);
     d = opendir(files);
@@ -92,7 +96,8 @@ remove_tree(const char *dir)
 }
 
 /* Whether a directory of the journal may be trusted: a real directory (not a link), owned
- * by the user running the tool, writable by nobody else. Else false with the reason in m. */
+ * by the user running the tool, writable by nobody else. Else false with the reason in m
+ * and errno EPERM. */
 static bool
 trusted_dir(const char *path, struct msgs *m)
 {
@@ -100,6 +105,7 @@ trusted_dir(const char *path, struct msgs *m)
 
     if (lstat(path, &st) < 0) {
         msg_error(m, "%s: cannot examine: %s", path, strerror(errno));
+        errno = EPERM;                         /* reported */
         return false;
     }
     if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
@@ -108,6 +114,7 @@ trusted_dir(const char *path, struct msgs *m)
                   !S_ISDIR(st.st_mode) ? "not a directory"
                   : st.st_uid != geteuid() ? "owned by another user"
                   : "writable by others", (unsigned)geteuid());
+        errno = EPERM;
         return false;
     }
     return true;
@@ -306,6 +313,16 @@ out:
     sb_free(&line);
     free(old);
     free(new);
+    return ret;
+}
+
+int
+txn_record_implementation(struct txn *t, const char *name)
+{
+    char *line = xasprintf("implementation %s\n", name);
+    int ret = journal_line(t, line);
+
+    free(line);
     return ret;
 }
 
@@ -561,47 +578,64 @@ txn_interrupted(const char *root)
     return r;
 }
 
-/* The files te-ntp-setup writes, for every implementation it configures: their
- * configuration files and drop-in directories, the files of their daemons' options, their
- * DHCP hooks. A journal (which may have been planted in an image) names nothing else. */
-static const char *const managed[] = {
-    /* chrony */
+/* The files te-ntp-setup writes, per implementation: their configuration files and drop-in
+ * directories, the files of their daemons' options, their DHCP hooks. A journal (which may
+ * have been planted in an image) names nothing else. */
+static const char *const chrony_files[] = {
     "/etc/chrony.conf", "/etc/chrony/*", "/etc/chrony/*/*", "/etc/chrony.d/*",
     "/etc/default/chrony", "/etc/sysconfig/chronyd", "/etc/dhcp/dhclient-exit-hooks.d/chrony",
     "/etc/NetworkManager/dispatcher.d/20-chrony-dhcp",
-    "/usr/lib/NetworkManager/dispatcher.d/20-chrony-dhcp",
-    /* ntpd, ntpsec */
+    "/usr/lib/NetworkManager/dispatcher.d/20-chrony-dhcp", NULL,
+};
+static const char *const ntp_files[] = {
     "/etc/ntp.conf", "/etc/ntp/*", "/etc/ntpsec/*", "/etc/ntpsec/*/*", "/etc/default/ntp",
     "/etc/default/ntpsec", "/etc/sysconfig/ntpd", "/etc/conf.d/ntpd",
     "/etc/dhcp/dhclient-exit-hooks.d/ntp", "/etc/dhcp/dhclient-exit-hooks.d/ntpsec",
-    "/etc/dhcp/dhclient.d/ntp.sh",
-    /* OpenNTPD */
-    "/etc/ntpd.conf", "/etc/openntpd/*", "/etc/default/openntpd",
-    /* systemd-timesyncd */
+    "/etc/dhcp/dhclient.d/ntp.sh", NULL,
+};
+static const char *const openntpd_files[] = {
+    "/etc/ntpd.conf", "/etc/openntpd/*", "/etc/default/openntpd", NULL,
+};
+static const char *const timesyncd_files[] = {
     "/etc/systemd/timesyncd.conf", "/etc/systemd/timesyncd.conf.d/*",
     "/run/systemd/timesyncd.conf.d/*", "/usr/local/lib/systemd/timesyncd.conf.d/*",
-    "/usr/lib/systemd/timesyncd.conf", "/usr/lib/systemd/timesyncd.conf.d/*",
-    NULL,
+    "/usr/lib/systemd/timesyncd.conf", "/usr/lib/systemd/timesyncd.conf.d/*", NULL,
+};
+static const struct {
+    const char *impls;              /* the --implementation names, space-separated */
+    const char *const *files;
+} managed[] = {
+    { " chrony ", chrony_files },
+    { " ntpd ntpsec ", ntp_files },
+    { " openntpd ", openntpd_files },
+    { " timesyncd ", timesyncd_files },
 };
 
-/* Whether a journal's path is one of the files te-ntp-setup manages: absolute, without "."
- * or ".." names, and matching the table. */
+/* Whether a journal's path is one of the files te-ntp-setup manages for the implementation
+ * impl (NULL: a journal that names none, from an earlier version: any of them): absolute,
+ * without "." or ".." names, and matching the table. */
 static bool
-managed_path(const char *path)
+managed_path(const char *path, const char *impl)
 {
     if (path[0] != '/' || strstr(path, "//") || strstr(path, "/./") || strstr(path, "/../") ||
         (strlen(path) >= 2 && strcmp(path + strlen(path) - 2, "/.") == 0) ||
         (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
         return false;
-    for (size_t i = 0; managed[i]; i++)
-        if (fnmatch(managed[i], path, FNM_PATHNAME | FNM_PERIOD) == 0)
-            return true;
+    for (size_t i = 0; i < TE_ARRAY_LEN(managed); i++) {
+        char *word = impl ? xasprintf(" %s ", impl) : NULL;
+        bool mine = !impl || strstr(managed[i].impls, word) != NULL;
+
+        free(word);
+        for (size_t j = 0; mine && managed[i].files[j]; j++)
+            if (fnmatch(managed[i].files[j], path, FNM_PATHNAME | FNM_PERIOD) == 0)
+                return true;
+    }
     return false;
 }
 
 /* Undo one journaled file. 0 restored or nothing to do, -1 not restorable. */
 static int
-undo_file(const char *jdir, unsigned n, int existed, const char *path,
+undo_file(const char *root, const char *jdir, unsigned n, int existed, const char *path,
           struct strv *actions, struct msgs *m)
 {
     char *oldp = xasprintf("%s/files/%u.old", jdir, n);
@@ -620,6 +654,11 @@ undo_file(const char *jdir, unsigned n, int existed, const char *path,
         goto out;
     }
     exists_now = read_file(path, MAX_BACKUP, &now) == 0;
+    if (!exists_now && errno != ENOENT) {
+        /* Unreadable is not absent: a file the run created must not be taken as gone. */
+        msg_error(m, "%s: cannot read: %s", path, te_strerror(errno));
+        goto out;
+    }
     if (existed && exists_now && now.len == old.len && !memcmp(now.buf, old.buf, old.len)) {
         ret = 0;                                   /* never written, or restored already */
     } else if (!existed && !exists_now) {
@@ -628,7 +667,8 @@ undo_file(const char *jdir, unsigned n, int existed, const char *path,
         msg_error(m, "%s: changed since te-ntp-setup wrote it; not restored (the old text is "
                   "in %s)", path, existed ? oldp : "(none: the file was new)");
     } else if (existed) {
-        ret = fileio_replace(path, old.buf, old.len, new.buf, new.len, NULL, false, m);
+        ret = fileio_replace_in(root, path, old.buf, old.len, new.buf, new.len, NULL, false,
+                                m);
         if (ret == 0) {
             /* The content only: the file keeps its owner and mode, which the run kept
              * from the original; the journal's (which may have been planted) are not
@@ -636,7 +676,7 @@ undo_file(const char *jdir, unsigned n, int existed, const char *path,
             strv_push_owned(actions, xasprintf("restored %s", path));
         }
     } else {
-        ret = fileio_remove(path, new.buf, new.len, m);
+        ret = fileio_remove_in(root, path, new.buf, new.len, m);
         if (ret == 0)
             strv_push_owned(actions, xasprintf("removed %s", path));
     }
@@ -860,6 +900,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
     struct strv services = { 0 };
     struct service_state *states = NULL;    /* before the run, per services entry */
     struct strv firewall = { 0 };             /* rules the run added, the last first */
+    char impl[32] = "";
     int ret = -1, failed = 0;
 
     sb_init(&journal);
@@ -893,8 +934,10 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
         struct strv lines = { 0 };
         char *save = NULL;
 
-        for (char *l = strtok_r(journal.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-            strv_push(&lines, l);
+        for (char *l = strtok_r(journal.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+            if (sscanf(l, "implementation %31[a-z]", impl) != 1)
+                strv_push(&lines, l);
+        }
         for (size_t i = lines.n; i-- > 0;) {
             unsigned n, mode, uid, gid;
             int existed, used = 0;
@@ -906,11 +949,11 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
 
                 /* A path on the target, joined to its root here: an image's journal (an
                  * image may come from anyone) must not name a file outside the image. */
-                if (!managed_path(path)) {
+                if (!managed_path(path, impl[0] ? impl : NULL)) {
                     char *q = quote_string(path);
 
-                    msg_error(m, "%s/journal: %s is not a file te-ntp-setup manages; not "
-                              "restored", jdir, q);
+                    msg_error(m, "%s/journal: %s is not a file te-ntp-setup manages%s%s; not "
+                              "restored", jdir, q, impl[0] ? " for " : "", impl);
                     free(q);
                     failed++;
                 } else {
@@ -920,7 +963,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                         msg_error(m, "%s: a symbolic link in the image leads out of %s; not "
                                   "restored", disk, h->root);
                         failed++;
-                    } else if (undo_file(jdir, n, existed, disk, actions, m) < 0) {
+                    } else if (undo_file(h->root, jdir, n, existed, disk, actions, m) < 0) {
                         failed++;
                     } else {
                         original_after_undo(dir, jdir, n, existed, lines.v[i] + used);

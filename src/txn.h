@@ -23,6 +23,9 @@ struct txn *txn_begin(const char *root, struct msgs *m);
 int txn_record_file(struct txn *t, const char *disk_path, bool existed, const struct stat *st,
                     const char *before, size_t before_len, const char *after,
                     size_t after_len);
+/* Journal the implementation the run configures (its --implementation name): a rollback
+ * restores only the files te-ntp-setup manages for it. 0 or -1. */
+int txn_record_implementation(struct txn *t, const char *name);
 struct service_state;
 /* Journal a service action ("restart", "stop-disable") done to service, with its state
  * before (may be NULL: unknown), which rollback puts back. 0 or -1. */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +233,28 @@ const char *
 te_strerror(int e)
 {
     return e == TE_ENOTREG ? "not a regular file" : strerror(e);
+}
+
+static struct msgs *glob_msgs;
+
+static int
+glob_error(const char *path, int e)
+{
+    if (e != ENOENT && e != ENOTDIR && glob_msgs)
+        msg_warn(glob_msgs, "%s: cannot read the directory: %s; the files in it are not taken "
+                 "into account", path, strerror(e));
+    return 0;
+}
+
+int
+glob_report(const char *pattern, int flags, glob_t *g, struct msgs *m)
+{
+    int rc;
+
+    glob_msgs = m;
+    rc = glob(pattern, flags, glob_error, g);
+    glob_msgs = NULL;
+    return rc;
 }
 
 bool

@@ -3,6 +3,7 @@
 #define TE_UTIL_H
 
 #include <stdbool.h>
+#include <glob.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -58,6 +59,8 @@ bool is_executable(const char *path);
 #define TE_ENOTREG 4095
 /* strerror, that also knows TE_ENOTREG. */
 const char *te_strerror(int e);
+struct msgs;
+
 /* Read a whole file (at most max bytes) into sb, opened without blocking and only when it is
  * a regular file; -1 with errno on failure (EFBIG when too large, EISDIR for a directory,
  * TE_ENOTREG for any other kind of file). */
@@ -66,6 +69,9 @@ int read_file(const char *path, size_t max, struct strbuf *sb);
 int read_fd(int fd, size_t max, struct strbuf *sb);
 /* read_file of abs (starting with '/') resolved inside root (see root_open). */
 int read_file_in_root(const char *root, const char *abs, size_t max, struct strbuf *sb);
+/* glob(3) of pattern, where a directory that exists but cannot be read is reported (a
+ * warning in m naming it) instead of skipped silently. glob's result. */
+int glob_report(const char *pattern, int flags, glob_t *g, struct msgs *m);
 /* True when root is this system: NULL, "", or any path to the same directory as "/"
  * ("//", "/.", "/proc/self/root"). */
 bool root_is_host(const char *root);

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/xattr.h>
 
 #include "fileio.h"
 #include "util.h"
@@ -349,6 +350,130 @@ test_fileio_remove(void)
     free(path);
 }
 
+/* Extended attributes (a user attribute here; SELinux labels and ACLs are attributes too)
+ * stay on the file across a rewrite. */
+static void
+test_fileio_keeps_xattrs(void)
+{
+    const char *dir = te_tmpdir();
+    char *path = te_path(dir, "chrony.conf");
+    static const char old[] = "pool 2.debian.pool.ntp.org iburst\n";
+    static const char new[] = "server a.example.com iburst\n";
+    struct msgs m = { 0 };
+    char value[64];
+    ssize_t n;
+
+    write_text(path, old, 0644);
+    CU_ASSERT_FATAL(setxattr(path, "user.te-test", "label-1", 7, 0) == 0);
+    TE_ASSERT_INT_EQ(fileio_replace(path, new, strlen(new), old, strlen(old), NULL, false, &m),
+                     0);
+    TE_ASSERT_INT_EQ(m.errors.n, 0);
+    assert_text(path, new);
+    n = getxattr(path, "user.te-test", value, sizeof(value));
+    TE_ASSERT_INT_EQ(n, 7);
+    CU_ASSERT(n == 7 && memcmp(value, "label-1", 7) == 0);
+    msgs_free(&m);
+    free(path);
+}
+
+/* A file with another name (a hard link) is refused: replacing it would leave the other name
+ * with the old text. */
+static void
+test_fileio_refuses_hard_link(void)
+{
+    const char *dir = te_tmpdir();
+    char *path = te_path(dir, "chrony.conf"), *other = te_path(dir, "other.conf");
+    static const char old[] = "pool 2.debian.pool.ntp.org iburst\n";
+    static const char new[] = "server a.example.com iburst\n";
+    struct msgs m = { 0 };
+
+    write_text(path, old, 0644);
+    CU_ASSERT_FATAL(link(path, other) == 0);
+    TE_ASSERT_INT_EQ(fileio_replace(path, new, strlen(new), old, strlen(old), NULL, false, &m),
+                     -1);
+    TE_ASSERT_INT_EQ(m.errors.n, 1);
+    CU_ASSERT(m.errors.n == 1 && strstr(m.errors.v[0], "hard link") != NULL);
+    assert_text(path, old);
+    assert_text(other, old);
+    assert_clean_dir(dir, 2);
+    msgs_free(&m);
+    free(path);
+    free(other);
+}
+
+/* read_file refuses a FIFO at once (no writer is waited for) and names the kind. */
+static void
+test_fileio_read_file_refuses_fifo(void)
+{
+    char *path = te_path(te_tmpdir(), "fifo");
+    struct strbuf sb;
+
+    sb_init(&sb);
+    CU_ASSERT_FATAL(mkfifo(path, 0600) == 0);
+    TE_ASSERT_INT_EQ(read_file(path, 1024, &sb), -1);
+    TE_ASSERT_INT_EQ(errno, TE_ENOTREG);
+    TE_ASSERT_STR_EQ(te_strerror(TE_ENOTREG), "not a regular file");
+    sb_free(&sb);
+    free(path);
+}
+
+/* root_open, through openat2 and through its walk name by name: absolute links, relative
+ * links that climb, and ".." stay inside the root. */
+static void
+test_fileio_root_open_stays_inside(void)
+{
+    const char *dir = te_tmpdir();
+    char *root = te_path(dir, "root"), *etc = te_path(dir, "root/etc"),
+         *outside = te_path(dir, "outside"), *in = te_path(dir, "root/etc/real"),
+         *abs_link = te_path(dir, "root/etc/abs"), *rel_link = te_path(dir, "root/etc/rel"),
+         *out_link = te_path(dir, "root/etc/out"), *loop = te_path(dir, "root/etc/loop");
+    int (*open_fns[])(const char *, const char *, int) = { root_open, root_open_by_hand };
+
+    CU_ASSERT_FATAL(mkdir(root, 0755) == 0 && mkdir(etc, 0755) == 0);
+    write_text(outside, "outside\n", 0644);
+    write_text(in, "inside\n", 0644);
+    CU_ASSERT_FATAL(symlink("/etc/real", abs_link) == 0);
+    CU_ASSERT_FATAL(symlink("../../../../../../../../etc/real", rel_link) == 0);
+    CU_ASSERT_FATAL(symlink(outside, out_link) == 0);
+    CU_ASSERT_FATAL(symlink("loop", loop) == 0);
+    for (size_t i = 0; i < 2; i++) {
+        static const char *const inside[] = {
+            "/etc/real", "/etc/abs", "/etc/rel", "/../../etc/real", "/etc/../etc/./real",
+        };
+        struct strbuf sb;
+        int fd;
+
+        sb_init(&sb);
+        for (size_t j = 0; j < TE_ARRAY_LEN(inside); j++) {
+            fd = open_fns[i](root, inside[j], O_RDONLY);
+            te_assert_msg(fd >= 0, __LINE__, __FILE__, false, "%s (fn %zu): %s", inside[j], i,
+                          strerror(errno));
+            if (fd >= 0) {
+                CU_ASSERT(read_fd(fd, 1024, &sb) == 0 && strcmp(sb.buf, "inside\n") == 0);
+                close(fd);
+            }
+        }
+        /* A link to the host's path of a file outside: that path inside the root. */
+        fd = open_fns[i](root, "/etc/out", O_RDONLY);
+        CU_ASSERT(fd < 0 && errno == ENOENT);
+        if (fd >= 0)
+            close(fd);
+        fd = open_fns[i](root, "/etc/loop", O_RDONLY);
+        CU_ASSERT(fd < 0 && errno == ELOOP);
+        if (fd >= 0)
+            close(fd);
+        sb_free(&sb);
+    }
+    free(root);
+    free(etc);
+    free(outside);
+    free(in);
+    free(abs_link);
+    free(rel_link);
+    free(out_link);
+    free(loop);
+}
+
 static const struct te_test fileio_tests[] = {
     TE_TEST(test_fileio_replace_keeps_mode),
     TE_TEST(test_fileio_new_file_mode),
@@ -360,6 +485,10 @@ static const struct te_test fileio_tests[] = {
     TE_TEST(test_fileio_refuses_appeared_file),
     TE_TEST(test_fileio_read_only_directory),
     TE_TEST(test_fileio_remove),
+    TE_TEST(test_fileio_keeps_xattrs),
+    TE_TEST(test_fileio_refuses_hard_link),
+    TE_TEST(test_fileio_read_file_refuses_fifo),
+    TE_TEST(test_fileio_root_open_stays_inside),
     TE_TESTS_END,
 };
 

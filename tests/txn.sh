@@ -111,6 +111,43 @@ else
     not_ok "strace is needed for the cleanup test"
 fi
 
+# --- SIGTERM ---------------------------------------------------------------------------
+# Before the write phase (here: while a slow daemon parser checks the files) the run ends at
+# once, exit 1, nothing changed.
+mkdir -p "$TMP/slowbin"
+printf '#!/bin/sh\nsleep 4\nexit 0\n' > "$TMP/slowbin/chronyd"
+chmod +x "$TMP/slowbin/chronyd"
+root=$(fresh_root debian-12)
+state "$root" > "$TMP/orig"
+TE_NTP_SETUP_SBIN="$TMP/slowbin" "$BIN" --root "$root" $SERVERS > "$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 1
+start=$(date +%s)
+kill -TERM $pid
+wait $pid
+rc=$?
+took=$(($(date +%s) - start))
+state "$root" > "$TMP/now"
+check "SIGTERM before the write phase: the run ends at once (${took}s)" [ "$took" -le 2 ]
+check "SIGTERM before the write phase: exit 1" [ $rc -eq 1 ]
+check "SIGTERM before the write phase: nothing changed" cmp -s "$TMP/orig" "$TMP/now"
+check "SIGTERM before the write phase: and it says so" grep -q 'stopped by a signal' "$TMP/err"
+# During the write phase (the signal arrives as the first file is renamed into place): the
+# files written are put back, exit 1.
+if command -v strace >/dev/null 2>&1; then
+    root=$(fresh_root debian-12)
+    state "$root" > "$TMP/orig"
+    strace -o /dev/null -e trace=renameat -e inject=renameat:signal=SIGTERM:when=1 \
+        "$BIN" --root "$root" $SERVERS > "$TMP/out" 2>"$TMP/err"
+    rc=$?
+    state "$root" > "$TMP/now"
+    check "SIGTERM while writing: exit 1" [ $rc -eq 1 ]
+    check "SIGTERM while writing: the originals are back" cmp -s "$TMP/orig" "$TMP/now"
+    check "SIGTERM while writing: and it says so" grep -q 'stopped by signal 15 while writing' "$TMP/err"
+    "$BIN" --root "$root" $SERVERS > /dev/null 2>&1
+    check "SIGTERM while writing: the next run succeeds" grep -q 'ntp1.example.com' "$root$NEW"
+fi
+
 # --- kill -9 at any moment ---------------------------------------------------------------
 KILLS=${TE_KILL_LOOPS:-200}
 root=$(fresh_root debian-12)

@@ -120,13 +120,15 @@ cp "$root/etc/passwd" "$TMP/passwd.orig"
 planted "$root" "$(id -u)" /etc/passwd 4755
 chmod 0777 "$root/var/lib/te-ntp-setup/current"
 "$BIN" rollback --root "$root" >"$TMP/out" 2>&1
-check "rollback: a journal directory writable by others is not obeyed" \
-    sh -c "cmp -s '$TMP/passwd.orig' '$root/etc/passwd' && grep -q 'not trusted: writable by others' '$TMP/out'"
+rc=$?
+check "rollback: a journal directory writable by others is not obeyed (exit 3)" \
+    sh -c "[ $rc -eq 3 ] && cmp -s '$TMP/passwd.orig' '$root/etc/passwd' && grep -q 'not trusted: writable by others' '$TMP/out'"
 chmod 0700 "$root/var/lib/te-ntp-setup/current"
 chmod 0666 "$root/var/lib/te-ntp-setup/current/journal"
 "$BIN" rollback --root "$root" >"$TMP/out" 2>&1
-check "rollback: a journal file writable by others is not obeyed" \
-    sh -c "cmp -s '$TMP/passwd.orig' '$root/etc/passwd' && grep -q 'journal: not trusted: writable by others' '$TMP/out'"
+rc=$?
+check "rollback: a journal file writable by others is not obeyed (exit 3)" \
+    sh -c "[ $rc -eq 3 ] && cmp -s '$TMP/passwd.orig' '$root/etc/passwd' && grep -q 'journal: not trusted: writable by others' '$TMP/out'"
 chmod 0600 "$root/var/lib/te-ntp-setup/current/journal"
 "$BIN" rollback --root "$root" >"$TMP/out" 2>&1
 rc=$?
@@ -177,4 +179,66 @@ mkdir -p "$root$TMP"
 printf 'ID=inside\nPRETTY_NAME="Inside The Image"\n' > "$root$TMP/os-release.outside"
 "$BIN" detect --root "$root" >"$TMP/out" 2>&1
 check "os-release linking to /x reads the image's /x" grep -q 'Inside The Image' "$TMP/out"
+# The main configuration as a dangling link, or a loop of links: a clear error, in the text
+# and in the JSON, not an empty failure.
+root=$(fresh_root debian-12)
+rm "$root/etc/chrony/chrony.conf"
+ln -s /nonexistent "$root/etc/chrony/chrony.conf"
+"$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+rc=$?
+check "dangling link as chrony.conf: exit 1, says so" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'chrony.conf: a symbolic link to \"/nonexistent\", which does not exist' '$TMP/out'"
+ln -sf chrony.conf "$root/etc/chrony/chrony.conf"
+"$BIN" --root "$root" -s ntp1.example.com --json >"$TMP/out" 2>/dev/null
+rc=$?
+check "looping link as chrony.conf: exit 1, the JSON errors say so" \
+    sh -c "[ $rc -eq 1 ] && grep -q '\"errors\":\[\"[^]]*chrony.conf: cannot read: Too many levels of symbolic links' '$TMP/out'"
+# A drop-in directory that cannot be read is reported, not skipped in silence (as nobody, on
+# a copy nobody owns: root reads any directory).
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null 2>&1; then
+    root=$(fresh_root debian-12)
+    chmod 0755 "$TMP"
+    chown -R nobody "$root"
+    chmod 000 "$root/etc/chrony/sources.d"
+    setpriv --reuid nobody --regid nogroup --clear-groups \
+        "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+    check "an unreadable drop-in directory is named" \
+        grep -q 'etc/chrony/sources.d: cannot read the directory: Permission denied' "$TMP/out"
+    chmod 0700 "$TMP"
+fi
+# The journal names the implementation; it restores only that implementation's files.
+root=$(fresh_root debian-12)
+"$BIN" --root "$root" -s ntp1.example.com >/dev/null 2>&1
+check "the journal names the implementation" \
+    grep -qx 'implementation chrony' "$root/var/lib/te-ntp-setup/last/journal"
+printf 'server old.example.com\n' > "$root/var/lib/te-ntp-setup/last/files/9.old"
+cp "$root/etc/ntp.conf" "$root/var/lib/te-ntp-setup/last/files/9.new" 2>/dev/null ||
+    { printf 'server new.example.com\n' > "$root/etc/ntp.conf"
+      cp "$root/etc/ntp.conf" "$root/var/lib/te-ntp-setup/last/files/9.new"; }
+chmod 0600 "$root/var/lib/te-ntp-setup/last/files/9."*
+cp "$root/etc/ntp.conf" "$TMP/ntp.conf.before"
+printf 'file 9 1 644 0 0 /etc/ntp.conf\n' >> "$root/var/lib/te-ntp-setup/last/journal"
+"$BIN" rollback --root "$root" >"$TMP/out" 2>&1
+rc=$?
+check "a chrony journal naming /etc/ntp.conf: exit 3, ntp.conf untouched" \
+    sh -c "[ $rc -eq 3 ] && cmp -s '$TMP/ntp.conf.before' '$root/etc/ntp.conf' &&
+           grep -q 'not a file te-ntp-setup manages for chrony' '$TMP/out'"
+# A link swapped in after the checks (here: while the daemon's parser runs): the write is
+# resolved inside the image, so nothing lands outside it.
+rm -rf "$TMP/outside2" && mkdir "$TMP/outside2"
+root=$(fresh_root debian-12)
+mkdir -p "$TMP/swapbin"
+cat > "$TMP/swapbin/chronyd" <<SH
+#!/bin/sh
+rm -rf '$root/etc/chrony/sources.d'
+ln -s '$TMP/outside2' '$root/etc/chrony/sources.d'
+exit 0
+SH
+chmod +x "$TMP/swapbin/chronyd"
+TE_NTP_SETUP_SBIN="$TMP/swapbin" "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+rc=$?
+check "a link swapped in after the checks: nothing is written outside the image" \
+    [ -z "$(ls -A "$TMP/outside2")" ]
+check "a link swapped in after the checks: exit 1, chrony.conf as it was" \
+    sh -c "[ $rc -eq 1 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf'"
 finish
