@@ -366,21 +366,30 @@ struct original {
     struct strv lines;      /* the index */
 };
 
-static void
-original_load(const char *txn_dir, struct original *o)
+/* Load the index of txn_dir's originals: 0 (none yet is an empty index), or -1 when the
+ * directory or its index may not be trusted (the reason in m), as a journal would not be. */
+static int
+original_load(const char *txn_dir, struct original *o, struct msgs *m)
 {
     struct strbuf sb;
+    struct stat st;
     char *index, *save = NULL;
+    int ret = 0;
 
     memset(o, 0, sizeof(*o));
     o->dir = xasprintf("%s/original", txn_dir);
     index = xasprintf("%s/index", o->dir);
     sb_init(&sb);
-    if (read_file(index, MAX_BACKUP, &sb) == 0)
+    if (lstat(o->dir, &st) == 0 && !trusted_dir(o->dir, m))
+        ret = -1;
+    else if (read_trusted(index, MAX_BACKUP, &sb, m) < 0)
+        ret = errno == ENOENT ? 0 : -1;     /* untrusted: said in m */
+    else
         for (char *l = strtok_r(sb.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
             strv_push(&o->lines, l);
     sb_free(&sb);
     free(index);
+    return ret;
 }
 
 static void
@@ -447,8 +456,8 @@ original_update(const char *txn_dir, const char *jdir, struct msgs *m)
     int ret = -1;
 
     sb_init(&journal);
-    original_load(txn_dir, &o);
-    if (read_file(jpath, MAX_BACKUP, &journal) < 0 || (mkdir(o.dir, 0700) < 0 && errno != EEXIST))
+    if (original_load(txn_dir, &o, m) < 0 || read_file(jpath, MAX_BACKUP, &journal) < 0 ||
+        (mkdir(o.dir, 0700) < 0 && errno != EEXIST))
         goto out;
     for (char *l = strtok_r(journal.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
         unsigned n, mode, uid, gid;
@@ -601,6 +610,12 @@ static const char *const timesyncd_files[] = {
     "/run/systemd/timesyncd.conf.d/*", "/usr/local/lib/systemd/timesyncd.conf.d/*",
     "/usr/lib/systemd/timesyncd.conf", "/usr/lib/systemd/timesyncd.conf.d/*", NULL,
 };
+/* The rule sets the firewalls' boot services load, where apply saves its rules (any
+ * implementation). */
+static const char *const firewall_files[] = {
+    "/etc/nftables.conf", "/etc/sysconfig/nftables.conf", "/etc/iptables/rules.v4",
+    "/etc/iptables/rules.v6", "/etc/sysconfig/iptables", "/etc/sysconfig/ip6tables", NULL,
+};
 static const struct {
     const char *impls;              /* the --implementation names, space-separated */
     const char *const *files;
@@ -609,6 +624,7 @@ static const struct {
     { " ntpd ntpsec ", ntp_files },
     { " openntpd ", openntpd_files },
     { " timesyncd ", timesyncd_files },
+    { " chrony ntpd ntpsec openntpd timesyncd ", firewall_files },
 };
 
 /* Whether a journal's path is one of the files te-ntp-setup manages for the implementation
@@ -631,6 +647,17 @@ managed_path(const char *path, const char *impl)
                 return true;
     }
     return false;
+}
+
+/* managed_path for a path as the journal escapes it, for any implementation. */
+static bool
+managed_escaped(const char *escaped)
+{
+    char *path = unescape_path(escaped);
+    bool r = managed_path(path, NULL);
+
+    free(path);
+    return r;
 }
 
 /* Undo one journaled file. 0 restored or nothing to do, -1 not restorable. */
@@ -718,13 +745,12 @@ remove_originals(const struct original *o)
 /* A run was rolled back: what the tool last left in its files is what the run found. */
 static void
 original_after_undo(const char *txn_dir, const char *jdir, unsigned n, int existed,
-                    const char *escaped)
+                    const char *escaped, struct msgs *m)
 {
     struct original o;
     long k;
 
-    original_load(txn_dir, &o);
-    k = original_find(&o, escaped);
+    k = original_load(txn_dir, &o, m) < 0 ? -1 : original_find(&o, escaped);
     if (k >= 0) {
         char *oldp = xasprintf("%s/files/%u.old", jdir, n);
         struct strbuf old;
@@ -780,11 +806,15 @@ original_restore(const struct original *o, long k, int existed, unsigned mode,
     sb_init(&orig);
     sb_init(&latest);
     sb_init(&now);
-    if (existed && read_file(origp, MAX_BACKUP, &orig) < 0) {
-        msg_error(m, "%s: the original of %s is missing: %s", o->dir, disk, strerror(errno));
+    if (existed && read_trusted(origp, MAX_BACKUP, &orig, m) < 0) {
+        if (errno != EPERM)
+            msg_error(m, "%s: the original of %s is missing: %s", o->dir, disk,
+                      strerror(errno));
         goto out;
     }
-    has_latest = read_file(latestp, MAX_BACKUP, &latest) == 0;
+    has_latest = read_trusted(latestp, MAX_BACKUP, &latest, m) == 0;
+    if (!has_latest && errno == EPERM)
+        goto out;                               /* untrusted: said in m */
     exists_now = read_file(disk, MAX_BACKUP, &now) == 0;
     if (existed && exists_now && now.len == orig.len && !memcmp(now.buf, orig.buf, orig.len)) {
         ret = 0;                                /* as it was */
@@ -818,7 +848,8 @@ int
 txn_rollback_all(const struct hostinfo *h, struct strv *actions, struct msgs *m)
 {
     char *dir = hostinfo_path(h, TXN_DIR);
-    struct original o;
+    struct original o = { 0 };
+    struct stat st;
     int failed = 0, ret = -1;
 
     if (!hostinfo_inside(h, dir)) {
@@ -832,7 +863,12 @@ txn_rollback_all(const struct hostinfo *h, struct strv *actions, struct msgs *m)
         free(dir);
         return -1;
     }
-    original_load(dir, &o);
+    if (lstat(dir, &st) == 0 && !trusted_dir(dir, m)) {
+        free(dir);
+        return -1;
+    }
+    if (original_load(dir, &o, m) < 0)
+        goto out;
     if (!o.lines.n) {
         ret = 1;
         goto out;
@@ -845,6 +881,15 @@ txn_rollback_all(const struct hostinfo *h, struct strv *actions, struct msgs *m)
             used > 0) {
             char *disk = target_path(h, o.lines.v[i] + used, o.dir, m);
 
+            if (disk && !managed_escaped(o.lines.v[i] + used)) {
+                char *q = quote_string(disk);
+
+                msg_error(m, "%s/index: %s is not a file te-ntp-setup manages; not restored",
+                          o.dir, q);
+                free(q);
+                free(disk);
+                disk = NULL;
+            }
             if (!disk || original_restore(&o, (long)k, existed, mode, disk, actions, m) < 0)
                 failed++;
             free(disk);
@@ -966,7 +1011,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                     } else if (undo_file(h->root, jdir, n, existed, disk, actions, m) < 0) {
                         failed++;
                     } else {
-                        original_after_undo(dir, jdir, n, existed, lines.v[i] + used);
+                        original_after_undo(dir, jdir, n, existed, lines.v[i] + used, m);
                     }
                     free(disk);
                 }

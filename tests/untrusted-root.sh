@@ -143,6 +143,47 @@ check "rollback: restores the content of a managed file" \
     sh -c "[ $rc -eq 0 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf'"
 check "rollback: but never a set-user-ID or set-group-ID bit the journal asks for" \
     [ "$(stat -c %a "$root/etc/chrony/chrony.conf")" = 644 ]
+# rollback --all reads the originals' index (var/lib/te-ntp-setup/original): one planted by
+# another user, or naming a file the tool does not manage, is not obeyed either.
+planted_original() { # ROOT OWNER PATH
+    o=$1/var/lib/te-ntp-setup/original
+    mkdir -p "$o"
+    printf 'root:x:0:0:attacker text\n' > "$o/0.orig"
+    cp "$1$3" "$o/0.latest"
+    printf 'file 0 1 4755 %s\n' "$3" > "$o/index"
+    chmod 0700 "$1/var/lib/te-ntp-setup" "$o"
+    chmod 0600 "$o"/*
+    chown -R "$2" "$1/var/lib/te-ntp-setup"
+}
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+    root=$(fresh_root debian-12)
+    printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
+    cp "$root/etc/passwd" "$TMP/passwd.orig"
+    planted_original "$root" nobody /etc/passwd
+    "$BIN" rollback --all --root "$root" >"$TMP/out" 2>&1
+    rc=$?
+    check "rollback --all: originals owned by another user are not obeyed" \
+        sh -c "[ $rc -eq 3 ] && cmp -s '$TMP/passwd.orig' '$root/etc/passwd' && grep -q 'not trusted: owned by another user' '$TMP/out'" ||
+        sed 's/^/#   /' "$TMP/out"
+    check "rollback --all: nor do they make a set-user-ID file" \
+        [ "$(stat -c %a "$root/etc/passwd")" = 644 ]
+fi
+root=$(fresh_root debian-12)
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
+cp "$root/etc/passwd" "$TMP/passwd.orig"
+planted_original "$root" "$(id -u)" /etc/passwd
+chmod 0666 "$root/var/lib/te-ntp-setup/original/index"
+"$BIN" rollback --all --root "$root" >"$TMP/out" 2>&1
+rc=$?
+check "rollback --all: an index writable by others is not obeyed (exit 3)" \
+    sh -c "[ $rc -eq 3 ] && cmp -s '$TMP/passwd.orig' '$root/etc/passwd' && grep -q 'index: not trusted: writable by others' '$TMP/out'" ||
+    sed 's/^/#   /' "$TMP/out"
+chmod 0600 "$root/var/lib/te-ntp-setup/original/index"
+"$BIN" rollback --all --root "$root" >"$TMP/out" 2>&1
+rc=$?
+check "rollback --all: an index naming a file the tool does not manage: exit 3, file untouched" \
+    sh -c "[ $rc -eq 3 ] && cmp -s '$TMP/passwd.orig' '$root/etc/passwd' && grep -q 'not a file te-ntp-setup manages' '$TMP/out'" ||
+    sed 's/^/#   /' "$TMP/out"
 # Files that are not regular files: refused at once, by path, never waited on.
 root=$(fresh_root debian-12)
 rm -f "$root/etc/os-release" && mkfifo "$root/etc/os-release"
