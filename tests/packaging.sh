@@ -279,7 +279,10 @@ $CONFFILE
 /usr/share/doc/$PKG/README.md
 /usr/share/doc/$PKG/examples/te-ntp-setup.yaml
 EOF
-    grep -v -e '^/usr/share/man/' -e '/$' "$TMP/rpm-files" |
+    # Debian's rpm macros put the documentation and licence under NAME-VERSION (Fedora's
+    # under NAME); the build-id links are rpm's own.
+    sed "s|^\(/usr/share/[a-z]*/$PKG\)-$VERSION|\1|" "$TMP/rpm-files" |
+        grep -v -e '^/usr/share/man/' -e '^/usr/lib/\.build-id' -e '/$' |
         grep -v -x -e /usr/share/te-ntp-setup -e "$LENSDIR" -e "$LENSDIR/tests" \
             -e /usr/share/te-ntp-setup/hooks -e /usr/share/bash-completion \
             -e /usr/share/bash-completion/completions -e /usr/share/doc/$PKG \
@@ -291,7 +294,7 @@ EOF
     check "the rpm holds the man page" grep -q '^/usr/share/man/man8/te-ntp-setup.8' "$TMP/rpm-files"
     check "the rpm marks LICENSE as %license" sh -c \
         "rpm -qp --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' '$rpm' 2>/dev/null |
-         grep -qx 'l /usr/share/licenses/$PKG/LICENSE'"
+         grep -qE '^l /usr/share/licenses/$PKG(-$VERSION)?/LICENSE\$'"
     check "the rpm's License is Apache-2.0" [ "$(rpm -qp --qf '%{LICENSE}' "$rpm" 2>/dev/null)" = Apache-2.0 ]
     # No scriptlets: installing or removing the package runs nothing (the hooks are
     # snippets for other packages' %post).
