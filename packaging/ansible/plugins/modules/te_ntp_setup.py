@@ -116,6 +116,31 @@ options:
       - Leave a host alone whose NTP client is active and synchronized.
     type: bool
     default: false
+  accept_auth_downgrade:
+    description:
+      - Let sources without authentication replace sources that use NTS or keys, or stand
+        under rules that demand authentication (chrony C(authselectmode require), ntpd
+        C(restrict ... notrust)). By default such a run is refused and nothing changes.
+    type: bool
+    default: false
+  configure_container:
+    description:
+      - In a container that cannot set the clock (no CAP_SYS_TIME), configure its NTP daemon
+        anyway. By default the run is refused there, since the clock is the host's.
+    type: bool
+    default: false
+  platform:
+    description:
+      - C(auto) lets the cloud the host runs in choose the default sources when none is given
+        (Amazon, Google, Azure, Oracle); C(none) keeps the public pool wherever it runs.
+    type: str
+    choices: [auto, none]
+  allow_leap_smear_mix:
+    description:
+      - Allow a source that smears leap seconds (Google's, Amazon's) beside sources that do
+        not. Refused by default.
+    type: bool
+    default: false
   accept_unsynchronized:
     description:
       - The program exits 5 when the configuration was applied but the daemon did not
@@ -283,6 +308,10 @@ OPTIONS = [
     ('verify_timeout', dict(type='int'), VALUE, '--verify-timeout'),
     ('lock_timeout', dict(type='int'), VALUE, '--lock-timeout'),
     ('if_needed', dict(type='bool', default=False), FLAG, '--if-needed'),
+    ('accept_auth_downgrade', dict(type='bool', default=False), FLAG, '--accept-auth-downgrade'),
+    ('configure_container', dict(type='bool', default=False), FLAG, '--configure-container'),
+    ('platform', dict(type='str', choices=['auto', 'none']), VALUE, '--platform'),
+    ('allow_leap_smear_mix', dict(type='bool', default=False), FLAG, '--allow-leap-smear-mix'),
     ('accept_unsynchronized', dict(type='bool', default=False), MODULE, None),
     ('executable', dict(type='path', default='/usr/sbin/te-ntp-setup'), MODULE, None),
 ]
