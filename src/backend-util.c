@@ -205,19 +205,31 @@ options_present(struct plan *p, const char *node, const struct source *src)
     return all;
 }
 
+#define COMMENT_MARK "te-ntp-setup-comment-value"
+
 char *
 backend_comment_text(struct plan *p, const char *text)
 {
-    const char *tree = backend_scratch(p);
-    char *node;
-    int rc;
+    /* The lens renders every comment the same way around its value: render one, once. */
+    if (!p->comment_pre) {
+        const char *tree = backend_scratch(p);
+        char *node, *line = NULL, *mark;
+        int rc;
 
-    if (!tree)
-        return NULL;
-    node = xasprintf("%s/#comment", tree);
-    rc = augtree_set(p->aug, node, text);
-    free(node);
-    return rc < 0 ? NULL : backend_render(p, tree);
+        if (!tree)
+            return NULL;
+        node = xasprintf("%s/#comment", tree);
+        rc = augtree_set(p->aug, node, COMMENT_MARK);
+        free(node);
+        if (rc < 0 || !(line = backend_render(p, tree)) || !(mark = strstr(line, COMMENT_MARK))) {
+            free(line);
+            return NULL;
+        }
+        p->comment_pre = xasprintf("%.*s", (int)(mark - line), line);
+        p->comment_post = xstrdup(mark + strlen(COMMENT_MARK));
+        free(line);
+    }
+    return xasprintf("%s%s%s", p->comment_pre, text, p->comment_post);
 }
 
 int
@@ -889,7 +901,8 @@ backend_check_auth(struct plan *p, struct file_change **files, size_t n,
     /* An authenticated source that replace mode would disable. */
     for (size_t i = 0; s->mode == MODE_REPLACE && !weak_where && i < n; i++) {
         struct strv nodes = { 0 };
-        char *expr = xasprintf("%s/*[%s]", files[i]->tree, test);
+        /* one pass for the authenticated ones: a look-up per node is quadratic */
+        char *expr = xasprintf("%s/*[(%s) and (nts or key)]", files[i]->tree, test);
 
         augtree_match(p->aug, expr, &nodes);
         for (size_t j = 0; j < nodes.n && !weak_where; j++) {

@@ -39,6 +39,8 @@ plan_free(struct plan *p)
     }
     free(p->files);
     free(p->service);
+    free(p->comment_pre);
+    free(p->comment_post);
     strv_free(&p->conflicts);
     memset(p, 0, sizeof(*p));
 }
