@@ -147,8 +147,10 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
               struct msgs *m)
 {
     unsigned id = t->next_id++;
-    char *textp = xasprintf("/text/t%u", id);
-    char *tree = xasprintf("/tree/t%u", id);
+    /* Trees in groups of 256: Augeas finds a node by walking its siblings, so one level
+     * of thousands of trees (drop-in directories) would make each look-up long. */
+    char *textp = xasprintf("/text/h%u/t%u", id >> 8, id);
+    char *tree = xasprintf("/tree/h%u/t%u", id >> 8, id);
     char *errbase = xasprintf("/augeas/text%s", tree);
     const char *ret = NULL;
 
@@ -285,9 +287,10 @@ forget_kids(struct textmap *map)
 static const struct textmap *
 map_of(struct augtree *t, const char *path)
 {
-    unsigned id;
+    unsigned id, group;
 
-    if (sscanf(path, "/tree/t%u", &id) != 1 || id >= t->n_maps || !t->maps[id].lens)
+    if (sscanf(path, "/tree/h%u/t%u", &group, &id) != 2 || id >= t->n_maps ||
+        !t->maps[id].lens)
         return NULL;
     return &t->maps[id];
 }
@@ -421,7 +424,7 @@ label_set(const char *step, struct strv *out)
 static int
 match_children(struct augtree *t, const char *expr, struct strv *out)
 {
-    unsigned id;
+    unsigned id, group;
     int used = 0;
     const char *step;
     const struct augnodes *k;
@@ -430,7 +433,7 @@ match_children(struct augtree *t, const char *expr, struct strv *out)
     char *tree;
     int n = 0;
 
-    if (sscanf(expr, "/tree/t%u%n", &id, &used) != 1 || expr[used] != '/')
+    if (sscanf(expr, "/tree/h%u/t%u%n", &group, &id, &used) != 2 || expr[used] != '/')
         return -1;
     step = expr + used + 1;
     if (!strcmp(step, "*"))

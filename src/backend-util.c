@@ -387,10 +387,10 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
                   size_t n)
 {
     size_t at = insertion_point(p, f);
-    struct strbuf added;
+    const char *batch = NULL;      /* the new lines, rendered together at the end */
+    char *added = NULL;
     int ret = 0;
 
-    sb_init(&added);
     for (size_t i = 0; ret == 0 && i < n; i++) {
         struct strv nodes = { 0 };
         char *expr = xasprintf("%s/%s", f->tree, backend_source_label(p, want[i]));
@@ -406,6 +406,11 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
         }
         if (found && (p->settings->mode == MODE_MERGE || options_present(p, found, want[i]))) {
             /* exactly as wanted, or merge mode: an existing line is left as it is */
+        } else if (!found) {
+            if (!batch && !(batch = backend_scratch(p)))
+                ret = -1;
+            else
+                ret = backend_add_source_node(p, batch, want[i], NULL);
         } else if (!(text = source_text(p, want[i], found))) {
             ret = -1;
         } else if (found) {
@@ -422,20 +427,19 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
                 ret = -1;
             }
             free(text);
-        } else {
-            sb_append(&added, text);
-            free(text);
         }
         strv_free(&nodes);
         free(expr);
     }
-    if (ret == 0 && added.len) {
+    if (ret == 0 && batch && !(added = backend_render(p, batch)))
+        ret = -1;
+    if (ret == 0 && added && *added) {
         /* After a last line without its newline, start a new line first. */
         if (at == f->before.len && at > 0 && f->before.buf[at - 1] != '\n')
             plan_edit(f, at, at, "\n");
-        plan_edit(f, at, at, added.buf);
+        plan_edit(f, at, at, added);
     }
-    sb_free(&added);
+    free(added);
     return ret;
 }
 
