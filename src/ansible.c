@@ -15,7 +15,8 @@
 
 /* The module's arguments, in the order Ansible lists "Supported parameters". */
 static const char *const known_args[] = {
-    "accept_auth_downgrade", "config", "dhcp", "firewall", "if_needed", "implementation", "local_stratum", "lock_timeout",
+    "accept_auth_downgrade", "config", "dhcp", "firewall", "if_needed", "implementation",
+    "local_stratum", "lock_timeout",
     "mode", "pools", "restart", "root", "serve", "servers", "verify", "verify_timeout",
 };
 

@@ -419,8 +419,9 @@ label_set(const char *step, struct strv *out)
 }
 
 /* A match of one step under a parsed tree (TREE then "/ *", "/LABEL" or
- * "/ *[label() = 'a' or ...]", without the blanks) from the tree's cached nodes: Augeas builds each path it returns by counting
- * the node's siblings, which makes a match over a long file quadratic. -1: another form. */
+ * "/ *[label() = 'a' or ...]", without the blanks) from the tree's cached nodes: Augeas
+ * builds each path it returns by counting the node's siblings, which makes a match over a
+ * long file quadratic. -1: another form. */
 static int
 match_children(struct augtree *t, const char *expr, struct strv *out)
 {

@@ -931,8 +931,9 @@ backend_check_auth(struct plan *p, struct file_change **files, size_t n,
 
         msg_error(p->m, "%s: %s; %s would have no authentication (no NTS, no key), so the "
                   "daemon would not use %s. Nothing was changed. Give the new sources "
-                  "authentication (--nts with chrony or ntpsec, or nts: true or key: N per source in the settings "
-                  "file), or accept the downgrade with --accept-auth-downgrade "
+                  "authentication (--nts with chrony or ntpsec, or nts: true or key: N per "
+                  "source in the settings file), or accept the downgrade with "
+                  "--accept-auth-downgrade "
                   "(accept_auth_downgrade: true)", where, rule_why, plain.buf,
                   strchr(plain.buf, ',') ? "them" : "it");
         free(where);
@@ -940,8 +941,9 @@ backend_check_auth(struct plan *p, struct file_change **files, size_t n,
     } else if (plain.len && weak_where) {
         msg_error(p->m, "%s: '%s' authenticates its source with %s; replace mode would disable "
                   "it and use %s without authentication (no NTS, no key). Nothing was changed. "
-                  "Give the new sources authentication (--nts with chrony or ntpsec, or nts: true or key: N per "
-                  "source in the settings file), keep the old sources (--mode merge), or accept "
+                  "Give the new sources authentication (--nts with chrony or ntpsec, or nts: "
+                  "true or key: N per source in the settings file), keep the old sources "
+                  "(--mode merge), or accept "
                   "the downgrade with --accept-auth-downgrade (accept_auth_downgrade: true)",
                   weak_where, weak_line, weak_how, plain.buf);
         ret = -1;
