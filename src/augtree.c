@@ -211,8 +211,10 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
         const char *chr = errfield(t, errbase, "char");
         const char *msg = errfield(t, errbase, "message");
 
-        if (line && chr)
-            msg_error(m, "%s:%s:%s: %s cannot parse this: %s", file, line, chr, lens,
+        if (line && chr)            /* Augeas counts the column from 0 */
+            msg_error(m, "%s:%s:%ld: this line cannot be read: it is neither a directive nor a "
+                      "comment in the form the daemon's configuration takes (%s cannot parse "
+                      "this: %s)", file, line, strtol(chr, NULL, 10) + 1, lens,
                       msg ? msg : "parse failed");
         else
             msg_error(m, "%s: %s cannot parse this: %s", file, lens,
