@@ -33,6 +33,7 @@ function median(arr, n,   i, j, t) {
 {
     kind = $1; name = $2; c = $3
     if (kind == "apply" && !(name in seen)) { seen[name] = 1; order[++nfix] = name }
+    if (kind == "scale" && !(("scale" SUBSEP name) in seen)) { seen["scale", name] = 1; sorder[++nscale] = name }
     if (kind == "accuracy") {
         split($4, kv, "="); acc[name, ++nacc[name]] = kv[2] - 754.3
         if (!(name in accseen)) { accseen[name] = 1; accorder[++ntool] = name }
@@ -141,6 +142,17 @@ END {
     t2 = maxnc != 0 && maxnc < 30
     t3 = maxrss != 0 && maxrss < 16 * 1024
     t4 = chk != "" && chk + 0 < 5
+    if (nscale) {
+        printf "\n4. Scale: te-ntp-setup --root ROOT ... --no-verify on generated inputs (no daemon check)\n"
+        printf "%-26s %-10s %-24s %8s %8s\n", "input", "case", "wall ms", "cpu ms", "RSS MiB"
+        for (i = 1; i <= nscale; i++) {
+            n = sorder[i]
+            printf "%-26s %-10s %s %8s %8s\n", n, "change", spread("scale", n, "change"),
+                   ms(get("scale", n, "change", "cpu_med")), mib(get("scale", n, "change", "rss_kib"))
+            printf "%-26s %-10s %s %8s %8s\n", "", "no change", spread("scale", n, "nochange"),
+                   ms(get("scale", n, "nochange", "cpu_med")), mib(get("scale", n, "nochange", "rss_kib"))
+        }
+    }
     printf "\nTargets:\n"
     printf "  no change within 1.5x of augtool with one lens: %s (worst wall ratio %.2f, %s; worst Ir ratio %s)\n",
            t1 ? "met" : "MISSED", maxratio, maxrationame,
@@ -177,7 +189,11 @@ END {
     for (t = 1; t <= ntool; t++)
         printf "%s%s:{\"n\":%d,\"median\":%.1f,\"min\":%.1f,\"max\":%.1f}", (t > 1 ? "," : ""), jstr(accorder[t]),
                nacc[accorder[t]], accmed[accorder[t]] * 1e6, acclo[accorder[t]] * 1e6, acchi[accorder[t]] * 1e6 > out
-    printf "}},\"targets\":{\"nochange_within_1_5x_augtool_one_lens\":{\"met\":%s,\"worst_wall_ratio\":%s,\"worst_instruction_ratio\":%s},",
+    printf "}},\"scale\":{" > out
+    for (i = 1; i <= nscale; i++)
+        printf "%s%s:{\"change\":%s,\"nochange\":%s}", (i > 1 ? "," : ""), jstr(sorder[i]),
+               jcase("scale", sorder[i], "change"), jcase("scale", sorder[i], "nochange") > out
+    printf "},\"targets\":{\"nochange_within_1_5x_augtool_one_lens\":{\"met\":%s,\"worst_wall_ratio\":%s,\"worst_instruction_ratio\":%s},",
            t1 ? "true" : "false", num(maxratio), num(maxiratio) > out
     printf "\"nochange_under_30_ms\":{\"met\":%s,\"worst_median_ms\":%s,\"worst_median_cpu_ms\":%s,\"worst_min_ms\":%s},", t2 ? "true" : "false", num(maxnc), num(maxnccpu), num(maxncmin) > out
     printf "\"peak_rss_under_16_mib\":{\"met\":%s,\"largest_kib\":%s},", t3 ? "true" : "false", num(maxrss) > out

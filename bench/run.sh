@@ -288,6 +288,67 @@ if [ -n "$CHRONYD" ]; then
     done
 fi
 
+# ---- scale: the cost grows with the input, linearly ---------------------------------------
+# Generated inputs (chronyd is out of reach, so the figures are te-ntp-setup's own): a
+# chrony.conf of 1,000 to 20,000 lines (one in ten a server, the rest directives and
+# comments), an ntp.conf of 4 MiB, 10,000 one-server files in a sourcedir, 1,000 -s. Each a
+# changing run (a fresh copy before each) and the run that changes nothing after it.
+SCALE_RUNS=${BENCH_SCALE_RUNS:-3}
+scale_root() { # name base-fixture
+    rm -rf "$TMP/scale.$1"
+    cp -a "$FIXTURES/$2" "$TMP/scale.$1"
+    chmod -R u+w "$TMP/scale.$1"
+}
+chrony_lines() { # n
+    awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) {
+        if (i % 10 == 0) printf "server s%d.example.org iburst\n", i
+        else if (i % 10 == 5) printf "# comment %d\n", i
+        else printf "logchange%d 0.%d\n", i, i } }'
+}
+scale_case() { # name root args...
+    name=$1 root=$2
+    shift 2
+    cp -a "$root" "$root.orig"
+    (
+        TE_NTP_SETUP_SBIN=$EMPTY; export TE_NTP_SETUP_SBIN
+        timed scale "$name" change -n "$SCALE_RUNS" -p "rm -rf '$root' && cp -a '$root.orig' '$root'" \
+            -- "$BIN" --root "$root" "$@" --no-verify
+        "$BIN" --root "$root" "$@" --no-verify >/dev/null 2>&1
+        timed scale "$name" nochange -n "$SCALE_RUNS" -- "$BIN" --root "$root" "$@" --no-verify
+    )
+    rm -rf "$root.orig"
+}
+for n in 1000 5000 10000 20000; do
+    scale_root "chrony$n" rhel-9
+    chrony_lines "$n" > "$TMP/scale.chrony$n/etc/chrony.conf"
+    say "scale: chrony.conf of $n lines"
+    # shellcheck disable=SC2086
+    scale_case "chrony.conf_${n}_lines" "$TMP/scale.chrony$n" $SERVERS
+    rm -rf "$TMP/scale.chrony$n"
+done
+scale_root ntp4m centos7-ntp
+awk 'BEGIN { while (size < 4 * 1048576 - 200) {
+        l = (i % 100 == 0) ? sprintf("server s%d.example.org iburst minpoll 6 maxpoll 10 # c%d", i, i) \
+                         : sprintf("restrict 192.0.2.%d mask 255.255.255.255 nomodify notrap", i % 250)
+        print l; size += length(l) + 1; i++ } }' > "$TMP/scale.ntp4m/etc/ntp.conf"
+say "scale: ntp.conf of 4 MiB"
+# shellcheck disable=SC2086
+scale_case "ntp.conf_4MiB" "$TMP/scale.ntp4m" $SERVERS
+rm -rf "$TMP/scale.ntp4m"
+scale_root dropins debian-12
+mkdir -p "$TMP/scale.dropins/etc/chrony/sources.d"
+(cd "$TMP/scale.dropins/etc/chrony/sources.d" &&
+ awk 'BEGIN { for (i = 1; i <= 10000; i++) printf "server s%d.example.org iburst\n", i > ("s" i ".sources") }')
+say "scale: 10,000 files in a sourcedir"
+# shellcheck disable=SC2086
+scale_case "10000_sourcedir_files" "$TMP/scale.dropins" $SERVERS
+rm -rf "$TMP/scale.dropins"
+scale_root many rhel-9
+say "scale: 1,000 -s"
+# shellcheck disable=SC2046
+scale_case "1000_servers_-s" "$TMP/scale.many" $(awk 'BEGIN { for (i = 1; i <= 1000; i++) printf "-s s%d.example.net ", i }')
+rm -rf "$TMP/scale.many"
+
 # ---- the table and the JSON ---------------------------------------------------------------
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$(dirname "$OUT")"

@@ -16,16 +16,24 @@ Tree:
     (minpoll = "6", key = "5", ...)
   - any other directive: a node labelled by the directive whose value is
     the rest of the line, verbatim (absent when the directive stands alone)
+
+  Line ends: LF or CRLF. The last line needs its line end (te-ntp-setup hands
+  Augeas a file without one with one added, and keeps the file as it was).
+  Keywords are matched as written: chronyd reads them without case, and
+  te-ntp-setup hands Augeas the directive and option words in lower case (the
+  file keeps its spelling); parsed as is, SERVER is a generic directive.
 *)
 module Tentp_chrony =
   autoload xfm
 
-let eol = Util.eol
+(* A line ends in LF or CRLF, as chronyd reads it (new lines get LF; te-ntp-setup
+   itself writes CRLF in a CRLF file). *)
+let eol = Util.doseol
 let indent = Util.indent
 let space = Sep.space
 
 let comment = Util.comment_generic /[ \t]*[!;#%][ \t]*/ "# "
-let empty = Util.empty_generic /[ \t]*[!;#%]?[ \t]*/
+let empty = Util.empty_generic /[ \t]*[!;#%]?[ \t]*\r?/
 
 (* A word: anything but blanks and line ends. *)
 let word = /[^ \t\r\n]+/

@@ -32,7 +32,7 @@ module Tentp_ntp =
 
 (* A whitespace-separated token. ntpd ends a token at '#' (start of a
    comment), so '#' never appears inside one. *)
-let token     = /[^ \t\n#]+/
+let token     = /[^ \t\r\n#]+/
 
 (* A host or address: a token that does not start with '-' so that the
    -4/-6 qualifiers stay distinct. *)
@@ -40,7 +40,7 @@ let host      = token - /-.*/
 
 (* The raw rest of a line: starts and ends with a non-blank, stops before
    a trailing comment. *)
-let rest      = /[^ \t\n#]([^\n#]*[^ \t\n#])?/
+let rest      = /[^ \t\r\n#]([^\r\n#]*[^ \t\r\n#])?/
 
 let sep       = Util.del_ws_spc
 let indent    = Util.indent
@@ -49,20 +49,20 @@ let indent    = Util.indent
  * Group: Comments and end of line
  ************************************************************************)
 
-let comment_re = /[^ \t\n].*[^ \t\n]|[^ \t\n]/
+let comment_re = /[^ \t\r\n]([^\r\n]*[^ \t\r\n])?/
 
 (* Full-line comment; trailing blanks are kept in the skeleton. *)
 let comment = [ indent . label "#comment" . del /#[ \t]*/ "# "
-              . store comment_re . Util.eol ]
+              . store comment_re . Util.doseol ]
 
 (* Blank line, or a line holding only '#'. *)
-let empty = Util.empty
+let empty = Util.empty_generic /[ \t]*#?[ \t]*\r?/
 
 (* End of a directive line: optional trailing comment, kept as the last
    child "#comment" of the directive node. *)
 let eol = [ label "#comment" . del /[ \t]*#[ \t]*/ " # "
-          . store comment_re . Util.eol ]
-        | del /[ \t]*(#[ \t]*)?\n/ "\n"
+          . store comment_re . Util.doseol ]
+        | del /[ \t]*(#[ \t]*)?\r?\n/ "\n"
 
 (************************************************************************
  * Group: Association lines
@@ -82,15 +82,15 @@ let assoc_valued = /key|minpoll|maxpoll|version|ttl|mode|bias|subtype|unit/
    would otherwise rebuild that difference (libfa) on every load, and the
    big regexp it makes on every parse, several times the cost of the rest of
    the lens. Generated and checked equal to the difference by
-     lenses/tools/complement.py assoc_flag '[^ \t\n#]' '[^ \t\n#]' \
+     lenses/tools/complement.py assoc_flag '[^ \t\r\n#]' '[^ \t\r\n#]' \
        key minpoll maxpoll version ttl mode bias subtype unit time1 time2 \
        stratum refid path ppspath baud flag1 flag2 flag3 flag4 ca aead ask \
        require ident ipv4 ipv6
-     lenses/tools/complement.py restrict_flag '[^ \t\n#]' '[^ \t\n#]' \
+     lenses/tools/complement.py restrict_flag '[^ \t\r\n#]' '[^ \t\r\n#]' \
        mask ippeerlimit ipv4 ipv6
    Regenerate both when assoc_valued or the restrict options change. *)
-let assoc_flag = /([^ \t\n#abcfikmprstuv][^ \t\n#]*|a([^ \t\n#es][^ \t\n#]*|e([^ \t\n#a][^ \t\n#]*|a([^ \t\n#d][^ \t\n#]*|d([^ \t\n#][^ \t\n#]*))?)?|s([^ \t\n#k][^ \t\n#]*|k([^ \t\n#][^ \t\n#]*))?)?|b([^ \t\n#ai][^ \t\n#]*|a([^ \t\n#u][^ \t\n#]*|u([^ \t\n#d][^ \t\n#]*|d([^ \t\n#][^ \t\n#]*))?)?|i([^ \t\n#a][^ \t\n#]*|a([^ \t\n#s][^ \t\n#]*|s([^ \t\n#][^ \t\n#]*))?)?)?|c([^ \t\n#a][^ \t\n#]*|a([^ \t\n#][^ \t\n#]*))?|f([^ \t\n#l][^ \t\n#]*|l([^ \t\n#a][^ \t\n#]*|a([^ \t\n#g][^ \t\n#]*|g([^ \t\n#1234][^ \t\n#]*|1([^ \t\n#][^ \t\n#]*)|2([^ \t\n#][^ \t\n#]*)|3([^ \t\n#][^ \t\n#]*)|4([^ \t\n#][^ \t\n#]*))?)?)?)?|i([^ \t\n#dp][^ \t\n#]*|d([^ \t\n#e][^ \t\n#]*|e([^ \t\n#n][^ \t\n#]*|n([^ \t\n#t][^ \t\n#]*|t([^ \t\n#][^ \t\n#]*))?)?)?|p([^ \t\n#v][^ \t\n#]*|v([^ \t\n#46][^ \t\n#]*|4([^ \t\n#][^ \t\n#]*)|6([^ \t\n#][^ \t\n#]*))?)?)?|k([^ \t\n#e][^ \t\n#]*|e([^ \t\n#y][^ \t\n#]*|y([^ \t\n#][^ \t\n#]*))?)?|m([^ \t\n#aio][^ \t\n#]*|a([^ \t\n#x][^ \t\n#]*|x([^ \t\n#p][^ \t\n#]*|p([^ \t\n#o][^ \t\n#]*|o([^ \t\n#l][^ \t\n#]*|l([^ \t\n#l][^ \t\n#]*|l([^ \t\n#][^ \t\n#]*))?)?)?)?)?|i([^ \t\n#n][^ \t\n#]*|n([^ \t\n#p][^ \t\n#]*|p([^ \t\n#o][^ \t\n#]*|o([^ \t\n#l][^ \t\n#]*|l([^ \t\n#l][^ \t\n#]*|l([^ \t\n#][^ \t\n#]*))?)?)?)?)?|o([^ \t\n#d][^ \t\n#]*|d([^ \t\n#e][^ \t\n#]*|e([^ \t\n#][^ \t\n#]*))?)?)?|p([^ \t\n#ap][^ \t\n#]*|a([^ \t\n#t][^ \t\n#]*|t([^ \t\n#h][^ \t\n#]*|h([^ \t\n#][^ \t\n#]*))?)?|p([^ \t\n#s][^ \t\n#]*|s([^ \t\n#p][^ \t\n#]*|p([^ \t\n#a][^ \t\n#]*|a([^ \t\n#t][^ \t\n#]*|t([^ \t\n#h][^ \t\n#]*|h([^ \t\n#][^ \t\n#]*))?)?)?)?)?)?|r([^ \t\n#e][^ \t\n#]*|e([^ \t\n#fq][^ \t\n#]*|f([^ \t\n#i][^ \t\n#]*|i([^ \t\n#d][^ \t\n#]*|d([^ \t\n#][^ \t\n#]*))?)?|q([^ \t\n#u][^ \t\n#]*|u([^ \t\n#i][^ \t\n#]*|i([^ \t\n#r][^ \t\n#]*|r([^ \t\n#e][^ \t\n#]*|e([^ \t\n#][^ \t\n#]*))?)?)?)?)?)?|s([^ \t\n#tu][^ \t\n#]*|t([^ \t\n#r][^ \t\n#]*|r([^ \t\n#a][^ \t\n#]*|a([^ \t\n#t][^ \t\n#]*|t([^ \t\n#u][^ \t\n#]*|u([^ \t\n#m][^ \t\n#]*|m([^ \t\n#][^ \t\n#]*))?)?)?)?)?|u([^ \t\n#b][^ \t\n#]*|b([^ \t\n#t][^ \t\n#]*|t([^ \t\n#y][^ \t\n#]*|y([^ \t\n#p][^ \t\n#]*|p([^ \t\n#e][^ \t\n#]*|e([^ \t\n#][^ \t\n#]*))?)?)?)?)?)?|t([^ \t\n#it][^ \t\n#]*|i([^ \t\n#m][^ \t\n#]*|m([^ \t\n#e][^ \t\n#]*|e([^ \t\n#12][^ \t\n#]*|1([^ \t\n#][^ \t\n#]*)|2([^ \t\n#][^ \t\n#]*))?)?)?|t([^ \t\n#l][^ \t\n#]*|l([^ \t\n#][^ \t\n#]*))?)?|u([^ \t\n#n][^ \t\n#]*|n([^ \t\n#i][^ \t\n#]*|i([^ \t\n#t][^ \t\n#]*|t([^ \t\n#][^ \t\n#]*))?)?)?|v([^ \t\n#e][^ \t\n#]*|e([^ \t\n#r][^ \t\n#]*|r([^ \t\n#s][^ \t\n#]*|s([^ \t\n#i][^ \t\n#]*|i([^ \t\n#o][^ \t\n#]*|o([^ \t\n#n][^ \t\n#]*|n([^ \t\n#][^ \t\n#]*))?)?)?)?)?)?)/
-let restrict_flag = /([^ \t\n#im][^ \t\n#]*|i([^ \t\n#p][^ \t\n#]*|p([^ \t\n#pv][^ \t\n#]*|p([^ \t\n#e][^ \t\n#]*|e([^ \t\n#e][^ \t\n#]*|e([^ \t\n#r][^ \t\n#]*|r([^ \t\n#l][^ \t\n#]*|l([^ \t\n#i][^ \t\n#]*|i([^ \t\n#m][^ \t\n#]*|m([^ \t\n#i][^ \t\n#]*|i([^ \t\n#t][^ \t\n#]*|t([^ \t\n#][^ \t\n#]*))?)?)?)?)?)?)?)?|v([^ \t\n#46][^ \t\n#]*|4([^ \t\n#][^ \t\n#]*)|6([^ \t\n#][^ \t\n#]*))?)?)?|m([^ \t\n#a][^ \t\n#]*|a([^ \t\n#s][^ \t\n#]*|s([^ \t\n#k][^ \t\n#]*|k([^ \t\n#][^ \t\n#]*))?)?)?)/
+let assoc_flag = /([^ \t\r\n#abcfikmprstuv][^ \t\r\n#]*|a([^ \t\r\n#es][^ \t\r\n#]*|e([^ \t\r\n#a][^ \t\r\n#]*|a([^ \t\r\n#d][^ \t\r\n#]*|d([^ \t\r\n#][^ \t\r\n#]*))?)?|s([^ \t\r\n#k][^ \t\r\n#]*|k([^ \t\r\n#][^ \t\r\n#]*))?)?|b([^ \t\r\n#ai][^ \t\r\n#]*|a([^ \t\r\n#u][^ \t\r\n#]*|u([^ \t\r\n#d][^ \t\r\n#]*|d([^ \t\r\n#][^ \t\r\n#]*))?)?|i([^ \t\r\n#a][^ \t\r\n#]*|a([^ \t\r\n#s][^ \t\r\n#]*|s([^ \t\r\n#][^ \t\r\n#]*))?)?)?|c([^ \t\r\n#a][^ \t\r\n#]*|a([^ \t\r\n#][^ \t\r\n#]*))?|f([^ \t\r\n#l][^ \t\r\n#]*|l([^ \t\r\n#a][^ \t\r\n#]*|a([^ \t\r\n#g][^ \t\r\n#]*|g([^ \t\r\n#1234][^ \t\r\n#]*|1([^ \t\r\n#][^ \t\r\n#]*)|2([^ \t\r\n#][^ \t\r\n#]*)|3([^ \t\r\n#][^ \t\r\n#]*)|4([^ \t\r\n#][^ \t\r\n#]*))?)?)?)?|i([^ \t\r\n#dp][^ \t\r\n#]*|d([^ \t\r\n#e][^ \t\r\n#]*|e([^ \t\r\n#n][^ \t\r\n#]*|n([^ \t\r\n#t][^ \t\r\n#]*|t([^ \t\r\n#][^ \t\r\n#]*))?)?)?|p([^ \t\r\n#v][^ \t\r\n#]*|v([^ \t\r\n#46][^ \t\r\n#]*|4([^ \t\r\n#][^ \t\r\n#]*)|6([^ \t\r\n#][^ \t\r\n#]*))?)?)?|k([^ \t\r\n#e][^ \t\r\n#]*|e([^ \t\r\n#y][^ \t\r\n#]*|y([^ \t\r\n#][^ \t\r\n#]*))?)?|m([^ \t\r\n#aio][^ \t\r\n#]*|a([^ \t\r\n#x][^ \t\r\n#]*|x([^ \t\r\n#p][^ \t\r\n#]*|p([^ \t\r\n#o][^ \t\r\n#]*|o([^ \t\r\n#l][^ \t\r\n#]*|l([^ \t\r\n#l][^ \t\r\n#]*|l([^ \t\r\n#][^ \t\r\n#]*))?)?)?)?)?|i([^ \t\r\n#n][^ \t\r\n#]*|n([^ \t\r\n#p][^ \t\r\n#]*|p([^ \t\r\n#o][^ \t\r\n#]*|o([^ \t\r\n#l][^ \t\r\n#]*|l([^ \t\r\n#l][^ \t\r\n#]*|l([^ \t\r\n#][^ \t\r\n#]*))?)?)?)?)?|o([^ \t\r\n#d][^ \t\r\n#]*|d([^ \t\r\n#e][^ \t\r\n#]*|e([^ \t\r\n#][^ \t\r\n#]*))?)?)?|p([^ \t\r\n#ap][^ \t\r\n#]*|a([^ \t\r\n#t][^ \t\r\n#]*|t([^ \t\r\n#h][^ \t\r\n#]*|h([^ \t\r\n#][^ \t\r\n#]*))?)?|p([^ \t\r\n#s][^ \t\r\n#]*|s([^ \t\r\n#p][^ \t\r\n#]*|p([^ \t\r\n#a][^ \t\r\n#]*|a([^ \t\r\n#t][^ \t\r\n#]*|t([^ \t\r\n#h][^ \t\r\n#]*|h([^ \t\r\n#][^ \t\r\n#]*))?)?)?)?)?)?|r([^ \t\r\n#e][^ \t\r\n#]*|e([^ \t\r\n#fq][^ \t\r\n#]*|f([^ \t\r\n#i][^ \t\r\n#]*|i([^ \t\r\n#d][^ \t\r\n#]*|d([^ \t\r\n#][^ \t\r\n#]*))?)?|q([^ \t\r\n#u][^ \t\r\n#]*|u([^ \t\r\n#i][^ \t\r\n#]*|i([^ \t\r\n#r][^ \t\r\n#]*|r([^ \t\r\n#e][^ \t\r\n#]*|e([^ \t\r\n#][^ \t\r\n#]*))?)?)?)?)?)?|s([^ \t\r\n#tu][^ \t\r\n#]*|t([^ \t\r\n#r][^ \t\r\n#]*|r([^ \t\r\n#a][^ \t\r\n#]*|a([^ \t\r\n#t][^ \t\r\n#]*|t([^ \t\r\n#u][^ \t\r\n#]*|u([^ \t\r\n#m][^ \t\r\n#]*|m([^ \t\r\n#][^ \t\r\n#]*))?)?)?)?)?|u([^ \t\r\n#b][^ \t\r\n#]*|b([^ \t\r\n#t][^ \t\r\n#]*|t([^ \t\r\n#y][^ \t\r\n#]*|y([^ \t\r\n#p][^ \t\r\n#]*|p([^ \t\r\n#e][^ \t\r\n#]*|e([^ \t\r\n#][^ \t\r\n#]*))?)?)?)?)?)?|t([^ \t\r\n#it][^ \t\r\n#]*|i([^ \t\r\n#m][^ \t\r\n#]*|m([^ \t\r\n#e][^ \t\r\n#]*|e([^ \t\r\n#12][^ \t\r\n#]*|1([^ \t\r\n#][^ \t\r\n#]*)|2([^ \t\r\n#][^ \t\r\n#]*))?)?)?|t([^ \t\r\n#l][^ \t\r\n#]*|l([^ \t\r\n#][^ \t\r\n#]*))?)?|u([^ \t\r\n#n][^ \t\r\n#]*|n([^ \t\r\n#i][^ \t\r\n#]*|i([^ \t\r\n#t][^ \t\r\n#]*|t([^ \t\r\n#][^ \t\r\n#]*))?)?)?|v([^ \t\r\n#e][^ \t\r\n#]*|e([^ \t\r\n#r][^ \t\r\n#]*|r([^ \t\r\n#s][^ \t\r\n#]*|s([^ \t\r\n#i][^ \t\r\n#]*|i([^ \t\r\n#o][^ \t\r\n#]*|o([^ \t\r\n#n][^ \t\r\n#]*|n([^ \t\r\n#][^ \t\r\n#]*))?)?)?)?)?)?)/
+let restrict_flag = /([^ \t\r\n#im][^ \t\r\n#]*|i([^ \t\r\n#p][^ \t\r\n#]*|p([^ \t\r\n#pv][^ \t\r\n#]*|p([^ \t\r\n#e][^ \t\r\n#]*|e([^ \t\r\n#e][^ \t\r\n#]*|e([^ \t\r\n#r][^ \t\r\n#]*|r([^ \t\r\n#l][^ \t\r\n#]*|l([^ \t\r\n#i][^ \t\r\n#]*|i([^ \t\r\n#m][^ \t\r\n#]*|m([^ \t\r\n#i][^ \t\r\n#]*|i([^ \t\r\n#t][^ \t\r\n#]*|t([^ \t\r\n#][^ \t\r\n#]*))?)?)?)?)?)?)?)?|v([^ \t\r\n#46][^ \t\r\n#]*|4([^ \t\r\n#][^ \t\r\n#]*)|6([^ \t\r\n#][^ \t\r\n#]*))?)?)?|m([^ \t\r\n#a][^ \t\r\n#]*|a([^ \t\r\n#s][^ \t\r\n#]*|s([^ \t\r\n#k][^ \t\r\n#]*|k([^ \t\r\n#][^ \t\r\n#]*))?)?)?)/
 
 let option (valued:regexp) (flag:regexp) =
     [ key valued . sep . store token ]

@@ -13,6 +13,9 @@
  * before line feeds, and a line feed added at the end of a text without one. */
 struct textmap {
     const char *lens;      /* the tree's lens (NULL: no tree of this id) */
+    struct augnodes *kids; /* its top-level nodes, once asked for */
+    size_t *index;         /* kids by path: open addressing, (size_t)-1 free */
+    size_t slots;
     size_t *cr;            /* positions in the parsed text of the line feeds whose \r went */
     size_t n_cr;
     size_t len;            /* the length of the caller's text */
@@ -28,6 +31,8 @@ struct augtree {
     char *fold_lens;       /* the lens whose directive words are read without case */
     const char *const *fold_sources;
 };
+
+static void augnodes_free(struct augnodes *k);
 
 struct augtree *
 augtree_new(const char *lensdir, struct msgs *m)
@@ -55,8 +60,11 @@ augtree_free(struct augtree *t)
     strv_free(&t->trees);
     strv_free(&t->lenses);
     free(t->fold_lens);
-    for (size_t i = 0; i < t->n_maps; i++)
+    for (size_t i = 0; i < t->n_maps; i++) {
         free(t->maps[i].cr);
+        augnodes_free(t->maps[i].kids);
+        free(t->maps[i].index);
+    }
     free(t->maps);
     free(t);
 }
@@ -139,8 +147,10 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
               struct msgs *m)
 {
     unsigned id = t->next_id++;
-    char *textp = xasprintf("/text/t%u", id);
-    char *tree = xasprintf("/tree/t%u", id);
+    /* Trees in groups of 256: Augeas finds a node by walking its siblings, so one level
+     * of thousands of trees (drop-in directories) would make each look-up long. */
+    char *textp = xasprintf("/text/h%u/t%u", id >> 8, id);
+    char *tree = xasprintf("/tree/h%u/t%u", id >> 8, id);
     char *errbase = xasprintf("/augeas/text%s", tree);
     const char *ret = NULL;
 
@@ -201,8 +211,10 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
         const char *chr = errfield(t, errbase, "char");
         const char *msg = errfield(t, errbase, "message");
 
-        if (line && chr)
-            msg_error(m, "%s:%s:%s: %s cannot parse this: %s", file, line, chr, lens,
+        if (line && chr)            /* Augeas counts the column from 0 */
+            msg_error(m, "%s:%s:%ld: this line cannot be read: it is neither a directive nor a "
+                      "comment in the form the daemon's configuration takes (%s cannot parse "
+                      "this: %s)", file, line, strtol(chr, NULL, 10) + 1, lens,
                       msg ? msg : "parse failed");
         else
             msg_error(m, "%s: %s cannot parse this: %s", file, lens,
@@ -224,13 +236,63 @@ out:
     return ret;
 }
 
+static void
+augnodes_free(struct augnodes *k)
+{
+    if (!k)
+        return;
+    for (size_t i = 0; i < k->n; i++) {
+        free(k->v[i].path);
+        free(k->v[i].label);
+        free(k->v[i].value);
+    }
+    free(k->v);
+    free(k);
+}
+
+static size_t
+hash_str(const char *s)
+{
+    size_t h = 5381;
+
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}
+
+/* The cached top-level node at exactly path, or NULL. */
+static const struct augnode *
+cached_node(const struct textmap *map, const char *path)
+{
+    if (!map || !map->kids || !map->index)
+        return NULL;
+    for (size_t h = hash_str(path) & (map->slots - 1); map->index[h] != (size_t)-1;
+         h = (h + 1) & (map->slots - 1))
+        if (!strcmp(map->kids->v[map->index[h]].path, path))
+            return &map->kids->v[map->index[h]];
+    return NULL;
+}
+
+/* The tree at path changes: its cached nodes go. */
+static void
+forget_kids(struct textmap *map)
+{
+    if (!map)
+        return;
+    augnodes_free(map->kids);
+    map->kids = NULL;
+    free(map->index);
+    map->index = NULL;
+}
+
 /* The map of the tree path is in, or NULL. */
 static const struct textmap *
 map_of(struct augtree *t, const char *path)
 {
-    unsigned id;
+    unsigned id, group;
 
-    if (sscanf(path, "/tree/t%u", &id) != 1 || id >= t->n_maps || !t->maps[id].lens)
+    if (sscanf(path, "/tree/h%u/t%u", &group, &id) != 2 || id >= t->n_maps ||
+        !t->maps[id].lens)
         return NULL;
     return &t->maps[id];
 }
@@ -260,7 +322,13 @@ augtree_span(struct augtree *t, const char *path, size_t *start, size_t *end)
 {
     char *file = NULL;
     unsigned ls, le, vs, ve, ss, se;
+    const struct augnode *n = cached_node(map_of(t, path), path);
 
+    if (n && n->start != (size_t)-1) {
+        *start = n->start;
+        *end = n->end;
+        return 0;
+    }
     if (aug_span(t->aug, path, &file, &ls, &le, &vs, &ve, &ss, &se) < 0)
         return -1;
     free(file);
@@ -323,11 +391,87 @@ out:
     return ret;
 }
 
+/* The labels of a step "*[label() = 'a' or label() = 'b' ...]" into out; false when the
+ * step has another form. */
+static bool
+label_set(const char *step, struct strv *out)
+{
+    const char *s = step + 2;
+    size_t len = strlen(step);
+
+    if (strncmp(step, "*[", 2) != 0 || step[len - 1] != ']')
+        return false;
+    for (;;) {
+        const char *q;
+
+        if (strncmp(s, "label() = '", 11) != 0)
+            return false;
+        s += 11;
+        q = strchr(s, '\'');
+        if (!q)
+            return false;
+        strv_push_owned(out, xasprintf("%.*s", (int)(q - s), s));
+        s = q + 1;
+        if (!strcmp(s, "]"))
+            return true;
+        if (strncmp(s, " or ", 4) != 0)
+            return false;
+        s += 4;
+    }
+}
+
+/* A match of one step under a parsed tree (TREE then "/ *", "/LABEL" or
+ * "/ *[label() = 'a' or ...]", without the blanks) from the tree's cached nodes: Augeas
+ * builds each path it returns by counting the node's siblings, which makes a match over a
+ * long file quadratic. -1: another form. */
+static int
+match_children(struct augtree *t, const char *expr, struct strv *out)
+{
+    unsigned id, group;
+    int used = 0;
+    const char *step;
+    const struct augnodes *k;
+    struct strv labels = { 0 };
+    bool all = false;
+    char *tree;
+    int n = 0;
+
+    if (sscanf(expr, "/tree/h%u/t%u%n", &group, &id, &used) != 2 || expr[used] != '/')
+        return -1;
+    step = expr + used + 1;
+    if (!strcmp(step, "*"))
+        all = true;
+    else if (step[0] == '*' ? !label_set(step, &labels)
+                            : strpbrk(step, "/[]()*=' ") != NULL || !*step)
+        goto fallback;
+    else if (step[0] != '*')
+        strv_push(&labels, step);
+    tree = xasprintf("%.*s", used, expr);
+    k = augtree_children(t, tree);
+    free(tree);
+    if (!k)
+        goto fallback;
+    for (size_t i = 0; i < k->n; i++)
+        if (all || strv_contains(&labels, k->v[i].label)) {
+            strv_push(out, k->v[i].path);
+            n++;
+        }
+    strv_free(&labels);
+    return n;
+fallback:
+    strv_free(&labels);
+    return -1;
+}
+
 int
 augtree_match(struct augtree *t, const char *expr, struct strv *out)
 {
     char **paths = NULL;
-    int n = aug_match(t->aug, expr, &paths);
+    int n = match_children(t, expr, out);
+
+    if (n >= 0)
+        return n;
+    n = aug_match(t->aug, expr, &paths);
 
     if (n < 0)
         return -1;
@@ -341,7 +485,10 @@ const char *
 augtree_get(struct augtree *t, const char *path)
 {
     const char *v = NULL;
+    const struct augnode *n = cached_node(map_of(t, path), path);
 
+    if (n)
+        return n->value;
     if (aug_get(t->aug, path, &v) != 1)
         return NULL;
     return v;
@@ -351,7 +498,10 @@ char *
 augtree_label(struct augtree *t, const char *path)
 {
     const char *l = NULL;
+    const struct augnode *n = cached_node(map_of(t, path), path);
 
+    if (n)
+        return xstrdup(n->label);
     if (aug_label(t->aug, path, &l) != 1 || !l)
         return NULL;
     return xstrdup(l);
@@ -360,30 +510,35 @@ augtree_label(struct augtree *t, const char *path)
 int
 augtree_set(struct augtree *t, const char *path, const char *value)
 {
+    forget_kids((struct textmap *)map_of(t, path));
     return aug_set(t->aug, path, value) < 0 ? -1 : 0;
 }
 
 int
 augtree_insert(struct augtree *t, const char *path, const char *label, bool before)
 {
+    forget_kids((struct textmap *)map_of(t, path));
     return aug_insert(t->aug, path, label, before ? 1 : 0) < 0 ? -1 : 0;
 }
 
 int
 augtree_rm(struct augtree *t, const char *path)
 {
+    forget_kids((struct textmap *)map_of(t, path));
     return aug_rm(t->aug, path) < 0 ? -1 : 0;
 }
 
 int
 augtree_rename(struct augtree *t, const char *path, const char *label)
 {
+    forget_kids((struct textmap *)map_of(t, path));
     return aug_rename(t->aug, path, label) < 0 ? -1 : 0;
 }
 
 int
 augtree_copy(struct augtree *t, const char *src, const char *dst)
 {
+    forget_kids((struct textmap *)map_of(t, dst));
     return aug_cp(t->aug, src, dst) < 0 ? -1 : 0;
 }
 
@@ -391,4 +546,139 @@ const char *
 augtree_error(struct augtree *t)
 {
     return aug_error_message(t->aug);
+}
+
+/* The project's lenses that put each top-level node on a line of its own, a line that is
+ * blank or holds only a comment character being no node. */
+static bool
+line_lens(const char *lens)
+{
+    return !strcmp(lens, "Tentp_chrony.lns") || !strcmp(lens, "Tentp_ntp.lns") ||
+           !strcmp(lens, "Tentp_openntpd.lns");
+}
+
+static bool
+empty_line(const char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i < len && strchr("#!;%", s[i]))
+        i++;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i == len;
+}
+
+/* The spans of the line nodes from the parsed text, checked against Augeas for the first
+ * and the last node. false when they do not agree (then Augeas is asked per node). */
+static bool
+line_spans(struct augtree *t, const char *tree, const struct textmap *map, struct augnodes *k)
+{
+    char *textp = xasprintf("/text/%s", tree + strlen("/tree/"));
+    const char *text = NULL;
+    size_t at = 0, i = 0;
+    bool ok = true;
+
+    if (aug_get(t->aug, textp, &text) != 1 || !text)
+        ok = false;
+    free(textp);
+    while (ok && text[at]) {
+        size_t len = strcspn(text + at, "\n"), end = at + len + (text[at + len] ? 1 : 0);
+
+        if (!empty_line(text + at, len)) {
+            if (i == k->n) {
+                ok = false;
+                break;
+            }
+            k->v[i].start = map_pos(map, at);
+            k->v[i].end = map_pos(map, end);
+            i++;
+        }
+        at = end;
+    }
+    ok = ok && i == k->n;
+    for (size_t j = 0; ok && k->n && j < 2; j++) {
+        char *p = j == 0 ? xasprintf("%s/*[1]", tree) : xasprintf("%s/*[last()]", tree);
+        size_t s, e;
+        struct augnode *n = &k->v[j == 0 ? 0 : k->n - 1];
+
+        ok = augtree_span(t, p, &s, &e) == 0 && s == n->start && e == n->end;
+        free(p);
+    }
+    return ok;
+}
+
+const struct augnodes *
+augtree_children(struct augtree *t, const char *tree)
+{
+    struct textmap *map = (struct textmap *)map_of(t, tree);
+    struct augnodes *k;
+    struct { const char *label; size_t count; } *seen;   /* open addressing, by label */
+    size_t slots;
+    char *expr;
+    int n;
+
+    if (!map)
+        return NULL;
+    if (map->kids)
+        return map->kids;
+    expr = xasprintf("%s/*", tree);
+    n = aug_defvar(t->aug, "tekids", expr);
+    free(expr);
+    if (n < 0)
+        return NULL;
+    k = xcalloc(1, sizeof(*k));
+    k->v = xcalloc((size_t)n + 1, sizeof(*k->v));
+    for (slots = 16; slots < 2 * (size_t)n + 2; slots *= 2)
+        ;
+    seen = xcalloc(slots, sizeof(*seen));
+    for (int i = 0; i < n; i++) {
+        const char *v = NULL, *l = NULL;
+        char *file = NULL;
+        size_t h = 5381;
+
+        if (aug_ns_attr(t->aug, "tekids", i, &v, &l, &file) < 0) {
+            free(file);
+            break;
+        }
+        free(file);
+        k->v[k->n].label = xstrdup(l ? l : "");
+        k->v[k->n].value = v ? xstrdup(v) : NULL;
+        k->v[k->n].start = k->v[k->n].end = (size_t)-1;
+        /* the position among the siblings of the same label, for its path */
+        for (const char *c = k->v[k->n].label; *c; c++)
+            h = h * 33 + (unsigned char)*c;
+        for (h &= slots - 1; seen[h].label && strcmp(seen[h].label, k->v[k->n].label);
+             h = (h + 1) & (slots - 1))
+            ;
+        seen[h].label = k->v[k->n].label;
+        seen[h].count++;
+        k->v[k->n].path = xasprintf("%s/%s[%zu]", tree, k->v[k->n].label, seen[h].count);
+        k->n++;
+    }
+    aug_defvar(t->aug, "tekids", NULL);
+    if (!line_lens(map->lens) || !line_spans(t, tree, map, k))
+        for (size_t i = 0; i < k->n; i++) {
+            size_t s, e;
+
+            if (augtree_span(t, k->v[i].path, &s, &e) == 0) {
+                k->v[i].start = s;
+                k->v[i].end = e;
+            }
+        }
+    free(seen);
+    map->kids = k;
+    map->index = xmalloc(slots * sizeof(*map->index));
+    map->slots = slots;
+    memset(map->index, 0xff, slots * sizeof(*map->index));
+    for (size_t i = 0; i < k->n; i++) {
+        size_t h = hash_str(k->v[i].path) & (slots - 1);
+
+        while (map->index[h] != (size_t)-1)
+            h = (h + 1) & (slots - 1);
+        map->index[h] = i;
+    }
+    return k;
 }

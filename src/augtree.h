@@ -30,6 +30,21 @@ void augtree_fold_keywords(struct augtree *t, const char *lens, const char *cons
  * in m. */
 const char *augtree_parse(struct augtree *t, const char *lens, const char *file,
                           const char *text, struct msgs *m);
+/* A top-level node of a parsed tree. */
+struct augnode {
+    char *path;            /* tree/label[k] */
+    char *label;
+    char *value;           /* NULL when it has none */
+    size_t start, end;     /* its span in the text as given ((size_t)-1: unknown) */
+};
+struct augnodes {
+    struct augnode *v;
+    size_t n;
+};
+/* The top-level nodes of the tree at path tree (parsed by augtree_parse, not edited since),
+ * in order, with their spans; computed once per tree in time linear in its size (Augeas's
+ * own path look-ups cost a walk of the siblings each). NULL on error. Owned by the handle. */
+const struct augnodes *augtree_children(struct augtree *t, const char *tree);
 /* Where the node at path was in the text it was parsed from: bytes [*start, *end), the
  * line end included. 0, or -1 for a node added since. */
 int augtree_span(struct augtree *t, const char *path, size_t *start, size_t *end);

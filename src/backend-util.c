@@ -205,19 +205,31 @@ options_present(struct plan *p, const char *node, const struct source *src)
     return all;
 }
 
+#define COMMENT_MARK "te-ntp-setup-comment-value"
+
 char *
 backend_comment_text(struct plan *p, const char *text)
 {
-    const char *tree = backend_scratch(p);
-    char *node;
-    int rc;
+    /* The lens renders every comment the same way around its value: render one, once. */
+    if (!p->comment_pre) {
+        const char *tree = backend_scratch(p);
+        char *node, *line = NULL, *mark;
+        int rc;
 
-    if (!tree)
-        return NULL;
-    node = xasprintf("%s/#comment", tree);
-    rc = augtree_set(p->aug, node, text);
-    free(node);
-    return rc < 0 ? NULL : backend_render(p, tree);
+        if (!tree)
+            return NULL;
+        node = xasprintf("%s/#comment", tree);
+        rc = augtree_set(p->aug, node, COMMENT_MARK);
+        free(node);
+        if (rc < 0 || !(line = backend_render(p, tree)) || !(mark = strstr(line, COMMENT_MARK))) {
+            free(line);
+            return NULL;
+        }
+        p->comment_pre = xasprintf("%.*s", (int)(mark - line), line);
+        p->comment_post = xstrdup(mark + strlen(COMMENT_MARK));
+        free(line);
+    }
+    return xasprintf("%s%s%s", p->comment_pre, text, p->comment_post);
 }
 
 int
@@ -375,10 +387,10 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
                   size_t n)
 {
     size_t at = insertion_point(p, f);
-    struct strbuf added;
+    const char *batch = NULL;      /* the new lines, rendered together at the end */
+    char *added = NULL;
     int ret = 0;
 
-    sb_init(&added);
     for (size_t i = 0; ret == 0 && i < n; i++) {
         struct strv nodes = { 0 };
         char *expr = xasprintf("%s/%s", f->tree, backend_source_label(p, want[i]));
@@ -394,6 +406,11 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
         }
         if (found && (p->settings->mode == MODE_MERGE || options_present(p, found, want[i]))) {
             /* exactly as wanted, or merge mode: an existing line is left as it is */
+        } else if (!found) {
+            if (!batch && !(batch = backend_scratch(p)))
+                ret = -1;
+            else
+                ret = backend_add_source_node(p, batch, want[i], NULL);
         } else if (!(text = source_text(p, want[i], found))) {
             ret = -1;
         } else if (found) {
@@ -410,20 +427,19 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
                 ret = -1;
             }
             free(text);
-        } else {
-            sb_append(&added, text);
-            free(text);
         }
         strv_free(&nodes);
         free(expr);
     }
-    if (ret == 0 && added.len) {
+    if (ret == 0 && batch && !(added = backend_render(p, batch)))
+        ret = -1;
+    if (ret == 0 && added && *added) {
         /* After a last line without its newline, start a new line first. */
         if (at == f->before.len && at > 0 && f->before.buf[at - 1] != '\n')
             plan_edit(f, at, at, "\n");
-        plan_edit(f, at, at, added.buf);
+        plan_edit(f, at, at, added);
     }
-    sb_free(&added);
+    free(added);
     return ret;
 }
 
@@ -1110,7 +1126,8 @@ backend_check_auth(struct plan *p, struct file_change **files, size_t n,
     /* An authenticated source that replace mode would disable. */
     for (size_t i = 0; s->mode == MODE_REPLACE && !weak_where && i < n; i++) {
         struct strv nodes = { 0 };
-        char *expr = xasprintf("%s/*[%s]", files[i]->tree, test);
+        /* one pass for the authenticated ones: a look-up per node is quadratic */
+        char *expr = xasprintf("%s/*[(%s) and (nts or key)]", files[i]->tree, test);
 
         augtree_match(p->aug, expr, &nodes);
         for (size_t j = 0; j < nodes.n && !weak_where; j++) {
@@ -1135,8 +1152,9 @@ backend_check_auth(struct plan *p, struct file_change **files, size_t n,
 
         msg_error(p->m, "%s: %s; %s would have no authentication (no NTS, no key), so the "
                   "daemon would not use %s. Nothing was changed. Give the new sources "
-                  "authentication (--nts, or nts: true or key: N per source in the settings "
-                  "file), or accept the downgrade with --accept-auth-downgrade "
+                  "authentication (--nts with chrony or ntpsec, or nts: true or key: N per "
+                  "source in the settings file), or accept the downgrade with "
+                  "--accept-auth-downgrade "
                   "(accept_auth_downgrade: true)", where, rule_why, plain.buf,
                   strchr(plain.buf, ',') ? "them" : "it");
         free(where);
@@ -1144,8 +1162,9 @@ backend_check_auth(struct plan *p, struct file_change **files, size_t n,
     } else if (plain.len && weak_where) {
         msg_error(p->m, "%s: '%s' authenticates its source with %s; replace mode would disable "
                   "it and use %s without authentication (no NTS, no key). Nothing was changed. "
-                  "Give the new sources authentication (--nts, or nts: true or key: N per "
-                  "source in the settings file), keep the old sources (--mode merge), or accept "
+                  "Give the new sources authentication (--nts with chrony or ntpsec, or nts: "
+                  "true or key: N per source in the settings file), keep the old sources "
+                  "(--mode merge), or accept "
                   "the downgrade with --accept-auth-downgrade (accept_auth_downgrade: true)",
                   weak_where, weak_line, weak_how, plain.buf);
         ret = -1;

@@ -40,6 +40,8 @@ plan_free(struct plan *p)
     }
     free(p->files);
     free(p->service);
+    free(p->comment_pre);
+    free(p->comment_post);
     strv_free(&p->conflicts);
     memset(p, 0, sizeof(*p));
 }
@@ -210,6 +212,12 @@ plan_render(struct plan *p)
             at = e->end;
         }
         sb_append_len(&f->after, f->before.buf + at, f->before.len - at);
+        if (f->after.len > MAX_CONF_FILE) {
+            msg_error(p->m, "%s: the planned file would be %zu bytes, more than the %d bytes "
+                      "te-ntp-setup reads back (the notes of the disabled lines make it grow); "
+                      "nothing was written", f->disk_path, f->after.len, MAX_CONF_FILE);
+            return -1;
+        }
     }
     return 0;
 }

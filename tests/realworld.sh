@@ -103,6 +103,16 @@ authenticates() { # impl root
     esac
 }
 
+# Every requested server has a line already that authenticates it (NTS or a key): that line
+# is kept, so replacing the others weakens nothing.
+requested_authenticated() { # root
+    for h in $WANT_HOSTS; do
+        find "$1/etc" -type f | xargs cat 2>/dev/null | tr -d '\r' |
+            grep -qiE "^[[:space:]]*server[[:space:]]+$h[[:space:]]+(.*[[:space:]])?(nts|key)([[:space:]]|\$)" ||
+            return 1
+    done
+}
+
 # Every line that differs is one the tool wrote or disabled (a disabled line is quoted
 # whole in the note that replaces it), new files are the tool's own, a CRLF file stays
 # CRLF, and a file without a final newline gets none unless its last line is the tool's.
@@ -185,7 +195,7 @@ run_case() { # case-dir
     old_sources=$(sources "$impl" "$orig" "$conf")
     want=$(for h in $WANT_HOSTS; do echo "server $h"; done | sort -u)
     extra=
-    if authenticates "$impl" "$orig"; then
+    if authenticates "$impl" "$orig" && ! requested_authenticated "$orig"; then
         "$BIN" --root "$root" $SERVERS > "$TMP/out" 2>&1; rc=$?
         check "$name: replace with unauthenticated servers refused (exit 64)" [ $rc -eq 64 ] ||
             sed 's/^/#   /' "$TMP/out"
@@ -208,6 +218,18 @@ run_case() { # case-dir
             sed 's/^/#   /' "$TMP/pa.out"
     fi
     check "$name: every other line byte for byte" only_tool_changes "$orig" "$root"
+    # A requested server's existing line keeps every word it had (its options).
+    for h in $WANT_HOSTS; do
+        grep -rhiE "^[[:space:]]*server[[:space:]]+$h([[:space:]]|\$)" "$orig/etc" 2>/dev/null | tr -d '\r' |
+        while read -r line; do
+            new=$(grep -rhiE "^[[:space:]]*server[[:space:]]+$h([[:space:]]|\$)" "$root/etc" | tr -d '\r' | head -n 1)
+            for w in $line; do
+                case " $new " in *" $w "*) ;; *) echo "# $name: '$line' lost '$w': now '$new'"; echo x >> "$TMP/lost" ;; esac
+            done
+        done
+    done
+    check "$name: the requested servers' existing lines keep their options" [ ! -s "$TMP/lost" ]
+    rm -f "$TMP/lost"
     if [ "$impl" = chrony ]; then
         in_root "$root" "$CHRONYD" -p -f "$conf" > "$TMP/cp.out" 2>&1
         check "$name: minsources is not above the sources left" awk -v n=2 '

@@ -68,3 +68,31 @@ test Tentp_chrony.lns put "" after
 (* A source without its host is not chrony. *)
 test Tentp_chrony.lns get "server\n" = *
 test Tentp_chrony.lns get "server  \n" = *
+
+(* CRLF line ends, as chronyd reads them: the same tree as with LF. *)
+test Tentp_chrony.lns get "server a.example iburst\r\n# c\r\n\r\nmakestep 1 3\r\n" =
+  { "server" = "a.example" { "iburst" } }
+  { "#comment" = "c" }
+  { }
+  { "makestep" = "1 3" }
+
+(* An existing CRLF line keeps its line end; a new line gets LF (te-ntp-setup
+   writes CRLF in a CRLF file itself). *)
+test Tentp_chrony.lns put "server a.example\r\n" after
+  set "makestep" "1 3"
+  = "server a.example\r\nmakestep 1 3\n"
+
+(* No final line end: the lens wants one (te-ntp-setup adds it before parsing and
+   leaves the file without it). *)
+test Tentp_chrony.lns get "server a iburst\nmakestep 1 3" = *
+test Tentp_chrony.lns get "server a iburst\nmakestep 1 3\n" =
+  { "server" = "a" { "iburst" } }
+  { "makestep" = "1 3" }
+
+(* Upper case, parsed as written: generic directives (te-ntp-setup lower-cases the
+   keywords of the text it hands Augeas, as chronyd reads them without case). *)
+test Tentp_chrony.lns get "SERVER a.example IBURST\nMAKESTEP 1.0 3\n" =
+  { "SERVER" = "a.example IBURST" }
+  { "MAKESTEP" = "1.0 3" }
+test Tentp_chrony.lns get "server a.example IBURST KEY 5\n" =
+  { "server" = "a.example" { "IBURST" } { "KEY" } { "5" } }

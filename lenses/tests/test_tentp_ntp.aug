@@ -860,3 +860,21 @@ test lns put "server a.example\n" after
 (* No final newline: the caller appends one before parsing (see
    lenses/README.md). *)
 test lns get "server a.example iburst" = *
+
+(* CRLF line ends, as ntpd and ntpsec read them (their scanner takes \r for a blank):
+   the same tree as with LF. *)
+test Tentp_ntp.lns get "server a.example iburst\r\n# c\r\n\r\nrestrict default nomodify # d\r\ndriftfile /var/lib/ntp/drift\r\n" =
+  { "server" = "a.example" { "iburst" } }
+  { "#comment" = "c" }
+  { }
+  { "restrict" = "default" { "nomodify" } { "#comment" = "d" } }
+  { "driftfile" = "/var/lib/ntp/drift" }
+
+(* No final line end: the lens wants one (ntpd takes the file; te-ntp-setup adds the line
+   end before parsing and leaves the file without it). *)
+test Tentp_ntp.lns get "server a iburst" = *
+
+(* Upper case: ntpd and ntpsec match keywords exactly, so SERVER is no server line (ntpd
+   rejects it); the lens reads it as a generic directive. *)
+test Tentp_ntp.lns get "SERVER a.example iburst\n" =
+  { "SERVER" = "a.example iburst" }

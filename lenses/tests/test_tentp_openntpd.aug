@@ -172,3 +172,15 @@ test lns get "server \"unterminated\n" = *
 (* No final newline: the caller appends one before parsing (see
    lenses/README.md). *)
 test lns get "servers pool.ntp.org" = *
+
+(* CRLF: OpenNTPD's lexer takes \r for a character, not a blank, and rejects the line
+   ("syntax error"); the lens keeps it in the token the same way. te-ntp-setup hands
+   Augeas LF line ends, and the daemon's own check (openntpd -n) refuses such a file. *)
+test Tentp_openntpd.lns get "server a.example\r\n" = { "server" = "a.example\r" }
+
+(* No final line end: OpenNTPD rejects it ("syntax error"), and so does the lens. *)
+test Tentp_openntpd.lns get "server a.example" = *
+
+(* Upper case: OpenNTPD's keyword lookup is a bsearch with strcmp: SERVER is no keyword
+   (a syntax error there); the lens reads it as a generic line. *)
+test Tentp_openntpd.lns get "SERVER a.example\n" = { "SERVER" = "a.example" }

@@ -1,0 +1,198 @@
+/* Unit tests of augtree: texts are parsed as their daemons read them (CRLF, no final line
+ * end, chrony's keywords without case) with spans in the text as given, and the cached
+ * top-level nodes answer like Augeas itself. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "augtree.h"
+#include "cunit_main.h"
+
+static char lens_dir[PATH_MAX];
+
+static int
+find_lenses(void)
+{
+    const char *top = getenv("top_srcdir");
+    const char *lens = getenv("TE_NTP_SETUP_LENSDIR");
+
+    if (lens && *lens)
+        snprintf(lens_dir, sizeof(lens_dir), "%s", lens);
+    else
+        snprintf(lens_dir, sizeof(lens_dir), "%s/lenses", top && *top ? top : "..");
+    if (!is_dir(lens_dir))
+        te_skip_program("the lenses were not found: set top_srcdir");
+    return 0;
+}
+
+static const char *const chrony_sources[] = { "server", "pool", "peer", NULL };
+
+/* augtree_match of TREE/step. */
+static int
+match(struct augtree *t, const char *tree, const char *step, struct strv *out)
+{
+    char *expr = xasprintf("%s/%s", tree, step);
+    int n = augtree_match(t, expr, out);
+
+    free(expr);
+    return n;
+}
+
+/* The text of [start, end) of the node at path in text. */
+static char *
+span_text(struct augtree *t, const char *path, const char *text)
+{
+    size_t s, e;
+
+    if (augtree_span(t, path, &s, &e) < 0)
+        return xstrdup("(no span)");
+    return xasprintf("%.*s", (int)(e - s), text + s);
+}
+
+static void
+test_augtree_crlf_spans(void)
+{
+    struct msgs m = { 0 };
+    struct augtree *t = augtree_new(lens_dir, &m);
+    const char *text = "# c\r\nserver a.example iburst\r\n\r\nmakestep 1 3\r\n";
+    const char *tree;
+    struct strv nodes = { 0 };
+    char *s;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    tree = augtree_parse(t, "Tentp_chrony.lns", "crlf", text, &m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    CU_ASSERT_EQUAL(match(t, tree, "server", &nodes), 1);
+    TE_ASSERT_STR_EQ(augtree_get(t, nodes.v[0]), "a.example");
+    s = span_text(t, nodes.v[0], text);
+    TE_ASSERT_STR_EQ(s, "server a.example iburst\r\n");      /* the CR is in the span */
+    free(s);
+    strv_free(&nodes);
+    match(t, tree, "makestep", &nodes);
+    s = span_text(t, nodes.v[0], text);
+    TE_ASSERT_STR_EQ(s, "makestep 1 3\r\n");
+    free(s);
+    strv_free(&nodes);
+    augtree_free(t);
+    msgs_free(&m);
+}
+
+static void
+test_augtree_no_final_newline(void)
+{
+    struct msgs m = { 0 };
+    struct augtree *t = augtree_new(lens_dir, &m);
+    const char *text = "server a.example iburst\nmakestep 1 3";
+    const char *tree;
+    struct strv nodes = { 0 };
+    char *s;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    tree = augtree_parse(t, "Tentp_ntp.lns", "noeol", text, &m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    match(t, tree, "makestep", &nodes);
+    CU_ASSERT_EQUAL_FATAL(nodes.n, 1);
+    s = span_text(t, nodes.v[0], text);
+    TE_ASSERT_STR_EQ(s, "makestep 1 3");      /* ends at the end of the text, not past it */
+    free(s);
+    strv_free(&nodes);
+    augtree_free(t);
+    msgs_free(&m);
+}
+
+static void
+test_augtree_fold_keywords(void)
+{
+    struct msgs m = { 0 };
+    struct augtree *t = augtree_new(lens_dir, &m);
+    const char *text = "SERVER A.Example IBURST KEY 5\nMakeStep 1.0 3\n";
+    const char *tree;
+    struct strv nodes = { 0 };
+    char *label;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    augtree_fold_keywords(t, "Tentp_chrony.lns", chrony_sources);
+    tree = augtree_parse(t, "Tentp_chrony.lns", "upper", text, &m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    CU_ASSERT_EQUAL(match(t, tree, "server", &nodes), 1);
+    TE_ASSERT_STR_EQ(augtree_get(t, nodes.v[0]), "A.Example");    /* the host keeps its case */
+    strv_free(&nodes);
+    CU_ASSERT_EQUAL(match(t, tree, "server/iburst", &nodes), 1);
+    strv_free(&nodes);
+    CU_ASSERT_EQUAL(match(t, tree, "server/key", &nodes), 1);
+    TE_ASSERT_STR_EQ(augtree_get(t, nodes.v[0]), "5");
+    strv_free(&nodes);
+    CU_ASSERT_EQUAL(match(t, tree, "makestep", &nodes), 1);
+    label = augtree_label(t, nodes.v[0]);
+    TE_ASSERT_STR_EQ(label, "makestep");
+    free(label);
+    strv_free(&nodes);
+    /* another lens is read as written */
+    tree = augtree_parse(t, "Tentp_ntp.lns", "ntp", "SERVER a.example\n", &m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    CU_ASSERT_EQUAL(match(t, tree, "server", &nodes), 0);
+    strv_free(&nodes);
+    augtree_free(t);
+    msgs_free(&m);
+}
+
+/* The cached nodes give what Augeas gives: labels, values and spans of every top-level
+ * node, and the same answers to one-step matches. */
+static void
+test_augtree_children_match_augeas(void)
+{
+    struct msgs m = { 0 };
+    struct augtree *t = augtree_new(lens_dir, &m);
+    const char *text = "# head\n\n!\nserver a iburst\n  pool p.example maxsources 3\n"
+                       "; note\nmakestep 1 3\nserver b\n%x\nallow 192.0.2.0/24\n";
+    const char *tree, *tree2;
+    const struct augnodes *k;
+    struct strv a = { 0 }, b = { 0 };
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    tree = augtree_parse(t, "Tentp_chrony.lns", "one", text, &m);
+    tree2 = augtree_parse(t, "Tentp_chrony.lns", "two", text, &m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree2);
+    k = augtree_children(t, tree);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+    CU_ASSERT_EQUAL(k->n, 8);
+    for (size_t i = 0; i < k->n; i++) {
+        /* tree2 was never asked for its nodes: Augeas answers there */
+        char *p2 = xasprintf("%s%s", tree2, k->v[i].path + strlen(tree));
+        size_t s1, e1, s2, e2;
+
+        CU_ASSERT_EQUAL(augtree_span(t, k->v[i].path, &s1, &e1), 0);
+        CU_ASSERT_EQUAL(augtree_span(t, p2, &s2, &e2), 0);
+        CU_ASSERT_EQUAL(s1, s2);
+        CU_ASSERT_EQUAL(e1, e2);
+        TE_ASSERT_STR_EQ(k->v[i].value ? k->v[i].value : "(none)",
+                         augtree_get(t, p2) ? augtree_get(t, p2) : "(none)");
+        free(p2);
+    }
+    CU_ASSERT_EQUAL(match(t, tree, "*[label() = 'server' or label() = 'pool']", &a), 3);
+    CU_ASSERT_EQUAL(match(t, tree2, "*[label() = 'server' or label() = 'pool']", &b), 3);
+    for (size_t i = 0; i < a.n && i < b.n; i++)
+        TE_ASSERT_STR_EQ(augtree_get(t, a.v[i]), augtree_get(t, b.v[i]));
+    strv_free(&a);
+    strv_free(&b);
+    augtree_free(t);
+    msgs_free(&m);
+}
+
+static const struct te_test augtree_tests[] = {
+    TE_TEST(test_augtree_crlf_spans),
+    TE_TEST(test_augtree_no_final_newline),
+    TE_TEST(test_augtree_fold_keywords),
+    TE_TEST(test_augtree_children_match_augeas),
+    TE_TESTS_END,
+};
+
+static const struct te_suite suites[] = {
+    { "augtree", augtree_tests },
+    TE_SUITES_END,
+};
+
+TE_CUNIT_MAIN_SETUP(suites, find_lenses)
