@@ -242,4 +242,16 @@ check "a link swapped in after the checks: nothing is written outside the image"
     [ -z "$(ls -A "$TMP/outside2")" ]
 check "a link swapped in after the checks: exit 1, chrony.conf as it was" \
     sh -c "[ $rc -eq 1 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf'"
+# A backup directory that another user owns: no backup is kept there, nothing is written.
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+    root=$(fresh_root debian-12)
+    mkdir -p "$root/var/lib/te-ntp-setup"
+    chown nobody "$root/var/lib/te-ntp-setup"
+    "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+    rc=$?
+    check "a backup directory owned by another user: exit 1, named, nothing written" \
+        sh -c "[ $rc -eq 1 ] && grep -q 'var/lib/te-ntp-setup: not trusted: owned by another user' '$TMP/out' &&
+               cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf' &&
+               [ -z \"\$(ls -A '$root/var/lib/te-ntp-setup')\" ]"
+fi
 finish
