@@ -421,8 +421,10 @@ apply_run(struct plan *p, struct strv *actions)
     }
 
     apply_writing = 1;
-    if (apply_stop)
-        return APPLY_FAILED_RESTORED;            /* signalled just before: nothing written */
+    if (apply_stop) {                            /* signalled during an earlier undo */
+        msg_error(p->m, "stopped by signal %d: nothing written", (int)apply_stop);
+        return APPLY_FAILED_RESTORED;
+    }
     t = txn_begin(p->host->root, p->m);
     if (!t)
         return APPLY_FAILED_RESTORED;

@@ -10,6 +10,8 @@ export TE_NTP_SETUP_SBIN=$(dirname "$CHRONYD")
 SERVERS="-s ntp1.example.com -s ntp2.example.com"
 CONF=/etc/chrony/chrony.conf
 NEW=/etc/chrony/sources.d/te-ntp-setup.sources
+# LeakSanitizer cannot work under ptrace: off for the runs under strace.
+NO_LSAN="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 # The chrony files of a root, with mode and owner, for exact comparisons.
 state() {
@@ -97,7 +99,8 @@ if command -v strace >/dev/null 2>&1; then
             root=$(fresh_root debian-12)
             "$BIN" --root "$root" $SERVERS >/dev/null 2>&1
             mv "$root/var/lib/te-ntp-setup/last" "$root/var/lib/te-ntp-setup/current"
-            strace -o /dev/null -e trace=$sc -e inject=$sc:signal=SIGKILL:when=$n \
+            ASAN_OPTIONS="$NO_LSAN" strace -o /dev/null -e trace=$sc \
+                -e inject=$sc:signal=SIGKILL:when=$n \
                 "$BIN" rollback --root "$root" >/dev/null 2>&1
             "$BIN" rollback --root "$root" > "$TMP/out" 2>&1
             rc=$?
@@ -137,7 +140,8 @@ check "SIGTERM before the write phase: and it says so" grep -q 'stopped by a sig
 if command -v strace >/dev/null 2>&1; then
     root=$(fresh_root debian-12)
     state "$root" > "$TMP/orig"
-    strace -o /dev/null -e trace=renameat -e inject=renameat:signal=SIGTERM:when=1 \
+    ASAN_OPTIONS="$NO_LSAN" strace -o /dev/null -e trace=renameat \
+        -e inject=renameat:signal=SIGTERM:when=1 \
         "$BIN" --root "$root" $SERVERS > "$TMP/out" 2>"$TMP/err"
     rc=$?
     state "$root" > "$TMP/now"

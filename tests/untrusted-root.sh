@@ -136,13 +136,14 @@ check "rollback: a journal naming a file the tool does not manage: exit 3, file 
     sh -c "[ $rc -eq 3 ] && cmp -s '$TMP/passwd.orig' '$root/etc/passwd' && grep -q 'not a file te-ntp-setup manages' '$TMP/out'"
 root=$(fresh_root debian-12)
 "$BIN" --root "$root" -s ntp1.example.com >/dev/null 2>&1
-sed -i 's/^file 0 1 644 /file 0 1 6755 /' "$root/var/lib/te-ntp-setup/last/journal"
+sed -i 's/^file 0 1 [0-7]* /file 0 1 6755 /' "$root/var/lib/te-ntp-setup/last/journal"
 "$BIN" rollback --root "$root" >"$TMP/out" 2>&1
 rc=$?
 check "rollback: restores the content of a managed file" \
     sh -c "[ $rc -eq 0 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf'"
 check "rollback: but never a set-user-ID or set-group-ID bit the journal asks for" \
-    [ "$(stat -c %a "$root/etc/chrony/chrony.conf")" = 644 ]
+    [ "$(stat -c %a "$root/etc/chrony/chrony.conf")" = \
+      "$(stat -c %a "$FIXTURES/debian-12/etc/chrony/chrony.conf")" ]
 # rollback --all reads the originals' index (var/lib/te-ntp-setup/original): one planted by
 # another user, or naming a file the tool does not manage, is not obeyed either.
 planted_original() { # ROOT OWNER PATH
@@ -282,4 +283,16 @@ check "a link swapped in after the checks: nothing is written outside the image"
     [ -z "$(ls -A "$TMP/outside2")" ]
 check "a link swapped in after the checks: exit 1, chrony.conf as it was" \
     sh -c "[ $rc -eq 1 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf'"
+# A backup directory that another user owns: no backup is kept there, nothing is written.
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+    root=$(fresh_root debian-12)
+    mkdir -p "$root/var/lib/te-ntp-setup"
+    chown nobody "$root/var/lib/te-ntp-setup"
+    "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
+    rc=$?
+    check "a backup directory owned by another user: exit 1, named, nothing written" \
+        sh -c "[ $rc -eq 1 ] && grep -q 'var/lib/te-ntp-setup: not trusted: owned by another user' '$TMP/out' &&
+               cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf' &&
+               [ -z \"\$(ls -A '$root/var/lib/te-ntp-setup')\" ]"
+fi
 finish
