@@ -233,7 +233,11 @@ live_boot() { # name lower files netns init
     LIVE_INIT=$init
     W=$TMP/ctr-$name
     mkdir -p "$W/upper" "$W/work" "$W/merged"
+    # CAP_NET_ADMIN: nspawn grants it with a private network of its own making, not with
+    # --network-namespace-path; the container's firewall (firewalld, nftables) needs it,
+    # and it reaches only the container's own network namespace.
     nspawn_opts="-D $W/merged --register=no --keep-unit --network-namespace-path=/run/netns/$netns"
+    nspawn_opts="$nspawn_opts --capability=CAP_NET_ADMIN"
     cat > "$W/mount.sh" <<SH
 mount --make-rprivate /
 mount -t tmpfs -o mode=0755 tmpfs /run/systemd/nspawn
