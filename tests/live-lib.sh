@@ -15,7 +15,8 @@
 #                               file is $TMP/NAME.pid, its log $TMP/NAME.log; ended on exit
 # Roots (cached under $LIVE_CACHE, default /var/cache/te-ntp-setup-test, kept between runs):
 #   live_base SUITE PACKAGES    a debootstrap --variant=minbase root of Debian SUITE with the
-#                               comma-separated PACKAGES; prints its directory
+#                               comma-separated PACKAGES ($LIVE_CACHE/base-SUITE); prints
+#                               its directory
 #   live_layer NAME LOWER SCRIPT
 #                               an overlay layer over LOWER (directories, colon-separated,
 #                               top first) made by running the sh SCRIPT in the root with
@@ -168,8 +169,8 @@ live_debootstrap() { # suite packages dir
 }
 
 live_base() { # suite packages
-    live_cached "$LIVE_CACHE/$1" "$1 minbase $2" live_debootstrap "$1" "$2" || return 1
-    echo "$LIVE_CACHE/$1"
+    live_cached "$LIVE_CACHE/base-$1" "$1 minbase $2" live_debootstrap "$1" "$2" || return 1
+    echo "$LIVE_CACHE/base-$1"
 }
 
 # Run SCRIPT in a root made of the layers LOWER with UPPER as the writable layer.
