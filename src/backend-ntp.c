@@ -534,6 +534,15 @@ ntpsec_validate(struct plan *p)
     return 0;
 }
 
+/* "PATH: " before ntpd's complaint: its own names the temporary file it was given. */
+static char *
+ntpd_where(struct plan *p, const char *msg, const void *arg)
+{
+    (void)p;
+    (void)msg;
+    return xasprintf("%s: ", (const char *)arg);
+}
+
 /* The classic ntpd parses a file and quits with --saveconfigquit, when built with it. */
 static int
 ntpd_validate(struct plan *p)
@@ -562,7 +571,9 @@ ntpd_validate(struct plan *p)
         const char *argv[] = { ntpd, "-n", "-c", BACKEND_CHECK_FILE,
                                "--saveconfigquit=/dev/null", NULL };
 
-        ret = backend_check_text(p, "ntpd", argv, &f->after, NULL, NULL, NULL);
+        /* ntpd logs "line 61 column 13 syntax error, ..." and still exits 0 */
+        ret = backend_check_text_marker(p, "ntpd", argv, &f->after, "syntax error",
+                                        ntpd_where, f->path);
     }
 out:
     free(ntpd);

@@ -404,28 +404,47 @@ write_temp(char *tmpl, const struct strbuf *text, struct msgs *m)
     return 0;
 }
 
-int
-backend_check_text(struct plan *p, const char *daemon, const char *const argv[],
-                   const struct strbuf *text, const char *skip,
-                   char *(*where)(struct plan *p, const char *msg, const void *arg),
-                   const void *arg)
+/* The line of out that holds marker, after a syslog-style "name[pid]: " prefix; NULL when
+ * no line holds it. */
+static const char *
+marked_line(const char *out, const char *marker)
+{
+    const char *hit = marker ? strstr(out, marker) : NULL;
+    const char *line, *tag;
+
+    if (!hit)
+        return NULL;
+    for (line = hit; line > out && line[-1] != '\n'; line--)
+        ;
+    tag = strstr(line, "]: ");
+    return tag && tag < hit ? tag + 3 : line;
+}
+
+static int
+check_text(struct plan *p, const char *daemon, const char *const argv[],
+           const struct strbuf *text, const char *skip, const char *marker,
+           char *(*where)(struct plan *p, const char *msg, const void *arg), const void *arg)
 {
     char tmpl[] = "/tmp/te-ntp-setup-check.XXXXXX";
     const char *args[16];
     struct spawn_result res;
+    const char *marked = NULL;
     size_t n = 0;
-    int ret = -1;
+    int ret = -1, rc;
 
     if (write_temp(tmpl, text, p->m) < 0)
         return -1;
     for (; argv[n] && n < TE_ARRAY_LEN(args) - 1; n++)
         args[n] = strcmp(argv[n], BACKEND_CHECK_FILE) == 0 ? tmpl : argv[n];
     args[n] = NULL;
-    if (spawn_run(args, NULL, BACKEND_CHECK_TIMEOUT_MS, &res) == 0) {
+    rc = spawn_run(args, NULL, BACKEND_CHECK_TIMEOUT_MS, &res);
+    if (rc == 0 && marker && !(marked = marked_line(res.err.buf, marker)))
+        marked = marked_line(res.out.buf, marker);
+    if (rc == 0 && !marked) {
         ret = 0;
     } else {
-        char *how = spawn_describe(&res);
-        const char *why = res.err.len ? res.err.buf : res.out.buf;
+        char *how = marked ? xstrdup("exited 0, reporting the error") : spawn_describe(&res);
+        const char *why = marked ? marked : res.err.len ? res.err.buf : res.out.buf;
         const char *after = skip ? strstr(why, skip) : NULL;
         char *prefix;
 
@@ -440,6 +459,24 @@ backend_check_text(struct plan *p, const char *daemon, const char *const argv[],
     spawn_result_free(&res);
     unlink(tmpl);
     return ret;
+}
+
+int
+backend_check_text(struct plan *p, const char *daemon, const char *const argv[],
+                   const struct strbuf *text, const char *skip,
+                   char *(*where)(struct plan *p, const char *msg, const void *arg),
+                   const void *arg)
+{
+    return check_text(p, daemon, argv, text, skip, NULL, where, arg);
+}
+
+int
+backend_check_text_marker(struct plan *p, const char *daemon, const char *const argv[],
+                          const struct strbuf *text, const char *marker,
+                          char *(*where)(struct plan *p, const char *msg, const void *arg),
+                          const void *arg)
+{
+    return check_text(p, daemon, argv, text, NULL, marker, where, arg);
 }
 
 char *

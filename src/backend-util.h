@@ -62,6 +62,13 @@ int backend_check_text(struct plan *p, const char *daemon, const char *const arg
                        const struct strbuf *text, const char *skip,
                        char *(*where)(struct plan *p, const char *msg, const void *arg),
                        const void *arg);
+/* As backend_check_text, for a daemon that reports a bad line and still exits 0 (the
+ * classic ntpd's --saveconfigquit): an output line holding MARKER is a rejection too, and
+ * the message quotes that line (after a "name[pid]: " prefix). */
+int backend_check_text_marker(struct plan *p, const char *daemon, const char *const argv[],
+                              const struct strbuf *text, const char *marker,
+                              char *(*where)(struct plan *p, const char *msg, const void *arg),
+                              const void *arg);
 /* The value of NAME=... in a shell-style defaults file (/etc/default/x), quotes removed,
  * newly allocated; NULL when the file or the variable is missing. */
 char *backend_shell_var(const struct hostinfo *h, const char *path, const char *name);
