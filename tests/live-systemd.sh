@@ -305,7 +305,8 @@ cell() { # name
     [ "$c" = chrony+timesyncd ] && impl_opt="--implementation chrony"
     # shellcheck disable=SC2086
     run_te --server 192.0.2.1 --verify-timeout 30 $impl_opt $CTR_OPT
-    check "$c: apply: exit 0 ($(($(date +%s) - t0)) s)" [ $rc -eq 0 ] || show
+    apply_rc=$rc apply_s=$(($(date +%s) - t0))
+    cp "$TMP/out" "$TMP/apply.out"
     check "$c: apply: reports the restart of $SVC" grep -q "^restarted $SVC\$" "$TMP/out" || show
     npid=$(prop "$SVC" MainPID)
     check "$c: apply: systemd restarted $SVC (MainPID $pid -> $npid), active" \
@@ -322,8 +323,21 @@ cell() { # name
     fi
     check "$c: $IMPL's own status tool: synchronized to 192.0.2.1" wait_synced 192.0.2.1 60 ||
         sed 's/^/#   /' "$TMP/status"
-    check "$c: apply: the verification reports $IMPL synchronized to 192.0.2.1" \
-        grep -q "^verification: $IMPL is synchronized to 192\\.0\\.2\\.1" "$TMP/out" || show
+    # OpenNTPD calls its clock synced only once it could adjust it, which it cannot here:
+    # then te-ntp-setup must agree that it is not synchronized (exit 0, or 5: configured,
+    # not synchronized).
+    clock_synced=yes
+    [ "$IMPL" = openntpd ] && ! grep -q 'clock synced' "$TMP/status" && clock_synced=no
+    ok_rc() { [ "$1" -eq 0 ] || { [ $clock_synced = no ] && [ "$1" -eq 5 ]; }; }
+    cp "$TMP/apply.out" "$TMP/out"
+    check "$c: apply: exit 0 ($apply_s s)" ok_rc $apply_rc || show
+    if [ $clock_synced = yes ]; then
+        check "$c: apply: the verification reports $IMPL synchronized to 192.0.2.1" \
+            grep -q "^verification: $IMPL is synchronized to 192\\.0\\.2\\.1" "$TMP/out" || show
+    else
+        check "$c: apply: the verification reports $IMPL not synchronized, as ntpctl does" \
+            grep -q "^verification: $IMPL is NOT synchronized" "$TMP/out" || show
+    fi
     after=$(conf_state)
 
     # --- a second run ------------------------------------------------------------------
@@ -331,7 +345,7 @@ cell() { # name
     ts=$(prop "$SVC" ActiveEnterTimestampMonotonic)
     # shellcheck disable=SC2086
     run_te --server 192.0.2.1 --detailed-exitcodes $impl_opt $CTR_OPT
-    check "$c: second run: exit 0 (nothing to change)" [ $rc -eq 0 ] || show
+    check "$c: second run: exit 0 (nothing to change)" ok_rc $rc || show
     check "$c: second run: no file touched, $SVC not restarted" \
         eval '[ "$(conf_state)" = "$after" ] && [ "$(prop "$SVC" MainPID)" = "$pid" ] &&
               [ "$(prop "$SVC" ActiveEnterTimestampMonotonic)" = "$ts" ]'
@@ -339,10 +353,16 @@ cell() { # name
     # --- check agrees with the daemon ----------------------------------------------------
     in_ctr te-ntp-setup check --json >"$TMP/out" 2>"$TMP/err"
     rc=$?
-    check "$c: check: exit 0 (OK), as the daemon is synchronized" [ $rc -eq 0 ] || show
-    check "$c: check: names $IMPL synchronized to 192.0.2.1, as its status tool does" \
-        eval 'grep -q "\"synchronized\":true" "$TMP/out" && grep -q "192\.0\.2\.1" "$TMP/out"' ||
-        show
+    if [ $clock_synced = yes ]; then
+        check "$c: check: exit 0 (OK), as the daemon is synchronized" [ $rc -eq 0 ] || show
+        check "$c: check: names $IMPL synchronized to 192.0.2.1, as its status tool does" \
+            eval 'grep -q "\"synchronized\":true" "$TMP/out" && grep -q "192\.0\.2\.1" "$TMP/out"' ||
+            show
+    else
+        check "$c: check: $IMPL not synchronized, as its status tool says" \
+            grep -q '"daemon":{"implementation":"openntpd","running":true,"synchronized":false' \
+            "$TMP/out" || show
+    fi
 
     [ "$c" = firewalld ] && firewalld_remove
 
