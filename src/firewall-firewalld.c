@@ -214,17 +214,15 @@ serve_blocked(struct firewall_plan *p, struct msgs *m)
     return any;
 }
 
-/* The direct rules of one family ("ipv4 filter OUTPUT 0 ARGS" lines) as iptables-save
- * lines, lowest priority first, as firewalld applies them: firewall-cmd lists them in the
- * order they were added. Within one priority, in the listed order. */
+/* Within one priority, in the listed order (firewalld's own). */
 struct direct_rule {
     int prio;
     char chain[64];
     const char *args;
 };
 
-static void
-direct_rules_text(const char *rules, const char *fam, struct strbuf *text)
+void
+firewall_firewalld_direct_rules(const char *rules, const char *fam, struct strbuf *text)
 {
     char *copy = xstrdup(rules), *save = NULL;
     size_t n = 0, cap = 16;
@@ -274,7 +272,7 @@ blocked(struct firewall_plan *p, struct msgs *m)
 
         sb_init(&text);
         sb_append(&text, "*filter\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
-        direct_rules_text(out.buf, fam, &text);
+        firewall_firewalld_direct_rules(out.buf, fam, &text);
         firewall_parse_iptables_save(text.buf, family, &rs);
         p->serve = NULL;         /* the zones decide for inbound clients: see below */
         if (firewall_judge_ruleset(p, &rs, family) > 0)
