@@ -688,8 +688,10 @@ ntpd_validate(struct plan *p)
                                "--saveconfigquit=/dev/null", NULL };
         const struct backend_check c = {
             .daemon = "ntpd", .argv = argv, .left_out = left_out, .comment = '#',
+            .marker = "syntax error",
         };
 
+        /* ntpd logs "line 61 column 13 syntax error, ..." and still exits 0 */
         ret = backend_check_files(p, &c, p->files, 1);
     }
 out:

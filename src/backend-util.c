@@ -730,6 +730,22 @@ map_message(const struct backend_check *c, struct file_change *const *files, siz
     return sb_steal(&out);
 }
 
+/* The line of out that holds marker, after a syslog-style "name[pid]: " prefix; NULL when
+ * no line holds it. */
+static const char *
+marked_line(const char *out, const char *marker)
+{
+    const char *hit = strstr(out, marker);
+    const char *line, *tag;
+
+    if (!hit)
+        return NULL;
+    for (line = hit; line > out && line[-1] != '\n'; line--)
+        ;
+    tag = strstr(line, "]: ");
+    return tag && tag < hit ? tag + 3 : line;
+}
+
 int
 backend_check_files(struct plan *p, const struct backend_check *c,
                     struct file_change *const *files, size_t n)
@@ -739,8 +755,9 @@ backend_check_files(struct plan *p, const struct backend_check *c,
     size_t *first = xcalloc(n + 1, sizeof(*first));
     struct spawn_result res;
     struct strbuf text;
+    const char *marked = NULL;
     size_t k = 0;
-    int ret = -1;
+    int ret = -1, rc;
 
     sb_init(&text);
     check_text(c, files, n, &text, first);
@@ -749,7 +766,10 @@ backend_check_files(struct plan *p, const struct backend_check *c,
     for (; c->argv[k] && k < TE_ARRAY_LEN(args) - 1; k++)
         args[k] = strcmp(c->argv[k], BACKEND_CHECK_FILE) == 0 ? tmpl : c->argv[k];
     args[k] = NULL;
-    if (spawn_run(args, NULL, BACKEND_CHECK_TIMEOUT_MS, &res) == 0) {
+    rc = spawn_run(args, NULL, BACKEND_CHECK_TIMEOUT_MS, &res);
+    if (rc == 0 && c->marker && !(marked = marked_line(res.err.buf, c->marker)))
+        marked = marked_line(res.out.buf, c->marker);
+    if (rc == 0 && !marked) {
         ret = 0;
     } else if (res.timed_out) {
         msg_error(p->m, "%s did not finish within %d s checking the planned configuration, "
@@ -757,8 +777,9 @@ backend_check_files(struct plan *p, const struct backend_check *c,
                   "device; nothing was written)", c->daemon, BACKEND_CHECK_TIMEOUT_MS / 1000,
                   c->argv[0]);
     } else {
-        char *how = spawn_describe(&res), *prefix, *line;
-        const char *why = res.err.len ? res.err.buf : res.out.buf;
+        char *how = marked ? xstrdup("exited 0, reporting the error") : spawn_describe(&res);
+        const char *why = marked ? marked : res.err.len ? res.err.buf : res.out.buf;
+        char *prefix, *line;
         const char *after = c->skip ? strstr(why, c->skip) : NULL;
         char *first_line;
 

@@ -2,7 +2,8 @@
  *
  * firewalld lets all outbound traffic and its replies through unless direct rules say
  * otherwise, so NTP is judged from the direct rules of the filter OUTPUT/INPUT chains
- * (read as an iptables ruleset with accepting policies). Where they block it, a direct rule
+ * (read as an iptables ruleset with accepting policies, by priority: firewall-cmd lists them
+ * in the order they were added). Where they block it, a direct rule
  * is added at priority -1 (before the usual priority 0 rules), at runtime and --permanent:
  *   firewall-cmd [--permanent] --direct --add-rule ipv4 filter OUTPUT -1 -p udp -d SERVER
  *       --dport 123 -m comment --comment te-ntp-setup -j ACCEPT
@@ -213,6 +214,45 @@ serve_blocked(struct firewall_plan *p, struct msgs *m)
     return any;
 }
 
+/* Within one priority, in the listed order (firewalld's own). */
+struct direct_rule {
+    int prio;
+    char chain[64];
+    const char *args;
+};
+
+void
+firewall_firewalld_direct_rules(const char *rules, const char *fam, struct strbuf *text)
+{
+    char *copy = xstrdup(rules), *save = NULL;
+    size_t n = 0, cap = 16;
+    struct direct_rule *r = xmalloc(cap * sizeof(*r));
+
+    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        int used = 0;
+
+        if (strncmp(l, fam, strlen(fam)) != 0)
+            continue;
+        if (n == cap)
+            r = xrealloc(r, (cap *= 2) * sizeof(*r));
+        if (sscanf(l + strlen(fam), "%63s %d %n", r[n].chain, &r[n].prio, &used) < 2 || !used)
+            continue;
+        r[n].args = l + strlen(fam) + used;
+        /* insertion sort, stable: after every rule of the same or a lower priority */
+        for (size_t i = n; i > 0 && r[i - 1].prio > r[i].prio; i--) {
+            struct direct_rule t = r[i - 1];
+
+            r[i - 1] = r[i];
+            r[i] = t;
+        }
+        n++;
+    }
+    for (size_t i = 0; i < n; i++)
+        sb_printf(text, "-A %s %s\n", r[i].chain, r[i].args);
+    free(r);
+    free(copy);
+}
+
 static int
 blocked(struct firewall_plan *p, struct msgs *m)
 {
@@ -228,23 +268,11 @@ blocked(struct firewall_plan *p, struct msgs *m)
     for (int family = 4; family <= 6; family += 2) {
         struct strbuf text;
         struct fw_ruleset rs = { 0 };
-        char *copy = xstrdup(out.buf), *save = NULL;
         const char *fam = family == 6 ? "ipv6 filter " : "ipv4 filter ";
 
         sb_init(&text);
         sb_append(&text, "*filter\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
-        /* "ipv4 filter OUTPUT 0 ARGS": listed by priority already */
-        for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-            char chain[64];
-            int prio, n = 0;
-
-            if (strncmp(l, fam, strlen(fam)) != 0)
-                continue;
-            if (sscanf(l + strlen(fam), "%63s %d %n", chain, &prio, &n) < 2 || !n)
-                continue;
-            sb_printf(&text, "-A %s %s\n", chain, l + strlen(fam) + n);
-        }
-        free(copy);
+        firewall_firewalld_direct_rules(out.buf, fam, &text);
         firewall_parse_iptables_save(text.buf, family, &rs);
         p->serve = NULL;         /* the zones decide for inbound clients: see below */
         if (firewall_judge_ruleset(p, &rs, family) > 0)

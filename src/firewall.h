@@ -214,6 +214,10 @@ bool firewall_chain_passes(const struct fw_ruleset *rs, const struct fw_chain *c
 /* firewalld: whether a zone's --list-all listing lets NTP requests in from network (target
  * ACCEPT, service ntp, port 123/udp, or an accepting rich rule for the network). */
 bool firewall_firewalld_zone_serves(const char *listing, const char *network);
+/* firewalld: the direct rules of one family (fam "ipv4 filter " or "ipv6 filter ") of a
+ * --direct --get-all-rules listing as iptables-save "-A CHAIN ARGS" lines appended to text,
+ * lowest priority first (firewall-cmd lists them in the order they were added). */
+void firewall_firewalld_direct_rules(const char *rules, const char *fam, struct strbuf *text);
 /* firewalld: whether a rich rule is exactly of the form this tool adds for a network. */
 bool firewall_firewalld_rich_rule_is_ours(const char *rule);
 /* Whether base chain c of rs lets the NTP requests of the clients in network (CIDR) in

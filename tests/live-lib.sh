@@ -15,7 +15,8 @@
 #                               file is $TMP/NAME.pid, its log $TMP/NAME.log; ended on exit
 # Roots (cached under $LIVE_CACHE, default /var/cache/te-ntp-setup-test, kept between runs):
 #   live_base SUITE PACKAGES    a debootstrap --variant=minbase root of Debian SUITE with the
-#                               comma-separated PACKAGES; prints its directory
+#                               comma-separated PACKAGES ($LIVE_CACHE/base-SUITE); prints
+#                               its directory
 #   live_layer NAME LOWER SCRIPT
 #                               an overlay layer over LOWER (directories, colon-separated,
 #                               top first) made by running the sh SCRIPT in the root with
@@ -168,8 +169,8 @@ live_debootstrap() { # suite packages dir
 }
 
 live_base() { # suite packages
-    live_cached "$LIVE_CACHE/$1" "$1 minbase $2" live_debootstrap "$1" "$2" || return 1
-    echo "$LIVE_CACHE/$1"
+    live_cached "$LIVE_CACHE/base-$1" "$1 minbase $2" live_debootstrap "$1" "$2" || return 1
+    echo "$LIVE_CACHE/base-$1"
 }
 
 # Run SCRIPT in a root made of the layers LOWER with UPPER as the writable layer.
@@ -239,7 +240,11 @@ live_boot() { # name lower files netns init
     LIVE_INIT=$init
     W=$TMP/ctr-$name
     mkdir -p "$W/upper" "$W/work" "$W/merged"
+    # CAP_NET_ADMIN: nspawn grants it with a private network of its own making, not with
+    # --network-namespace-path; the container's firewall (firewalld, nftables) needs it,
+    # and it reaches only the container's own network namespace.
     nspawn_opts="-D $W/merged --register=no --keep-unit --network-namespace-path=/run/netns/$netns"
+    nspawn_opts="$nspawn_opts --capability=CAP_NET_ADMIN"
     cat > "$W/mount.sh" <<SH
 mount --make-rprivate /
 mount -t tmpfs -o mode=0755 tmpfs /run/systemd/nspawn

@@ -443,6 +443,36 @@ test_firewall_judge_plans_serve_rules(void)
     strv_free(&serve);
 }
 
+/* firewall-cmd --direct --get-all-rules lists the rules in the order they were added: the
+ * judge must see them by priority, as firewalld applies them. */
+static void
+test_firewall_firewalld_direct_order(void)
+{
+    static const char listing[] =
+        "ipv4 filter OUTPUT 0 -p udp -d 192.0.2.1 --dport 123 -j DROP\n"
+        "ipv6 filter OUTPUT -5 -p udp --dport 123 -j DROP\n"
+        "ipv4 filter OUTPUT -1 -p udp -d 192.0.2.1 --dport 123 -m comment --comment "
+        "te-ntp-setup -j ACCEPT\n"
+        "ipv4 filter INPUT 0 -p udp --sport 123 -j ACCEPT\n"
+        "ipv4 filter OUTPUT 3 -j REJECT\n"
+        "ipv4 filter OUTPUT -1 -p udp -d 192.0.2.3 --dport 123 -j DROP\n";
+    struct strbuf v4, v6;
+
+    sb_init(&v4);
+    sb_init(&v6);
+    firewall_firewalld_direct_rules(listing, "ipv4 filter ", &v4);
+    firewall_firewalld_direct_rules(listing, "ipv6 filter ", &v6);
+    CU_ASSERT_STRING_EQUAL(v4.buf,
+        "-A OUTPUT -p udp -d 192.0.2.1 --dport 123 -m comment --comment te-ntp-setup -j ACCEPT\n"
+        "-A OUTPUT -p udp -d 192.0.2.3 --dport 123 -j DROP\n"
+        "-A OUTPUT -p udp -d 192.0.2.1 --dport 123 -j DROP\n"
+        "-A INPUT -p udp --sport 123 -j ACCEPT\n"
+        "-A OUTPUT -j REJECT\n");
+    CU_ASSERT_STRING_EQUAL(v6.buf, "-A OUTPUT -p udp --dport 123 -j DROP\n");
+    sb_free(&v4);
+    sb_free(&v6);
+}
+
 static void
 test_firewall_firewalld_zones(void)
 {
@@ -502,6 +532,7 @@ static const struct te_test tests[] = {
     TE_TEST(test_firewall_serve_iptables),
     TE_TEST(test_firewall_serve_nft),
     TE_TEST(test_firewall_judge_plans_serve_rules),
+    TE_TEST(test_firewall_firewalld_direct_order),
     TE_TEST(test_firewall_firewalld_zones),
     TE_TESTS_END,
 };

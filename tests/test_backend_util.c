@@ -1,0 +1,102 @@
+/* test_backend_util: the daemons' own configuration checks (backend_check_files), with
+ * /bin/cat standing in for the daemon: it prints the planned text it is given, as a daemon
+ * prints its complaint about it. */
+#include "config.h"
+
+#include <string.h>
+
+#include "backend-util.h"
+#include "plan.h"
+#include "util.h"
+#include "cunit_main.h"
+
+/* cat's run of text as the planned /etc/ntp.conf under backend_check_files, with marker
+ * (NULL: none): its return value; the errors in m. */
+static int
+check_cat(const char *const *argv, const char *text, const char *marker, struct msgs *m)
+{
+    struct file_change f;
+    struct file_change *files[] = { &f };
+    const struct backend_check c = {
+        .daemon = "ntpd", .argv = argv, .comment = '#', .marker = marker,
+    };
+    char path[] = "/etc/ntp.conf";
+    struct plan p;
+    int rc;
+
+    memset(&p, 0, sizeof(p));
+    memset(&f, 0, sizeof(f));
+    memset(m, 0, sizeof(*m));
+    p.m = m;
+    f.path = path;
+    f.disk_path = path;
+    sb_init(&f.before);
+    sb_init(&f.after);
+    sb_append(&f.after, text);
+    rc = backend_check_files(&p, &c, files, 1);
+    sb_free(&f.before);
+    sb_free(&f.after);
+    return rc;
+}
+
+static const char *const cat_argv[] = { "/bin/cat", BACKEND_CHECK_FILE, NULL };
+
+/* ntpd 4.2.8 --saveconfigquit logs a syntax error and exits 0: still a rejection, quoting
+ * its line after the "ntpd[pid]: " prefix. */
+static void
+test_backend_util_marker_rejects_exit_0(void)
+{
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(check_cat(cat_argv, "server 192.0.2.1\n"
+                               " 2 Dec 20:15:10 ntpd[16]: line 1 column 13 syntax error, "
+                               "unexpected T_String\n", "syntax error", &m), -1);
+    CU_ASSERT_EQUAL(m.errors.n, 1);
+    if (m.errors.n == 1) {
+        /* the file's name first; ntpd's "line N" is put in terms of that file */
+        CU_ASSERT_EQUAL(strncmp(m.errors.v[0], "/etc/ntp.conf", 13), 0);
+        TE_ASSERT_CONTAINS(m.errors.v[0], "ntpd rejects the planned configuration: line 1 ");
+        TE_ASSERT_CONTAINS(m.errors.v[0], "column 13 syntax error, unexpected T_String (");
+        TE_ASSERT_CONTAINS(m.errors.v[0], "/bin/cat exited 0, reporting the error; nothing "
+                           "was written");
+    }
+    msgs_free(&m);
+}
+
+/* Output without the marker, exit 0: accepted, no message. */
+static void
+test_backend_util_marker_accepts_clean_output(void)
+{
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(check_cat(cat_argv, "server 192.0.2.1 iburst\n", "syntax error", &m), 0);
+    CU_ASSERT_EQUAL(m.errors.n, 0);
+    msgs_free(&m);
+}
+
+/* Without a marker the exit status alone judges. */
+static void
+test_backend_util_check_exit_status(void)
+{
+    const char *const fails[] = { "/bin/false", NULL };
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(check_cat(cat_argv, "line 1 column 0 syntax error\n", NULL, &m), 0);
+    CU_ASSERT_EQUAL(m.errors.n, 0);
+    msgs_free(&m);
+    TE_ASSERT_INT_EQ(check_cat(fails, "server 192.0.2.1\n", NULL, &m), -1);
+    CU_ASSERT_EQUAL(m.errors.n, 1);
+    msgs_free(&m);
+}
+
+static const struct te_test backend_util_tests[] = {
+    TE_TEST(test_backend_util_marker_rejects_exit_0),
+    TE_TEST(test_backend_util_marker_accepts_clean_output),
+    TE_TEST(test_backend_util_check_exit_status),
+    TE_TESTS_END,
+};
+static const struct te_suite suites[] = {
+    { "backend_util", backend_util_tests },
+    TE_SUITES_END,
+};
+TE_CUNIT_MAIN(suites)
