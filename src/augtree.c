@@ -571,8 +571,8 @@ empty_line(const char *s, size_t len)
     return i == len;
 }
 
-/* The spans of the line nodes from the parsed text, checked against Augeas for the first
- * and the last node. false when they do not agree (then Augeas is asked per node). */
+/* The spans of the line nodes from the parsed text, each line checked to start with its
+ * node's word, and checked against Augeas for the first and the last node. false when they do not agree (then Augeas is asked per node). */
 static bool
 line_spans(struct augtree *t, const char *tree, const struct textmap *map, struct augnodes *k)
 {
@@ -588,7 +588,13 @@ line_spans(struct augtree *t, const char *tree, const struct textmap *map, struc
         size_t len = strcspn(text + at, "\n"), end = at + len + (text[at + len] ? 1 : 0);
 
         if (!empty_line(text + at, len)) {
-            if (i == k->n) {
+            size_t w = at + strspn(text + at, " \t");
+            const char *label = i < k->n ? k->v[i].label : NULL;
+
+            /* the line starts with the node's word (a comment character for a comment) */
+            if (!label || (strcmp(label, "#comment") == 0
+                               ? !strchr("#!;%", text[w])
+                               : strncmp(text + w, label, strlen(label)) != 0)) {
                 ok = false;
                 break;
             }

@@ -121,7 +121,60 @@ struct layout {
     char *conf_target;       /* the tool's file in the confdir/include directory, or NULL */
     char *source_target;     /* while reading: the tool's file in the first sourcedir */
     struct strv dropins;     /* other files the configuration reads, sorted per directive */
+    size_t *seen;            /* dropins by path: open addressing, (size_t)-1 free */
+    size_t slots;
 };
+
+static size_t
+path_hash(const char *s)
+{
+    size_t h = 5381;
+
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}
+
+/* True when path is in the drop-in list (a hash look-up: a sourcedir may hold thousands). */
+static bool
+is_dropin(const struct layout *l, const char *path)
+{
+    if (!l->slots)
+        return false;
+    for (size_t h = path_hash(path) & (l->slots - 1); l->seen[h] != (size_t)-1;
+         h = (h + 1) & (l->slots - 1))
+        if (strcmp(l->dropins.v[l->seen[h]], path) == 0)
+            return true;
+    return false;
+}
+
+/* Add path to the drop-in list. */
+static void
+add_dropin(struct layout *l, const char *path)
+{
+    strv_push(&l->dropins, path);
+    if (2 * l->dropins.n > l->slots) {
+        l->slots = l->slots ? l->slots * 2 : 64;
+        free(l->seen);
+        l->seen = xmalloc(l->slots * sizeof(*l->seen));
+        memset(l->seen, 0xff, l->slots * sizeof(*l->seen));
+        for (size_t i = 0; i < l->dropins.n; i++) {
+            size_t h = path_hash(l->dropins.v[i]) & (l->slots - 1);
+
+            while (l->seen[h] != (size_t)-1)
+                h = (h + 1) & (l->slots - 1);
+            l->seen[h] = i;
+        }
+        return;
+    }
+    {
+        size_t h = path_hash(path) & (l->slots - 1);
+
+        while (l->seen[h] != (size_t)-1)
+            h = (h + 1) & (l->slots - 1);
+        l->seen[h] = l->dropins.n - 1;
+    }
+}
 
 static void
 layout_free(struct layout *l)
@@ -129,6 +182,7 @@ layout_free(struct layout *l)
     free(l->target);
     free(l->conf_target);
     free(l->source_target);
+    free(l->seen);
     strv_free(&l->dropins);
 }
 
@@ -174,9 +228,9 @@ read_included(struct plan *p, struct layout *l, struct file_change *from, const 
         p->invalid = true;
         return -1;
     }
-    if ((l->conf_target && strcmp(path, l->conf_target) == 0) || strv_contains(&l->dropins, path))
+    if ((l->conf_target && strcmp(path, l->conf_target) == 0) || is_dropin(l, path))
         return 0;                               /* the tool's own file, or read already */
-    strv_push(&l->dropins, path);
+    add_dropin(l, path);
     if (chain->n > INCLUDE_DEPTH)
         return 0;
     f = plan_open_file(p, path, false, &failed);
@@ -232,8 +286,8 @@ read_layout_of(struct plan *p, struct layout *l, struct file_change *f, struct s
             }
             for (size_t k = 0; ret == 0 && k < found.n; k++) {
                 if (src) {
-                    if (!strv_contains(&l->dropins, found.v[k]))
-                        strv_push(&l->dropins, found.v[k]);   /* source lines only */
+                    if (!is_dropin(l, found.v[k]))
+                        add_dropin(l, found.v[k]);            /* source lines only */
                 } else {
                     ret = read_included(p, l, f, nodes.v[i], found.v[k], chain);
                 }
@@ -473,7 +527,11 @@ require_rule(struct plan *p, struct file_change **files, size_t n, struct file_c
 
     for (size_t i = 0; i < n; i++) {
         struct strv nodes = { 0 };
-        char *expr = xasprintf("%s/authselectmode", files[i]->tree);
+        char *expr;
+
+        if (strstr(files[i]->path, ".sources"))
+            continue;                           /* source lines only there */
+        expr = xasprintf("%s/authselectmode", files[i]->tree);
 
         augtree_match(p->aug, expr, &nodes);
         for (size_t j = 0; j < nodes.n; j++) {       /* the last one counts */

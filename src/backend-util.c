@@ -463,8 +463,9 @@ backend_set_sources_in(struct plan *p, struct file_change *f, struct file_change
             other = backend_find_source(p, files + 1, n - 1,
                                         backend_source_label(p, &s->sources[i]),
                                         s->sources[i].host, NULL);
-        if (!other || backend_find_source_free(other))
+        if (!other)
             want[nwant++] = &s->sources[i];
+        free(other);
     }
     if (ret == 0)
         ret = backend_fill_main(p, f, want, nwant);
@@ -1077,13 +1078,6 @@ backend_find_source(struct plan *p, struct file_change **files, size_t n, const 
         }
     }
     return NULL;
-}
-
-bool
-backend_find_source_free(char *node)
-{
-    free(node);
-    return false;
 }
 
 char *

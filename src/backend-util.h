@@ -72,8 +72,6 @@ int backend_set_sources(struct plan *p, struct file_change *f);
  * line of another file stays there; the others go into f. 0 or -1. */
 int backend_set_sources_in(struct plan *p, struct file_change *f, struct file_change **files,
                            size_t n);
-/* Free a node path returned by backend_find_source; false (for use in conditions). */
-bool backend_find_source_free(char *node);
 /* True when f's tree has a top-level node labelled label. */
 bool backend_has_label(struct plan *p, const struct file_change *f, const char *label);
 #define BACKEND_CHECK_FILE "@FILE@"

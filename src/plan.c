@@ -39,11 +39,59 @@ plan_free(struct plan *p)
         free(p->files[i]);
     }
     free(p->files);
+    free(p->file_index);
     free(p->service);
     free(p->comment_pre);
     free(p->comment_post);
     strv_free(&p->conflicts);
     memset(p, 0, sizeof(*p));
+}
+
+static size_t
+path_hash(const char *s)
+{
+    size_t h = 5381;
+
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}
+
+/* The file of path already opened, or NULL (a hash look-up: a plan may read thousands). */
+static struct file_change *
+opened(const struct plan *p, const char *path)
+{
+    if (!p->file_slots)
+        return NULL;
+    for (size_t h = path_hash(path) & (p->file_slots - 1); p->file_index[h];
+         h = (h + 1) & (p->file_slots - 1))
+        if (strcmp(p->file_index[h]->path, path) == 0)
+            return p->file_index[h];
+    return NULL;
+}
+
+/* Index the last file of the list (by its entry, which stays put when the list is
+ * reordered). */
+static void
+index_file(struct plan *p)
+{
+    size_t h;
+
+    if (2 * p->n_files > p->file_slots) {
+        p->file_slots = p->file_slots ? p->file_slots * 2 : 64;
+        free(p->file_index);
+        p->file_index = xcalloc(p->file_slots, sizeof(*p->file_index));
+        for (size_t i = 0; i + 1 < p->n_files; i++) {
+            for (h = path_hash(p->files[i]->path) & (p->file_slots - 1); p->file_index[h];
+                 h = (h + 1) & (p->file_slots - 1))
+                ;
+            p->file_index[h] = p->files[i];
+        }
+    }
+    for (h = path_hash(p->files[p->n_files - 1]->path) & (p->file_slots - 1); p->file_index[h];
+         h = (h + 1) & (p->file_slots - 1))
+        ;
+    p->file_index[h] = p->files[p->n_files - 1];
 }
 
 struct file_change *
@@ -64,9 +112,8 @@ plan_open_file_lens(struct plan *p, const char *path, const char *lens, bool cre
     const char *tree;
 
     *failed = false;
-    for (size_t i = 0; i < p->n_files; i++)
-        if (strcmp(p->files[i]->path, path) == 0)
-            return p->files[i];
+    if ((f = opened(p, path)))
+        return f;
     disk = hostinfo_path(p->host, path);
     sb_init(&text);
     if (!hostinfo_inside(p->host, disk)) {
@@ -120,6 +167,7 @@ plan_open_file_lens(struct plan *p, const char *path, const char *lens, bool cre
     f = xcalloc(1, sizeof(*f));
     p->files[p->n_files++] = f;
     f->path = xstrdup(path);
+    index_file(p);
     f->disk_path = disk;
     f->tree = tree;
     f->existed = existed;

@@ -52,6 +52,8 @@ struct plan {
     struct sync_status sync;
     struct strv conflicts;       /* services of other implementations to stop and disable */
     bool invalid;                /* the plan failed on what the settings ask (exit 64) */
+    struct file_change **file_index; /* files by path: open addressing, NULL free */
+    size_t file_slots;
     char *comment_pre;           /* a comment line of the backend's lens: the text before */
     char *comment_post;          /* and after its value (rendered once, then reused) */
 };

@@ -205,6 +205,18 @@ run_case() { # case-dir
         check "$name: the refusal names the real file:line:column" \
             grep -qE "error: $root/[^:]+:[0-9]+:[0-9]+: " "$TMP/out" || sed 's/^/#   /' "$TMP/out"
         extra=--accept-auth-downgrade
+        if [ "$impl" = chrony ]; then
+            # With NTS on the new servers nothing is weakened: no refusal.
+            nts="$TMP/nts.$name"; rm -rf "$nts"; cp -a "$orig" "$nts"
+            "$BIN" --root "$nts" $SERVERS --nts --detailed-exitcodes > "$TMP/out" 2>&1; rc=$?
+            check "$name: replace with --nts goes ahead (exit $rc)" [ $rc -eq 2 ] ||
+                sed 's/^/#   /' "$TMP/out"
+            check "$name: --nts: the new servers use NTS" grep -rqiE \
+                '^[[:space:]]*server[[:space:]]+ntp1\.example\.com[[:space:]].*nts' "$nts/etc"
+            [ $orig_ok -eq 0 ] && { check "$name: --nts: the daemon's parser accepts the result" \
+                parser_accepts "$impl" "$nts" "$conf" || sed 's/^/#   /' "$TMP/pa.out"; }
+            rm -rf "$nts"
+        fi
     fi
 
     # replace

@@ -588,6 +588,23 @@ test_settings_parse_dhcp(void)
 }
 
 static void
+test_settings_accept_auth_downgrade(void)
+{
+    struct settings s;
+    struct msgs m;
+
+    TE_ASSERT_INT_EQ(load(&s, &m, "servers:\n  - a.example\n"), 0);
+    CU_ASSERT_FALSE(s.accept_auth_downgrade);             /* refused unless asked */
+    done(&s, &m);
+    TE_ASSERT_INT_EQ(load(&s, &m, "accept_auth_downgrade: true\n"), 0);
+    CU_ASSERT_TRUE(s.accept_auth_downgrade);
+    done(&s, &m);
+    TE_ASSERT_INT_EQ(load(&s, &m, "accept_auth_downgrade: maybe\n"), -1);
+    TE_ASSERT_CONTAINS(only_error(&m), NAME ":1:24: ");
+    done(&s, &m);
+}
+
+static void
 test_settings_serve_yaml(void)
 {
     struct settings s;
@@ -731,6 +748,7 @@ static const struct te_test settings_tests[] = {
     TE_TEST(test_settings_parse_mode),
     TE_TEST(test_settings_parse_dhcp),
     TE_TEST(test_settings_serve_yaml),
+    TE_TEST(test_settings_accept_auth_downgrade),
     TE_TEST(test_settings_finish_serve),
     TE_TEST(test_settings_parse_local_stratum),
     TE_TEST(test_settings_duplicate_key),
