@@ -157,6 +157,50 @@ backend_parse_timesync(const char *text, struct sync_status *st)
     return 0;
 }
 
+int
+backend_parse_timesync_offset(const char *text, struct sync_status *st)
+{
+    /* systemd's format_timespan units, longest names first where one is a prefix */
+    static const struct { const char *unit; double seconds; } units[] = {
+        { "min", 60 }, { "ms", 1e-3 }, { "us", 1e-6 }, { "h", 3600 }, { "d", 86400 },
+        { "s", 1 },
+    };
+    const char *l = strstr(text, "Offset:");
+    double sum = 0, sign = 1;
+    bool any = false;
+
+    if (!l || (l != text && l[-1] != '\n' && l[-1] != ' '))
+        return -1;
+    l += 7;
+    l += strspn(l, " \t");
+    if (*l == '+' || *l == '-')
+        sign = *l++ == '-' ? -1 : 1;
+    while (*l && *l != '\n') {
+        char *end;
+        double v = strtod(l, &end);
+        size_t i;
+
+        if (end == l)
+            return -1;
+        for (i = 0; i < TE_ARRAY_LEN(units); i++)
+            if (strncmp(end, units[i].unit, strlen(units[i].unit)) == 0)
+                break;
+        if (i == TE_ARRAY_LEN(units))
+            return -1;
+        l = end + strlen(units[i].unit);
+        if (*l && *l != ' ' && *l != '\n')
+            return -1;
+        sum += v * units[i].seconds;
+        any = true;
+        l += strspn(l, " \t");
+    }
+    if (!any)
+        return -1;
+    st->offset = sign * sum;
+    st->offset_known = true;
+    return 0;
+}
+
 /* When this run last wrote one of the plan's files: a synchronization flag older than that
  * comes from the daemon before its restart. 0 when nothing was written. */
 static time_t
@@ -187,7 +231,12 @@ timesyncd_look(const struct plan *p, const char *timedatectl, time_t since,
 
         status_init(st, "timedatectl show-timesync");
         if (ask(argv, &out) == 0 && backend_parse_timesync(out.buf, st) == 0) {
+            const char *status[] = { timedatectl, "timesync-status", NULL };
+
             st->answered = true;
+            /* the offset of the last reply taken, as timedatectl computes it */
+            if (st->synchronized && ask(status, &out) == 0)
+                backend_parse_timesync_offset(out.buf, st);
             goto out;
         }
     }

@@ -126,6 +126,10 @@ void backend_verify_ntpctl(const struct plan *p, int timeout_s, struct sync_stat
  * offset); 0, or -1 when the text is not what the tool prints. */
 int backend_parse_ntpq_peers(const char *text, struct sync_status *st);
 int backend_parse_timesync(const char *text, struct sync_status *st);
+/* The Offset line of "timedatectl timesync-status" ("+12min 34.001s", "-1.5ms") into
+ * st->offset (positive: the host is behind) and offset_known. 0, or -1 when there is none
+ * that reads as a time span. */
+int backend_parse_timesync_offset(const char *text, struct sync_status *st);
 int backend_parse_ntpctl(const char *status, const char *peers, struct sync_status *st);
 /* Verify through the backend's own way, or the kernel's. */
 void backend_verify(const struct plan *p, int timeout_s, struct sync_status *st);

@@ -121,6 +121,20 @@ cli_lens_dir(void)
     return lens_dir;
 }
 
+static bool acted;
+
+void
+cli_set_acted(void)
+{
+    acted = true;
+}
+
+bool
+cli_acted(void)
+{
+    return acted;
+}
+
 bool
 cli_test_build(void)
 {

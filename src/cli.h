@@ -83,6 +83,11 @@ void cli_init(void);
 const char *cli_lens_dir(void);
 /* True in a test build (see cli_init). */
 bool cli_test_build(void);
+/* The command changed the system (files, services or firewall rules): a later failure to
+ * write standard output must not turn its exit status into "failed, put back". */
+void cli_set_acted(void);
+/* Whether cli_set_acted was called. */
+bool cli_acted(void);
 /* 0 when every lens of the project is readable in cli_lens_dir(); else -1 with an error in
  * m that says where the program looked and how to fix it. */
 int cli_check_lenses(struct msgs *m);

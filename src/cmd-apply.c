@@ -179,6 +179,8 @@ report:
     fflush(stdout);
     if (!s->dry_run)
         cli_audit("apply", &actions, m, failed);
+    if (!s->dry_run && actions.n > 0)
+        cli_set_acted();
     if (how != OUTPUT_ANSIBLE)
         cli_print_msgs_at(m, s->verbosity);
     if (how == OUTPUT_ANSIBLE)

@@ -76,6 +76,8 @@ firewall_main(int argc, char **argv)
     fflush(stdout);
     if (!o.json || isatty(STDERR_FILENO) || st == FIREWALL_USAGE)
         cli_print_msgs(&m);
+    if (st == FIREWALL_CHANGED && !o.dry_run)
+        cli_set_acted();
     switch (st) {
     case FIREWALL_NOTHING: code = EXIT_OK; break;
     case FIREWALL_CHANGED: code = o.detailed_exitcodes ? EXIT_CHANGED : EXIT_OK; break;

@@ -63,6 +63,8 @@ rollback_main(int argc, char **argv)
         code = rc < 0 ? EXIT_UNRESTORED : EXIT_OK;
         lock_release(lock);
         cli_audit("rollback", &actions, &m, rc < 0);
+        if (actions.n > 0)
+            cli_set_acted();
     }
     if (json) {
         struct strbuf out;

@@ -88,7 +88,9 @@ command_after_options(int argc, char **argv, const struct command **cmd)
 }
 
 /* The command's exit code, unless its output was lost: a write error on standard output
- * (a full disk, a closed pipe) is reported, and the run then fails (check: UNKNOWN). */
+ * (a full disk, a closed pipe) is reported, and a run that changed nothing then fails
+ * (check: UNKNOWN). A run that changed the system keeps its status (0, 2 or 5): exit 1
+ * would say that the system was put back, and it was not. */
 static int
 output_written(int code, const struct command *cmd)
 {
@@ -102,6 +104,8 @@ output_written(int code, const struct command *cmd)
             code == EXIT_OK || code == EXIT_CHANGED ? ", and what it did stays done" : "");
     if (cmd == &cmd_check)
         return 3;                           /* UNKNOWN */
+    if (cli_acted())
+        return code;
     return code == EXIT_OK || code == EXIT_CHANGED ? EXIT_FAILED : code;
 }
 

@@ -91,5 +91,16 @@ if [ -w /dev/full ]; then
     done
     "$BIN" detect --root "$root" --json >/dev/full 2>"$TMP/err"
     check "'detect --json > /dev/full': exit 1" [ $? -eq 1 ]
+    # A run that changed the system keeps its status: exit 1 would say it was put back.
+    w=$(fresh_root debian-12)
+    "$BIN" --root "$w" -s ntp1.example.com --detailed-exitcodes >/dev/full 2>"$TMP/err"
+    rc=$?
+    check "'apply > /dev/full' that changed files: exit 2 (changed), not 1 (put back)" \
+        [ $rc -eq 2 ] || sed 's/^/#   /' "$TMP/err"
+    check "'apply > /dev/full' that changed files: says it cannot write, and that the change stays" \
+        grep -q 'cannot write to standard output.*exit status 2, and what it did stays done' \
+        "$TMP/err"
+    check "'apply > /dev/full' that changed files: the change is in place" \
+        grep -q 'ntp1.example.com' "$w/etc/chrony/sources.d/te-ntp-setup.sources"
 fi
 finish

@@ -226,11 +226,12 @@ ntpd_config_check() {
     in_ctr cp /etc/ntp.conf /etc/ntp.conf.te-test
     echo 'tinker panic lots' | in_ctr sh -c 'cat >> /etc/ntp.conf'
     before=$(conf_state)
+    bad=$(in_ctr sh -c 'wc -l < /etc/ntp.conf')    # the line just appended
     run_te --server 192.0.2.1 $CTR_OPT
     check "ntpd: a line ntpd rejects: exit 1, nothing written" \
         eval '[ $rc -eq 1 ] && [ "$(conf_state)" = "$before" ]' || show
-    check "ntpd: the error is ntpd's own, on the file's line" \
-        grep -q '/etc/ntp.conf: ntpd rejects the planned configuration: line [0-9]* column [0-9]* syntax error' \
+    check "ntpd: the error is ntpd's own, on the file's line ($bad)" \
+        grep -q "/etc/ntp.conf:$bad: ntpd rejects the planned configuration: line [0-9]* column [0-9]* syntax error" \
         "$TMP/err" || show
     in_ctr mv /etc/ntp.conf.te-test /etc/ntp.conf
     run_te --server 192.0.2.1 --dry-run $CTR_OPT

@@ -95,6 +95,37 @@ test_verify_timesync_not_synchronized(void)
     CU_ASSERT_EQUAL(backend_parse_timesync("Failed to connect to bus\n", &st), -1);
 }
 
+/* timedatectl timesync-status: its Offset line (format_timespan, positive when the server is
+ * ahead, so the host behind, as NTP signs an offset). */
+static void
+test_verify_timesync_offset(void)
+{
+    struct sync_status st;
+
+    fresh(&st);
+    CU_ASSERT_EQUAL(backend_parse_timesync_offset("       Server: 192.0.2.3 (192.0.2.3)\n"
+                                                  "       Offset: +12min 34.001234s\n"
+                                                  "        Delay: 207us\n", &st), 0);
+    CU_ASSERT_TRUE(st.offset_known);
+    CU_ASSERT_DOUBLE_EQUAL(st.offset, 754.001234, 1e-9);
+    fresh(&st);
+    CU_ASSERT_EQUAL(backend_parse_timesync_offset("Offset: -1.500ms\n", &st), 0);
+    CU_ASSERT_DOUBLE_EQUAL(st.offset, -0.0015, 1e-12);
+    fresh(&st);
+    CU_ASSERT_EQUAL(backend_parse_timesync_offset("Offset: +1h 2min 3s\n", &st), 0);
+    CU_ASSERT_DOUBLE_EQUAL(st.offset, 3723.0, 1e-9);
+    fresh(&st);
+    CU_ASSERT_EQUAL(backend_parse_timesync_offset("Offset: +543us\n", &st), 0);
+    CU_ASSERT_DOUBLE_EQUAL(st.offset, 0.000543, 1e-12);
+    /* no Offset line, or one that is not a time span: unknown */
+    fresh(&st);
+    CU_ASSERT_EQUAL(backend_parse_timesync_offset("Server: 192.0.2.3\n", &st), -1);
+    CU_ASSERT_FALSE(st.offset_known);
+    CU_ASSERT_EQUAL(backend_parse_timesync_offset("Offset: soon\n", &st), -1);
+    CU_ASSERT_EQUAL(backend_parse_timesync_offset("Offset: +12parsecs\n", &st), -1);
+    CU_ASSERT_FALSE(st.offset_known);
+}
+
 static void
 test_verify_ntpctl(void)
 {
@@ -129,6 +160,7 @@ static const struct te_test verify_tests[] = {
     TE_TEST(test_verify_ntpq_none_selected),
     TE_TEST(test_verify_timesync_synchronized),
     TE_TEST(test_verify_timesync_not_synchronized),
+    TE_TEST(test_verify_timesync_offset),
     TE_TEST(test_verify_ntpctl),
     TE_TESTS_END,
 };
