@@ -702,41 +702,9 @@ report_json(const struct firewall_opts *o, struct firewall_plan *plans, size_t n
     sb_append(out, "}\n");
 }
 
-/* Journal lines: "FIREWALL FAMILY WORD...", each word with %XX escapes for anything but
- * printable bytes other than '%' (so that a word never holds a blank). */
-static void
-escape_word(struct strbuf *sb, const char *w)
-{
-    for (; *w; w++) {
-        unsigned char c = (unsigned char)*w;
-
-        if (c <= ' ' || c == '%' || c >= 0x7f)
-            sb_printf(sb, "%%%02X", c);
-        else
-            sb_putc(sb, (char)c);
-    }
-}
-
-static char *
-unescape_word(const char *s)
-{
-    struct strbuf sb;
-
-    sb_init(&sb);
-    for (; *s; s++) {
-        unsigned v;
-
-        if (*s == '%' && sscanf(s + 1, "%2X", &v) == 1 && v != 0) {
-            sb_putc(&sb, (char)v);
-            s += 2;
-        } else {
-            sb_putc(&sb, *s);
-        }
-    }
-    return sb_steal(&sb);
-}
-
-/* Journal every rule of p before it is added (undoable drivers only). */
+/* Journal every rule of p before it is added (undoable drivers only): one line
+ * "FIREWALL FAMILY WORD...", each word escaped (sb_append_escaped) so that none holds a
+ * blank. */
 static int
 journal_rules(const struct firewall_opts *o, const struct firewall_plan *p, struct msgs *m)
 {
@@ -751,7 +719,7 @@ journal_rules(const struct firewall_opts *o, const struct firewall_plan *p, stru
         sb_printf(&line, "%s %d", p->fw->name, r->family);
         for (size_t k = 1; k < r->argv.n; k++) {
             sb_putc(&line, ' ');
-            escape_word(&line, r->argv.v[k]);
+            sb_append_escaped(&line, r->argv.v[k]);
         }
         rc = o->journal(o->journal_ctx, line.buf);
         sb_free(&line);
@@ -788,7 +756,7 @@ firewall_undo_line(const char *line, struct strv *done, struct msgs *m)
         goto out;
     }
     for (char *w = strtok_r(NULL, " ", &save); w; w = strtok_r(NULL, " ", &save))
-        strv_push_owned(&words, unescape_word(w));
+        strv_push_owned(&words, str_unescape(w));
     rc = fw->undo(atoi(fam), &words, m);
     if (rc >= 0) {
         char *text = strv_join(&words);

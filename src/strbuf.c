@@ -109,3 +109,35 @@ sb_steal(struct strbuf *sb)
     sb_init(sb);
     return p;
 }
+
+void
+sb_append_escaped(struct strbuf *sb, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c <= ' ' || c == '%' || c >= 0x7f)
+            sb_printf(sb, "%%%02X", c);
+        else
+            sb_putc(sb, (char)c);
+    }
+}
+
+char *
+str_unescape(const char *s)
+{
+    struct strbuf sb;
+
+    sb_init(&sb);
+    for (; *s; s++) {
+        unsigned v;
+
+        if (*s == '%' && sscanf(s + 1, "%2X", &v) == 1 && v != 0) {
+            sb_putc(&sb, (char)v);
+            s += 2;
+        } else {
+            sb_putc(&sb, *s);
+        }
+    }
+    return sb_steal(&sb);
+}

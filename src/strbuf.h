@@ -31,5 +31,10 @@ void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 void sb_reset(struct strbuf *sb);
 /* Hand the contents to the caller (free() it) and leave the buffer empty. */
 char *sb_steal(struct strbuf *sb);
+/* Append s with a %XX escape for every byte that is a blank, a control character, '%' or not
+ * ASCII, so that it reads back as one word of printable ASCII (the journal's lines). */
+void sb_append_escaped(struct strbuf *sb, const char *s);
+/* The text sb_append_escaped wrote, newly allocated; a "%00" stays as it is (no NUL). */
+char *str_unescape(const char *s);
 
 #endif

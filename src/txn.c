@@ -185,39 +185,6 @@ write_private(const char *path, const char *data, size_t len)
     return close(fd);
 }
 
-/* Journal paths are written with %XX escapes for anything but safe bytes. */
-static void
-escape_path(struct strbuf *sb, const char *p)
-{
-    for (; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-
-        if (c <= ' ' || c == '%' || c >= 0x7f)
-            sb_printf(sb, "%%%02X", c);
-        else
-            sb_putc(sb, (char)c);
-    }
-}
-
-static char *
-unescape_path(const char *s)
-{
-    struct strbuf sb;
-
-    sb_init(&sb);
-    for (; *s; s++) {
-        unsigned v;
-
-        if (*s == '%' && sscanf(s + 1, "%2X", &v) == 1) {
-            sb_putc(&sb, (char)v);
-            s += 2;
-        } else {
-            sb_putc(&sb, *s);
-        }
-    }
-    return sb_steal(&sb);
-}
-
 static int
 journal_line(struct txn *t, const char *line)
 {
@@ -306,7 +273,7 @@ txn_record_file(struct txn *t, const char *disk_path, bool existed, const struct
     /* The path on the target ("/etc/chrony.conf"), not under the root: the journal of an
      * image stays valid wherever the image is mounted, and names nothing outside it. */
     sb_putc(&line, '/');
-    escape_path(&line, disk_path + strlen(t->prefix));
+    sb_append_escaped(&line, disk_path + strlen(t->prefix));
     sb_putc(&line, '\n');
     ret = journal_line(t, line.buf);
 out:
@@ -653,7 +620,7 @@ managed_path(const char *path, const char *impl)
 static bool
 managed_escaped(const char *escaped)
 {
-    char *path = unescape_path(escaped);
+    char *path = str_unescape(escaped);
     bool r = managed_path(path, NULL);
 
     free(path);
@@ -770,7 +737,7 @@ original_after_undo(const char *txn_dir, const char *jdir, unsigned n, int exist
 static char *
 target_path(const struct hostinfo *h, const char *escaped, const char *where, struct msgs *m)
 {
-    char *path = unescape_path(escaped), *disk;
+    char *path = str_unescape(escaped), *disk;
 
     if (path[0] != '/' || strstr(path, "/../") ||
         (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0)) {
@@ -990,7 +957,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
 
             if (sscanf(lines.v[i], "file %u %d %o %u %u %n", &n, &existed, &mode, &uid, &gid,
                        &used) == 5 && used > 0) {
-                char *path = unescape_path(lines.v[i] + used);
+                char *path = str_unescape(lines.v[i] + used);
 
                 /* A path on the target, joined to its root here: an image's journal (an
                  * image may come from anyone) must not name a file outside the image. */
