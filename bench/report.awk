@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bench/report.awk: the records of bench/run.sh -> a plain table on stdout and JSON in `out`.
 # A record: KIND NAME CASE key=value ... (timeit's fields, ir=instructions, offset=s, or
 # meta fields with ~ for spaces).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # bench/run.sh (make bench): how fast and how lean te-ntp-setup is, side by side with augtool,
 # chronyd -Q and ntpdig, all measured in this one run on this machine. Prints a table and
 # writes the same figures as JSON. Never part of make check: nothing here passes or fails on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* timeit: run a command many times; print the spread of its wall and CPU time and its peak
  * memory. Used by bench/run.sh (make bench); not installed, not part of make check.
  *

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: Apache-2.0 *)
 (*
 Module: Tentp_chrony
   A permissive lens for chrony's configuration: /etc/chrony.conf,

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: Apache-2.0 *)
 (*
 Module: Tentp_ntp
   Parses ntp.conf for classic ntpd (ntp.org 4.2.x) and ntpsec.

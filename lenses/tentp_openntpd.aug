@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: Apache-2.0 *)
 (*
 Module: Tentp_openntpd
   Parses OpenNTPD's ntpd.conf.

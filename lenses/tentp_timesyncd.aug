@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: Apache-2.0 *)
 (*
 Module: Tentp_timesyncd
   Parses systemd-timesyncd's configuration and its drop-ins.

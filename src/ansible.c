@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ansible: te-ntp-setup as an Ansible module (see ansible.h). */
 #include "config.h"
 

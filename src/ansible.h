@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ansible: te-ntp-setup as an Ansible module, through the binary-module protocol.
  *
  * Ansible copies the module (this program, under the module's name) to the target and runs

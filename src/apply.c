@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* apply: carry out a plan: check it, write the files, activate; undo on failure. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* apply: carry out a plan: check it, write the files, activate; undo on failure. */
 #ifndef TE_APPLY_H
 #define TE_APPLY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* augtree: the one place that talks to Augeas. */
 #include "config.h"
 

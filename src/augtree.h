@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* augtree: the one place that talks to Augeas.
  *
  * No file is ever loaded or saved by Augeas itself: the caller hands in a file's text,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* backend-chrony: chrony in all its layouts.
  *
  * Where the configuration already reads a directory of sources (sourcedir) or of

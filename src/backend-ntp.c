@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* backend-ntp: ntpd in its two lines, ntpsec and the classic ntp.org daemon (4.2.x).
  *
  * Both read one ntp.conf, edited in place: in replace mode every other server and pool line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* backend-openntpd: OpenNTPD's ntpd.conf, edited in place.
  *
  * Servers are "server HOST", pools "servers HOST" (every address of the name). In replace

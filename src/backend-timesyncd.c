@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* backend-timesyncd: systemd-timesyncd through a drop-in the tool owns.
  *
  * The sources go into /etc/systemd/timesyncd.conf.d/te-ntp-setup.conf, generated whole:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* backend-util: the line-level editing every backend shares. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* backend-util: the line-level editing every backend shares.
  *
  * All of these work on files opened by plan_open_file: they read the file's tree, and change

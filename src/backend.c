@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* backend: the list of NTP implementations and what they share. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* backend: one const ops table per NTP implementation, chosen by name from one list. */
 #ifndef TE_BACKEND_H
 #define TE_BACKEND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check.c - verdict and rendering of `check` (see check.h). */
 #include "config.h"
 

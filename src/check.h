@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* check.h - the `check` diagnosis: verdict, words and output formats.
  *
  * Given the per-server results of sntp_query(), decide the monitoring-plugin

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli: what the commands of the program share. */
 #include "config.h"
 

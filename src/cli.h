@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli: what the commands of the program share: exit codes, messages, the lens directory.
  * One file per command (cmd-*.c), each exporting a struct command; main.c dispatches. */
 #ifndef TE_CLI_H

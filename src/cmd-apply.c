@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* te-ntp-setup [apply]: configure time synchronization. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* te-ntp-setup check: measure the clock offset against NTP servers and say what is wrong.
  * Changes nothing; works without root (the firewall diagnosis needs root). */
 #include "config.h"

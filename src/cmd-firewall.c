@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* te-ntp-setup firewall: let NTP through the host's firewall where it is blocked. */
 #include "config.h"
 

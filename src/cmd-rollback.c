@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* te-ntp-setup rollback: undo the last run (or an interrupted one). */
 #include "config.h"
 

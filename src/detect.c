@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* detect: what the target runs for time synchronization. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* detect: what the target runs for time synchronization, as text or JSON. */
 #ifndef TE_DETECT_H
 #define TE_DETECT_H

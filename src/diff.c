@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* diff: unified diffs of two texts.
  *
  * The common head and tail are trimmed first, then the middle is compared with the classic

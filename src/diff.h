@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* diff: unified diffs of two texts, for --diff and the JSON report. */
 #ifndef TE_DIFF_H
 #define TE_DIFF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fileio: guarded, atomic replacement of configuration files. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fileio: guarded, atomic replacement of configuration files. */
 #ifndef TE_FILEIO_H
 #define TE_FILEIO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* firewall-firewalld: firewalld, through firewall-cmd.
  *
  * firewalld lets all outbound traffic and its replies through unless direct rules say

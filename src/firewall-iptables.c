@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* firewall-iptables: iptables and ip6tables, nft variant and legacy, read with *-save.
  *
  * Rules go first in the filter table's OUTPUT (and, for replies, INPUT) chain:

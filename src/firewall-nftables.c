@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* firewall-nftables: native nftables, read with `nft -a list ruleset`.
  *
  * Every filter base chain on the output hook (and, for replies, the input hook) is judged

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* firewall-ufw: Uncomplicated Firewall.
  *
  * NTP is blocked when the default outgoing policy is deny or reject and no ALLOW OUT rule

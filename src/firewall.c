@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* firewall: choose the active firewall(s), judge their rules, plan, apply, report. */
 #include "config.h"
 

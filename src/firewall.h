@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* firewall: find the active firewall(s), decide from their rules whether NTP client
  * traffic passes, and add (or remove) accept rules tagged "te-ntp-setup" where it does not.
  * A host that serves time (serve networks) also needs the requests of the clients in those

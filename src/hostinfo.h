@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hostinfo: facts about the target system, read from files under its root. */
 #ifndef TE_HOSTINFO_H
 #define TE_HOSTINFO_H

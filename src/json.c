@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json: appending JSON values to a string buffer. */
 #include "config.h"
 

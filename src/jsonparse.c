@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jsonparse: a small, strict JSON parser (see jsonparse.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jsonparse: a small, strict JSON (RFC 8259) parser for input the program reads, such as
  * the arguments file of an Ansible module run.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lock: one instance at a time, through an flock on a root-owned file in /run. */
 #include "config.h"
 

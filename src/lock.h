@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lock: one instance at a time. */
 #ifndef TE_LOCK_H
 #define TE_LOCK_H

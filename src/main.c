@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* te-ntp-setup: find the command and hand it the arguments; everything else lives in libte
  * and the cmd-*.c files. */
 #include "config.h"

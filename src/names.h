@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* names: validation of NTP server and pool names before they reach any file. */
 #ifndef TE_NAMES_H
 #define TE_NAMES_H

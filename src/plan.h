@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* plan: what a run would change: files (text before and after) and service actions. */
 #ifndef TE_PLAN_H
 #define TE_PLAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* platform: where the target runs, read from files under its root.
  *
  * Virtual machine and cloud: the DMI strings the firmware gives (sys/class/dmi/id), the Xen

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* platform: where the target runs (bare metal or a hypervisor, which cloud, which container
  * runtime) and whether this process may set the clock. Everything is read from files under
  * the root (DMI in sys/class/dmi/id, the container markers systemd-detect-virt reads), so an

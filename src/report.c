@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report: the text and JSON reports of a run. */
 #include "config.h"
 

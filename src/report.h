@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report: the text and JSON reports of a run. */
 #ifndef TE_REPORT_H
 #define TE_REPORT_H

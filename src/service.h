@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* service: restart, reload and enable a service through the target's init system. */
 #ifndef TE_SERVICE_H
 #define TE_SERVICE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* settings: the one settings model, filled from the YAML file and the command line. */
 #ifndef TE_SETTINGS_H
 #define TE_SETTINGS_H

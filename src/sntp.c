@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sntp.c - SNTP client: packet checks and parallel queries (see sntp.h). */
 #include "config.h"
 

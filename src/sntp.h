@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sntp.h - SNTP client (RFC 4330, RFC 5905 on-wire protocol).
  *
  * Two layers:

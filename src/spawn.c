@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spawn: the only place that runs programs. */
 #include "config.h"
 

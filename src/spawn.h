@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spawn: the only place that runs programs (posix_spawn, absolute paths, argv vectors,
  * a fixed environment, stdin from /dev/null, captured output, a timeout). */
 #ifndef TE_SPAWN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* strbuf: a growable, always NUL-terminated byte buffer. */
 #include "config.h"
 

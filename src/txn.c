@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* txn: backups and a journal of every change. */
 #include "config.h"
 

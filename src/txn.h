@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* txn: backups and a journal of every change, so that a run can be undone later
  * (te-ntp-setup rollback) or after it was interrupted (kill -9, power loss).
  *

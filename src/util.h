@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* util: allocation, files under a root, string lists, collected messages. */
 #ifndef TE_UTIL_H
 #define TE_UTIL_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # te-ntp-setup as an Ansible module: first the protocol by hand (an args file, one JSON
 # object out), then the real ansible-playbook (Debian's ansible-core) running the example
 # playbook packaging/ansible/binary/site.yml against localhost (-c local) on a --root copy of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The audit trail: apply and rollback log every change to syslog (ident te-ntp-setup,
 # facility daemon: NOTICE for actions, ERR for failures); a dry run and a run that changes
 # nothing log nothing; without a syslog daemon nothing breaks.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The SNTP client (sntp_query + check, driven by tests/sntp-probe) against the
 # loopback test server (tests/ntp-test-server), one server behaviour per case:
 # offsets, kiss-o'-death, unsynchronized servers, malformed and spoofed

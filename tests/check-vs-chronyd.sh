@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Does our SNTP client agree with real implementations?
 #  1. a real chronyd serving the host clock on 127.0.0.1:11123 (-x, without
 #     CAP_SYS_TIME): stratum 8, refid 127.127.1.1, offset ~0, and the same

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The bash completion packaging/bash-completion/te-ntp-setup, loaded with bash-completion
 # the way an interactive shell loads it: the commands, each command's options (exactly the
 # long options its part of --help lists), and the values of the options that have some.

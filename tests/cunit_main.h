@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cunit_main.h: the runner every unit test program shares.
  *
  * A test file includes this header, writes its tests, lists them in one suite per module

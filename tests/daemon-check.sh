@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The daemon's own check of the planned configuration (chronyd -p, OpenNTPD's ntpd -n) sees
 # only the image: an include in an image's drop-in never makes it read a file of the host,
 # a file that would block it cannot stall the run, a check that does not finish says why,

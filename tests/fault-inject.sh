@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fault injection: every system call of the write and recovery paths fails in turn (strace
 # inject=SYSCALL:error=EIO:when=N, N = 1, 2, ... until the run no longer reaches it), and
 # the run is killed with SIGKILL at each of those points (inject=...:signal=SIGKILL), on a

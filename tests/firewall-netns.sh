@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # System test of `te-ntp-setup firewall` with real iptables and nftables rules in network
 # namespaces: a local NTP server (chronyd -x, no CAP_SYS_TIME) at 192.0.2.1 in one namespace,
 # the client at 192.0.2.2 in another whose firewall drops NTP. For each firewall: NTP fails

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The built te-ntp-setup on realistic chrony roots of each distro family (--root):
 # exactly the requested sources, every other line kept, a second run changes nothing,
 # --dry-run writes nothing, merge mode keeps the existing sources, and the real chronyd

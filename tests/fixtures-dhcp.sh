@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # dhcp: keep | ignore on the fixture roots (--root): with ignore, chrony's sourcedir of the
 # DHCP servers is commented out after a note and ntpsec's IGNORE_DHCP is set to "yes",
 # every other line unchanged, chronyd -p accepts the result, a second run changes nothing;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fixture roots of ntpd, ntpsec, systemd-timesyncd and OpenNTPD through the built binary:
 # exactly the requested sources, every other line unchanged, a second run changes nothing,
 # --dry-run writes nothing.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # A site time server (--serve, --local-stratum) on the fixture roots through the built
 # binary: the exact lines for chrony (Debian 12: its own conf.d file; RHEL 9: a marked block
 # in chrony.conf), ntpsec (a marked restrict block), OpenNTPD (listen); a second run changes

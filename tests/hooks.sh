@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The package hooks packaging/hooks/postinst-snippet.sh (deb) and rpm-post-snippet.sh (rpm):
 # run as the package manager would, pointed at fixture roots (TE_NTP_SETUP_HOOK_ARGS) and a
 # private log (TE_NTP_SETUP_HOOK_LOG): they configure the root, always exit 0 (also when

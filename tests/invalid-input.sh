@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Bad input: a clear message naming the bad value, exit 64, and nothing on disk changed.
 . "$(dirname "$0")/lib.sh"
 

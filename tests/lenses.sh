@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Every lens in lenses/ passes its augparse test (lenses/tests/test_<lens>.aug).
 . "$(dirname "$0")/lib.sh"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared helpers of the shell tests. Source it; it sets: BIN (the built program),
 # FIXTURES, TMP (a private directory removed on exit), and the functions below.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The one namespace and container harness of the live tests (tests/sync-*.sh through
 # tests/sync-lib.sh, tests/sysv-live.sh, tests/nspawn.sh, tests/live-*.sh). Source it after
 # lib.sh. Nothing here can set the host clock: every daemon it starts runs without

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The OpenRC path, live: a Debian 12 root with sysvinit-core and Debian's openrc package as
 # its init system (installed from Debian's archive in a cached layer), booted with
 # systemd-nspawn -b (sysvinit's init as PID 1, OpenRC running the runlevels), with chrony.

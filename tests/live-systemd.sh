@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The live matrix on Debian 12 booted with systemd as its PID 1 (systemd-nspawn -b over a
 # cached debootstrap root and a cached layer per daemon, each installed there from Debian's
 # archive with apt-get). One cell per daemon:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # te-ntp-setup on a real Debian 12 system with systemd 252 as its PID 1: a debootstrapped
 # root (built once, cached) booted with systemd-nspawn over a private overlay, so the cached
 # root is never changed. Its chrony gets NTP from a local server in a network namespace made

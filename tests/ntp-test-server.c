@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ntp-test-server.c - a tiny, misbehaving-on-demand NTP server for tests.
  *
  * Binds 127.0.0.1 (or ::1 with -6, or another 127.0.0.0/8 address with -a) only, prints

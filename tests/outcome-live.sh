@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The outcome of a live run told truthfully (issue 20): synchronized or not (exit 5 and its
 # reason, --json, the Ansible module), running or not (a unit systemd skipped is reported
 # with its condition, never as "restarted"), "enabled" only when it changed, and rollback

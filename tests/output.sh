@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # What apply prints at each verbosity (--quiet, default, --verbose), on a fixture root.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The packages, from this tree's release tarball (`make dist`): the .deb builds
 # (dpkg-buildpackage), lintian finds no error, it installs on this machine, the installed
 # program finds its lenses and works on a fixture root, `dpkg -r` leaves nothing behind but

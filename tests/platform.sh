@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Where the host runs: containers. Fixture roots carry the markers systemd-detect-virt reads
 # (Docker's /.dockerenv, Podman's /run/.containerenv, container= in PID 1's environment,
 # /run/systemd/container, /run/host/container-manager); detect --root reports them and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Real configurations nobody here wrote (tests/fixtures/realworld, origins in SOURCES.md;
 # each case is a root tree whose /.case names the implementation and the main file), and
 # the project's own cases of the same shape (tests/fixtures/realworld-own). For each:

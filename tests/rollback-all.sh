@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # rollback --all (issue 20): after several runs (the package hook's, then an admin's),
 # plain rollback reaches one run back, and rollback --all returns every file the tool ever
 # changed to what it held before the tool's first run: the fixture root byte for byte, the

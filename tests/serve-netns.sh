@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The two-tier setup of a site, with real daemons in network namespaces made here, none of
 # which can set the host clock (chronyd -x, no CAP_SYS_TIME):
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sntp-probe.c - test driver: query servers with sntp_query() and print the
  * outcome, one "key=value ..." line per server (default) or the check JSON
  * (-j) or the check text (-T).  Exit code: the check state (0-3), 64 usage.

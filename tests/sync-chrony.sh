@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The real chronyd reads the configuration te-ntp-setup wrote and synchronizes to a local
 # NTP server, inside network namespaces made here (192.0.2.0/24), without touching the host
 # clock: both daemons run with -x and without CAP_SYS_TIME.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # dhcp: ignore as the real consumers see it, in namespaces made here:
 # - chronyd on Debian 12's configuration, with a DHCP-provided server in /run/chrony-dhcp
 #   (198.51.100.10, silent): with --dhcp keep chronyd has both sources, with --dhcp ignore

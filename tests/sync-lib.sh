@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared part of the tests that run a real NTP client on the configuration te-ntp-setup
 # wrote (tests/sync-*.sh, tests/serve-netns.sh): a thin layer over the live harness
 # tests/live-lib.sh, which it sources. Source it after lib.sh. It provides:

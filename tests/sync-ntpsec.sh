@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The real ntpsec ntpd reads the ntp.conf te-ntp-setup wrote on Debian 12's default ntpsec
 # configuration and synchronizes to a local NTP server (192.0.2.1), inside network
 # namespaces made here, without touching the host clock: the test (not the tool) adds

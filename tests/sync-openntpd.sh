@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The real OpenNTPD reads the ntpd.conf te-ntp-setup wrote on Debian 12's default openntpd
 # configuration (checked before writing by OpenNTPD's own "ntpd -n") and gets valid replies
 # from a local NTP server (192.0.2.1), inside network namespaces made here, without touching

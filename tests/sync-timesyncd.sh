@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The real systemd-timesyncd, run standalone (no systemd as PID 1), reads the drop-in
 # te-ntp-setup wrote on Debian 12's default timesyncd configuration and synchronizes to a
 # local NTP server (192.0.2.1), inside network namespaces made here, without touching the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The SysV path, live, on this machine (PID 1 is not systemd): Debian 12's chrony installed
 # in a private mount namespace, restarted by te-ntp-setup through invoke-rc.d.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_ansible: the Ansible module's arguments onto settings, and its JSON result. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of augtree: texts are parsed as their daemons read them (CRLF, no final line
  * end, chrony's keywords without case) with spans in the text as given, and the cached
  * top-level nodes answer like Augeas itself. */

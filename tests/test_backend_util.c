@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_backend_util: the daemons' own configuration checks (backend_check_files), with
  * /bin/cat standing in for the daemon: it prints the planned text it is given, as a daemon
  * prints its complaint about it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_check.c - unit tests of the `check` verdict and its renderings. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_chrony_plan: the chrony backend on copies of the fixture roots, driven the way
  * main.c's run_apply drives it (hostinfo, backend, Augeas, plan, apply with a root). */
 #include "config.h"

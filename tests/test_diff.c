@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_diff: diff_unified output, compared byte for byte. It is what diff -u prints, except
  * that a count of 1 is written out ("@@ -1,1 +1,1 @@" where diff -u writes "@@ -1 +1 @@"). */
 #include "config.h"

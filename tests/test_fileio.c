@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_fileio: fileio_replace writes atomically and only over the file that was read;
  * fileio_remove removes only the file the tool wrote. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the firewall decision: captured iptables-save and nft outputs, blocked vs
  * open vs established-only. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_jsonparse: the strict JSON parser. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_names: names_valid_host accepts host names and addresses and refuses everything a
  * daemon could misread, each refusal with its reason. */
 #include "config.h"

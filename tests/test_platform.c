@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of src/platform.c: markers read under a root, the container gate, capabilities,
  * leap smear, the clocksource note. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_settings: the YAML settings file and settings_finish. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_sntp.c - unit tests of the SNTP client: fixed point, packet checks
  * against malformed and spoofed replies, SERVER[:PORT] parsing, and the
  * query loop against silent and closed loopback sockets. */

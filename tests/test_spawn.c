@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_spawn: spawn_run runs absolute paths with a fixed environment, captures both outputs,
  * reads nothing from the caller's stdin and stops children at the timeout. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_txn: the journal undoes a run; a journal that cannot be trusted, or that names a file
  * te-ntp-setup does not manage, is not obeyed; the undo restores content only. */
 #include "config.h"

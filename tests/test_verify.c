@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_verify.c - unit tests of the daemons' own status parsers (backend-verify.c): ntpq for
  * ntpd and ntpsec, timedatectl show-timesync for timesyncd, ntpctl for OpenNTPD. */
 #include "config.h"

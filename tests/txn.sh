@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Transactions on fixture roots (--root): rollback, the lock, an interrupted run, kill -9 at
 # any moment, and faults (full disk, read-only and bind-mounted files, an external edit
 # between read and write). In each case nothing is lost: every file is old or new, never

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # --root on an image that may come from anyone: what the image holds must not make
 # te-ntp-setup write outside it. Its journal (var/lib/te-ntp-setup) names files on the
 # target, relative to the root, so a crafted journal cannot reach a host file, and an image

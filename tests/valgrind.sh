@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # make check-valgrind: each program given (the unit tests and the fuzz replay drivers) and
 # the built te-ntp-setup on a fixture root, under valgrind memcheck with $VALGRIND_FLAGS
 # (any memory error or definite/indirect leak exits 1). Replay drivers (tests/fuzz/replay_X)

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: Apache-2.0 *)
 module Test_tentp_chrony =
 
 let conf = "# Welcome to the chrony configuration file.

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: Apache-2.0 *)
 (*
 Module: Test_tentp_ntp
   Tests for lenses/tentp_ntp.aug.

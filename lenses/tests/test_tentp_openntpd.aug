@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: Apache-2.0 *)
 (*
 Module: Test_tentp_openntpd
   Tests for lenses/tentp_openntpd.aug.

@@ -1,3 +1,4 @@
+(* SPDX-License-Identifier: Apache-2.0 *)
 (*
 Module: Test_tentp_timesyncd
   Tests for lenses/tentp_timesyncd.aug.

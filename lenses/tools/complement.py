@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Print an Augeas regexp for  FIRST REST* - (WORD|WORD|...)  written out as a trie.
 
 A lens that says `key (/[^ \\t\\n#]+/ - /minpoll|maxpoll|.../)` makes Augeas build the

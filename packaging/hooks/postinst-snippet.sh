@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # te-ntp-setup: a snippet for the postinst of a package that needs correct time (a
 # monitoring agent). Paste it into the postinst (it is safe under "set -e"), or run it:
 # "sh /usr/share/te-ntp-setup/hooks/postinst-snippet.sh configure".

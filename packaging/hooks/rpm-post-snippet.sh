@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # te-ntp-setup: a snippet for the post-install scriptlet of an RPM package that needs
 # correct time (a monitoring agent). With te-ntp-setup installed first (Requires(post)),
 # the scriptlet can be one line: sh /usr/share/te-ntp-setup/hooks/rpm-post-snippet.sh "$1"

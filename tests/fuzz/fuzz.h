@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The entry point every fuzz target defines. The same target source is linked two ways:
  * with libFuzzer (clang -fsanitize=fuzzer, built by `make fuzz` in a build configured with
  * --enable-fuzzing), and with replay.c (any compiler, run by `make check` on the seed

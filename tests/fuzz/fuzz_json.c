@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: jsonparse_text, the strict JSON parser of input the program reads (the
  * arguments file of an Ansible module run), and json_string, the writer of every report.
  *

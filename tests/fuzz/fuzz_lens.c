@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: one of the project's lenses (FUZZ_LENS, "Tentp_chrony.lns", set when the
  * target is compiled) on arbitrary text, through augtree as the backends use it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: names_valid_host, the gate every server and pool name passes before it is
  * written into a daemon's configuration.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the YAML settings loader (settings_load_yaml_text), then settings_finish,
  * which validates every name the file gave.
  *

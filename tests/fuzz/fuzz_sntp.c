@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the SNTP reply check, the one parser fed from the network (te-ntp-setup
  * check), and the SERVER[:PORT] argument parser.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Replay driver: runs a fuzz target's LLVMFuzzerTestOneInput on files, without libFuzzer,
  * so `make check` (gcc, valgrind, the ASan build) replays the seed corpus and every input
  * that once crashed. Arguments are files or directories (their files, sorted; names

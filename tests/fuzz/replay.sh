@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # make check: every fuzz target's replay driver (tests/fuzz/replay_X, no libFuzzer) on its
 # seed corpus (tests/fuzz/corpus/X) and on every input that once crashed it
 # (tests/fuzz/regressions/X). A target is any directory under corpus/.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Run every libFuzzer target for a bounded time; fail on any crash.
 #
 #   tests/fuzz/run.sh [BUILDDIR] [TARGET...]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Install the te-ntp-setup program as the Ansible module te_ntp_setup of the role next to
 # this script (roles/te_ntp_setup/library/te_ntp_setup): Ansible copies that file to each
 # host and runs it there (the binary-module protocol), so it must be built for the hosts'
