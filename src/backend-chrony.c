@@ -126,23 +126,13 @@ struct layout {
     size_t slots;
 };
 
-static size_t
-path_hash(const char *s)
-{
-    size_t h = 5381;
-
-    for (; *s; s++)
-        h = h * 33 + (unsigned char)*s;
-    return h;
-}
-
 /* True when path is in the drop-in list (a hash look-up: a sourcedir may hold thousands). */
 static bool
 is_dropin(const struct layout *l, const char *path)
 {
     if (!l->slots)
         return false;
-    for (size_t h = path_hash(path) & (l->slots - 1); l->seen[h] != (size_t)-1;
+    for (size_t h = str_hash(path) & (l->slots - 1); l->seen[h] != (size_t)-1;
          h = (h + 1) & (l->slots - 1))
         if (strcmp(l->dropins.v[l->seen[h]], path) == 0)
             return true;
@@ -160,7 +150,7 @@ add_dropin(struct layout *l, const char *path)
         l->seen = xmalloc(l->slots * sizeof(*l->seen));
         memset(l->seen, 0xff, l->slots * sizeof(*l->seen));
         for (size_t i = 0; i < l->dropins.n; i++) {
-            size_t h = path_hash(l->dropins.v[i]) & (l->slots - 1);
+            size_t h = str_hash(l->dropins.v[i]) & (l->slots - 1);
 
             while (l->seen[h] != (size_t)-1)
                 h = (h + 1) & (l->slots - 1);
@@ -169,7 +159,7 @@ add_dropin(struct layout *l, const char *path)
         return;
     }
     {
-        size_t h = path_hash(path) & (l->slots - 1);
+        size_t h = str_hash(path) & (l->slots - 1);
 
         while (l->seen[h] != (size_t)-1)
             h = (h + 1) & (l->slots - 1);

@@ -48,23 +48,13 @@ plan_free(struct plan *p)
     memset(p, 0, sizeof(*p));
 }
 
-static size_t
-path_hash(const char *s)
-{
-    size_t h = 5381;
-
-    for (; *s; s++)
-        h = h * 33 + (unsigned char)*s;
-    return h;
-}
-
 /* The file of path already opened, or NULL (a hash look-up: a plan may read thousands). */
 static struct file_change *
 opened(const struct plan *p, const char *path)
 {
     if (!p->file_slots)
         return NULL;
-    for (size_t h = path_hash(path) & (p->file_slots - 1); p->file_index[h];
+    for (size_t h = str_hash(path) & (p->file_slots - 1); p->file_index[h];
          h = (h + 1) & (p->file_slots - 1))
         if (strcmp(p->file_index[h]->path, path) == 0)
             return p->file_index[h];
@@ -83,13 +73,13 @@ index_file(struct plan *p)
         free(p->file_index);
         p->file_index = xcalloc(p->file_slots, sizeof(*p->file_index));
         for (size_t i = 0; i + 1 < p->n_files; i++) {
-            for (h = path_hash(p->files[i]->path) & (p->file_slots - 1); p->file_index[h];
+            for (h = str_hash(p->files[i]->path) & (p->file_slots - 1); p->file_index[h];
                  h = (h + 1) & (p->file_slots - 1))
                 ;
             p->file_index[h] = p->files[i];
         }
     }
-    for (h = path_hash(p->files[p->n_files - 1]->path) & (p->file_slots - 1); p->file_index[h];
+    for (h = str_hash(p->files[p->n_files - 1]->path) & (p->file_slots - 1); p->file_index[h];
          h = (h + 1) & (p->file_slots - 1))
         ;
     p->file_index[h] = p->files[p->n_files - 1];

@@ -518,3 +518,13 @@ path_inside_root(const char *root, const char *path)
     free(root_real);
     return inside;
 }
+
+size_t
+str_hash(const char *s)
+{
+    size_t h = 5381;
+
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}

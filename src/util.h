@@ -22,6 +22,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* asprintf that aborts on exhaustion. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A hash of the string s (djb2), for the open-addressing tables of paths. */
+size_t str_hash(const char *s);
 
 /* A growable list of owned strings. */
 struct strv {
