@@ -85,7 +85,7 @@ struct firewall_rule {
                                  * (else: lets NTP to and from server through) */
     char *server;               /* address literal, or NULL for any address; for serve
                                  * rules the network (CIDR) */
-    char *zone;                 /* firewalld: the zone of a serve rule */
+    char *zone;                 /* firewalld: the zone of a serve rule, the policy of another */
     char *text;                 /* the command or rule, shown by --dry-run */
     struct strv argv;           /* the command adding (or removing) it */
 };
@@ -221,6 +221,17 @@ bool firewall_firewalld_zone_serves(const char *listing, const char *network);
 void firewall_firewalld_direct_rules(const char *rules, const char *fam, struct strbuf *text);
 /* firewalld: whether a rich rule is exactly of the form this tool adds for a network. */
 bool firewall_firewalld_rich_rule_is_ours(const char *rule);
+/* firewalld: whether the policies of a --list-all-policies listing that filter the host's
+ * own traffic (active, ingress zone HOST) block NTP to server (an address literal, or NULL
+ * for a name): 1 blocked (*policy gets the name of the policy that decides), 0 passes;
+ * *why gets a short reason. Both newly allocated. */
+int firewall_firewalld_policy_blocks(const char *listing, const char *server, char **policy,
+                                     char **why);
+/* firewalld: the rich rule this tool adds to a policy to let NTP to server (or, NULL, to any
+ * address) through, first in the policy (priority -32768), and whether a rule is exactly
+ * of that form. */
+char *firewall_firewalld_policy_rule(const char *server);
+bool firewall_firewalld_policy_rule_is_ours(const char *rule);
 /* Whether base chain c of rs lets the NTP requests of the clients in network (CIDR) in
  * (input chain), or this host's replies to them out (output chain). */
 bool firewall_chain_serves(const struct fw_ruleset *rs, const struct fw_chain *c,

@@ -8,8 +8,9 @@
 #   tests/live-ntpd-classic.sh and tests/live-firewalld.sh: ntpd (the classic ntpd 4.2.8 of
 #   Debian 11's ntp package, on a Debian 11 root booted the same way: its own configuration
 #   check, --saveconfigquit, rejects a bad line first) and firewalld (chrony, with firewalld
-#   and its own D-Bus running in the container, NTP to 192.0.2.1 dropped by a direct rule:
-#   check names the block, apply opens it for that server only, firewall --remove).
+#   and its own D-Bus running in the container, NTP to 192.0.2.1 rejected by a policy on the
+#   host's own traffic: check names the policy, apply opens it there for that server only,
+#   firewall --remove takes that back).
 # In each cell, with a local NTP server on the container's veth (192.0.2.1):
 #   apply: the files change, systemd restarts the service, the daemon's own status tool
 #   says it is synchronized to 192.0.2.1, te-ntp-setup's verification says the same;
@@ -182,12 +183,17 @@ lower_file() { # path
 near() { awk -v a="$1" -v b="$2" -v t="$3" \
     'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= t) }'; }
 
-# firewalld in the container drops NTP to 192.0.2.1 (a direct rule, runtime and permanent):
-# check must name the block; firewall for a server that is not blocked adds nothing.
+# firewalld in the container rejects NTP to 192.0.2.1 by a policy (firewalld >= 0.9) on the
+# host's own traffic (ingress zone HOST, egress zone ANY), permanent and, after a reload,
+# runtime: check must name the block (the policy); firewall for a server that is not blocked
+# adds nothing.
 fw_rules() {
     in_ctr firewall-cmd --direct --get-all-rules 2>&1
     in_ctr firewall-cmd --permanent --direct --get-all-rules 2>&1
+    in_ctr firewall-cmd --list-all-policies 2>&1
+    in_ctr firewall-cmd --permanent --list-all-policies 2>&1
 }
+FW_BLOCK='rule family="ipv4" destination address="192.0.2.1" port port="123" protocol="udp" reject'
 firewalld_block() {
     i=0
     while [ $i -lt 60 ] && [ "$(in_ctr firewall-cmd --state 2>/dev/null)" != running ]; do
@@ -195,25 +201,38 @@ firewalld_block() {
         i=$((i + 1))
     done
     check "firewalld: running in the container" [ "$(in_ctr firewall-cmd --state 2>&1)" = running ]
-    for p in "" --permanent; do
-        # shellcheck disable=SC2086
-        in_ctr firewall-cmd $p --direct --add-rule ipv4 filter OUTPUT 0 -p udp -d 192.0.2.1 \
-            --dport 123 -j DROP >/dev/null
-    done
+    in_ctr firewall-cmd --version | sed 's/^/# firewalld /'
+    in_ctr firewall-cmd --permanent --new-policy te-test-block >/dev/null &&
+        in_ctr firewall-cmd --permanent --policy te-test-block --add-ingress-zone HOST >/dev/null &&
+        in_ctr firewall-cmd --permanent --policy te-test-block --add-egress-zone ANY >/dev/null &&
+        in_ctr firewall-cmd --permanent --policy te-test-block --add-rich-rule "$FW_BLOCK" \
+            >/dev/null &&
+        in_ctr firewall-cmd --reload >/dev/null
+    check "firewalld: policy te-test-block (HOST -> ANY) rejects NTP to 192.0.2.1" \
+        eval 'in_ctr firewall-cmd --info-policy te-test-block | grep -qF "$FW_BLOCK"' ||
+        in_ctr firewall-cmd --list-all-policies 2>&1 | sed 's/^/#   /'
     fw_before=$(fw_rules)
     in_ctr te-ntp-setup check 192.0.2.1 >"$TMP/out" 2>"$TMP/err"
-    check "firewalld: check names the block before apply" \
-        grep -q 'the local firewall drops NTP' "$TMP/out" "$TMP/err" || show
+    check "firewalld: check names the block before apply: the policy" \
+        eval 'grep -q "the local firewall drops NTP" "$TMP/out" "$TMP/err" &&
+              grep -q "policy.*te-test-block" "$TMP/out" "$TMP/err"' || show
     in_ctr te-ntp-setup firewall --server 192.0.2.3 --detailed-exitcodes >"$TMP/out" 2>"$TMP/err"
     rc=$?
     check "firewalld: firewall for a server not blocked: exit 0, nothing added" \
         eval '[ $rc -eq 0 ] && [ "$(fw_rules)" = "$fw_before" ]' || show
 }
-# After apply (which must have opened NTP to 192.0.2.1 only): firewall --remove.
+# After apply (which must have opened NTP to 192.0.2.1 only, in the policy that rejects it,
+# runtime and permanent): firewall --remove.
 firewalld_remove() {
-    check "firewalld: apply added the rule for 192.0.2.1" \
-        eval 'fw_rules | grep -q "192.0.2.1.*te-ntp-setup.*ACCEPT"' || fw_rules | sed 's/^/#   /'
-    check "firewalld: and none for another server" eval '! fw_rules | grep -q "192.0.2.3"'
+    for p in "" --permanent; do
+        # shellcheck disable=SC2086
+        in_ctr firewall-cmd $p --info-policy te-test-block > "$TMP/fw" 2>&1
+        check "firewalld: apply opened 192.0.2.1 in policy te-test-block (${p:-runtime})" \
+            grep -q 'priority="-32768" family="ipv4" destination address="192.0.2.1" port port="123" protocol="udp" accept' \
+            "$TMP/fw" || sed 's/^/#   /' "$TMP/fw"
+    done
+    check "firewalld: and nothing for another server, no direct rule" \
+        eval '! fw_rules | grep -q "192.0.2.3" && ! fw_rules | grep -q "te-ntp-setup"'
     in_ctr te-ntp-setup firewall --remove --detailed-exitcodes >"$TMP/out" 2>"$TMP/err"
     rc=$?
     check "firewalld: firewall --remove: exit 2" [ $rc -eq 2 ] || show

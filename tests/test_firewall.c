@@ -518,6 +518,193 @@ test_firewall_firewalld_zones(void)
         "protocol=\"udp\" log accept"));
 }
 
+/* firewalld policies (>= 0.9) on the host's own traffic (ingress zone HOST), as
+ * firewall-cmd --list-all-policies lists them (firewalld 1.3, Debian 12): the first policy,
+ * by priority, that decides for NTP to the server is named. */
+static const char fwd_policies[] =
+    "allow-host-ipv6 (active)\n"
+    "  priority: -15000\n"
+    "  target: CONTINUE\n"
+    "  ingress-zones: ANY\n"
+    "  egress-zones: HOST\n"
+    "  services: \n"
+    "  ports: \n"
+    "  protocols: \n"
+    "  masquerade: no\n"
+    "  forward-ports: \n"
+    "  source-ports: \n"
+    "  icmp-blocks: \n"
+    "  rich rules: \n"
+    "\trule family=\"ipv6\" icmp-type name=\"neighbour-advertisement\" accept\n"
+    "\n"
+    "te-test-block (active)\n"
+    "  priority: -1\n"
+    "  target: CONTINUE\n"
+    "  ingress-zones: HOST\n"
+    "  egress-zones: ANY\n"
+    "  services: \n"
+    "  ports: \n"
+    "  protocols: \n"
+    "  masquerade: no\n"
+    "  forward-ports: \n"
+    "  source-ports: \n"
+    "  icmp-blocks: \n"
+    "  rich rules: \n"
+    "\trule family=\"ipv4\" destination address=\"192.0.2.1\" port port=\"123\" "
+    "protocol=\"udp\" reject\n"
+    "\n"
+    "late-drop (active)\n"
+    "  priority: 10\n"
+    "  target: DROP\n"
+    "  ingress-zones: HOST\n"
+    "  egress-zones: ANY\n"
+    "  services: ntp\n"
+    "  ports: \n"
+    "  rich rules: \n"
+    "\trule family=\"ipv4\" destination address=\"198.51.100.0/24\" accept\n"
+    "\trule priority=\"5\" family=\"ipv4\" destination address=\"203.0.113.9\" "
+    "port port=\"100-200\" protocol=\"udp\" drop\n"
+    "\n"
+    "inactive-drop\n"
+    "  priority: -20\n"
+    "  target: REJECT\n"
+    "  ingress-zones: HOST\n"
+    "  egress-zones: internal\n"
+    "\n"
+    "forward-drop (active)\n"
+    "  priority: -30\n"
+    "  target: DROP\n"
+    "  ingress-zones: public\n"
+    "  egress-zones: ANY\n";
+
+static void
+test_firewall_firewalld_policies(void)
+{
+    char *policy = NULL, *why = NULL;
+
+    /* The rich rule of te-test-block rejects 192.0.2.1 (not the forward or inactive ones). */
+    CU_ASSERT_EQUAL(firewall_firewalld_policy_blocks(fwd_policies, "192.0.2.1", &policy, &why),
+                    1);
+    CU_ASSERT_STRING_EQUAL(policy ? policy : "", "te-test-block");
+    CU_ASSERT_PTR_NOT_NULL(why);
+    free(policy);
+    free(why);
+    policy = why = NULL;
+    /* 192.0.2.3: past te-test-block, late-drop's "services: ntp" accepts it before its
+     * target: passes. */
+    CU_ASSERT_EQUAL(firewall_firewalld_policy_blocks(fwd_policies, "192.0.2.3", &policy, &why),
+                    0);
+    CU_ASSERT_PTR_NULL(policy);
+    free(why);
+    why = NULL;
+    /* 203.0.113.9: late-drop's priority 5 drop (ports 100-200) comes after its services: the
+     * services accept first. */
+    CU_ASSERT_EQUAL(firewall_firewalld_policy_blocks(fwd_policies, "203.0.113.9", &policy, &why),
+                    0);
+    free(why);
+    why = NULL;
+    /* A host name may be 192.0.2.1: blocked by te-test-block (the rule may match). */
+    CU_ASSERT_EQUAL(firewall_firewalld_policy_blocks(fwd_policies, NULL, &policy, &why), 1);
+    CU_ASSERT_STRING_EQUAL(policy ? policy : "", "te-test-block");
+    free(policy);
+    free(why);
+    policy = why = NULL;
+    /* IPv6: no policy blocks it. */
+    CU_ASSERT_EQUAL(firewall_firewalld_policy_blocks(fwd_policies, "2001:db8::1", &policy, &why),
+                    0);
+    free(why);
+    why = NULL;
+    /* No policies at all (firewalld < 0.9 prints nothing): passes. */
+    CU_ASSERT_EQUAL(firewall_firewalld_policy_blocks("", "192.0.2.1", &policy, &why), 0);
+    free(why);
+    why = NULL;
+}
+
+/* A policy whose target drops everything: the accept rule this tool adds (priority -32768)
+ * opens NTP to the server there, and a second judgment sees it pass. */
+static void
+test_firewall_firewalld_policy_opened(void)
+{
+    static const char target_drop[] =
+        "egress-lockdown (active)\n"
+        "  priority: -100\n"
+        "  target: REJECT\n"
+        "  ingress-zones: HOST\n"
+        "  egress-zones: ANY\n"
+        "  services: dns\n"
+        "  ports: 443/tcp\n"
+        "  rich rules: \n";
+    static const char opened[] =
+        "egress-lockdown (active)\n"
+        "  priority: -100\n"
+        "  target: REJECT\n"
+        "  ingress-zones: HOST\n"
+        "  egress-zones: ANY\n"
+        "  services: dns\n"
+        "  ports: 443/tcp\n"
+        "  rich rules: \n"
+        "\trule priority=\"-32768\" family=\"ipv4\" destination address=\"192.0.2.1\" "
+        "port port=\"123\" protocol=\"udp\" accept\n";
+    char *policy = NULL, *why = NULL, *rule;
+
+    CU_ASSERT_EQUAL(firewall_firewalld_policy_blocks(target_drop, "192.0.2.1", &policy, &why),
+                    1);
+    CU_ASSERT_STRING_EQUAL(policy ? policy : "", "egress-lockdown");
+    free(policy);
+    free(why);
+    policy = why = NULL;
+    rule = firewall_firewalld_policy_rule("192.0.2.1");
+    CU_ASSERT_STRING_EQUAL(rule, "rule priority=\"-32768\" family=\"ipv4\" destination "
+                           "address=\"192.0.2.1\" port port=\"123\" protocol=\"udp\" accept");
+    CU_ASSERT_TRUE(firewall_firewalld_policy_rule_is_ours(rule));
+    free(rule);
+    CU_ASSERT_EQUAL(firewall_firewalld_policy_blocks(opened, "192.0.2.1", &policy, &why), 0);
+    CU_ASSERT_PTR_NULL(policy);
+    free(why);
+    why = NULL;
+    /* Another server stays blocked. */
+    CU_ASSERT_EQUAL(firewall_firewalld_policy_blocks(opened, "192.0.2.7", &policy, &why), 1);
+    free(policy);
+    free(why);
+    policy = why = NULL;
+    rule = firewall_firewalld_policy_rule(NULL);
+    CU_ASSERT_STRING_EQUAL(rule, "rule priority=\"-32768\" port port=\"123\" protocol=\"udp\" "
+                           "accept");
+    CU_ASSERT_TRUE(firewall_firewalld_policy_rule_is_ours(rule));
+    free(rule);
+    rule = firewall_firewalld_policy_rule("2001:db8::1");
+    CU_ASSERT_TRUE(firewall_firewalld_policy_rule_is_ours(rule));
+    free(rule);
+    /* The admin's rules are never ours. */
+    CU_ASSERT_FALSE(firewall_firewalld_policy_rule_is_ours(
+        "rule family=\"ipv4\" destination address=\"192.0.2.1\" port port=\"123\" "
+        "protocol=\"udp\" accept"));
+    CU_ASSERT_FALSE(firewall_firewalld_policy_rule_is_ours(
+        "rule priority=\"-32768\" family=\"ipv4\" destination address=\"192.0.2.1\" "
+        "port port=\"123\" protocol=\"udp\" log accept"));
+    CU_ASSERT_FALSE(firewall_firewalld_policy_rule_is_ours(
+        "rule priority=\"-32768\" family=\"ipv6\" destination address=\"192.0.2.1\" "
+        "port port=\"123\" protocol=\"udp\" accept"));
+    /* Rich rule elements that never match NTP to the server, and undecidable ones. */
+    CU_ASSERT_EQUAL(firewall_firewalld_policy_blocks(
+        "p (active)\n  priority: -1\n  target: CONTINUE\n  ingress-zones: HOST\n"
+        "  egress-zones: ANY\n  rich rules: \n"
+        "\trule family=\"ipv4\" destination address=\"192.0.2.1\" port port=\"123\" "
+        "protocol=\"tcp\" drop\n"
+        "\trule family=\"ipv4\" service name=\"ssh\" drop\n"
+        "\trule family=\"ipv4\" destination address=\"192.0.2.0/24\" icmp-type "
+        "name=\"echo-request\" drop\n", "192.0.2.1", &policy, &why), 0);
+    free(why);
+    why = NULL;
+    CU_ASSERT_EQUAL(firewall_firewalld_policy_blocks(
+        "p (active)\n  priority: -1\n  target: CONTINUE\n  ingress-zones: HOST\n"
+        "  egress-zones: ANY\n  rich rules: \n"
+        "\trule family=\"ipv4\" destination NOT address=\"198.51.100.1\" service "
+        "name=\"ntp\" drop\n", "192.0.2.1", &policy, &why), 1);
+    free(policy);
+    free(why);
+}
+
 static const struct te_test tests[] = {
     TE_TEST(test_firewall_iptables_blocked),
     TE_TEST(test_firewall_iptables_open),
@@ -535,6 +722,8 @@ static const struct te_test tests[] = {
     TE_TEST(test_firewall_judge_plans_serve_rules),
     TE_TEST(test_firewall_firewalld_direct_order),
     TE_TEST(test_firewall_firewalld_zones),
+    TE_TEST(test_firewall_firewalld_policies),
+    TE_TEST(test_firewall_firewalld_policy_opened),
     TE_TESTS_END,
 };
 
