@@ -22,8 +22,9 @@
 #  3. te-ntp-setup apply on the live site namespace (private /etc, /run, /var/lib) with
 #     --no-restart: it writes the serve file and opens the nftables firewall in one run.
 # Also the same with ntpsec as the site server (its restrict lines), when ntpsec is there;
-# and last, --local-stratum live: the site server cut off from its upstream (link down)
-# starts again and still serves, at stratum 10.
+# and last, --local-stratum live: the site server, synchronized to its upstream, is cut off
+# from it (link down) and goes on serving without a gap, switching to stratum 10 (its local
+# clock) within seconds.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sync-lib.sh"
 
@@ -440,25 +441,62 @@ else
 fi
 
 # ---- --local-stratum: the site server cut off from its upstream -------------------------------
-# The link to UP goes down and the site server (configured in 1. with --local-stratum 10)
-# starts again without its upstream, as after a power cut: it must still serve, at stratum 10.
-ip -n "$UP" link set "teu$id" down
-start_chronyd "$SITE" "$site" /etc/chrony/chrony.conf "$TMP/site4.log"
+# The site server, configured by te-ntp-setup with --local-stratum 10, runs synchronized to its
+# upstream (stratum 9); then the link to UP goes down under it. It must keep answering the
+# clients without a gap, and switch to its local clock at the stratum asked (10). chronyd
+# does so when its root distance reaches the threshold of "local" (distance, 1 s by
+# default), which grows with the time since the last update at the assumed clock error
+# (maxclockerror, 1 ppm by default: hours). Test-only settings shorten that to seconds: the
+# upstream polled every second (the settings file's minpoll/maxpoll 0, the tool's own
+# options) and a drop-in "maxclockerror 50000" (the distance grows 0.05 s a second), so the
+# switch comes about 20 s after the cut.
+orphan=$(fresh_root debian-12)
+cp /etc/passwd /etc/group "$orphan/etc/"
+cat > "$TMP/orphan.yaml" <<EOF
+servers:
+  - host: 198.51.100.1
+    minpoll: 0
+    maxpoll: 0
+serve: [192.0.2.0/25]
+local_stratum: 10
+EOF
+"$BIN" --root "$orphan" --config "$TMP/orphan.yaml" --implementation chrony \
+    >"$TMP/orphan.out" 2>&1
+rc=$?
+check "orphan: te-ntp-setup configured the site server (local stratum 10, poll 1 s)" \
+    eval '[ $rc -eq 0 ] && grep -rqx "local stratum 10 orphan" "$orphan/etc/chrony/" &&
+          grep -rq "198.51.100.1.*minpoll 0" "$orphan/etc/chrony/"' ||
+    sed 's/^/#   /' "$TMP/orphan.out"
+echo 'maxclockerror 50000' > "$orphan/etc/chrony/conf.d/zz-test-orphan.conf"
+start_chronyd "$SITE" "$orphan" /etc/chrony/chrony.conf "$TMP/site4.log"
 site_pid=$daemon_pid
-got= stratum=
-for _ in $(seq 1 30); do
-    out=$(ip netns exec "$IN" "$PROBE" -t 1000 -r 1 192.0.2.1 2>/dev/null | head -n 1)
+check "orphan: the site server runs synchronized to its upstream (stratum 9)" \
+    site_synced "$site_pid"
+out=$(ip netns exec "$IN" "$PROBE" -t 1000 -r 2 192.0.2.1 2>/dev/null | head -n 1)
+check "orphan: before the cut, a client gets stratum 9 (got '$out')" \
+    eval 'echo "$out" | grep -q "status=ok .*stratum=9"'
+ip -n "$UP" link set "teu$id" down
+t_cut=$(date +%s)
+answered=0 missed=0 switched= stratum=
+while [ $(($(date +%s) - t_cut)) -lt 120 ]; do
+    out=$(ip netns exec "$IN" "$PROBE" -t 1000 -r 2 192.0.2.1 2>/dev/null | head -n 1)
     got=$(echo "$out" | sed -n 's/.* status=\([^ ]*\) .*/\1/p')
     stratum=$(echo "$out" | sed -n 's/.* stratum=\([0-9]*\).*/\1/p')
-    [ "$got" = ok ] && break
+    if [ "$got" = ok ]; then answered=$((answered + 1)); else missed=$((missed + 1)); fi
+    [ "$got" = ok ] && [ "$stratum" = 10 ] && { switched=$(($(date +%s) - t_cut)); break; }
     sleep 1
 done
-check "--local-stratum 10, upstream cut off: the site server still serves (got '${got:-nothing}')" \
-    [ "$got" = ok ]
-check "--local-stratum 10, upstream cut off: at stratum 10 (got '${stratum:-nothing}')" \
-    [ "$stratum" = 10 ]
+echo "# orphan: $answered replies after the cut, $missed missed; stratum 10 after ${switched:-no} s"
+check "orphan: cut off, the site server kept answering ($answered replies, $missed missed)" \
+    eval '[ $missed -eq 0 ] && [ $answered -gt 0 ]'
+check "orphan: cut off, it serves at the asked stratum 10 within 120 s (after ${switched:-never} s; last '$stratum')" \
+    [ -n "$switched" ]
+t=$(chronyc_of "$site_pid" -c tracking 2>/dev/null)
+check "orphan: its own tracking: the local reference, stratum 10 (got '$(echo "$t" | cut -d, -f1-3)')" \
+    eval '[ "$(echo "$t" | cut -d, -f3)" = 10 ] && [ "$(echo "$t" | cut -d, -f2)" != 198.51.100.1 ]'
 chronyc_of "$site_pid" -n sources > "$TMP/sources" 2>&1
-check "--local-stratum 10, upstream cut off: the upstream is not reachable" \
-    eval '! grep -q "^\^\* 198\.51\.100\.1 " "$TMP/sources"' || sed 's/^/#   /' "$TMP/sources"
+check "orphan: the upstream is unreachable (reach 0)" \
+    eval 'grep -qE "^\^. 198\.51\.100\.1 +[0-9]+ +[0-9-]+ +0 " "$TMP/sources"' ||
+    sed 's/^/#   /' "$TMP/sources"
 stop_daemon "$site_pid"
 finish
