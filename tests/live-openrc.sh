@@ -5,9 +5,9 @@
 # systemd-nspawn -b (sysvinit's init as PID 1, OpenRC running the runlevels), with chrony.
 # chrony is taken out of the default runlevel first; then te-ntp-setup --server 192.0.2.1
 # must enable it (rc-update) and restart it (rc-service) on the new configuration, chronyc
-# shows 192.0.2.1 selected, a second run restarts nothing, and rollback puts the files back
-# and restarts chrony on them. chronyd runs with -x, without CAP_SYS_TIME (checked before
-# the container's init runs).
+# shows 192.0.2.1 selected, a second run restarts nothing, check agrees with chronyc, and
+# rollback puts the files back and restarts chrony on them. chronyd runs with -x, without
+# CAP_SYS_TIME (checked before the container's init runs).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/live-lib.sh"
 
@@ -99,6 +99,12 @@ run_te --server 192.0.2.1 --detailed-exitcodes $CTR_OPT
 check "second run: exit 0, nothing changed, nothing restarted" \
     eval '[ $rc -eq 0 ] && [ "$(conf_state)" = "$after" ] && [ "$(chrony_pid)" = "$pid" ]' || show
 
+# check agrees with chronyc: synchronized to 192.0.2.1.
+in_ctr te-ntp-setup check --json >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "check: exit 0 (OK), chrony synchronized to 192.0.2.1 as chronyc says" \
+    eval '[ $rc -eq 0 ] && grep -q "\"synchronized\":true" "$TMP/out" &&
+          grep -q "192\.0\.2\.1" "$TMP/out"' || show
 run_te rollback
 npid=$(new_pid "$pid")
 check "rollback: exit 0" [ $rc -eq 0 ] || show
