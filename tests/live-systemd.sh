@@ -10,7 +10,7 @@
 #   check, --saveconfigquit, rejects a bad line first) and firewalld (chrony, with firewalld
 #   and its own D-Bus running in the container, NTP to 192.0.2.1 rejected by a policy on the
 #   host's own traffic: check names the policy, apply opens it there for that server only,
-#   firewall --remove takes that back).
+#   rollback takes that back, and so does firewall --remove after another apply).
 # In each cell, with a local NTP server on the container's veth (192.0.2.1):
 #   apply: the files change, systemd restarts the service, the daemon's own status tool
 #   says it is synchronized to 192.0.2.1, te-ntp-setup's verification says the same;
@@ -222,22 +222,35 @@ firewalld_block() {
         eval '[ $rc -eq 0 ] && [ "$(fw_rules)" = "$fw_before" ]' || show
 }
 # After apply (which must have opened NTP to 192.0.2.1 only, in the policy that rejects it,
-# runtime and permanent): firewall --remove.
-firewalld_remove() {
+# runtime and permanent).
+firewalld_opened() { # what
     for p in "" --permanent; do
         # shellcheck disable=SC2086
         in_ctr firewall-cmd $p --info-policy te-test-block > "$TMP/fw" 2>&1
-        check "firewalld: apply opened 192.0.2.1 in policy te-test-block (${p:-runtime})" \
+        check "firewalld: $1 opened 192.0.2.1 in policy te-test-block (${p:-runtime})" \
             grep -q 'priority="-32768" family="ipv4" destination address="192.0.2.1" port port="123" protocol="udp" accept' \
             "$TMP/fw" || sed 's/^/#   /' "$TMP/fw"
     done
-    check "firewalld: and nothing for another server, no direct rule" \
+    check "firewalld: $1: nothing for another server, no direct rule" \
         eval '! fw_rules | grep -q "192.0.2.3" && ! fw_rules | grep -q "te-ntp-setup"'
+}
+# After rollback, which must have taken the rule back (the journal's undo); then apply
+# again, and firewall --remove.
+firewalld_remove() {
+    check "firewalld: rollback took the policy's rule back (runtime and permanent)" \
+        [ "$(fw_rules)" = "$fw_before" ] || fw_rules | sed 's/^/#   /'
+    run_te --server 192.0.2.1 --verify-timeout 30 $CTR_OPT
+    check "firewalld: apply again: exit 0" [ $rc -eq 0 ] || show
+    firewalld_opened "apply again"
     in_ctr te-ntp-setup firewall --remove --detailed-exitcodes >"$TMP/out" 2>"$TMP/err"
     rc=$?
     check "firewalld: firewall --remove: exit 2" [ $rc -eq 2 ] || show
     check "firewalld: firewall --remove gives back the rules exactly" \
         [ "$(fw_rules)" = "$fw_before" ] || fw_rules | sed 's/^/#   /'
+    in_ctr te-ntp-setup rollback >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    check "firewalld: rollback again: exit 0, every file as before" \
+        eval '[ $rc -eq 0 ] && [ "$(conf_state)" = "$pristine" ]' || show
 }
 # ntpd's own configuration check (--saveconfigquit): a line ntpd rejects stops apply.
 ntpd_config_check() {
@@ -406,7 +419,7 @@ cell() { # name
             "$TMP/out" || show
     fi
 
-    [ "$c" = firewalld ] && firewalld_remove
+    [ "$c" = firewalld ] && firewalld_opened apply
 
     # --- rollback ------------------------------------------------------------------------
     in_ctr te-ntp-setup rollback >"$TMP/out" 2>"$TMP/err"
@@ -417,6 +430,7 @@ cell() { # name
     svc_after=$(svc_state)
     check "$c: rollback: every time service as active and enabled as before" \
         [ "$svc_after" = "$svc_before" ] || echo "$svc_after" | sed 's/^/#   after: /'
+    [ "$c" = firewalld ] && firewalld_remove
     # --- the sign of the offset: a server 754 s ahead ------------------------------------
     if [ "$c" = chrony ] || [ "$c" = ntpsec ] || [ "$c" = timesyncd ]; then
         # chronyd -x would step its own idea of the clock (Debian's makestep 1 3) and then
