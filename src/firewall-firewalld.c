@@ -18,7 +18,8 @@
  *   firewall-cmd [--permanent] --policy=POLICY --add-rich-rule='rule priority="-32768"
  *       family="ipv4" destination address="SERVER" port port="123" protocol="udp" accept'
  * (no family nor address for a host name). Replies need nothing: firewalld accepts
- * established traffic before any zone or policy.
+ * established traffic before any zone or policy. Policies on traffic to the host (egress
+ * zone HOST) are not read for the serve networks: the zones decide those (below).
  *
  * Inbound traffic is the zones' business (with the nftables backend a direct rule's accept
  * does not override a zone's reject), so a host that serves time gets, in each active zone
