@@ -705,6 +705,37 @@ test_firewall_firewalld_policy_opened(void)
     free(why);
 }
 
+/* The journal's undo of a firewalld rich rule: only the exact form this tool adds, in the
+ * kind of place it adds it (a policy's rule in a policy, a serve rule in a zone); anything
+ * else is refused before any firewall-cmd runs. */
+static void
+test_firewall_firewalld_undo_refuses(void)
+{
+    static const char *const lines[] = {
+        /* an admin's rule in a policy (no priority -32768) */
+        "firewalld 4 --policy=p --add-rich-rule=rule%20family=\"ipv4\"%20destination%20"
+        "address=\"192.0.2.1\"%20port%20port=\"123\"%20protocol=\"udp\"%20accept",
+        /* the policy form, but in a zone */
+        "firewalld 4 --zone=public --add-rich-rule=rule%20priority=\"-32768\"%20family="
+        "\"ipv4\"%20destination%20address=\"192.0.2.1\"%20port%20port=\"123\"%20protocol="
+        "\"udp\"%20accept",
+        /* the serve form, but in a policy */
+        "firewalld 4 --policy=p --add-rich-rule=rule%20family=\"ipv4\"%20source%20address="
+        "\"192.0.2.0/24\"%20port%20port=\"123\"%20protocol=\"udp\"%20accept",
+    };
+
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        struct strv done = { 0 };
+        struct msgs m = { 0 };
+
+        CU_ASSERT_EQUAL(firewall_undo_line(lines[i], &done, &m), -1);
+        CU_ASSERT_EQUAL(done.n, 0);
+        CU_ASSERT_TRUE(m.errors.n > 0 && strstr(m.errors.v[0], "left alone") != NULL);
+        strv_free(&done);
+        msgs_free(&m);
+    }
+}
+
 static const struct te_test tests[] = {
     TE_TEST(test_firewall_iptables_blocked),
     TE_TEST(test_firewall_iptables_open),
@@ -724,6 +755,7 @@ static const struct te_test tests[] = {
     TE_TEST(test_firewall_firewalld_zones),
     TE_TEST(test_firewall_firewalld_policies),
     TE_TEST(test_firewall_firewalld_policy_opened),
+    TE_TEST(test_firewall_firewalld_undo_refuses),
     TE_TESTS_END,
 };
 
