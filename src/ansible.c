@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "ansible.h"
+#include "cli.h"
 #include "json.h"
 #include "jsonparse.h"
 
@@ -584,3 +586,72 @@ ansible_failure(const struct msgs *m, struct strbuf *out)
     sb_append(out, "}\n");
     sb_free(&msg);
 }
+
+/* ---- the command ------------------------------------------------------------------ */
+
+static const struct apply_front front_ansible = { .render = ansible_result, .module = true };
+
+/* te-ntp-setup ansible-module ARGS, or the program run under the module's name: run as the
+ * Ansible module te_ntp_setup with the arguments file Ansible wrote. Whatever happens, one
+ * JSON object on stdout. */
+static int
+ansible_main(int argc, char **argv)
+{
+    struct settings s;
+    struct msgs m = { 0 };
+    struct strbuf text, out;
+    int code = EXIT_FAILED;
+
+    settings_init(&s);
+    sb_init(&text);
+    sb_init(&out);
+    if (argc != 2) {
+        msg_error(&m, "usage: te-ntp-setup ansible-module ARGS_FILE (the JSON file of "
+                  "arguments Ansible passes a binary module)");
+        goto fail;
+    }
+    if (read_file(argv[1], ANSIBLE_MAX_ARGS, &text) < 0) {
+        char *q = quote_string(argv[1]);
+
+        msg_error(&m, "cannot read the module arguments %s: %s", q, te_strerror(errno));
+        free(q);
+        goto fail;
+    }
+    if (ansible_load_args(text.buf, text.len, SETTINGS_DEFAULT_FILE, &s, &m) < 0 ||
+        settings_finish(&s, &m) < 0)
+        goto fail;
+    code = cli_apply_run(&s, &m, &front_ansible);
+    goto out;
+fail:
+    ansible_failure(&m, &out);
+    fputs(out.buf, stdout);
+    fflush(stdout);
+out:
+    sb_free(&text);
+    sb_free(&out);
+    msgs_free(&m);
+    settings_free(&s);
+    return code;
+}
+
+/* Ansible runs a binary module as "DIR/AnsiballZ_te_ntp_setup ARGS" (older releases:
+ * "DIR/te_ntp_setup ARGS"): the module's name, and one argument that is a file of JSON. The
+ * program's own name has hyphens, so no ordinary run looks like this. */
+static bool
+ansible_invoked(int argc, char **argv)
+{
+    return argc == 2 && ansible_module_name(argv[0]) && ansible_args_file(argv[1]);
+}
+
+const struct command cmd_ansible_module = {
+    .name = "ansible-module",
+    .usage =
+"Usage: te-ntp-setup ansible-module ARGS_FILE\n"
+"\n"
+"Runs as the Ansible module te_ntp_setup (binary-module protocol): reads the task's\n"
+"arguments from the JSON file ARGS_FILE, prints one JSON object (changed, failed,\n"
+"msg, diff, and the keys of --json). Ansible runs the program this way by itself when\n"
+"it is installed as a module named te_ntp_setup: see packaging/ansible/README.md.\n",
+    .invoked = ansible_invoked,
+    .run = ansible_main,
+};

@@ -353,6 +353,8 @@ setting_move(const struct setting_field *f, struct settings *to, struct settings
         from->sources = NULL;
         from->n_sources = 0;
         break;
+    case SETTING_SOURCE_FLAG:
+        break;                          /* a field of each source: moved with them */
     case SETTING_NETWORKS:
         strv_free(&to->serve);
         to->serve = from->serve;
