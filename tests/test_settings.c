@@ -802,6 +802,62 @@ test_settings_table_every_field_moves(void)
     }
 }
 
+/* Every key of the settings file in the table is read: a value other than the default
+ * reaches the settings. */
+static void
+test_settings_table_every_key(void)
+{
+    for (const struct setting_field *f = settings_fields; !setting_end(f); f++) {
+        const char *key = setting_key(f, FRONT_YAML);
+        struct settings s, d;
+        struct msgs m;
+        char *text = NULL;
+        int rc;
+
+        if (!key)
+            continue;
+        switch (f->type) {
+        case SETTING_FLAG:
+            text = xasprintf("%s: true\n", key);
+            break;
+        case SETTING_INT:
+            text = xasprintf("%s: %ld\n", key, f->hi);
+            break;
+        case SETTING_CHOICE: {
+            const struct setting_choice *c = f->choices;
+
+            while (c[1].name)
+                c++;
+            text = xasprintf("%s: %s\n", key, c->name);
+            break;
+        }
+        case SETTING_SOURCES:
+            text = xasprintf("%s: [ntp1.example.com]\n", key);
+            break;
+        case SETTING_NETWORKS:
+            text = xasprintf("%s: [192.0.2.0/24]\n", key);
+            break;
+        default:
+            te_assert_msg(false, __LINE__, __FILE__, false, "%s: a type YAML cannot give", key);
+            continue;
+        }
+        settings_init(&d);
+        rc = load(&s, &m, text);
+        te_assert_msg(rc == 0 && m.errors.n == 0, __LINE__, __FILE__, false, "%s: %s", text,
+                      m.errors.n ? m.errors.v[0] : "refused");
+        if (f->type == SETTING_SOURCES)
+            te_assert_msg(s.n_sources == 1, __LINE__, __FILE__, false, "%s", text);
+        else if (f->type == SETTING_NETWORKS)
+            te_assert_msg(s.serve.n == 1, __LINE__, __FILE__, false, "%s", text);
+        else
+            te_assert_msg(field_differs(f, &s, &d), __LINE__, __FILE__, false,
+                          "%s did not reach the settings", text);
+        settings_free(&d);
+        done(&s, &m);
+        free(text);
+    }
+}
+
 /* Each front end's names are unique, and every option, key and argument has a type the
  * front end can read. */
 static void
@@ -916,6 +972,7 @@ static const struct te_test settings_tests[] = {
     TE_TEST(test_settings_nul_refused),
     TE_TEST(test_settings_empty_sources_refused),
     TE_TEST(test_settings_table_every_field_moves),
+    TE_TEST(test_settings_table_every_key),
     TE_TEST(test_settings_table_names),
     TE_TEST(test_settings_table_messages),
     TE_TEST(test_settings_parse_int),
