@@ -29,7 +29,7 @@ detect_options(const char **shortopts)
 static int
 detect_main(int argc, char **argv)
 {
-    const char *root = NULL, *impl = NULL;
+    const char *root = NULL, *implementation = NULL;
     struct hostinfo host;
     struct msgs m = { 0 };
     struct strbuf out;
@@ -40,7 +40,7 @@ detect_main(int argc, char **argv)
         switch (c) {
         case OPT_JSON: json = true; break;
         case 'r': root = optarg; break;
-        case 'i': impl = optarg; break;
+        case 'i': implementation = optarg; break;
         case 'h':
             cli_help();
             return EXIT_OK;
@@ -54,7 +54,7 @@ detect_main(int argc, char **argv)
         return EXIT_USAGE;
     sb_init(&out);
     hostinfo_read(&host, root, &m);
-    rc = detect_report(&host, impl, json, &out, &m);
+    rc = detect_report(&host, implementation, json, &out, &m);
     fputs(out.buf, stdout);
     fflush(stdout);
     cli_print_msgs(&m);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* settings: the one settings model, filled from the YAML file and the command line. */
+/* settings: the settings model, the table of settings and the YAML loader (see settings.h). */
 #include "config.h"
 
 #include <errno.h>

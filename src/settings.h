@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* settings: the one settings model, filled from the YAML file and the command line. */
+/* settings: the one settings model and the one table of settings (below), from which the
+ * command line, the YAML settings file and the Ansible module fill it. */
 #ifndef TE_SETTINGS_H
 #define TE_SETTINGS_H
 
