@@ -38,7 +38,7 @@ struct command {
     const char *name;
     const char *usage;              /* its part of --help (apply: up to its options) */
     /* Its options for getopt_long: the long ones (ended by a zeroed entry); *shortopts the
-     * short ones ("r:h"). */
+     * short ones ("r:h"). NULL: it takes none. */
     const struct option *(*options)(const char **shortopts);
     /* The rest of its part of --help (apply: its options, from the settings table), or NULL. */
     void (*usage_options)(struct strbuf *out);
@@ -66,7 +66,8 @@ struct apply_front {
     bool module;
 };
 
-/* Apply the settings (settings_finish'ed) and report as front says: the exit status. */
+/* Apply the settings (settings_finish'ed) and report as front says: the exit status
+ * (cmd-apply.c; the Ansible module runs it too). */
 int cli_apply_run(struct settings *s, struct msgs *m, const struct apply_front *front);
 
 /* The program: find the command (by the first word, the first word after options, or how
