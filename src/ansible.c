@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,16 +12,9 @@
 #include <unistd.h>
 
 #include "ansible.h"
+#include "cli.h"
 #include "json.h"
 #include "jsonparse.h"
-
-/* The module's arguments, in the order Ansible lists "Supported parameters". */
-static const char *const known_args[] = {
-    "accept_auth_downgrade", "accept_unsynchronized", "allow_leap_smear_mix", "config",
-    "configure_container", "dhcp", "firewall", "if_needed", "implementation", "local_stratum",
-    "lock_timeout", "mode", "platform", "pools", "restart", "root", "serve", "servers", "verify",
-    "verify_timeout",
-};
 
 bool
 ansible_module_name(const char *argv0)
@@ -118,9 +112,10 @@ arg_bool(const struct jvalue *v, const char *name, bool *out, struct msgs *m)
     return false;
 }
 
-/* A whole number from lo to hi: a JSON integer, or a string of one (templated values). */
+/* A whole number in f's range: a JSON integer, or a string of one (templated values). */
 static bool
-arg_int(const struct jvalue *v, const char *name, long lo, long hi, int *out, struct msgs *m)
+arg_int(const struct jvalue *v, const char *name, const struct setting_field *f, int *out,
+        struct msgs *m)
 {
     long long x = 0;
     bool ok = false;
@@ -135,8 +130,8 @@ arg_int(const struct jvalue *v, const char *name, long lo, long hi, int *out, st
         x = strtoll(v->u.string.s, &end, 10);
         ok = !errno && !*end && v->u.string.s[0] != ' ';
     }
-    if (!ok || x < lo || x > hi) {
-        char *want = xasprintf("a whole number from %ld to %ld", lo, hi);
+    if (!ok || x < f->lo || x > f->hi) {
+        char *want = setting_want(f, FRONT_ANSIBLE);
 
         arg_error(m, name, want, v);
         free(want);
@@ -182,27 +177,24 @@ source_object(const struct jvalue *v, const char *name, enum source_kind kind,
         const char *key = v->u.object.members[i].key;
         const struct jvalue *ov = v->u.object.members[i].value;
 
-        field = xasprintf("%s.%s", name, key);
-        if (!strcmp(key, "host"))
-            ;
-        else if (!strcmp(key, "iburst"))
-            arg_bool(ov, field, &src->iburst, m);
-        else if (!strcmp(key, "prefer"))
-            arg_bool(ov, field, &src->prefer, m);
-        else if (!strcmp(key, "nts"))
-            arg_bool(ov, field, &src->nts, m);
-        else if (!strcmp(key, "minpoll"))
-            arg_int(ov, field, -6, 24, &src->minpoll, m);
-        else if (!strcmp(key, "maxpoll"))
-            arg_int(ov, field, -6, 24, &src->maxpoll, m);
-        else if (!strcmp(key, "key"))
-            arg_int(ov, field, 1, 65535, &src->key, m);
-        else {
-            char *q = quote_string(key);
+        const struct setting_field *f = setting_find(source_fields, FRONT_ANSIBLE, key);
+        int x;
 
-            msg_error(m, "%s: unknown key %s (known: host, iburst, prefer, minpoll, maxpoll, "
-                      "nts, key)", name, q);
+        field = xasprintf("%s.%s", name, key);
+        if (!f) {
+            char *q = quote_string(key), *known = setting_keys(source_fields, FRONT_ANSIBLE,
+                                                               false);
+
+            msg_error(m, "%s: unknown key %s (known: %s)", name, q, known);
             free(q);
+            free(known);
+        } else if (f->type == SETTING_FLAG) {
+            bool flag;
+
+            if (arg_bool(ov, field, &flag, m))
+                setting_store_flag(f, src, flag);
+        } else if (f->type == SETTING_INT && arg_int(ov, field, f, &x, m)) {
+            setting_store_int(f, src, x);
         }
         free(field);
     }
@@ -295,16 +287,81 @@ given(const struct jvalue *args, const char *name)
     return v && v->type != JVALUE_NULL ? v : NULL;
 }
 
-static bool
-known_arg(const char *key)
+/* The argument of the first field of type (the root: SETTING_DIRECTORY). */
+static const char *
+name_of(enum setting_type type)
 {
-    for (size_t i = 0; i < TE_ARRAY_LEN(known_args); i++)
-        if (strcmp(key, known_args[i]) == 0)
-            return true;
-    return false;
+    for (const struct setting_field *f = settings_fields; !setting_end(f); f++)
+        if (f->type == type && setting_key(f, FRONT_ANSIBLE))
+            return setting_key(f, FRONT_ANSIBLE);
+    return "";
 }
 
-/* Every argument must be known: Ansible's own wording for the error. */
+/* One argument of the table (not config, read first). */
+static void
+arg_value(const struct setting_field *f, const char *name, const struct jvalue *v,
+          struct settings *s, struct msgs *m)
+{
+    const struct setting_choice *c;
+    const char *str;
+    bool flag;
+    int x;
+
+    switch (f->type) {
+    case SETTING_SOURCES:
+        arg_sources(v, name, (enum source_kind)f->value, s, m);
+        break;
+    case SETTING_NETWORKS:
+        arg_serve(v, s, m);
+        break;
+    case SETTING_FLAG:
+        if (arg_bool(v, name, &flag, m))
+            setting_store_flag(f, s, f->ansible_negated ? !flag : flag);
+        break;
+    case SETTING_INT:
+        if (arg_int(v, name, f, &x, m))
+            setting_store_int(f, s, x);
+        break;
+    case SETTING_CHOICE:
+        if (!arg_string(v, name, &str, m))
+            break;
+        if ((c = setting_choice(f, str))) {
+            setting_store_choice(f, s, c);
+        } else if (f->noun) {
+            char *q = quote_string(str), *unknown = setting_unknown_choice(f, q);
+
+            msg_error(m, "%s", unknown);
+            free(unknown);
+            free(q);
+        } else {
+            char *want = setting_want(f, FRONT_ANSIBLE);
+
+            arg_error(m, name, want, v);
+            free(want);
+        }
+        break;
+    case SETTING_DIRECTORY:
+        if (!arg_string(v, name, &str, m))
+            break;
+        if (!is_dir(str)) {
+            char *q = quote_string(str);
+
+            msg_error(m, "%s %s is not a directory", name, q);
+            free(q);
+        } else {
+            char **at = (char **)((char *)s + f->offset);
+
+            free(*at);
+            *at = xstrdup(str);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Every argument must be known: Ansible's own wording for the error. The _ansible_ ones of
+ * the table (check mode, diff) are read here, the others ignored. */
 static int
 check_names(const struct jvalue *args, struct settings *s, struct msgs *m)
 {
@@ -315,25 +372,19 @@ check_names(const struct jvalue *args, struct settings *s, struct msgs *m)
     for (size_t i = 0; i < args->u.object.n; i++) {
         const char *key = args->u.object.members[i].key;
         const struct jvalue *v = args->u.object.members[i].value;
+        const struct setting_field *f = setting_find(settings_fields, FRONT_ANSIBLE, key);
 
-        if (strcmp(key, "_ansible_check_mode") == 0)
-            arg_bool(v, key, &s->dry_run, m);
-        else if (strcmp(key, "_ansible_diff") == 0)
-            arg_bool(v, key, &s->diff, m);
-        else if (strncmp(key, "_ansible_", 9) == 0)
-            ;                                    /* verbosity, tmpdir, version, ... */
-        else if (!known_arg(key))
+        if (f && strncmp(key, "_ansible_", 9) == 0)
+            arg_value(f, key, v, s, m);
+        else if (!f && strncmp(key, "_ansible_", 9) != 0)   /* verbosity, tmpdir, ... */
             sb_printf(&bad, "%s%s", bad.len ? ", " : "", key);
     }
     if (bad.len) {
-        struct strbuf all;
+        char *all = setting_keys(settings_fields, FRONT_ANSIBLE, true);
 
-        sb_init(&all);
-        for (size_t i = 0; i < TE_ARRAY_LEN(known_args); i++)
-            sb_printf(&all, "%s%s", i ? ", " : "", known_args[i]);
         msg_error(m, "Unsupported parameters for (%s) module: %s. Supported parameters "
-                  "include: %s.", ANSIBLE_MODULE_NAME, bad.buf, all.buf);
-        sb_free(&all);
+                  "include: %s.", ANSIBLE_MODULE_NAME, bad.buf, all);
+        free(all);
         goto out;
     }
     ret = 0;
@@ -347,10 +398,9 @@ ansible_load_args(const char *text, size_t len, const char *default_config,
                   struct settings *s, struct msgs *m)
 {
     struct jvalue *args = NULL;
-    const struct jvalue *v, *servers, *pools;
+    const struct jvalue *v;
     const char *str;
     size_t errors = m->errors.n;
-    bool flag;
     char err[256];
     int ret = -1;
 
@@ -366,69 +416,37 @@ ansible_load_args(const char *text, size_t len, const char *default_config,
     if (check_names(args, s, m) < 0)
         goto out;
 
-    /* The settings file first, then the arguments over it. */
-    if ((v = given(args, "config"))) {
-        if (arg_string(v, "config", &str, m))
-            settings_load_yaml(s, str, m);
-    } else if (default_config && !given(args, "root") && access(default_config, F_OK) == 0) {
-        settings_load_yaml(s, default_config, m);
-    }
-    servers = given(args, "servers");
-    pools = given(args, "pools");
-    if (servers || pools)
-        settings_clear_sources(s);
-    if (servers)
-        arg_sources(servers, "servers", SOURCE_SERVER, s, m);
-    if (pools)
-        arg_sources(pools, "pools", SOURCE_POOL, s, m);
-    if ((v = given(args, "implementation")) && arg_string(v, "implementation", &str, m)) {
-        free(s->implementation);
-        s->implementation = xstrdup(str);
-    }
-    if ((v = given(args, "mode")) && arg_string(v, "mode", &str, m) &&
-        !settings_parse_mode(str, &s->mode))
-        arg_error(m, "mode", "replace or merge", v);
-    if ((v = given(args, "root")) && arg_string(v, "root", &str, m)) {
-        if (!is_dir(str)) {
-            char *q = quote_string(str);
+    /* The settings file first, then the arguments over it; servers or pools replace its
+     * sources (both lists, as on the command line). */
+    for (const struct setting_field *f = settings_fields; !setting_end(f); f++) {
+        const char *name = setting_key(f, FRONT_ANSIBLE);
 
-            msg_error(m, "root %s is not a directory", q);
-            free(q);
-        } else {
-            free(s->root);
-            s->root = xstrdup(str);
+        if (f->type != SETTING_CONFIG || !name)
+            continue;
+        if ((v = given(args, name))) {
+            if (arg_string(v, name, &str, m))
+                settings_load_yaml(s, str, m);
+        } else if (default_config && !given(args, name_of(SETTING_DIRECTORY)) &&
+                   access(default_config, F_OK) == 0) {
+            settings_load_yaml(s, default_config, m);
         }
     }
-    if ((v = given(args, "restart")) && arg_bool(v, "restart", &flag, m))
-        s->no_restart = !flag;
-    if ((v = given(args, "firewall")) && arg_bool(v, "firewall", &flag, m))
-        s->no_firewall = !flag;
-    if ((v = given(args, "verify")) && arg_bool(v, "verify", &flag, m))
-        s->no_verify = !flag;
-    if ((v = given(args, "dhcp")) && arg_string(v, "dhcp", &str, m) &&
-        !settings_parse_dhcp(str, &s->dhcp))
-        arg_error(m, "dhcp", "keep or ignore", v);
-    if ((v = given(args, "accept_auth_downgrade")))
-        arg_bool(v, "accept_auth_downgrade", &s->accept_auth_downgrade, m);
-    if ((v = given(args, "if_needed")))
-        arg_bool(v, "if_needed", &s->if_needed, m);
-    if ((v = given(args, "accept_unsynchronized")))
-        arg_bool(v, "accept_unsynchronized", &s->accept_unsynchronized, m);
-    if ((v = given(args, "configure_container")))
-        arg_bool(v, "configure_container", &s->configure_container, m);
-    if ((v = given(args, "allow_leap_smear_mix")))
-        arg_bool(v, "allow_leap_smear_mix", &s->allow_leap_smear_mix, m);
-    if ((v = given(args, "platform")) && arg_string(v, "platform", &str, m) &&
-        !settings_parse_platform(str, &s->platform_sources))
-        arg_error(m, "platform", "auto or none", v);
-    if ((v = given(args, "serve")))
-        arg_serve(v, s, m);
-    if ((v = given(args, "local_stratum")))
-        arg_int(v, "local_stratum", 1, SETTINGS_LOCAL_STRATUM_MAX, &s->local_stratum, m);
-    if ((v = given(args, "verify_timeout")))
-        arg_int(v, "verify_timeout", 0, 3600, &s->verify_timeout, m);
-    if ((v = given(args, "lock_timeout")))
-        arg_int(v, "lock_timeout", 0, 3600, &s->lock_timeout, m);
+    for (const struct setting_field *f = settings_fields; !setting_end(f); f++) {
+        const char *name = setting_key(f, FRONT_ANSIBLE);
+
+        if (name && f->type == SETTING_SOURCES && given(args, name)) {
+            settings_clear_sources(s);
+            break;
+        }
+    }
+    for (const struct setting_field *f = settings_fields; !setting_end(f); f++) {
+        const char *name = setting_key(f, FRONT_ANSIBLE);
+
+        if (!name || f->type == SETTING_CONFIG || strncmp(name, "_ansible_", 9) == 0)
+            continue;
+        if ((v = given(args, name)))
+            arg_value(f, name, v, s, m);
+    }
     ret = m->errors.n > errors ? -1 : 0;
 out:
     jsonparse_free(args);
@@ -568,3 +586,72 @@ ansible_failure(const struct msgs *m, struct strbuf *out)
     sb_append(out, "}\n");
     sb_free(&msg);
 }
+
+/* ---- the command ------------------------------------------------------------------ */
+
+static const struct apply_front front_ansible = { .render = ansible_result, .module = true };
+
+/* te-ntp-setup ansible-module ARGS, or the program run under the module's name: run as the
+ * Ansible module te_ntp_setup with the arguments file Ansible wrote. Whatever happens, one
+ * JSON object on stdout. */
+static int
+ansible_main(int argc, char **argv)
+{
+    struct settings s;
+    struct msgs m = { 0 };
+    struct strbuf text, out;
+    int code = EXIT_FAILED;
+
+    settings_init(&s);
+    sb_init(&text);
+    sb_init(&out);
+    if (argc != 2) {
+        msg_error(&m, "usage: te-ntp-setup ansible-module ARGS_FILE (the JSON file of "
+                  "arguments Ansible passes a binary module)");
+        goto fail;
+    }
+    if (read_file(argv[1], ANSIBLE_MAX_ARGS, &text) < 0) {
+        char *q = quote_string(argv[1]);
+
+        msg_error(&m, "cannot read the module arguments %s: %s", q, te_strerror(errno));
+        free(q);
+        goto fail;
+    }
+    if (ansible_load_args(text.buf, text.len, SETTINGS_DEFAULT_FILE, &s, &m) < 0 ||
+        settings_finish(&s, &m) < 0)
+        goto fail;
+    code = cli_apply_run(&s, &m, &front_ansible);
+    goto out;
+fail:
+    ansible_failure(&m, &out);
+    fputs(out.buf, stdout);
+    fflush(stdout);
+out:
+    sb_free(&text);
+    sb_free(&out);
+    msgs_free(&m);
+    settings_free(&s);
+    return code;
+}
+
+/* Ansible runs a binary module as "DIR/AnsiballZ_te_ntp_setup ARGS" (older releases:
+ * "DIR/te_ntp_setup ARGS"): the module's name, and one argument that is a file of JSON. The
+ * program's own name has hyphens, so no ordinary run looks like this. */
+static bool
+ansible_invoked(int argc, char **argv)
+{
+    return argc == 2 && ansible_module_name(argv[0]) && ansible_args_file(argv[1]);
+}
+
+const struct command cmd_ansible_module = {
+    .name = "ansible-module",
+    .usage =
+"Usage: te-ntp-setup ansible-module ARGS_FILE\n"
+"\n"
+"Runs as the Ansible module te_ntp_setup (binary-module protocol): reads the task's\n"
+"arguments from the JSON file ARGS_FILE, prints one JSON object (changed, failed,\n"
+"msg, diff, and the keys of --json). Ansible runs the program this way by itself when\n"
+"it is installed as a module named te_ntp_setup: see packaging/ansible/README.md.\n",
+    .invoked = ansible_invoked,
+    .run = ansible_main,
+};

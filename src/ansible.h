@@ -4,8 +4,10 @@
  * Ansible copies the module (this program, under the module's name) to the target and runs
  * it as "TMPDIR/AnsiballZ_te_ntp_setup ARGS" (ansible-core 2.14; older releases without the
  * AnsiballZ_ prefix), ARGS being a file holding the task's arguments as one JSON object, and
- * reads one JSON object from its standard output. This file maps the arguments onto struct
- * settings and renders the result; main.c and cmd-apply.c do the rest. */
+ * reads one JSON object from its standard output. This file is the whole front end: the
+ * command cmd_ansible_module (cli.h), which the dispatch also runs when the program is run
+ * that way; it maps the arguments onto struct settings (by the settings table, settings.h),
+ * has cli_apply_run apply them, and renders the result. */
 #ifndef TE_ANSIBLE_H
 #define TE_ANSIBLE_H
 

@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cli: what the commands of the program share: exit codes, messages, the lens directory.
- * One file per command (cmd-*.c), each exporting a struct command; main.c dispatches. */
+/* cli: the program's front end: the table of commands, --help, the dispatch from the
+ * command line to a command, and what the commands share: exit codes, messages, the lens
+ * directory. One file per command (cmd-*.c; the Ansible module in ansible.c), each exporting
+ * a struct command; main.c only calls cli_main. */
 #ifndef TE_CLI_H
 #define TE_CLI_H
 
+#include <getopt.h>
+
 #include "util.h"
+
+struct apply_report;
+struct settings;
 
 enum {
     EXIT_OK = 0,
@@ -16,36 +23,29 @@ enum {
     EXIT_USAGE = 64,        /* usage error or invalid input; nothing touched */
 };
 
-/* Long-only options share these codes across commands. */
+/* Long-only options of the commands other than apply (apply's come from the settings
+ * table, settings.h). */
 enum {
     OPT_JSON = 256,
-    OPT_NO_FIREWALL,
-    OPT_NO_RESTART,
-    OPT_NO_VERIFY,
-    OPT_VERIFY_TIMEOUT,
-    OPT_IF_NEEDED,
     OPT_LOCK_TIMEOUT,
     OPT_DETAILED,
     OPT_REMOVE,
-    OPT_WARN,
-    OPT_CRIT,
-    OPT_TIMEOUT,
-    OPT_QUIET,
-    OPT_VERBOSE,
-    OPT_DHCP,
     OPT_SERVE,
-    OPT_LOCAL_STRATUM,
-    OPT_NTS,
-    OPT_ACCEPT_DOWNGRADE,
-    OPT_CONFIGURE_CONTAINER,
-    OPT_PLATFORM,
-    OPT_ALLOW_SMEAR_MIX,
     OPT_ALL,
 };
 
 struct command {
     const char *name;
-    const char *usage;              /* its part of --help */
+    const char *usage;              /* its part of --help (apply: up to its options) */
+    /* Its options for getopt_long: the long ones (ended by a zeroed entry); *shortopts the
+     * short ones ("r:h"). NULL: it takes none. */
+    const struct option *(*options)(const char **shortopts);
+    /* The rest of its part of --help (apply: its options, from the settings table), or NULL. */
+    void (*usage_options)(struct strbuf *out);
+    /* True when the program runs as this command by its name and arguments alone (Ansible
+     * runs the module as AnsiballZ_te_ntp_setup ARGS); NULL: only by the command's name. */
+    bool (*invoked)(int argc, char **argv);
+    bool hidden;                    /* not in --help (settings-table, for the tests) */
     int (*run)(int argc, char **argv);   /* argv[0] is the command's name */
 };
 
@@ -55,6 +55,24 @@ extern const struct command cmd_rollback;
 extern const struct command cmd_firewall;
 extern const struct command cmd_check;
 extern const struct command cmd_ansible_module;
+extern const struct command cmd_settings_table;
+
+/* How an apply run reports its result. */
+struct apply_front {
+    /* The result on standard output: text, JSON, the Ansible module's object. */
+    void (*render)(const struct apply_report *r, struct strbuf *out);
+    /* A module (Ansible): the messages are in the result, not on stderr; the exit status is
+     * 0 or 1 (as AnsibleModule.fail_json); unsynchronized fails unless accepted. */
+    bool module;
+};
+
+/* Apply the settings (settings_finish'ed) and report as front says: the exit status
+ * (cmd-apply.c; the Ansible module runs it too). */
+int cli_apply_run(struct settings *s, struct msgs *m, const struct apply_front *front);
+
+/* The program: find the command (by the first word, the first word after options, or how
+ * the program was run) and run it; the exit status. */
+int cli_main(int argc, char **argv);
 
 /* Print the collected messages to stderr ("te-ntp-setup: error: ..."). */
 void cli_print_msgs(const struct msgs *m);

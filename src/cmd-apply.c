@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ansible.h"
 #include "apply.h"
 #include "augtree.h"
 #include "backend.h"
@@ -88,15 +87,8 @@ exit_code(enum apply_status st, const struct settings *s)
     }
 }
 
-/* How a run reports: text, --json, or as an Ansible module. */
-enum output {
-    OUTPUT_TEXT,
-    OUTPUT_JSON,
-    OUTPUT_ANSIBLE,
-};
-
-static int
-run(struct settings *s, struct msgs *m, enum output how)
+int
+cli_apply_run(struct settings *s, struct msgs *m, const struct apply_front *front)
 {
     struct hostinfo host;
     struct augtree *aug = NULL;
@@ -168,23 +160,18 @@ report:
     if (stop_signal)
         msg_warn(m, "signal %d: stopped after %s the run", (int)stop_signal,
                  r.status == APPLY_CHANGED ? "finishing" : "undoing");
-    r.unsynchronized_fails = how == OUTPUT_ANSIBLE && !s->accept_unsynchronized;
+    r.unsynchronized_fails = front->module && !s->accept_unsynchronized;
     failed = report_failed(&r);
-    if (how == OUTPUT_ANSIBLE)
-        ansible_result(&r, &out);
-    else if (how == OUTPUT_JSON)
-        report_apply_json(&r, &out);
-    else if (s->verbosity > VERBOSITY_QUIET)
-        report_apply_text(&r, s->diff, &out);
+    front->render(&r, &out);
     fputs(out.buf, stdout);
     fflush(stdout);
     if (!s->dry_run)
         cli_audit("apply", &actions, m, failed);
     if (!s->dry_run && actions.n > 0)
         cli_set_acted();
-    if (how != OUTPUT_ANSIBLE)
+    if (!front->module)
         cli_print_msgs_at(m, s->verbosity);
-    if (how == OUTPUT_ANSIBLE)
+    if (front->module)
         code = failed ? EXIT_FAILED : EXIT_OK;     /* as AnsibleModule.fail_json */
     else if (locked_out)
         code = EXIT_LOCKED;
@@ -203,104 +190,174 @@ report:
     return code;
 }
 
+static void
+render_text(const struct apply_report *r, struct strbuf *out)
+{
+    if (r->settings->verbosity > VERBOSITY_QUIET)
+        report_apply_text(r, r->settings->diff, out);
+}
+
+static const struct apply_front front_text = { .render = render_text };
+static const struct apply_front front_json = { .render = report_apply_json };
+
+/* The getopt_long code of a field of the settings table: its short option, else one past
+ * every character. */
+#define LONG_ONLY 1000
+
+static int
+option_code(const struct setting_field *f)
+{
+    return f->short_option ? f->short_option : LONG_ONLY + (int)(f - settings_fields);
+}
+
+/* apply's options, from the settings table (built once; they live as long as the program). */
+static const struct option *
+apply_options(const char **shortopts)
+{
+    static struct option *longopts;
+    static char *shorts;
+
+    if (!longopts) {
+        size_t n = 0, k = 0, j = 0;
+
+        while (!setting_end(&settings_fields[n]))
+            n++;
+        longopts = xcalloc(n + 1, sizeof(*longopts));
+        shorts = xcalloc(2 * n + 1, 1);
+        for (const struct setting_field *f = settings_fields; !setting_end(f); f++) {
+            if (!f->option)
+                continue;
+            longopts[k++] = (struct option){
+                .name = f->option, .has_arg = f->argument ? required_argument : no_argument,
+                .val = option_code(f),
+            };
+            if (f->short_option) {
+                shorts[j++] = f->short_option;
+                if (f->argument)
+                    shorts[j++] = ':';
+            }
+        }
+    }
+    *shortopts = shorts;
+    return longopts;
+}
+
+/* apply's options in --help: "  -s, --server HOST", the description from column 27. */
+static void
+apply_usage_options(struct strbuf *out)
+{
+    for (const struct setting_field *f = settings_fields; !setting_end(f); f++) {
+        size_t start = out->len, width;
+
+        if (!f->option || !f->help)
+            continue;
+        if (f->short_option)
+            sb_printf(out, "  -%c, --%s", f->short_option, f->option);
+        else
+            sb_printf(out, "      --%s", f->option);
+        if (f->argument)
+            sb_printf(out, " %s", f->argument);
+        width = out->len - start;
+        /* a longer one: one or two spaces, so that the text starts at an odd column */
+        sb_printf(out, "%*s", width < 27 ? (int)(27 - width) : width % 2 ? 2 : 1, "");
+        for (const char *line = f->help; *line;) {
+            size_t len = strcspn(line, "\n");
+
+            if (line != f->help)
+                sb_printf(out, "%27s", "");
+            sb_printf(out, "%.*s\n", (int)len, line);
+            line += len + (line[len] == '\n');
+        }
+    }
+}
+
+/* An option's value into cli, checked now: a usage error names it (EXIT_USAGE), else 0. */
+static int
+cli_value(const struct setting_field *f, const char *arg, struct settings *cli)
+{
+    const struct setting_choice *c;
+    char *q, *want;
+    int x;
+
+    switch (f->type) {
+    case SETTING_FLAG:
+        setting_store_flag(f, cli, true);
+        return 0;
+    case SETTING_SOURCES:
+        settings_add_source(cli, (enum source_kind)f->value, arg);
+        return 0;
+    case SETTING_NETWORKS:
+        strv_push(&cli->serve, arg);
+        return 0;
+    case SETTING_DIRECTORY:
+        free(*(char **)((char *)cli + f->offset));
+        *(char **)((char *)cli + f->offset) = xstrdup(arg);
+        return 0;
+    case SETTING_INT:
+        if (settings_parse_int(arg, f->lo, f->hi, &x)) {
+            setting_store_int(f, cli, x);
+            return 0;
+        }
+        break;
+    case SETTING_CHOICE:
+        if ((c = setting_choice(f, arg))) {
+            setting_store_choice(f, cli, c);
+            return 0;
+        }
+        break;
+    default:
+        return 0;
+    }
+    q = quote_string(arg);
+    if (f->noun) {
+        want = setting_unknown_choice(f, q);
+        cli_usage_error("%s", want);
+    } else {
+        want = setting_want(f, FRONT_CLI);
+        cli_usage_error("--%s must be %s, not %s", f->option, want, q);
+    }
+    free(want);
+    free(q);
+    return EXIT_USAGE;
+}
+
 static int
 apply_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "server", required_argument, NULL, 's' },
-        { "pool", required_argument, NULL, 'p' },
-        { "config", required_argument, NULL, 'c' },
-        { "implementation", required_argument, NULL, 'i' },
-        { "mode", required_argument, NULL, 'm' },
-        { "dhcp", required_argument, NULL, OPT_DHCP },
-        { "serve", required_argument, NULL, OPT_SERVE },
-        { "local-stratum", required_argument, NULL, OPT_LOCAL_STRATUM },
-        { "root", required_argument, NULL, 'r' },
-        { "dry-run", no_argument, NULL, 'n' },
-        { "diff", no_argument, NULL, 'd' },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "no-firewall", no_argument, NULL, OPT_NO_FIREWALL },
-        { "no-restart", no_argument, NULL, OPT_NO_RESTART },
-        { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
-        { "verify-timeout", required_argument, NULL, OPT_VERIFY_TIMEOUT },
-        { "if-needed", no_argument, NULL, OPT_IF_NEEDED },
-        { "nts", no_argument, NULL, OPT_NTS },
-        { "accept-auth-downgrade", no_argument, NULL, OPT_ACCEPT_DOWNGRADE },
-        { "configure-container", no_argument, NULL, OPT_CONFIGURE_CONTAINER },
-        { "platform", required_argument, NULL, OPT_PLATFORM },
-        { "allow-leap-smear-mix", no_argument, NULL, OPT_ALLOW_SMEAR_MIX },
-        { "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
-        { "detailed-exitcodes", no_argument, NULL, OPT_DETAILED },
-        { "quiet", no_argument, NULL, 'q' },
-        { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
+    const struct option *longopts;
+    const char *shortopts, *config = NULL;
     struct settings cli, s;
     struct msgs m = { 0 };
-    const char *config = NULL, *mode = NULL, *dhcp = NULL, *platform = NULL;
-    bool nts = false;
+    size_t n_fields = 0;
+    bool *given;
     int c, code = EXIT_USAGE;
 
+    while (!setting_end(&settings_fields[n_fields]))
+        n_fields++;
+    given = xcalloc(n_fields, sizeof(*given));
     settings_init(&cli);
     settings_init(&s);
-    while ((c = getopt_long(argc, argv, "s:p:c:i:m:r:ndqvh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 's': settings_add_source(&cli, SOURCE_SERVER, optarg); break;
-        case 'p': settings_add_source(&cli, SOURCE_POOL, optarg); break;
-        case 'c': config = optarg; break;
-        case 'i':
-            free(cli.implementation);
-            cli.implementation = xstrdup(optarg);
-            break;
-        case 'm': mode = optarg; break;
-        case OPT_DHCP: dhcp = optarg; break;
-        case OPT_SERVE: strv_push(&cli.serve, optarg); break;
-        case OPT_LOCAL_STRATUM:
-            if (!settings_parse_local_stratum(optarg, &cli.local_stratum)) {
-                char *q = quote_string(optarg);
+    longopts = apply_options(&shortopts);
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        const struct setting_field *f = NULL;
 
-                code = cli_usage_error("--local-stratum must be a whole number from 1 to %d, "
-                                       "not %s", SETTINGS_LOCAL_STRATUM_MAX, q);
-                free(q);
-                goto out;
-            }
-            break;
-        case 'r':
-            free(cli.root);
-            cli.root = xstrdup(optarg);
-            break;
-        case 'n': cli.dry_run = true; break;
-        case 'd': cli.diff = true; break;
-        case OPT_JSON: cli.json = true; break;
-        case OPT_NO_FIREWALL: cli.no_firewall = true; break;
-        case OPT_NO_RESTART: cli.no_restart = true; break;
-        case OPT_NO_VERIFY: cli.no_verify = true; break;
-        case OPT_IF_NEEDED: cli.if_needed = true; break;
-        case OPT_NTS: nts = true; break;
-        case OPT_ACCEPT_DOWNGRADE: cli.accept_auth_downgrade = true; break;
-        case OPT_CONFIGURE_CONTAINER: cli.configure_container = true; break;
-        case OPT_PLATFORM: platform = optarg; break;
-        case OPT_ALLOW_SMEAR_MIX: cli.allow_leap_smear_mix = true; break;
-        case OPT_DETAILED: cli.detailed_exitcodes = true; break;
-        case 'q': cli.verbosity = VERBOSITY_QUIET; break;
-        case 'v': cli.verbosity = VERBOSITY_VERBOSE; break;
-        case OPT_VERIFY_TIMEOUT:
-            if (!cli_seconds("verify-timeout", optarg, 3600, &cli.verify_timeout))
-                goto out;
-            break;
-        case OPT_LOCK_TIMEOUT:
-            if (!cli_seconds("lock-timeout", optarg, 3600, &cli.lock_timeout))
-                goto out;
-            break;
-        case 'h':
-            cli_help();
-            code = EXIT_OK;
-            goto out;
-        default:
+        for (size_t i = 0; i < n_fields && !f; i++)
+            if (settings_fields[i].option && option_code(&settings_fields[i]) == c)
+                f = &settings_fields[i];
+        if (!f) {
             code = cli_bad_option();
             goto out;
         }
+        if (f->type == SETTING_HELP) {
+            cli_help();
+            code = EXIT_OK;
+            goto out;
+        }
+        if (f->type == SETTING_CONFIG)
+            config = optarg;
+        else if (cli_value(f, optarg, &cli))
+            goto out;
+        given[f - settings_fields] = true;
     }
     if (optind < argc && strcmp(argv[0], "apply") != 0 && strcmp(argv[optind], "apply") == 0)
         optind++;                        /* "te-ntp-setup --dry-run apply" */
@@ -310,84 +367,39 @@ apply_main(int argc, char **argv)
         goto out;
     }
 
-    /* The settings file first, then the command line over it. */
+    /* The settings file first, then the command line over it: every field it gave. */
     if (!config && !cli.root && access(SETTINGS_DEFAULT_FILE, F_OK) == 0)
         config = SETTINGS_DEFAULT_FILE;
     if (config && settings_load_yaml(&s, config, &m) < 0) {
         cli_print_msgs(&m);
         goto out;
     }
-    if (nts && !cli.n_sources) {
-        code = cli_usage_error("--nts applies to the sources given by --server and --pool: "
-                               "give them too (in the settings file, nts: true per source)");
-        goto out;
-    }
-    for (size_t i = 0; nts && i < cli.n_sources; i++)
-        cli.sources[i].nts = true;
-    if (cli.n_sources) {
-        settings_clear_sources(&s);
-        s.sources = cli.sources;
-        s.n_sources = cli.n_sources;
-        cli.sources = NULL;
-        cli.n_sources = 0;
-    }
-    if (cli.serve.n) {
-        strv_free(&s.serve);
-        s.serve = cli.serve;
-        memset(&cli.serve, 0, sizeof(cli.serve));
-    }
-    if (cli.local_stratum)
-        s.local_stratum = cli.local_stratum;
-    if (cli.implementation) {
-        free(s.implementation);
-        s.implementation = cli.implementation;
-        cli.implementation = NULL;
-    }
-    if (mode && !settings_parse_mode(mode, &s.mode)) {
-        char *q = quote_string(mode);
+    for (size_t i = 0; i < n_fields; i++) {
+        const struct setting_field *f = &settings_fields[i];
 
-        code = cli_usage_error("--mode must be replace or merge, not %s", q);
-        free(q);
-        goto out;
+        if (!given[i] || f->type != SETTING_SOURCE_FLAG)
+            continue;
+        if (!cli.n_sources) {
+            code = cli_usage_error("--%s applies to the sources given by --server and --pool: "
+                                   "give them too (in the settings file, %s: true per source)",
+                                   f->option, f->option);
+            goto out;
+        }
+        for (size_t k = 0; k < cli.n_sources; k++)
+            setting_store_flag(f, &cli.sources[k], true);
     }
-    if (dhcp && !settings_parse_dhcp(dhcp, &s.dhcp)) {
-        char *q = quote_string(dhcp);
-
-        code = cli_usage_error("--dhcp must be keep or ignore, not %s", q);
-        free(q);
-        goto out;
-    }
-    if (platform && !settings_parse_platform(platform, &s.platform_sources)) {
-        char *q = quote_string(platform);
-
-        code = cli_usage_error("--platform must be auto or none, not %s", q);
-        free(q);
-        goto out;
-    }
-    s.root = cli.root;
-    cli.root = NULL;
-    s.dry_run = cli.dry_run;
-    s.diff = cli.diff;
-    s.json = cli.json;
-    s.no_firewall = cli.no_firewall;
-    s.no_restart = cli.no_restart;
-    s.no_verify = cli.no_verify;
-    s.if_needed = cli.if_needed;
-    s.accept_auth_downgrade |= cli.accept_auth_downgrade;
-    s.configure_container = s.configure_container || cli.configure_container;
-    s.allow_leap_smear_mix = s.allow_leap_smear_mix || cli.allow_leap_smear_mix;
-    s.detailed_exitcodes = cli.detailed_exitcodes;
-    s.verbosity = cli.verbosity;
-    s.verify_timeout = cli.verify_timeout;
-    s.lock_timeout = cli.lock_timeout;
+    for (size_t i = 0; i < n_fields; i++)
+        if (given[i])
+            setting_move(&settings_fields[i], &s, &cli);
     if (cli_check_root(s.root))
         goto out;                        /* code is still EXIT_USAGE */
     if (settings_finish(&s, &m) < 0) {
         cli_print_msgs(&m);
         goto out;
     }
-    code = run(&s, &m, s.json ? OUTPUT_JSON : OUTPUT_TEXT);
+    code = cli_apply_run(&s, &m, s.json ? &front_json : &front_text);
 out:
+    free(given);
     msgs_free(&m);
     settings_free(&cli);
     settings_free(&s);
@@ -405,113 +417,32 @@ const struct command cmd_apply = {
 "service; any other time daemon that is enabled or running is stopped and\n"
 "disabled. Every change is journaled; a failed run is undone. A second identical\n"
 "run changes nothing.\n"
-"\n"
-"  -s, --server HOST        NTP server (repeatable); default: the cloud's own time\n"
-"                           service (Amazon EC2, Google Compute Engine, Azure with\n"
-"                           chrony, Oracle Cloud), else 0.pool.ntp.org and\n"
-"                           1.pool.ntp.org\n"
-"  -p, --pool HOST          NTP pool name (repeatable)\n"
-"  -c, --config FILE        YAML settings (default " SETTINGS_DEFAULT_FILE "\n"
-"                           if present); --server/--pool replace its sources\n"
-"  -i, --implementation X   auto (running > enabled > installed) | chrony | ntpd |\n"
-"                           ntpsec | timesyncd | openntpd\n"
-"  -m, --mode MODE          replace (default: the given sources become the only\n"
-"                           server/pool sources) | merge (add them, keep the others)\n"
-"      --dhcp keep|ignore   NTP servers from DHCP: keep (default: as configured) |\n"
-"                           ignore (stop the daemon from using them, so that the\n"
-"                           given sources are the only ones)\n"
-"      --serve CIDR         serve time to this network (repeatable; e.g.\n"
-"                           192.0.2.0/24, 2001:db8::/64): the daemon answers\n"
-"                           clients there only, the firewall lets them in;\n"
-"                           replaces the settings file's serve list\n"
-"      --local-stratum N    with --serve: when cut off from every source, keep\n"
-"                           serving the local clock at stratum N (1-15; chrony\n"
-"                           local orphan, ntpd tos orphan)\n"
-"  -r, --root DIR           operate on the system image under DIR: files only,\n"
-"                           no service action\n"
-"  -n, --dry-run            change nothing; report what would change\n"
-"  -d, --diff               print a unified diff of every file change\n"
-"      --json               one JSON object on stdout instead of text\n"
-"      --no-restart         write the files but do not restart or reload the service\n"
-"      --no-verify          do not wait for the daemon to synchronize afterwards\n"
-"      --verify-timeout SEC how long to wait for it (default 30); not synchronized\n"
-"                           by then: exit 5, with the reason\n"
-"      --no-firewall        leave the firewall alone (by default, where it blocks\n"
-"                           NTP to the servers, rules tagged te-ntp-setup let it\n"
-"                           through; see the firewall command)\n"
-"      --if-needed          leave an active, synchronized NTP client alone\n"
-"      --nts                use NTS with every --server/--pool given (chrony, ntpsec)\n"
-"      --accept-auth-downgrade  let unauthenticated sources replace sources that\n"
-"                           use NTS or keys, or rules that require authentication\n"
-"                           (refused otherwise: exit 64, nothing changed)\n"
-"      --platform auto|none where the host runs decides the default servers (auto,\n"
-"                           the default) | the public pool wherever it runs (none)\n"
-"      --allow-leap-smear-mix allow a source that smears leap seconds (Google's,\n"
-"                           Amazon's) beside others (refused by default, exit 64)\n"
-"      --configure-container  in a container that cannot set the clock (no\n"
-"                           CAP_SYS_TIME), configure its NTP daemon anyway (by\n"
-"                           default apply refuses there, exit 64: the clock is the\n"
-"                           host's)\n"
-"      --lock-timeout SEC   wait this long for another instance (default 30), then\n"
-"                           exit 4\n"
-"      --detailed-exitcodes exit 2 when something changed (or would change)\n"
-"  -q, --quiet              print only errors (the JSON object still, with --json)\n"
-"  -v, --verbose            print notes too (by default: what was done, warnings\n"
-"                           and errors)\n",
+"\n",
+    .options = apply_options,
+    .usage_options = apply_usage_options,
     .run = apply_main,
 };
 
-/* te-ntp-setup ansible-module ARGS: run as the Ansible module te_ntp_setup with the
- * arguments file Ansible wrote. main.c also comes here when Ansible runs the program under
- * the module's name. Whatever happens, one JSON object on stdout. */
+/* te-ntp-setup settings-table: the settings table as text (settings_table_text), for the
+ * tests that hold the Python module and the bash completion to it. Not in --help. */
 static int
-ansible_main(int argc, char **argv)
+settings_table_main(int argc, char **argv)
 {
-    struct settings s;
-    struct msgs m = { 0 };
-    struct strbuf text, out;
-    int code = EXIT_FAILED;
+    struct strbuf out;
 
-    settings_init(&s);
-    sb_init(&text);
+    (void)argv;
+    if (argc != 1)
+        return cli_usage_error("settings-table takes no argument");
     sb_init(&out);
-    if (argc != 2) {
-        msg_error(&m, "usage: te-ntp-setup ansible-module ARGS_FILE (the JSON file of "
-                  "arguments Ansible passes a binary module)");
-        goto fail;
-    }
-    if (read_file(argv[1], ANSIBLE_MAX_ARGS, &text) < 0) {
-        char *q = quote_string(argv[1]);
-
-        msg_error(&m, "cannot read the module arguments %s: %s", q, te_strerror(errno));
-        free(q);
-        goto fail;
-    }
-    if (ansible_load_args(text.buf, text.len, SETTINGS_DEFAULT_FILE, &s, &m) < 0 ||
-        settings_finish(&s, &m) < 0)
-        goto fail;
-    code = run(&s, &m, OUTPUT_ANSIBLE);
-    goto out;
-fail:
-    ansible_failure(&m, &out);
+    settings_table_text(&out);
     fputs(out.buf, stdout);
-    fflush(stdout);
-out:
-    sb_free(&text);
     sb_free(&out);
-    msgs_free(&m);
-    settings_free(&s);
-    return code;
+    return EXIT_OK;
 }
 
-const struct command cmd_ansible_module = {
-    .name = "ansible-module",
-    .usage =
-"Usage: te-ntp-setup ansible-module ARGS_FILE\n"
-"\n"
-"Runs as the Ansible module te_ntp_setup (binary-module protocol): reads the task's\n"
-"arguments from the JSON file ARGS_FILE, prints one JSON object (changed, failed,\n"
-"msg, diff, and the keys of --json). Ansible runs the program this way by itself when\n"
-"it is installed as a module named te_ntp_setup: see packaging/ansible/README.md.\n",
-    .run = ansible_main,
+const struct command cmd_settings_table = {
+    .name = "settings-table",
+    .usage = "Usage: te-ntp-setup settings-table   the table of settings (for the tests)\n",
+    .hidden = true,
+    .run = settings_table_main,
 };

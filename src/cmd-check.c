@@ -264,17 +264,26 @@ render_extra_json(const struct diagnosis *d, int code, const struct msgs *m, str
     sb_putc(sb, '}');
 }
 
+static const char check_shortopts[] = "w:c:t:h";
+static const struct option check_longopts[] = {
+    { "json", no_argument, NULL, OPT_JSON },
+    { "warn", required_argument, NULL, 'w' },
+    { "crit", required_argument, NULL, 'c' },
+    { "timeout", required_argument, NULL, 't' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const struct option *
+check_options(const char **shortopts)
+{
+    *shortopts = check_shortopts;
+    return check_longopts;
+}
+
 static int
 check_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "json", no_argument, NULL, OPT_JSON },
-        { "warn", required_argument, NULL, 'w' },
-        { "crit", required_argument, NULL, 'c' },
-        { "timeout", required_argument, NULL, 't' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     struct check_thresholds th;
     struct sntp_options opt;
     struct sntp_result *res = NULL;
@@ -291,7 +300,7 @@ check_main(int argc, char **argv)
 
     check_thresholds_init(&th);
     sntp_options_init(&opt);
-    while ((c = getopt_long(argc, argv, "w:c:t:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, check_shortopts, check_longopts, NULL)) != -1) {
         double *dst = c == 'w' ? &th.warn : c == 'c' ? &th.crit : &timeout;
 
         switch (c) {
@@ -397,5 +406,6 @@ const struct command cmd_check = {
 "default 60 s), 2 CRITICAL (above --crit, default 120 s), 3 UNKNOWN (no offset,\n"
 "or a usage error). --timeout: for all servers together, name resolution included\n"
 "(default 5 s).\n",
+    .options = check_options,
     .run = check_main,
 };

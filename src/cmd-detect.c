@@ -10,28 +10,37 @@
 #include "detect.h"
 #include "hostinfo.h"
 
+static const char detect_shortopts[] = "r:i:h";
+static const struct option detect_longopts[] = {
+    { "json", no_argument, NULL, OPT_JSON },
+    { "root", required_argument, NULL, 'r' },
+    { "implementation", required_argument, NULL, 'i' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const struct option *
+detect_options(const char **shortopts)
+{
+    *shortopts = detect_shortopts;
+    return detect_longopts;
+}
+
 static int
 detect_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "json", no_argument, NULL, OPT_JSON },
-        { "root", required_argument, NULL, 'r' },
-        { "implementation", required_argument, NULL, 'i' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *root = NULL, *impl = NULL;
+    const char *root = NULL, *implementation = NULL;
     struct hostinfo host;
     struct msgs m = { 0 };
     struct strbuf out;
     bool json = false;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "r:i:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, detect_shortopts, detect_longopts, NULL)) != -1) {
         switch (c) {
         case OPT_JSON: json = true; break;
         case 'r': root = optarg; break;
-        case 'i': impl = optarg; break;
+        case 'i': implementation = optarg; break;
         case 'h':
             cli_help();
             return EXIT_OK;
@@ -45,7 +54,7 @@ detect_main(int argc, char **argv)
         return EXIT_USAGE;
     sb_init(&out);
     hostinfo_read(&host, root, &m);
-    rc = detect_report(&host, impl, json, &out, &m);
+    rc = detect_report(&host, implementation, json, &out, &m);
     fputs(out.buf, stdout);
     fflush(stdout);
     cli_print_msgs(&m);
@@ -63,5 +72,6 @@ const struct command cmd_detect = {
 "The distro, the init system, every NTP implementation with its state (absent,\n"
 "installed, enabled, active), the one apply would configure, its configuration\n"
 "files and service, and the time daemons that would be stopped.\n",
+    .options = detect_options,
     .run = detect_main,
 };

@@ -29,19 +29,28 @@ configured_servers(struct strv *servers, struct msgs *m)
     hostinfo_free(&host);
 }
 
+static const char firewall_shortopts[] = "s:nh";
+static const struct option firewall_longopts[] = {
+    { "server", required_argument, NULL, 's' },
+    { "serve", required_argument, NULL, OPT_SERVE },
+    { "dry-run", no_argument, NULL, 'n' },
+    { "json", no_argument, NULL, OPT_JSON },
+    { "remove", no_argument, NULL, OPT_REMOVE },
+    { "detailed-exitcodes", no_argument, NULL, OPT_DETAILED },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const struct option *
+firewall_options(const char **shortopts)
+{
+    *shortopts = firewall_shortopts;
+    return firewall_longopts;
+}
+
 static int
 firewall_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "server", required_argument, NULL, 's' },
-        { "serve", required_argument, NULL, OPT_SERVE },
-        { "dry-run", no_argument, NULL, 'n' },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "remove", no_argument, NULL, OPT_REMOVE },
-        { "detailed-exitcodes", no_argument, NULL, OPT_DETAILED },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     struct firewall_opts o = { 0 };
     struct msgs m = { 0 };
     struct strbuf out;
@@ -49,7 +58,7 @@ firewall_main(int argc, char **argv)
     int c, code;
 
     sb_init(&out);
-    while ((c = getopt_long(argc, argv, "s:nh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, firewall_shortopts, firewall_longopts, NULL)) != -1) {
         switch (c) {
         case 's': strv_push(&o.servers, optarg); break;
         case OPT_SERVE: strv_push(&o.serve, optarg); break;
@@ -106,5 +115,6 @@ const struct command cmd_firewall = {
 "from the networks given (a host that serves time to them, see apply --serve). A\n"
 "second run adds nothing; --remove deletes exactly the tagged rules. Without\n"
 "--server: the servers the NTP client is configured with (else as for apply).\n",
+    .options = firewall_options,
     .run = firewall_main,
 };

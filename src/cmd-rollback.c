@@ -16,17 +16,26 @@
 #define NOTHING_TO_ROLL_BACK "nothing to roll back: no run of te-ntp-setup is recorded"
 #define NOTHING_TO_ROLL_BACK_ALL "nothing to roll back: te-ntp-setup has changed nothing here"
 
+static const char rollback_shortopts[] = "r:h";
+static const struct option rollback_longopts[] = {
+    { "json", no_argument, NULL, OPT_JSON },
+    { "all", no_argument, NULL, OPT_ALL },
+    { "root", required_argument, NULL, 'r' },
+    { "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const struct option *
+rollback_options(const char **shortopts)
+{
+    *shortopts = rollback_shortopts;
+    return rollback_longopts;
+}
+
 static int
 rollback_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "json", no_argument, NULL, OPT_JSON },
-        { "all", no_argument, NULL, OPT_ALL },
-        { "root", required_argument, NULL, 'r' },
-        { "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *root = NULL;
     int lock_timeout = SETTINGS_LOCK_TIMEOUT, lock, rc, c, code;
     struct hostinfo host;
@@ -34,7 +43,7 @@ rollback_main(int argc, char **argv)
     struct msgs m = { 0 };
     bool json = false, all = false;
 
-    while ((c = getopt_long(argc, argv, "r:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, rollback_shortopts, rollback_longopts, NULL)) != -1) {
         switch (c) {
         case OPT_JSON: json = true; break;
         case OPT_ALL: all = true; break;
@@ -126,5 +135,6 @@ const struct command cmd_rollback = {
 "               firewall rule it added deleted, the services as they were then\n"
 "\n"
 "The backups are kept in " TXN_DIR ".\n",
+    .options = rollback_options,
     .run = rollback_main,
 };

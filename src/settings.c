@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* settings: the one settings model, filled from the YAML file and the command line. */
+/* settings: the settings model, the table of settings and the YAML loader (see settings.h). */
 #include "config.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -14,9 +15,408 @@
 
 #define MAX_SETTINGS_FILE (1024 * 1024)
 
-static const char *const implementations[] = {
-    "auto", "chrony", "ntpd", "ntpsec", "timesyncd", "openntpd",
+/* ---- the table ------------------------------------------------------------------- */
+
+static const struct setting_choice implementations[] = {
+    { "auto", 0 }, { "chrony", 0 }, { "ntpd", 0 }, { "ntpsec", 0 }, { "timesyncd", 0 },
+    { "openntpd", 0 }, { NULL, 0 },
 };
+static const struct setting_choice modes[] = {
+    { "replace", MODE_REPLACE }, { "merge", MODE_MERGE }, { NULL, 0 },
+};
+static const struct setting_choice dhcp_policies[] = {
+    { "keep", DHCP_KEEP }, { "ignore", DHCP_IGNORE }, { NULL, 0 },
+};
+static const struct setting_choice platforms[] = {
+    { "auto", true }, { "none", false }, { NULL, 0 },
+};
+
+_Static_assert(sizeof(enum sync_mode) == sizeof(int), "STORE_INT writes an int");
+_Static_assert(sizeof(enum dhcp_policy) == sizeof(int), "STORE_INT writes an int");
+_Static_assert(sizeof(enum verbosity) == sizeof(int), "STORE_INT writes an int");
+
+/* Where a member of type is stored and how (bool, char *, else an int or an enum). */
+#define AT(type, member)                                                                   \
+    .offset = offsetof(type, member),                                                      \
+    .store = _Generic(((type *)0)->member, bool: STORE_BOOL, char *: STORE_STRING,        \
+                      default: STORE_INT)
+#define S(member) AT(struct settings, member)
+#define ALL (FRONT_CLI | FRONT_YAML | FRONT_ANSIBLE)
+
+const struct setting_field settings_fields[] = {
+    { .option = "server", .short_option = 's', .argument = "HOST", .key = "servers",
+      .fronts = ALL, .type = SETTING_SOURCES, .value = SOURCE_SERVER,
+      .help = "NTP server (repeatable); default: the cloud's own time\n"
+              "service (Amazon EC2, Google Compute Engine, Azure with\n"
+              "chrony, Oracle Cloud), else 0.pool.ntp.org and\n"
+              "1.pool.ntp.org" },
+    { .option = "pool", .short_option = 'p', .argument = "HOST", .key = "pools",
+      .fronts = ALL, .type = SETTING_SOURCES, .value = SOURCE_POOL,
+      .help = "NTP pool name (repeatable)" },
+    { .option = "config", .short_option = 'c', .argument = "FILE", .ansible_key = "config",
+      .fronts = FRONT_CLI | FRONT_ANSIBLE, .type = SETTING_CONFIG,
+      .help = "YAML settings (default " SETTINGS_DEFAULT_FILE "\n"
+              "if present); --server/--pool replace its sources" },
+    { .option = "implementation", .short_option = 'i', .argument = "X",
+      .key = "implementation", .fronts = ALL, .type = SETTING_CHOICE,
+      .choices = implementations, .noun = "implementation", S(implementation),
+      .help = "auto (running > enabled > installed) | chrony | ntpd |\n"
+              "ntpsec | timesyncd | openntpd" },
+    { .option = "mode", .short_option = 'm', .argument = "MODE", .key = "mode", .fronts = ALL,
+      .type = SETTING_CHOICE, .choices = modes, S(mode),
+      .help = "replace (default: the given sources become the only\n"
+              "server/pool sources) | merge (add them, keep the others)" },
+    { .option = "dhcp", .argument = "keep|ignore", .key = "dhcp", .fronts = ALL,
+      .type = SETTING_CHOICE, .choices = dhcp_policies, S(dhcp),
+      .help = "NTP servers from DHCP: keep (default: as configured) |\n"
+              "ignore (stop the daemon from using them, so that the\n"
+              "given sources are the only ones)" },
+    { .option = "serve", .argument = "CIDR", .key = "serve", .fronts = ALL,
+      .type = SETTING_NETWORKS,
+      .help = "serve time to this network (repeatable; e.g.\n"
+              "192.0.2.0/24, 2001:db8::/64): the daemon answers\n"
+              "clients there only, the firewall lets them in;\n"
+              "replaces the settings file's serve list" },
+    { .option = "local-stratum", .argument = "N", .key = "local_stratum", .fronts = ALL,
+      .type = SETTING_INT, .lo = 1, .hi = SETTINGS_LOCAL_STRATUM_MAX, S(local_stratum),
+      .help = "with --serve: when cut off from every source, keep\n"
+              "serving the local clock at stratum N (1-15; chrony\n"
+              "local orphan, ntpd tos orphan)" },
+    { .option = "root", .short_option = 'r', .argument = "DIR", .ansible_key = "root",
+      .fronts = FRONT_CLI | FRONT_ANSIBLE, .type = SETTING_DIRECTORY, S(root),
+      .help = "operate on the system image under DIR: files only,\n"
+              "no service action" },
+    { .option = "dry-run", .short_option = 'n', .ansible_key = "_ansible_check_mode",
+      .fronts = FRONT_CLI | FRONT_ANSIBLE, .type = SETTING_FLAG, .value = true, S(dry_run),
+      .help = "change nothing; report what would change" },
+    { .option = "diff", .short_option = 'd', .ansible_key = "_ansible_diff",
+      .fronts = FRONT_CLI | FRONT_ANSIBLE, .type = SETTING_FLAG, .value = true, S(diff),
+      .help = "print a unified diff of every file change" },
+    { .option = "json", .fronts = FRONT_CLI, .type = SETTING_FLAG, .value = true, S(json),
+      .help = "one JSON object on stdout instead of text" },
+    { .option = "no-restart", .ansible_key = "restart", .ansible_negated = true,
+      .fronts = FRONT_CLI | FRONT_ANSIBLE, .type = SETTING_FLAG, .value = true,
+      S(no_restart),
+      .help = "write the files but do not restart or reload the service" },
+    { .option = "no-verify", .ansible_key = "verify", .ansible_negated = true,
+      .fronts = FRONT_CLI | FRONT_ANSIBLE, .type = SETTING_FLAG, .value = true,
+      S(no_verify),
+      .help = "do not wait for the daemon to synchronize afterwards" },
+    { .option = "verify-timeout", .argument = "SEC", .ansible_key = "verify_timeout",
+      .fronts = FRONT_CLI | FRONT_ANSIBLE, .type = SETTING_INT, .lo = 0, .hi = 3600,
+      .unit = "seconds", S(verify_timeout),
+      .help = "how long to wait for it (default 30); not synchronized\n"
+              "by then: exit 5, with the reason" },
+    { .option = "no-firewall", .ansible_key = "firewall", .ansible_negated = true,
+      .fronts = FRONT_CLI | FRONT_ANSIBLE, .type = SETTING_FLAG, .value = true,
+      S(no_firewall),
+      .help = "leave the firewall alone (by default, where it blocks\n"
+              "NTP to the servers, rules tagged te-ntp-setup let it\n"
+              "through; see the firewall command)" },
+    { .option = "if-needed", .ansible_key = "if_needed", .fronts = FRONT_CLI | FRONT_ANSIBLE,
+      .type = SETTING_FLAG, .value = true, S(if_needed),
+      .help = "leave an active, synchronized NTP client alone" },
+    { .option = "nts", .fronts = FRONT_CLI, .type = SETTING_SOURCE_FLAG,
+      AT(struct source, nts),
+      .help = "use NTS with every --server/--pool given (chrony, ntpsec)" },
+    { .option = "accept-auth-downgrade", .key = "accept_auth_downgrade", .fronts = ALL,
+      .type = SETTING_FLAG, .value = true, S(accept_auth_downgrade),
+      .help = "let unauthenticated sources replace sources that\n"
+              "use NTS or keys, or rules that require authentication\n"
+              "(refused otherwise: exit 64, nothing changed)" },
+    { .option = "platform", .argument = "auto|none", .key = "platform", .fronts = ALL,
+      .type = SETTING_CHOICE, .choices = platforms, S(platform_sources),
+      .help = "where the host runs decides the default servers (auto,\n"
+              "the default) | the public pool wherever it runs (none)" },
+    { .option = "allow-leap-smear-mix", .key = "allow_leap_smear_mix", .fronts = ALL,
+      .type = SETTING_FLAG, .value = true, S(allow_leap_smear_mix),
+      .help = "allow a source that smears leap seconds (Google's,\n"
+              "Amazon's) beside others (refused by default, exit 64)" },
+    { .option = "configure-container", .key = "configure_container", .fronts = ALL,
+      .type = SETTING_FLAG, .value = true, S(configure_container),
+      .help = "in a container that cannot set the clock (no\n"
+              "CAP_SYS_TIME), configure its NTP daemon anyway (by\n"
+              "default apply refuses there, exit 64: the clock is the\n"
+              "host's)" },
+    { .option = "lock-timeout", .argument = "SEC", .ansible_key = "lock_timeout",
+      .fronts = FRONT_CLI | FRONT_ANSIBLE, .type = SETTING_INT, .lo = 0, .hi = 3600,
+      .unit = "seconds", S(lock_timeout),
+      .help = "wait this long for another instance (default 30), then\n"
+              "exit 4" },
+    { .option = "detailed-exitcodes", .fronts = FRONT_CLI, .type = SETTING_FLAG,
+      .value = true, S(detailed_exitcodes),
+      .help = "exit 2 when something changed (or would change)" },
+    { .option = "quiet", .short_option = 'q', .fronts = FRONT_CLI, .type = SETTING_FLAG,
+      .value = VERBOSITY_QUIET, S(verbosity),
+      .help = "print only errors (the JSON object still, with --json)" },
+    { .option = "verbose", .short_option = 'v', .fronts = FRONT_CLI, .type = SETTING_FLAG,
+      .value = VERBOSITY_VERBOSE, S(verbosity),
+      .help = "print notes too (by default: what was done, warnings\n"
+              "and errors)" },
+    { .ansible_key = "accept_unsynchronized", .fronts = FRONT_ANSIBLE, .type = SETTING_FLAG,
+      .value = true, S(accept_unsynchronized) },
+    { .option = "help", .short_option = 'h', .fronts = FRONT_CLI, .type = SETTING_HELP },
+    { .option = NULL },
+};
+
+#define SRC(member) AT(struct source, member)
+
+const struct setting_field source_fields[] = {
+    { .key = "host", .fronts = FRONT_YAML | FRONT_ANSIBLE, .type = SETTING_STRING,
+      SRC(host) },
+    { .key = "iburst", .fronts = FRONT_YAML | FRONT_ANSIBLE, .type = SETTING_FLAG,
+      .value = true, SRC(iburst) },
+    { .key = "prefer", .fronts = FRONT_YAML | FRONT_ANSIBLE, .type = SETTING_FLAG,
+      .value = true, SRC(prefer) },
+    { .key = "minpoll", .fronts = FRONT_YAML | FRONT_ANSIBLE, .type = SETTING_INT,
+      .lo = -6, .hi = 24, SRC(minpoll) },
+    { .key = "maxpoll", .fronts = FRONT_YAML | FRONT_ANSIBLE, .type = SETTING_INT,
+      .lo = -6, .hi = 24, SRC(maxpoll) },
+    { .key = "nts", .fronts = FRONT_YAML | FRONT_ANSIBLE, .type = SETTING_FLAG,
+      .value = true, SRC(nts) },
+    { .key = "key", .fronts = FRONT_YAML | FRONT_ANSIBLE, .type = SETTING_INT,
+      .lo = 1, .hi = 65535, SRC(key) },
+    { .key = NULL },
+};
+
+#undef SRC
+#undef S
+#undef AT
+#undef ALL
+
+bool
+setting_end(const struct setting_field *f)
+{
+    return !f->option && !f->key && !f->ansible_key;
+}
+
+const char *
+setting_key(const struct setting_field *f, unsigned front)
+{
+    if (!(f->fronts & front))
+        return NULL;
+    if (front == FRONT_CLI)
+        return f->option;
+    if (front == FRONT_ANSIBLE && f->ansible_key)
+        return f->ansible_key;
+    return f->key;
+}
+
+const struct setting_field *
+setting_find(const struct setting_field *table, unsigned front, const char *name)
+{
+    for (const struct setting_field *f = table; !setting_end(f); f++) {
+        const char *k = setting_key(f, front);
+
+        if (k && strcmp(k, name) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+const struct setting_choice *
+setting_choice(const struct setting_field *f, const char *text)
+{
+    for (const struct setting_choice *c = f->choices; c && c->name; c++)
+        if (strcmp(c->name, text) == 0)
+            return c;
+    return NULL;
+}
+
+/* The choices as "a, b or c" (last: " or ") or "a, b, c" (last: ", "). */
+static void
+choice_list(const struct setting_field *f, const char *last, struct strbuf *sb)
+{
+    for (const struct setting_choice *c = f->choices; c && c->name; c++) {
+        if (c != f->choices)
+            sb_append(sb, c[1].name ? ", " : last);
+        sb_append(sb, c->name);
+    }
+}
+
+char *
+setting_want(const struct setting_field *f, unsigned front)
+{
+    struct strbuf sb;
+
+    sb_init(&sb);
+    switch (f->type) {
+    case SETTING_INT:
+        sb_printf(&sb, "%s%s%s from %ld to %ld",
+                  front == FRONT_YAML ? "an integer" : "a whole number",
+                  front == FRONT_CLI && f->unit ? " of " : "",
+                  front == FRONT_CLI && f->unit ? f->unit : "", f->lo, f->hi);
+        break;
+    case SETTING_CHOICE:
+        choice_list(f, " or ", &sb);
+        break;
+    case SETTING_FLAG:
+        sb_append(&sb, "true or false");
+        break;
+    default:
+        sb_append(&sb, "a string");
+        break;
+    }
+    return sb_steal(&sb);
+}
+
+char *
+setting_unknown_choice(const struct setting_field *f, const char *value)
+{
+    struct strbuf sb;
+
+    sb_init(&sb);
+    sb_printf(&sb, "unknown %s %s (known: ", f->noun, value);
+    choice_list(f, ", ", &sb);
+    sb_putc(&sb, ')');
+    return sb_steal(&sb);
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+char *
+setting_keys(const struct setting_field *table, unsigned front, bool sorted)
+{
+    struct strv keys = { 0 };
+    struct strbuf sb;
+
+    for (const struct setting_field *f = table; !setting_end(f); f++) {
+        const char *k = setting_key(f, front);
+
+        if (k && strncmp(k, "_ansible_", 9) != 0)
+            strv_push(&keys, k);
+    }
+    if (sorted && keys.n)
+        qsort(keys.v, keys.n, sizeof(*keys.v), compare_strings);
+    sb_init(&sb);
+    for (size_t i = 0; i < keys.n; i++)
+        sb_printf(&sb, "%s%s", i ? ", " : "", keys.v[i]);
+    strv_free(&keys);
+    return sb_steal(&sb);
+}
+
+static void
+store(const struct setting_field *f, void *base, int v)
+{
+    char *at = (char *)base + f->offset;
+
+    if (f->store == STORE_BOOL) {
+        bool b = v != 0;
+
+        memcpy(at, &b, sizeof(b));
+    } else if (f->store == STORE_INT) {
+        memcpy(at, &v, sizeof(v));
+    }
+}
+
+void
+setting_store_flag(const struct setting_field *f, void *base, bool on)
+{
+    store(f, base, on ? f->value : 0);
+}
+
+void
+setting_store_int(const struct setting_field *f, void *base, int v)
+{
+    store(f, base, v);
+}
+
+void
+setting_store_choice(const struct setting_field *f, void *base, const struct setting_choice *c)
+{
+    if (f->store == STORE_STRING) {
+        char **at = (char **)((char *)base + f->offset);
+
+        free(*at);
+        *at = xstrdup(c->name);
+    } else {
+        store(f, base, c->value);
+    }
+}
+
+void
+setting_move(const struct setting_field *f, struct settings *to, struct settings *from)
+{
+    char *dst = (char *)to + f->offset, *src = (char *)from + f->offset;
+
+    switch (f->type) {
+    case SETTING_SOURCES:
+        if (!from->n_sources)
+            break;                      /* --server and --pool share one list */
+        settings_clear_sources(to);
+        to->sources = from->sources;
+        to->n_sources = from->n_sources;
+        from->sources = NULL;
+        from->n_sources = 0;
+        break;
+    case SETTING_SOURCE_FLAG:
+        break;                          /* a field of each source: moved with them */
+    case SETTING_NETWORKS:
+        strv_free(&to->serve);
+        to->serve = from->serve;
+        memset(&from->serve, 0, sizeof(from->serve));
+        break;
+    default:
+        if (f->store == STORE_STRING) {
+            free(*(char **)dst);
+            *(char **)dst = *(char **)src;
+            *(char **)src = NULL;
+        } else if (f->store == STORE_BOOL) {
+            memcpy(dst, src, sizeof(bool));
+        } else if (f->store == STORE_INT) {
+            memcpy(dst, src, sizeof(int));
+        }
+        break;
+    }
+}
+
+static const char *const type_names[] = {
+    [SETTING_FLAG] = "flag", [SETTING_INT] = "int", [SETTING_CHOICE] = "choice",
+    [SETTING_DIRECTORY] = "directory", [SETTING_CONFIG] = "config",
+    [SETTING_SOURCES] = "sources", [SETTING_NETWORKS] = "networks",
+    [SETTING_SOURCE_FLAG] = "source-flag", [SETTING_STRING] = "string",
+    [SETTING_HELP] = "help",
+};
+
+static void
+table_text(const char *name, const struct setting_field *table, struct strbuf *out)
+{
+    for (const struct setting_field *f = table; !setting_end(f); f++) {
+        const char *ansible = setting_key(f, FRONT_ANSIBLE);
+        const char *yaml = setting_key(f, FRONT_YAML);
+
+        sb_printf(out, "%s\t%s%s\t", name, f->option ? "--" : "-", f->option ? f->option : "");
+        if (f->short_option)
+            sb_printf(out, "-%c\t", f->short_option);
+        else
+            sb_append(out, "-\t");
+        sb_printf(out, "%s\t%s\t%s\t%s\t", f->argument ? f->argument : "-", yaml ? yaml : "-",
+                  ansible ? ansible : "-", type_names[f->type]);
+        if (f->type == SETTING_INT) {
+            sb_printf(out, "%ld..%ld", f->lo, f->hi);
+        } else if (f->type == SETTING_CHOICE) {
+            for (const struct setting_choice *c = f->choices; c->name; c++)
+                sb_printf(out, "%s%s", c == f->choices ? "" : "|", c->name);
+        } else {
+            sb_putc(out, '-');
+        }
+        sb_printf(out, "\t%s\n", f->ansible_negated ? "negated" : "-");
+    }
+}
+
+void
+settings_table_text(struct strbuf *out)
+{
+    sb_append(out, "# table\toption\tshort\targument\tyaml\tansible\ttype\tvalues\tnegated\n");
+    table_text("setting", settings_fields, out);
+    table_text("source", source_fields, out);
+}
+
+/* ---- the model --------------------------------------------------------------------- */
 
 void
 settings_init(struct settings *s)
@@ -69,77 +469,106 @@ settings_add_source(struct settings *s, enum source_kind kind, const char *host)
     return src;
 }
 
+/* The field of the settings file's key (also for the choice functions below). */
+static const struct setting_field *
+yaml_field(const char *key)
+{
+    return setting_find(settings_fields, FRONT_YAML, key);
+}
+
+static bool
+parse_choice(const char *key, const char *text, int *value)
+{
+    const struct setting_choice *c = setting_choice(yaml_field(key), text);
+
+    if (c)
+        *value = c->value;
+    return c != NULL;
+}
+
+static const char *
+choice_name(const char *key, int value)
+{
+    const struct setting_field *f = yaml_field(key);
+
+    for (const struct setting_choice *c = f->choices; c->name; c++)
+        if (c->value == value)
+            return c->name;
+    return f->choices[0].name;
+}
+
 bool
 settings_parse_mode(const char *text, enum sync_mode *mode)
 {
-    if (strcmp(text, "replace") == 0)
-        *mode = MODE_REPLACE;
-    else if (strcmp(text, "merge") == 0)
-        *mode = MODE_MERGE;
-    else
+    int v;
+
+    if (!parse_choice("mode", text, &v))
         return false;
+    *mode = (enum sync_mode)v;
     return true;
 }
 
 const char *
 settings_mode_name(enum sync_mode mode)
 {
-    return mode == MODE_MERGE ? "merge" : "replace";
+    return choice_name("mode", mode);
 }
 
 bool
 settings_parse_dhcp(const char *text, enum dhcp_policy *dhcp)
 {
-    if (strcmp(text, "keep") == 0)
-        *dhcp = DHCP_KEEP;
-    else if (strcmp(text, "ignore") == 0)
-        *dhcp = DHCP_IGNORE;
-    else
+    int v;
+
+    if (!parse_choice("dhcp", text, &v))
         return false;
+    *dhcp = (enum dhcp_policy)v;
     return true;
 }
 
 const char *
 settings_dhcp_name(enum dhcp_policy dhcp)
 {
-    return dhcp == DHCP_IGNORE ? "ignore" : "keep";
+    return choice_name("dhcp", dhcp);
 }
 
 bool
 settings_parse_platform(const char *text, bool *platform_sources)
 {
-    if (strcmp(text, "auto") == 0)
-        *platform_sources = true;
-    else if (strcmp(text, "none") == 0)
-        *platform_sources = false;
-    else
+    int v;
+
+    if (!parse_choice("platform", text, &v))
         return false;
+    *platform_sources = v;
+    return true;
+}
+
+bool
+settings_parse_int(const char *text, long lo, long hi, int *out)
+{
+    const char *digits = text && *text == '-' ? text + 1 : text;
+    char *end;
+    long v;
+
+    if (!digits || digits[0] < '0' || digits[0] > '9' || (digits[0] == '0' && digits[1]))
+        return false;
+    errno = 0;
+    v = strtol(text, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return false;
+    *out = (int)v;
     return true;
 }
 
 bool
 settings_parse_local_stratum(const char *text, int *out)
 {
-    char *end;
-    long v;
-
-    if (!text || text[0] < '1' || text[0] > '9')
-        return false;
-    errno = 0;
-    v = strtol(text, &end, 10);
-    if (errno || *end || v < 1 || v > SETTINGS_LOCAL_STRATUM_MAX)
-        return false;
-    *out = (int)v;
-    return true;
+    return settings_parse_int(text, 1, SETTINGS_LOCAL_STRATUM_MAX, out);
 }
 
 static bool
 known_implementation(const char *name)
 {
-    for (size_t i = 0; i < TE_ARRAY_LEN(implementations); i++)
-        if (strcmp(name, implementations[i]) == 0)
-            return true;
-    return false;
+    return setting_choice(yaml_field("implementation"), name) != NULL;
 }
 
 /* ---- YAML ---------------------------------------------------------------------- */
@@ -235,7 +664,8 @@ get_bool(struct loader *l, const yaml_node_t *n, const char *key, bool *out)
 }
 
 static bool
-get_int(struct loader *l, const yaml_node_t *n, const char *key, long lo, long hi, int *out)
+get_int(struct loader *l, const yaml_node_t *n, const char *key, const struct setting_field *f,
+        int *out)
 {
     const char *v;
     char *end;
@@ -247,11 +677,12 @@ get_int(struct loader *l, const yaml_node_t *n, const char *key, long lo, long h
     errno = 0;
     x = strtol(v, &end, 10);
     if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || errno || end == v || *end ||
-        x < lo || x > hi) {
-        char *q = quote_string(v);
+        x < f->lo || x > f->hi) {
+        char *q = quote_string(v), *want = setting_want(f, FRONT_YAML);
 
-        node_error(l, n, "'%s' must be an integer from %ld to %ld, not %s", key, lo, hi, q);
+        node_error(l, n, "'%s' must be %s, not %s", key, want, q);
         free(q);
+        free(want);
         return false;
     }
     *out = (int)x;
@@ -309,6 +740,48 @@ nul_strings(struct loader *l)
     return found;
 }
 
+/* A flag, number or choice of the table into base (struct settings or struct source). */
+static void
+load_value(struct loader *l, const struct setting_field *f, const yaml_node_t *n,
+           const char *key, void *base)
+{
+    const struct setting_choice *c;
+    bool flag;
+    int x;
+
+    switch (f->type) {
+    case SETTING_FLAG:
+        if (get_bool(l, n, key, &flag))
+            setting_store_flag(f, base, flag);
+        break;
+    case SETTING_INT:
+        if (get_int(l, n, key, f, &x))
+            setting_store_int(f, base, x);
+        break;
+    case SETTING_CHOICE:
+        if (!want_scalar(l, n, key))
+            break;
+        c = setting_choice(f, scalar(n));
+        if (c) {
+            setting_store_choice(f, base, c);
+        } else {
+            char *q = quote_string(scalar(n)), *want = setting_want(f, FRONT_YAML);
+            char *unknown = f->noun ? setting_unknown_choice(f, q) : NULL;
+
+            if (unknown)
+                node_error(l, n, "%s", unknown);
+            else
+                node_error(l, n, "'%s' must be %s, not %s", key, want, q);
+            free(q);
+            free(want);
+            free(unknown);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
 static void
 load_source(struct loader *l, const yaml_node_t *n, enum source_kind kind, const char *list)
 {
@@ -343,6 +816,7 @@ load_source(struct loader *l, const yaml_node_t *n, enum source_kind kind, const
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
         yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
+        const struct setting_field *f;
         const char *key;
 
         if (!k || !v || k->type != YAML_SCALAR_NODE) {
@@ -350,26 +824,15 @@ load_source(struct loader *l, const yaml_node_t *n, enum source_kind kind, const
             continue;
         }
         key = scalar(k);
-        if (!strcmp(key, "host"))
-            continue;
-        else if (!strcmp(key, "iburst"))
-            get_bool(l, v, key, &src->iburst);
-        else if (!strcmp(key, "prefer"))
-            get_bool(l, v, key, &src->prefer);
-        else if (!strcmp(key, "nts"))
-            get_bool(l, v, key, &src->nts);
-        else if (!strcmp(key, "minpoll"))
-            get_int(l, v, key, -6, 24, &src->minpoll);
-        else if (!strcmp(key, "maxpoll"))
-            get_int(l, v, key, -6, 24, &src->maxpoll);
-        else if (!strcmp(key, "key"))
-            get_int(l, v, key, 1, 65535, &src->key);
-        else {
-            char *q = quote_string(key);
+        f = setting_find(source_fields, FRONT_YAML, key);
+        if (!f) {
+            char *q = quote_string(key), *known = setting_keys(source_fields, FRONT_YAML, false);
 
-            node_error(l, k, "unknown key %s in an entry of '%s' (known: host, iburst, prefer, "
-                       "minpoll, maxpoll, nts, key)", q, list);
+            node_error(l, k, "unknown key %s in an entry of '%s' (known: %s)", q, list, known);
             free(q);
+            free(known);
+        } else if (f->type != SETTING_STRING) {       /* host: above */
+            load_value(l, f, v, key, src);
         }
     }
 }
@@ -428,6 +891,7 @@ load_root(struct loader *l, const yaml_node_t *root)
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
         yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
+        const struct setting_field *f;
         const char *key;
 
         if (!k || !v || k->type != YAML_SCALAR_NODE) {
@@ -435,68 +899,26 @@ load_root(struct loader *l, const yaml_node_t *root)
             continue;
         }
         key = scalar(k);
-        if (!strcmp(key, "servers") || !strcmp(key, "pools")) {
+        f = setting_find(settings_fields, FRONT_YAML, key);
+        if (!f) {
+            char *q = quote_string(key), *known = setting_keys(settings_fields, FRONT_YAML, false);
+
+            node_error(l, k, "unknown key %s (known: %s)", q, known);
+            free(q);
+            free(known);
+        } else if (f->type == SETTING_SOURCES) {
             if (!empty && ((v->type == YAML_SCALAR_NODE && is_plain_null(v)) ||
                            (v->type == YAML_SEQUENCE_NODE &&
                             v->data.sequence.items.start == v->data.sequence.items.top))) {
                 empty = v;
                 empty_key = key;
             }
-            load_sources(l, v, key[0] == 's' ? SOURCE_SERVER : SOURCE_POOL, key);
-        } else if (!strcmp(key, "implementation")) {
-            if (!want_scalar(l, v, key))
-                continue;
-            if (!known_implementation(scalar(v))) {
-                char *q = quote_string(scalar(v));
-
-                node_error(l, v, "unknown implementation %s (known: auto, chrony, ntpd, ntpsec, "
-                           "timesyncd, openntpd)", q);
-                free(q);
-                continue;
-            }
-            free(l->s->implementation);
-            l->s->implementation = xstrdup(scalar(v));
-        } else if (!strcmp(key, "mode")) {
-            if (want_scalar(l, v, key) && !settings_parse_mode(scalar(v), &l->s->mode)) {
-                char *q = quote_string(scalar(v));
-
-                node_error(l, v, "'mode' must be replace or merge, not %s", q);
-                free(q);
-            }
-        } else if (!strcmp(key, "dhcp")) {
-            if (want_scalar(l, v, key) && !settings_parse_dhcp(scalar(v), &l->s->dhcp)) {
-                char *q = quote_string(scalar(v));
-
-                node_error(l, v, "'dhcp' must be keep or ignore, not %s", q);
-                free(q);
-            }
-        } else if (!strcmp(key, "serve")) {
+            load_sources(l, v, (enum source_kind)f->value, key);
+        } else if (f->type == SETTING_NETWORKS) {
             strv_free(&l->s->serve);
             load_serve(l, v, key);
-        } else if (!strcmp(key, "accept_auth_downgrade")) {
-            get_bool(l, v, key, &l->s->accept_auth_downgrade);
-        } else if (!strcmp(key, "configure_container")) {
-            get_bool(l, v, key, &l->s->configure_container);
-        } else if (!strcmp(key, "allow_leap_smear_mix")) {
-            get_bool(l, v, key, &l->s->allow_leap_smear_mix);
-        } else if (!strcmp(key, "platform")) {
-            if (want_scalar(l, v, key) &&
-                !settings_parse_platform(scalar(v), &l->s->platform_sources)) {
-                char *q = quote_string(scalar(v));
-
-                node_error(l, v, "'platform' must be auto or none, not %s", q);
-                free(q);
-            }
-        } else if (!strcmp(key, "local_stratum")) {
-            if (!(v->type == YAML_SCALAR_NODE && is_plain_null(v)))
-                get_int(l, v, key, 1, SETTINGS_LOCAL_STRATUM_MAX, &l->s->local_stratum);
-        } else {
-            char *q = quote_string(key);
-
-            node_error(l, k, "unknown key %s (known: servers, pools, implementation, mode, "
-                       "dhcp, serve, local_stratum, accept_auth_downgrade, configure_container, "
-                       "platform, allow_leap_smear_mix)", q);
-            free(q);
+        } else if (!(f->type == SETTING_INT && v->type == YAML_SCALAR_NODE && is_plain_null(v))) {
+            load_value(l, f, v, key, l->s);     /* "local_stratum:" with nothing: none */
         }
     }
     /* "servers: []" must not silently stand for the default public servers. */
@@ -689,9 +1111,10 @@ settings_finish(struct settings *s, struct msgs *m)
     errors += finish_smear(s, m);
     if (s->implementation && !known_implementation(s->implementation)) {
         char *q = quote_string(s->implementation);
+        char *unknown = setting_unknown_choice(yaml_field("implementation"), q);
 
-        msg_error(m, "unknown implementation %s (known: auto, chrony, ntpd, ntpsec, timesyncd, "
-                  "openntpd)", q);
+        msg_error(m, "%s", unknown);
+        free(unknown);
         free(q);
         errors++;
     }

@@ -57,17 +57,99 @@ check "ansible-galaxy collection install" \
 # ---- ansible-doc: every option of the binary module, and the new ones -------------------
 ansible-doc --json "$MODULE" > "$TMP/doc.json" 2> "$TMP/doc.err"
 check "ansible-doc $MODULE" [ -s "$TMP/doc.json" ] || sed 's/^/#   /' "$TMP/doc.err"
-# The binary module's arguments, from src/ansible.c.
-sed -n '/^static const char \*const known_args\[\] = {/,/^};/p' "$top_srcdir/src/ansible.c" |
-    grep -o '"[a-z_]*"' | tr -d '"' > "$TMP/binary-args"
+# The program's settings table (te-ntp-setup settings-table): its Ansible arguments are the
+# binary module's, and the Python module must take each the same way.
+"$BIN" settings-table > "$TMP/table"
+awk -F '\t' '$1 == "setting" && $6 != "-" && $6 !~ /^_ansible_/ { print $6 }' "$TMP/table" \
+    > "$TMP/binary-args"
 check "read the binary module's $(wc -l < "$TMP/binary-args") arguments" [ -s "$TMP/binary-args" ]
-for a in $(cat "$TMP/binary-args") accept_unsynchronized executable; do
+for a in $(cat "$TMP/binary-args") executable; do
     check "ansible-doc documents $a" $PY -c '
 import json, sys
 doc = json.load(open(sys.argv[1]))[sys.argv[2]]["doc"]
 o = doc["options"][sys.argv[3]]
 assert o.get("description") and o.get("type"), o' "$TMP/doc.json" "$MODULE" "$a"
 done
+cat > "$TMP/table-check.py" <<'EOF'
+"""The Python module (OPTIONS, SOURCE_KEYS, DOCUMENTATION) against the settings table."""
+import importlib.util
+import json
+import sys
+
+table, module_path, doc_json, module_name = sys.argv[1:5]
+spec = importlib.util.spec_from_file_location('te_ntp_setup_module', module_path)
+mod = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mod)
+doc = json.load(open(doc_json))[module_name]['doc']['options']
+problems = []
+settings, sources = {}, {}
+for line in open(table):
+    if line.startswith('#'):
+        continue
+    kind, option, short, argument, yaml, ansible, typ, values, negated = line.rstrip('\n').split('\t')
+    row = dict(option=option, type=typ, values=values, negated=negated == 'negated')
+    if kind == 'setting' and ansible != '-' and not ansible.startswith('_ansible_'):
+        settings[ansible] = row
+    elif kind == 'source':
+        sources[yaml] = row
+PY_TYPE = dict(flag='bool', int='int', choice='str', directory='path', config='path',
+               sources='list', networks='list')
+options = dict((name, (argspec, how, flag)) for name, argspec, how, flag in mod.OPTIONS)
+own = set(['executable'])        # the Python module's own, not the program's
+if set(options) - own != set(settings):
+    problems.append('OPTIONS %s, the table %s' % (sorted(set(options) - own), sorted(settings)))
+
+
+def description(name):
+    return ' '.join(doc.get(name, {}).get('description') or [])
+
+
+for name, row in sorted(settings.items()):
+    if name not in options:
+        continue
+    argspec, how, flag = options[name]
+    want = PY_TYPE[row['type']]
+    if argspec.get('type') != want or doc.get(name, {}).get('type') != want:
+        problems.append('%s: type %s (documented %s), the table says %s' % (
+            name, argspec.get('type'), doc.get(name, {}).get('type'), want))
+    if row['type'] == 'choice':
+        choices = row['values'].split('|')
+        if argspec.get('choices') != choices or doc.get(name, {}).get('choices') != choices:
+            problems.append('%s: choices %s (documented %s), the table says %s' % (
+                name, argspec.get('choices'), doc.get(name, {}).get('choices'), choices))
+    if row['type'] == 'int':
+        lo, hi = row['values'].split('..')
+        if '%s to %s' % (lo, hi) not in description(name):
+            problems.append('%s: the description does not say "%s to %s"' % (name, lo, hi))
+    if row['option'] == '-':
+        want_how, want_flag = mod.MODULE, None
+    elif row['type'] in ('sources', 'networks'):
+        want_how, want_flag = mod.REPEAT, row['option']
+    elif row['type'] == 'flag':
+        want_how = mod.NEGATED if row['negated'] else mod.FLAG
+        want_flag = row['option']
+        if argspec.get('default') is not row['negated']:
+            problems.append('%s: default %s, the program\'s is %s' % (
+                name, argspec.get('default'), row['negated']))
+    else:
+        want_how, want_flag = mod.VALUE, row['option']
+    if (how, flag) != (want_how, want_flag):
+        problems.append('%s: passed as %s %s, the table says %s %s' % (
+            name, how, flag, want_how, want_flag))
+if set(mod.SOURCE_KEYS) != set(sources):
+    problems.append('SOURCE_KEYS %s, the table %s' % (sorted(mod.SOURCE_KEYS), sorted(sources)))
+for key, row in sorted(sources.items()):
+    if row['type'] == 'int':
+        lo, hi = row['values'].split('..')
+        if '%s to %s' % (lo, hi) not in description('servers'):
+            problems.append('servers: the description does not give %s as %s to %s' % (key, lo, hi))
+for p in problems:
+    print('#   ' + p)
+sys.exit(1 if problems else 0)
+EOF
+check "the Python module takes every argument as the settings table says (type, choices, range, flag)" \
+    $PY "$TMP/table-check.py" "$TMP/table" "$TMP/src/plugins/modules/te_ntp_setup.py" \
+    "$TMP/doc.json" "$MODULE"
 check "ansible-doc has EXAMPLES and RETURN" $PY -c '
 import json, sys
 d = json.load(open(sys.argv[1]))[sys.argv[2]]

@@ -56,6 +56,15 @@ if command -v python3 >/dev/null 2>&1; then
         python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/out"
 fi
 
+# The README's table of arguments has a row for each of the settings table's.
+"$BIN" settings-table | awk -F '\t' '$1 == "setting" && $6 != "-" && $6 !~ /^_ansible_/ { print $6 }' \
+    > "$TMP/args-of-table"
+check "the settings table has Ansible arguments" [ -s "$TMP/args-of-table" ]
+while read -r a; do
+    check "packaging/ansible/README.md documents the argument $a" \
+        grep -q "^| $a |" "$top_srcdir/packaging/ansible/README.md"
+done < "$TMP/args-of-table"
+
 # ---- ansible-playbook --------------------------------------------------------------
 command -v ansible-playbook >/dev/null 2>&1 ||
     skip_all "ansible-playbook not found (packaging/build-deps --test installs ansible-core)"

@@ -67,6 +67,22 @@ expect "--config completes YAML files (and directories)" "a.yaml img" te-ntp-set
 expect "check -c does not complete files" "" te-ntp-setup check -c ''
 cd - >/dev/null || exit 99
 
+# The values offered for apply's options are the program's own: the choices and ranges of
+# its settings table (te-ntp-setup settings-table).
+"$BIN" settings-table > "$TMP/table"
+check "the settings table has options with choices" grep -q '^setting	--[a-z-]*	.*	choice	' "$TMP/table"
+while IFS="$(printf '\t')" read -r table option short argument yaml ansible type values negated; do
+    [ "$table" = setting ] && [ "$option" != - ] || continue
+    case $type in
+    choice) want=$(printf '%s\n' "${values//|/ }" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//') ;;
+    int) want=$(seq "${values%..*}" "${values#*..}" | sort | tr '\n' ' ' | sed 's/ $//')
+        [ "${values#*..}" -le 100 ] || want= ;;   # seconds: nothing to offer
+    *) continue ;;
+    esac
+    expect "$option offers the table's values" "$want" te-ntp-setup "$option" ''
+    [ "$short" = - ] || expect "$short offers the table's values" "$want" te-ntp-setup "$short" ''
+done < "$TMP/table"
+
 # Each command's options are exactly the long options its part of --help lists.
 "$BIN" --help > "$TMP/help"
 for cmd in apply detect rollback firewall check; do

@@ -208,6 +208,71 @@ test_ansible_unknown_arguments(void)
     done(&s, &m);
 }
 
+/* Every argument of the settings table is read: a value other than the default, as the
+ * table's type says, reaches the settings. */
+static void
+test_ansible_every_argument(void)
+{
+    for (const struct setting_field *f = settings_fields; !setting_end(f); f++) {
+        const char *name = setting_key(f, FRONT_ANSIBLE);
+        struct settings s, d;
+        struct msgs m;
+        char *args = NULL;
+        bool differs = false;
+        int rc;
+
+        if (!name || f->type == SETTING_CONFIG)
+            continue;
+        switch (f->type) {
+        case SETTING_FLAG:
+            args = xasprintf("{\"%s\": %s}", name, f->ansible_negated ? "false" : "true");
+            break;
+        case SETTING_INT:
+            args = xasprintf("{\"%s\": %ld}", name, f->hi);
+            break;
+        case SETTING_CHOICE: {
+            const struct setting_choice *c = f->choices;
+
+            while (c[1].name)
+                c++;
+            args = xasprintf("{\"%s\": \"%s\"}", name, c->name);
+            break;
+        }
+        case SETTING_DIRECTORY:
+            args = xasprintf("{\"%s\": \"%s\"}", name, te_tmpdir());
+            break;
+        case SETTING_SOURCES:
+            args = xasprintf("{\"%s\": [\"ntp1.example.com\"]}", name);
+            break;
+        case SETTING_NETWORKS:
+            args = xasprintf("{\"%s\": [\"192.0.2.0/24\"]}", name);
+            break;
+        default:
+            te_assert_msg(false, __LINE__, __FILE__, false, "%s: a type Ansible cannot give",
+                          name);
+            continue;
+        }
+        settings_init(&d);
+        rc = load(args, NULL, &s, &m);
+        te_assert_msg(rc == 0 && m.errors.n == 0, __LINE__, __FILE__, false, "%s: %s", args,
+                      m.errors.n ? m.errors.v[0] : "refused");
+        if (f->type == SETTING_SOURCES)
+            differs = s.n_sources == 1;
+        else if (f->type == SETTING_NETWORKS)
+            differs = s.serve.n == 1;
+        else if (f->store == STORE_STRING)
+            differs = *(char **)((char *)&s + f->offset) != NULL;
+        else if (f->store == STORE_BOOL)
+            differs = *(bool *)((char *)&s + f->offset) != *(bool *)((char *)&d + f->offset);
+        else
+            differs = *(int *)((char *)&s + f->offset) != *(int *)((char *)&d + f->offset);
+        te_assert_msg(differs, __LINE__, __FILE__, false, "%s did not reach the settings", args);
+        settings_free(&d);
+        done(&s, &m);
+        free(args);
+    }
+}
+
 static void
 test_ansible_bad_values(void)
 {
@@ -543,6 +608,7 @@ static const struct te_test ansible_tests[] = {
     TE_TEST(test_ansible_defaults),
     TE_TEST(test_ansible_servers_as_string),
     TE_TEST(test_ansible_unknown_arguments),
+    TE_TEST(test_ansible_every_argument),
     TE_TEST(test_ansible_bad_values),
     TE_TEST(test_ansible_all_errors),
     TE_TEST(test_ansible_config_file),

@@ -724,6 +724,222 @@ test_settings_parse_local_stratum(void)
     TE_ASSERT_INT_EQ(v, 15);
 }
 
+/* ---- the table of settings ----------------------------------------------------------- */
+
+/* Whether the field of f differs between two settings (or sources). */
+static bool
+field_differs(const struct setting_field *f, const void *a, const void *b)
+{
+    const char *x = (const char *)a + f->offset, *y = (const char *)b + f->offset;
+
+    switch (f->store) {
+    case STORE_BOOL:
+        return *(const bool *)x != *(const bool *)y;
+    case STORE_INT:
+        return *(const int *)x != *(const int *)y;
+    case STORE_STRING:
+        return (*(char *const *)x == NULL) != (*(char *const *)y == NULL);
+    default:
+        return false;
+    }
+}
+
+/* Give f a value other than the default in s, as a front end would. */
+static void
+give(const struct setting_field *f, struct settings *s)
+{
+    switch (f->type) {
+    case SETTING_FLAG:
+        setting_store_flag(f, s, true);
+        break;
+    case SETTING_INT:
+        setting_store_int(f, s, (int)f->hi);
+        break;
+    case SETTING_CHOICE:
+        for (const struct setting_choice *c = f->choices; c->name; c++)
+            setting_store_choice(f, s, c);      /* the last one */
+        break;
+    case SETTING_DIRECTORY:
+        *(char **)((char *)s + f->offset) = xstrdup("/srv/image");
+        break;
+    case SETTING_SOURCES:
+        settings_add_source(s, (enum source_kind)f->value, "ntp1.example.com");
+        break;
+    case SETTING_NETWORKS:
+        strv_push(&s->serve, "192.0.2.0/24");
+        break;
+    default:
+        break;
+    }
+}
+
+/* Every setting the command line takes reaches the settings over the file's: nothing is
+ * copied by hand, and a field that setting_move missed would fail here. */
+static void
+test_settings_table_every_field_moves(void)
+{
+    for (const struct setting_field *f = settings_fields; !setting_end(f); f++) {
+        struct settings cli, s, d;
+
+        if (!(f->fronts & FRONT_CLI) || f->type == SETTING_CONFIG || f->type == SETTING_HELP ||
+            f->type == SETTING_SOURCE_FLAG)
+            continue;
+        settings_init(&cli);
+        settings_init(&s);
+        settings_init(&d);
+        give(f, &cli);
+        setting_move(f, &s, &cli);
+        if (f->type == SETTING_SOURCES)
+            te_assert_msg(s.n_sources == 1, __LINE__, __FILE__, false, "--%s", f->option);
+        else if (f->type == SETTING_NETWORKS)
+            te_assert_msg(s.serve.n == 1, __LINE__, __FILE__, false, "--%s", f->option);
+        else
+            te_assert_msg(field_differs(f, &s, &d), __LINE__, __FILE__, false,
+                          "--%s did not reach the settings", f->option);
+        settings_free(&cli);
+        settings_free(&s);
+        settings_free(&d);
+    }
+}
+
+/* Every key of the settings file in the table is read: a value other than the default
+ * reaches the settings. */
+static void
+test_settings_table_every_key(void)
+{
+    for (const struct setting_field *f = settings_fields; !setting_end(f); f++) {
+        const char *key = setting_key(f, FRONT_YAML);
+        struct settings s, d;
+        struct msgs m;
+        char *text = NULL;
+        int rc;
+
+        if (!key)
+            continue;
+        switch (f->type) {
+        case SETTING_FLAG:
+            text = xasprintf("%s: true\n", key);
+            break;
+        case SETTING_INT:
+            text = xasprintf("%s: %ld\n", key, f->hi);
+            break;
+        case SETTING_CHOICE: {
+            const struct setting_choice *c = f->choices;
+
+            while (c[1].name)
+                c++;
+            text = xasprintf("%s: %s\n", key, c->name);
+            break;
+        }
+        case SETTING_SOURCES:
+            text = xasprintf("%s: [ntp1.example.com]\n", key);
+            break;
+        case SETTING_NETWORKS:
+            text = xasprintf("%s: [192.0.2.0/24]\n", key);
+            break;
+        default:
+            te_assert_msg(false, __LINE__, __FILE__, false, "%s: a type YAML cannot give", key);
+            continue;
+        }
+        settings_init(&d);
+        rc = load(&s, &m, text);
+        te_assert_msg(rc == 0 && m.errors.n == 0, __LINE__, __FILE__, false, "%s: %s", text,
+                      m.errors.n ? m.errors.v[0] : "refused");
+        if (f->type == SETTING_SOURCES)
+            te_assert_msg(s.n_sources == 1, __LINE__, __FILE__, false, "%s", text);
+        else if (f->type == SETTING_NETWORKS)
+            te_assert_msg(s.serve.n == 1, __LINE__, __FILE__, false, "%s", text);
+        else
+            te_assert_msg(field_differs(f, &s, &d), __LINE__, __FILE__, false,
+                          "%s did not reach the settings", text);
+        settings_free(&d);
+        done(&s, &m);
+        free(text);
+    }
+}
+
+/* Each front end's names are unique, and every option, key and argument has a type the
+ * front end can read. */
+static void
+test_settings_table_names(void)
+{
+    static const unsigned fronts[] = { FRONT_CLI, FRONT_YAML, FRONT_ANSIBLE };
+
+    for (size_t i = 0; i < TE_ARRAY_LEN(fronts); i++) {
+        for (const struct setting_field *f = settings_fields; !setting_end(f); f++) {
+            const char *k = setting_key(f, fronts[i]);
+
+            if (!k)
+                continue;
+            te_assert_msg(setting_find(settings_fields, fronts[i], k) == f, __LINE__, __FILE__,
+                          false, "%s is given twice", k);
+            if (fronts[i] == FRONT_CLI)
+                te_assert_msg(f->help || f->type == SETTING_HELP, __LINE__, __FILE__, false,
+                              "--%s has no help", k);
+            if (f->type == SETTING_CHOICE)
+                te_assert_msg(f->choices && f->choices[0].name, __LINE__, __FILE__, false,
+                              "%s has no choices", k);
+            if (f->type == SETTING_INT)
+                te_assert_msg(f->lo < f->hi, __LINE__, __FILE__, false, "%s: no range", k);
+        }
+    }
+    CU_ASSERT_PTR_NOT_NULL(setting_find(source_fields, FRONT_YAML, "minpoll"));
+    CU_ASSERT_PTR_NULL(setting_find(settings_fields, FRONT_YAML, "restart"));
+    TE_ASSERT_STR_EQ(setting_key(setting_find(settings_fields, FRONT_CLI, "no-restart"),
+                                 FRONT_ANSIBLE), "restart");
+}
+
+/* The words of the messages come from the table. */
+static void
+test_settings_table_messages(void)
+{
+    const struct setting_field *mode = setting_find(settings_fields, FRONT_CLI, "mode");
+    const struct setting_field *lock = setting_find(settings_fields, FRONT_CLI, "lock-timeout");
+    const struct setting_field *impl = setting_find(settings_fields, FRONT_YAML, "implementation");
+    const struct setting_field *minpoll = setting_find(source_fields, FRONT_YAML, "minpoll");
+    char *text;
+
+    text = setting_want(mode, FRONT_CLI);
+    TE_ASSERT_STR_EQ(text, "replace or merge");
+    free(text);
+    text = setting_want(lock, FRONT_CLI);
+    TE_ASSERT_STR_EQ(text, "a whole number of seconds from 0 to 3600");
+    free(text);
+    text = setting_want(lock, FRONT_ANSIBLE);
+    TE_ASSERT_STR_EQ(text, "a whole number from 0 to 3600");
+    free(text);
+    text = setting_want(minpoll, FRONT_YAML);
+    TE_ASSERT_STR_EQ(text, "an integer from -6 to 24");
+    free(text);
+    text = setting_unknown_choice(impl, "\"x\"");
+    TE_ASSERT_STR_EQ(text, "unknown implementation \"x\" (known: auto, chrony, ntpd, ntpsec, "
+                     "timesyncd, openntpd)");
+    free(text);
+    text = setting_keys(source_fields, FRONT_ANSIBLE, false);
+    TE_ASSERT_STR_EQ(text, "host, iburst, prefer, minpoll, maxpoll, nts, key");
+    free(text);
+}
+
+static void
+test_settings_parse_int(void)
+{
+    int v = 0;
+
+    CU_ASSERT_TRUE(settings_parse_int("-6", -6, 24, &v));
+    TE_ASSERT_INT_EQ(v, -6);
+    CU_ASSERT_TRUE(settings_parse_int("0", 0, 3600, &v));
+    TE_ASSERT_INT_EQ(v, 0);
+    CU_ASSERT_TRUE(settings_parse_int("3600", 0, 3600, &v));
+    TE_ASSERT_INT_EQ(v, 3600);
+    CU_ASSERT_FALSE(settings_parse_int("3601", 0, 3600, &v));
+    CU_ASSERT_FALSE(settings_parse_int("-7", -6, 24, &v));
+    CU_ASSERT_FALSE(settings_parse_int("05", 0, 3600, &v));
+    CU_ASSERT_FALSE(settings_parse_int(" 5", 0, 3600, &v));
+    CU_ASSERT_FALSE(settings_parse_int("-", -6, 24, &v));
+    CU_ASSERT_FALSE(settings_parse_int("99999999999999999999", 0, 3600, &v));
+    TE_ASSERT_INT_EQ(v, 3600);
+}
+
 static const struct te_test settings_tests[] = {
     TE_TEST(test_settings_full_file),
     TE_TEST(test_settings_defaults),
@@ -755,6 +971,11 @@ static const struct te_test settings_tests[] = {
     TE_TEST(test_settings_duplicate_key),
     TE_TEST(test_settings_nul_refused),
     TE_TEST(test_settings_empty_sources_refused),
+    TE_TEST(test_settings_table_every_field_moves),
+    TE_TEST(test_settings_table_every_key),
+    TE_TEST(test_settings_table_names),
+    TE_TEST(test_settings_table_messages),
+    TE_TEST(test_settings_parse_int),
     TE_TESTS_END,
 };
 
