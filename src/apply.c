@@ -179,9 +179,8 @@ open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **proble
     struct firewall_opts o = { 0 };
     struct msgs fm = { 0 };
     struct fw_ctx ctx = { t, actions, p->m };
-    struct strbuf out;
+    struct firewall_result res;
     enum firewall_status st;
-    char *save = NULL;
 
     if (!p->host->live || s->no_firewall)
         return false;
@@ -195,12 +194,12 @@ open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **proble
         o.persist_file = persist_firewall;
         o.journal_ctx = &ctx;
     }
-    sb_init(&out);
-    st = firewall_run(&o, &out, &fm);
-    if (st == FIREWALL_CHANGED)
-        for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-            if (strstr(l, "added:") || strstr(l, "would add:"))
-                strv_push_owned(actions, xasprintf("firewall: %s", l + strspn(l, " ")));
+    st = firewall_run(&o, &res, &fm);
+    for (size_t i = 0; st == FIREWALL_CHANGED && i < res.n; i++)
+        for (size_t j = 0; j < res.firewalls[i].n; j++)
+            strv_push_owned(actions, xasprintf("firewall: %s %s",
+                                               o.dry_run ? "would add:" : "added:",
+                                               res.firewalls[i].rules[j].text));
     for (size_t i = 0; i < fm.errors.n; i++)
         msg_warn(p->m, "firewall: %s (run 'te-ntp-setup firewall' after fixing it)",
                  fm.errors.v[i]);
@@ -210,7 +209,7 @@ open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **proble
     for (size_t i = 0; i < fm.warnings.n; i++)
         msg_warn(p->m, "firewall: %s", fm.warnings.v[i]);
     msgs_free(&fm);
-    sb_free(&out);
+    firewall_result_free(&res);
     strv_free(&o.servers);
     strv_free(&o.serve);
     return st == FIREWALL_CHANGED;

@@ -104,10 +104,9 @@ static void
 diagnose_silence(const struct sntp_result *res, size_t n, struct diagnosis *d)
 {
     struct firewall_opts o = { 0 };
-    struct strbuf out;
+    struct firewall_result fr;
     struct msgs fm = { 0 };
     enum firewall_status st;
-    char *save = NULL;
 
     for (size_t i = 0; i < n; i++)
         if (res[i].status == SNTP_ERR_NO_REPLY || res[i].status == SNTP_ERR_NETWORK)
@@ -121,14 +120,14 @@ diagnose_silence(const struct sntp_result *res, size_t n, struct diagnosis *d)
         return;
     }
     o.dry_run = true;
-    sb_init(&out);
-    st = firewall_run(&o, &out, &fm);
+    st = firewall_run(&o, &fr, &fm);
     if (st == FIREWALL_CHANGED) {
         strv_push(&d->why, "no reply: the local firewall drops NTP (udp 123); "
                   "'te-ntp-setup firewall' would add:");
-        for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-            if (strstr(l, "would add:"))
-                strv_push_owned(&d->why, xasprintf("  %s", l + strspn(l, " ")));
+        for (size_t i = 0; i < fr.n; i++)
+            for (size_t j = 0; j < fr.firewalls[i].n; j++)
+                strv_push_owned(&d->why, xasprintf("  would add: %s",
+                                                   fr.firewalls[i].rules[j].text));
     } else if (st == FIREWALL_NOTHING) {
         strv_push(&d->why, "no reply, and the local firewall lets NTP through: an upstream "
                   "firewall drops udp 123, or the server is down");
@@ -136,7 +135,7 @@ diagnose_silence(const struct sntp_result *res, size_t n, struct diagnosis *d)
         strv_push(&d->why, "no reply; the local firewall could not be inspected");
     }
     msgs_free(&fm);
-    sb_free(&out);
+    firewall_result_free(&fr);
     strv_free(&o.servers);
 }
 
@@ -204,12 +203,7 @@ render_common_json(int code, const struct msgs *m, struct strbuf *sb)
     sb_append(sb, "false");
     json_key(sb, "failed", false);
     sb_append(sb, code >= CHECK_CRITICAL ? "true" : "false");
-    json_key(sb, "warnings", false);
-    json_strv(sb, &m->warnings);
-    json_key(sb, "errors", false);
-    json_strv(sb, &m->errors);
-    json_key(sb, "notes", false);
-    json_strv(sb, &m->notes);
+    json_msgs(sb, m);
 }
 
 /* With --json, a check that could not measure at all still prints one object. */

@@ -159,12 +159,7 @@ report_json(const struct hostinfo *h, const struct ntp_backend *chosen,
     sb_append(out, "false");
     json_key(out, "failed", false);
     sb_append(out, chosen ? "false" : "true");
-    json_key(out, "warnings", false);
-    json_strv(out, &m->warnings);
-    json_key(out, "errors", false);
-    json_strv(out, &m->errors);
-    json_key(out, "notes", false);
-    json_strv(out, &m->notes);
+    json_msgs(out, m);
     sb_append(out, "}\n");
 }
 

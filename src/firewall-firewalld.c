@@ -192,11 +192,14 @@ serve_blocked(struct firewall_plan *p, struct msgs *m)
         for (size_t i = 0; any >= 0 && i < p->serve->n; i++) {
             const char *net = p->serve->v[i];
             bool ok = firewall_firewalld_zone_serves(out.buf, net);
+            struct firewall_finding *f =
+                firewall_plan_find(p, xasprintf("firewalld zone %s", zones.v[z]));
             struct firewall_rule *r;
 
-            strv_push_owned(&p->open_notes,
-                            xasprintf("firewalld zone %s: NTP requests from clients in %s %s",
-                                      zones.v[z], net, ok ? "pass" : "are blocked"));
+            f->family = firewall_server_family(net);
+            f->serve = true;
+            f->target = xstrdup(net);
+            f->blocked = !ok;
             if (ok)
                 continue;
             r = firewall_plan_add(p);

@@ -96,3 +96,14 @@ json_strv(struct strbuf *sb, const struct strv *sv)
     }
     sb_putc(sb, ']');
 }
+
+void
+json_msgs(struct strbuf *sb, const struct msgs *m)
+{
+    json_key(sb, "warnings", false);
+    json_strv(sb, &m->warnings);
+    json_key(sb, "errors", false);
+    json_strv(sb, &m->errors);
+    json_key(sb, "notes", false);
+    json_strv(sb, &m->notes);
+}

@@ -18,5 +18,8 @@ void json_string(struct strbuf *sb, const char *s);
 void json_key(struct strbuf *sb, const char *key, bool first);
 /* Append a JSON array of the strings. */
 void json_strv(struct strbuf *sb, const struct strv *sv);
+/* Append the message keys every command's object ends with, in this order, each with a
+ * leading comma (they never come first): "warnings", "errors", "notes", lists of strings. */
+void json_msgs(struct strbuf *sb, const struct msgs *m);
 
 #endif

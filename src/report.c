@@ -277,10 +277,5 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
         json_string(out, r->skipped);
     else
         sb_append(out, "null");
-    json_key(out, "warnings", false);
-    json_strv(out, &r->msgs->warnings);
-    json_key(out, "errors", false);
-    json_strv(out, &r->msgs->errors);
-    json_key(out, "notes", false);
-    json_strv(out, &r->msgs->notes);
+    json_msgs(out, r->msgs);
 }
