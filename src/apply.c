@@ -13,7 +13,6 @@
 #include "fileio.h"
 #include "firewall.h"
 #include "service.h"
-#include "spawn.h"
 #include "txn.h"
 
 volatile sig_atomic_t apply_stop;
@@ -54,25 +53,15 @@ restore_files(struct plan *p, size_t n, bool failed, struct strv *actions)
     return ret;
 }
 
-/* chrony re-reads its sourcedir files on "chronyc reload sources"; when that is not possible
- * (chronyd not running) the service is restarted instead. */
+/* Where only the sources changed, the daemon re-reads them (the backend's reload_sources);
+ * when it has no way to, or that is not possible (the daemon not running), the service is
+ * restarted instead. */
 static enum service_outcome
 activate(struct plan *p, struct strv *actions)
 {
-    if (p->activation == ACTION_RELOAD_SOURCES) {
-        char *chronyc = spawn_find_program("chronyc");
-
-        if (chronyc) {
-            const char *argv[] = { chronyc, "reload", "sources", NULL };
-            int rc = service_run(argv, NULL, NULL);
-
-            free(chronyc);
-            if (rc == 0) {
-                strv_push(actions, "reloaded chrony's sources (chronyc reload sources)");
-                return SERVICE_DONE;
-            }
-        }
-    }
+    if (p->activation == ACTION_RELOAD_SOURCES && p->backend->reload_sources &&
+        p->backend->reload_sources(actions) == 0)
+        return SERVICE_DONE;
     return service_restart(p->host, p->service, actions, p->m);
 }
 
@@ -240,6 +229,23 @@ all_literal(const struct settings *s)
     return s->n_sources > 0;
 }
 
+/* When this run last wrote one of the plan's files: a synchronization state older than
+ * that comes from the daemon before its restart. 0 when nothing was written. */
+static time_t
+written_at(const struct plan *p)
+{
+    time_t newest = 0;
+
+    for (size_t i = 0; i < p->n_files; i++) {
+        struct stat sb;
+
+        if (file_change_differs(p->files[i]) && stat(p->files[i]->disk_path, &sb) == 0 &&
+            sb.st_mtime > newest)
+            newest = sb.st_mtime;
+    }
+    return newest;
+}
+
 /* After activation: does the daemon select a source? Not synchronized is reported with the
  * reason found, and makes the run exit 5; it is not undone: the configuration is valid, and
  * the servers may simply be unreachable for now (te-ntp-setup check tells more). skipped:
@@ -275,7 +281,7 @@ verify(struct plan *p, enum service_outcome activated, const char *fw_problem)
                      p->service);
         free(cond);
     } else {
-        backend_verify(p, s->verify_timeout, v);
+        backend_verify(p->backend, p->host, written_at(p), s->verify_timeout, v);
         if (v->synchronized)
             v->why[0] = '\0';
         else if (!v->answered)

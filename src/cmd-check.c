@@ -15,7 +15,6 @@
 #include "firewall.h"
 #include "hostinfo.h"
 #include "json.h"
-#include "plan.h"
 #include "sntp.h"
 
 /* What the local daemon says, and why servers did not answer. */
@@ -52,19 +51,10 @@ choose_servers(int argc, char **argv, const struct hostinfo *h, struct diagnosis
 static void
 ask_daemon(const struct hostinfo *h, struct diagnosis *d)
 {
-    struct settings none;
-    struct plan p;
-    struct msgs quiet = { 0 };
-
     if (!d->backend || !h->live || backend_state(d->backend, h) != IMPL_ACTIVE)
         return;
-    settings_init(&none);
-    plan_init(&p, &none, h, d->backend, NULL, &quiet);
-    backend_verify(&p, 0, &d->sync);
+    backend_verify(d->backend, h, 0, 0, &d->sync);
     d->daemon_asked = true;
-    plan_free(&p);
-    settings_free(&none);
-    msgs_free(&quiet);
 }
 
 /* The clock may be right now, but is anything keeping it so? A good offset with no NTP

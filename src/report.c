@@ -136,8 +136,9 @@ report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *o
             file_diff(f, out);
     }
     if (dry && r->status == APPLY_CHANGED && p->host->live && !r->settings->no_restart)
-        sb_printf(out, "would %s\n", p->activation == ACTION_RELOAD_SOURCES
-                                      ? "reload chrony's sources" : "restart the service");
+        sb_printf(out, "would %s\n", p->activation == ACTION_RELOAD_SOURCES &&
+                                      p->backend->reload_sources
+                                      ? p->backend->reload_sources_text : "restart the service");
     for (size_t i = 0; r->actions && i < r->actions->n; i++)
         sb_printf(out, "%s\n", r->actions->v[i]);
     verification_text(p, out);
