@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
 #include "diff.h"
 #include "json.h"
 #include "report.h"
+#include "sntp.h"
 
 static void
 file_diff(const struct file_change *f, struct strbuf *out)
@@ -47,7 +47,7 @@ verification_text(const struct plan *p, struct strbuf *out)
     if (v->synchronized && v->source[0])
         sb_printf(out, " to %s", v->source);
     if (v->synchronized && v->offset_known) {
-        check_format_offset(v->offset, offset, sizeof(offset));
+        sntp_format_offset(v->offset, offset, sizeof(offset));
         sb_printf(out, " (%s", offset);
         paren = true;
     }
