@@ -158,8 +158,9 @@ persist_firewall(void *ctx, const char *path, const char *before, size_t before_
 }
 
 /* Let NTP to the sources (and, with serve, from the clients in the serve networks) through
- * the host's firewall where it is blocked (not under --root, not with --no-firewall). A firewall that cannot be opened is a warning: the time daemon's
- * configuration is right, and the firewall command or a person can finish. True when rules
+ * the host's firewall where it is blocked (not under --root, not with --no-firewall). A
+ * firewall that cannot be opened is a warning: the time daemon's configuration is right,
+ * and the firewall command or a person can finish. True when rules
  * were (or, in a dry run, would be) added. */
 static bool
 open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **problem)

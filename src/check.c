@@ -196,16 +196,6 @@ json_num(struct strbuf *sb, bool have, double v)
         sb_append(sb, "null");
 }
 
-/* A JSON string, or null. */
-static void
-json_str_or_null(struct strbuf *sb, const char *s)
-{
-    if (s)
-        json_string(sb, s);
-    else
-        sb_append(sb, "null");
-}
-
 /* One server as a JSON object. */
 static void
 json_server(struct strbuf *sb, const struct sntp_result *r)
@@ -219,11 +209,11 @@ json_server(struct strbuf *sb, const struct sntp_result *r)
     json_key(sb, "port", false);
     sb_printf(sb, "%u", r->port);
     json_key(sb, "address", false);
-    json_str_or_null(sb, r->address[0] ? r->address : NULL);
+    json_string_or_null(sb, r->address[0] ? r->address : NULL);
     json_key(sb, "status", false);
     json_string(sb, sntp_status_str(r->status));
     json_key(sb, "error", false);
-    json_str_or_null(sb, ok ? NULL : r->error);
+    json_string_or_null(sb, ok ? NULL : r->error);
     json_key(sb, "offset", false);
     json_num(sb, ok, r->offset);
     json_key(sb, "delay", false);
@@ -237,11 +227,11 @@ json_server(struct strbuf *sb, const struct sntp_result *r)
     json_key(sb, "stratum", false);
     json_num(sb, facts, r->stratum);
     json_key(sb, "refid", false);
-    json_str_or_null(sb, facts ? r->refid : NULL);
+    json_string_or_null(sb, facts ? r->refid : NULL);
     json_key(sb, "leap", false);
     json_num(sb, facts, r->leap);
     json_key(sb, "kiss_code", false);
-    json_str_or_null(sb, r->kiss[0] ? r->kiss : NULL);
+    json_string_or_null(sb, r->kiss[0] ? r->kiss : NULL);
     json_key(sb, "requests", false);
     sb_printf(sb, "%u", r->requests);
     json_key(sb, "rejected", false);
@@ -270,9 +260,9 @@ check_render_json(struct strbuf *sb, const struct sntp_result *res, size_t n,
     json_key(sb, "offset", false);
     json_num(sb, v->have_offset, v->offset);
     json_key(sb, "offset_text", false);
-    json_str_or_null(sb, v->have_offset ? words : NULL);
+    json_string_or_null(sb, v->have_offset ? words : NULL);
     json_key(sb, "server", false);
-    json_str_or_null(sb, v->have_offset ? res[v->best].host : NULL);
+    json_string_or_null(sb, v->have_offset ? res[v->best].host : NULL);
     json_key(sb, "warn", false);
     json_num(sb, true, th->warn);
     json_key(sb, "crit", false);

@@ -228,19 +228,13 @@ render_extra_json(const struct diagnosis *d, int code, const struct msgs *m, str
     json_key(sb, "daemon", false);
     sb_putc(sb, '{');
     json_key(sb, "implementation", true);
-    if (d->backend)
-        json_string(sb, d->backend->name);
-    else
-        sb_append(sb, "null");
+    json_string_or_null(sb, d->backend ? d->backend->name : NULL);
     json_key(sb, "running", false);
     sb_append(sb, d->daemon_asked ? "true" : "false");
     json_key(sb, "synchronized", false);
     sb_append(sb, d->daemon_asked && d->sync.synchronized ? "true" : "false");
     json_key(sb, "source", false);
-    if (d->daemon_asked && d->sync.source[0])
-        json_string(sb, d->sync.source);
-    else
-        sb_append(sb, "null");
+    json_string_or_null(sb, d->daemon_asked && d->sync.source[0] ? d->sync.source : NULL);
     sb_putc(sb, '}');
     json_key(sb, "diagnosis", false);
     json_strv(sb, &d->why);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* firewall: choose the active firewall(s), judge their rules, plan, apply, report. */
+/* firewall: choose the active firewall(s), judge their rules, plan, apply; the result as data
+ * (struct firewall_result) for the front end to render. */
 #include "config.h"
 
 #include <arpa/inet.h>

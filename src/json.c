@@ -77,6 +77,15 @@ json_string(struct strbuf *sb, const char *s)
 }
 
 void
+json_string_or_null(struct strbuf *sb, const char *s)
+{
+    if (s)
+        json_string(sb, s);
+    else
+        sb_append(sb, "null");
+}
+
+void
 json_key(struct strbuf *sb, const char *key, bool first)
 {
     if (!first)

@@ -62,16 +62,6 @@ render_firewall_text(const struct firewall_result *r, struct strbuf *out)
                                  : "firewall: NTP passes; nothing needed\n");
 }
 
-/* A string, or null. */
-static void
-string_or_null(struct strbuf *out, const char *s)
-{
-    if (s)
-        json_string(out, s);
-    else
-        sb_append(out, "null");
-}
-
 static void
 rule_json(const struct firewall_rule *rule, struct strbuf *out)
 {
@@ -85,11 +75,11 @@ rule_json(const struct firewall_rule *rule, struct strbuf *out)
     json_key(out, "chain", false);
     json_string(out, rule->chain ? rule->chain : "");
     json_key(out, "zone", false);
-    string_or_null(out, rule->zone);
+    json_string_or_null(out, rule->zone);
     json_key(out, "server", false);
-    string_or_null(out, rule->serve ? NULL : rule->server);
+    json_string_or_null(out, rule->serve ? NULL : rule->server);
     json_key(out, "network", false);
-    string_or_null(out, rule->serve ? rule->server : NULL);
+    json_string_or_null(out, rule->serve ? rule->server : NULL);
     json_key(out, "rule", false);
     json_string(out, rule->text ? rule->text : "");
     sb_putc(out, '}');

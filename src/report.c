@@ -76,10 +76,7 @@ verification_json(const struct plan *p, struct strbuf *out)
     json_key(out, "synchronized", true);
     sb_append(out, v->answered && v->synchronized ? "true" : "false");
     json_key(out, "source", false);
-    if (v->answered && v->synchronized && v->source[0])
-        json_string(out, v->source);
-    else
-        sb_append(out, "null");
+    json_string_or_null(out, v->answered && v->synchronized && v->source[0] ? v->source : NULL);
     json_key(out, "answered", false);
     sb_append(out, v->answered ? "true" : "false");
     json_key(out, "reachable", false);
@@ -100,10 +97,7 @@ verification_json(const struct plan *p, struct strbuf *out)
     json_key(out, "how", false);
     json_string(out, v->how);
     json_key(out, "reason", false);
-    if (!(v->answered && v->synchronized) && v->why[0])
-        json_string(out, v->why);
-    else
-        sb_append(out, "null");
+    json_string_or_null(out, !(v->answered && v->synchronized) && v->why[0] ? v->why : NULL);
     sb_putc(out, '}');
 }
 
@@ -195,15 +189,9 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
     json_key(out, "dry_run", false);
     sb_append(out, r->settings->dry_run ? "true" : "false");
     json_key(out, "implementation", false);
-    if (p || r->backend)
-        json_string(out, (p ? p->backend : r->backend)->name);
-    else
-        sb_append(out, "null");
+    json_string_or_null(out, p ? p->backend->name : r->backend ? r->backend->name : NULL);
     json_key(out, "service", false);
-    if (p || r->service)
-        json_string(out, p ? p->service : r->service);
-    else
-        sb_append(out, "null");
+    json_string_or_null(out, p ? p->service : r->service);
     json_key(out, "root", false);
     if (r->settings->root)
         json_string(out, r->settings->root);
@@ -227,10 +215,7 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
     json_key(out, "sources_from", false);
     json_string(out, r->settings->sources_from ? r->settings->sources_from : "given");
     json_key(out, "refclock", false);
-    if (r->settings->refclock)
-        json_string(out, r->settings->refclock);
-    else
-        sb_append(out, "null");
+    json_string_or_null(out, r->settings->refclock);
     json_key(out, "serve", false);
     json_strv(out, &r->settings->serve);
     json_key(out, "local_stratum", false);
@@ -274,9 +259,6 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
     json_key(out, "actions", false);
     json_strv(out, r->actions ? r->actions : &empty);
     json_key(out, "skip_reason", false);
-    if (r->skipped)
-        json_string(out, r->skipped);
-    else
-        sb_append(out, "null");
+    json_string_or_null(out, r->skipped);
     json_msgs(out, r->msgs);
 }

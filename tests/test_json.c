@@ -21,6 +21,21 @@ test_json_string_escapes(void)
     sb_free(&sb);
 }
 
+static void
+test_json_string_or_null(void)
+{
+    struct strbuf sb;
+
+    sb_init(&sb);
+    json_string_or_null(&sb, NULL);
+    sb_putc(&sb, ',');
+    json_string_or_null(&sb, "");
+    sb_putc(&sb, ',');
+    json_string_or_null(&sb, "x\"y");
+    CU_ASSERT_STRING_EQUAL(sb.buf, "null,\"\",\"x\\\"y\"");
+    sb_free(&sb);
+}
+
 /* The message keys: warnings, errors, notes, in this order (the order of the man page and
  * of every command; the firewall command once wrote errors first). */
 static void
@@ -51,6 +66,7 @@ test_json_msgs_order(void)
 
 static const struct te_test json_tests[] = {
     TE_TEST(test_json_string_escapes),
+    TE_TEST(test_json_string_or_null),
     TE_TEST(test_json_msgs_order),
     TE_TESTS_END,
 };
