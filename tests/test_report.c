@@ -76,6 +76,7 @@ test_report_dry_run_activation(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nwould restart the service\n"));
     free(text);
     /* a backend without reload_sources is restarted whatever the plan says */
+    sb_free(&f.after);
     live_plan(&p, &f, files, &h, &s, &backend_ntpsec);
     p.activation = ACTION_RELOAD_SOURCES;
     text = dry_run_text(&p, &s);
