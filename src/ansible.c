@@ -577,12 +577,7 @@ ansible_failure(const struct msgs *m, struct strbuf *out)
     sb_append(out, "true");
     json_key(out, "msg", false);
     json_string(out, msg.buf);
-    json_key(out, "warnings", false);
-    json_strv(out, &m->warnings);
-    json_key(out, "errors", false);
-    json_strv(out, &m->errors);
-    json_key(out, "notes", false);
-    json_strv(out, &m->notes);
+    json_msgs(out, m);
     sb_append(out, "}\n");
     sb_free(&msg);
 }

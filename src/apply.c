@@ -13,7 +13,6 @@
 #include "fileio.h"
 #include "firewall.h"
 #include "service.h"
-#include "spawn.h"
 #include "txn.h"
 
 volatile sig_atomic_t apply_stop;
@@ -54,25 +53,15 @@ restore_files(struct plan *p, size_t n, bool failed, struct strv *actions)
     return ret;
 }
 
-/* chrony re-reads its sourcedir files on "chronyc reload sources"; when that is not possible
- * (chronyd not running) the service is restarted instead. */
+/* Where only the sources changed, the daemon re-reads them (the backend's reload_sources);
+ * when it has no way to, or that is not possible (the daemon not running), the service is
+ * restarted instead. */
 static enum service_outcome
 activate(struct plan *p, struct strv *actions)
 {
-    if (p->activation == ACTION_RELOAD_SOURCES) {
-        char *chronyc = spawn_find_program("chronyc");
-
-        if (chronyc) {
-            const char *argv[] = { chronyc, "reload", "sources", NULL };
-            int rc = service_run(argv, NULL, NULL);
-
-            free(chronyc);
-            if (rc == 0) {
-                strv_push(actions, "reloaded chrony's sources (chronyc reload sources)");
-                return SERVICE_DONE;
-            }
-        }
-    }
+    if (p->activation == ACTION_RELOAD_SOURCES && p->backend->reload_sources &&
+        p->backend->reload_sources(actions) == 0)
+        return SERVICE_DONE;
     return service_restart(p->host, p->service, actions, p->m);
 }
 
@@ -169,8 +158,9 @@ persist_firewall(void *ctx, const char *path, const char *before, size_t before_
 }
 
 /* Let NTP to the sources (and, with serve, from the clients in the serve networks) through
- * the host's firewall where it is blocked (not under --root, not with --no-firewall). A firewall that cannot be opened is a warning: the time daemon's
- * configuration is right, and the firewall command or a person can finish. True when rules
+ * the host's firewall where it is blocked (not under --root, not with --no-firewall). A
+ * firewall that cannot be opened is a warning: the time daemon's configuration is right,
+ * and the firewall command or a person can finish. True when rules
  * were (or, in a dry run, would be) added. */
 static bool
 open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **problem)
@@ -179,9 +169,8 @@ open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **proble
     struct firewall_opts o = { 0 };
     struct msgs fm = { 0 };
     struct fw_ctx ctx = { t, actions, p->m };
-    struct strbuf out;
+    struct firewall_result res;
     enum firewall_status st;
-    char *save = NULL;
 
     if (!p->host->live || s->no_firewall)
         return false;
@@ -195,12 +184,12 @@ open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **proble
         o.persist_file = persist_firewall;
         o.journal_ctx = &ctx;
     }
-    sb_init(&out);
-    st = firewall_run(&o, &out, &fm);
-    if (st == FIREWALL_CHANGED)
-        for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-            if (strstr(l, "added:") || strstr(l, "would add:"))
-                strv_push_owned(actions, xasprintf("firewall: %s", l + strspn(l, " ")));
+    st = firewall_run(&o, &res, &fm);
+    for (size_t i = 0; st == FIREWALL_CHANGED && i < res.n; i++)
+        for (size_t j = 0; j < res.firewalls[i].n; j++)
+            strv_push_owned(actions, xasprintf("firewall: %s %s",
+                                               o.dry_run ? "would add:" : "added:",
+                                               res.firewalls[i].rules[j].text));
     for (size_t i = 0; i < fm.errors.n; i++)
         msg_warn(p->m, "firewall: %s (run 'te-ntp-setup firewall' after fixing it)",
                  fm.errors.v[i]);
@@ -210,7 +199,7 @@ open_firewall(struct plan *p, struct txn *t, struct strv *actions, char **proble
     for (size_t i = 0; i < fm.warnings.n; i++)
         msg_warn(p->m, "firewall: %s", fm.warnings.v[i]);
     msgs_free(&fm);
-    sb_free(&out);
+    firewall_result_free(&res);
     strv_free(&o.servers);
     strv_free(&o.serve);
     return st == FIREWALL_CHANGED;
@@ -239,6 +228,23 @@ all_literal(const struct settings *s)
             return false;
     }
     return s->n_sources > 0;
+}
+
+/* When this run last wrote one of the plan's files: a synchronization state older than
+ * that comes from the daemon before its restart. 0 when nothing was written. */
+static time_t
+written_at(const struct plan *p)
+{
+    time_t newest = 0;
+
+    for (size_t i = 0; i < p->n_files; i++) {
+        struct stat sb;
+
+        if (file_change_differs(p->files[i]) && stat(p->files[i]->disk_path, &sb) == 0 &&
+            sb.st_mtime > newest)
+            newest = sb.st_mtime;
+    }
+    return newest;
 }
 
 /* After activation: does the daemon select a source? Not synchronized is reported with the
@@ -276,7 +282,7 @@ verify(struct plan *p, enum service_outcome activated, const char *fw_problem)
                      p->service);
         free(cond);
     } else {
-        backend_verify(p, s->verify_timeout, v);
+        backend_verify(p->backend, p->host, written_at(p), s->verify_timeout, v);
         if (v->synchronized)
             v->why[0] = '\0';
         else if (!v->answered)

@@ -178,6 +178,7 @@ layout_free(struct layout *l)
 }
 
 #define INCLUDE_DEPTH 10         /* chronyd's limit of nested includes */
+#define RELOAD_TIMEOUT_MS 90000  /* chronyc reload sources: as long as a service action */
 
 /* The files matching pattern (a path on the target), sorted, into out. */
 static void
@@ -853,12 +854,14 @@ chrony_look(const char *path, struct sync_status *st)
 /* Look every second until chronyd has selected a source and is synchronized, or
  * timeout_s have passed (0: look once). */
 static void
-chrony_verify(const struct plan *p, int timeout_s, struct sync_status *st)
+chrony_verify(const struct hostinfo *h, time_t since, int timeout_s, struct sync_status *st)
 {
     char *path = spawn_find_program("chronyc");
 
+    (void)h;
+    (void)since;
     if (!path) {
-        backend_verify_kernel(p, timeout_s, st);
+        backend_verify_kernel(timeout_s, st);
         return;
     }
     for (int waited = 0;; waited++) {
@@ -868,6 +871,27 @@ chrony_verify(const struct plan *p, int timeout_s, struct sync_status *st)
         sleep(1);
     }
     free(path);
+}
+
+/* chronyd re-reads its sourcedir files on "chronyc reload sources"; -1 when that is not
+ * possible (no chronyc, or chronyd not running). */
+static int
+chrony_reload_sources(struct strv *actions)
+{
+    char *path = spawn_find_program("chronyc");
+    const char *argv[] = { path, "reload", "sources", NULL };
+    struct spawn_result res;
+    int rc;
+
+    if (!path)
+        return -1;
+    rc = spawn_run(argv, NULL, RELOAD_TIMEOUT_MS, &res);
+    spawn_result_free(&res);
+    free(path);
+    if (rc != 0)
+        return -1;
+    strv_push(actions, "reloaded chrony's sources (chronyc reload sources)");
+    return 0;
 }
 
 const struct ntp_backend backend_chrony = {
@@ -881,5 +905,7 @@ const struct ntp_backend backend_chrony = {
     .default_service = default_service,
     .plan = chrony_plan,
     .validate = chrony_validate,
+    .reload_sources = chrony_reload_sources,
+    .reload_sources_text = "reload chrony's sources",
     .verify = chrony_verify,
 };

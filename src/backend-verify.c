@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "plan.h"
 #include "spawn.h"
 
 #define ASK_TIMEOUT_MS 5000
@@ -40,12 +39,12 @@ ask(const char *const argv[], struct strbuf *out)
 
 /* The daemon's tool, or the kernel's flag (named as the fallback it is) when it is missing. */
 static char *
-tool_or_fallback(const struct plan *p, const char *tool, int timeout_s, struct sync_status *st)
+tool_or_fallback(const char *tool, int timeout_s, struct sync_status *st)
 {
     char *path = spawn_find_program(tool);
 
     if (!path) {
-        backend_verify_kernel(p, timeout_s, st);
+        backend_verify_kernel(timeout_s, st);
         snprintf(st->how, sizeof(st->how), "the kernel's clock status (adjtimex), a fallback: "
                  "%s was not found", tool);
     }
@@ -114,10 +113,13 @@ ntpq_look(const char *ntpq, struct sync_status *st)
 }
 
 void
-backend_verify_ntpq(const struct plan *p, int timeout_s, struct sync_status *st)
+backend_verify_ntpq(const struct hostinfo *h, time_t since, int timeout_s,
+                    struct sync_status *st)
 {
-    char *ntpq = tool_or_fallback(p, "ntpq", timeout_s, st);
+    char *ntpq = tool_or_fallback("ntpq", timeout_s, st);
 
+    (void)h;
+    (void)since;
     if (!ntpq)
         return;
     for (int waited = 0;; waited++) {
@@ -202,25 +204,8 @@ backend_parse_timesync_offset(const char *text, struct sync_status *st)
     return 0;
 }
 
-/* When this run last wrote one of the plan's files: a synchronization flag older than that
- * comes from the daemon before its restart. 0 when nothing was written. */
-static time_t
-written_at(const struct plan *p)
-{
-    time_t newest = 0;
-
-    for (size_t i = 0; i < p->n_files; i++) {
-        struct stat sb;
-
-        if (file_change_differs(p->files[i]) && stat(p->files[i]->disk_path, &sb) == 0 &&
-            sb.st_mtime > newest)
-            newest = sb.st_mtime;
-    }
-    return newest;
-}
-
 static void
-timesyncd_look(const struct plan *p, const char *timedatectl, time_t since,
+timesyncd_look(const struct hostinfo *h, const char *timedatectl, time_t since,
                struct sync_status *st)
 {
     struct strbuf out;
@@ -243,7 +228,7 @@ timesyncd_look(const struct plan *p, const char *timedatectl, time_t since,
     }
     /* No D-Bus (no systemd as PID 1): timesyncd touches this file on each synchronization. */
     {
-        char *flag = hostinfo_path(p->host, "/run/systemd/timesync/synchronized");
+        char *flag = hostinfo_path(h, "/run/systemd/timesync/synchronized");
         struct stat sb;
 
         status_init(st, "timesyncd's flag /run/systemd/timesync/synchronized (timedatectl "
@@ -260,13 +245,15 @@ out:
 }
 
 void
-backend_verify_timesyncd(const struct plan *p, int timeout_s, struct sync_status *st)
+backend_verify_timesyncd(const struct hostinfo *h, time_t since, int timeout_s,
+                         struct sync_status *st)
 {
     char *timedatectl = spawn_find_program("timedatectl");
-    time_t since = timeout_s > 0 ? written_at(p) : 0;
 
     for (int waited = 0;; waited++) {
-        timesyncd_look(p, timedatectl, since, st);
+        /* a flag older than since is the daemon's before the restart; a single look
+         * (no wait) takes any flag */
+        timesyncd_look(h, timedatectl, timeout_s > 0 ? since : 0, st);
         if (st->synchronized || waited >= timeout_s)
             break;
         sleep(1);
@@ -315,11 +302,14 @@ backend_parse_ntpctl(const char *status, const char *peers, struct sync_status *
 }
 
 void
-backend_verify_ntpctl(const struct plan *p, int timeout_s, struct sync_status *st)
+backend_verify_ntpctl(const struct hostinfo *h, time_t since, int timeout_s,
+                      struct sync_status *st)
 {
-    char *ntpctl = tool_or_fallback(p, "ntpctl", timeout_s, st);
+    char *ntpctl = tool_or_fallback("ntpctl", timeout_s, st);
     struct strbuf status, peers;
 
+    (void)h;
+    (void)since;
     if (!ntpctl)
         return;
     sb_init(&status);

@@ -289,11 +289,10 @@ backend_source_options(const struct source *src, struct source_option opts[8])
 }
 
 void
-backend_verify_kernel(const struct plan *p, int timeout_s, struct sync_status *st)
+backend_verify_kernel(int timeout_s, struct sync_status *st)
 {
     struct timex tx;
 
-    (void)p;
     memset(st, 0, sizeof(*st));
     st->reachable = st->sources = -1;
     snprintf(st->how, sizeof(st->how), "the kernel's clock status (adjtimex), a fallback: "
@@ -314,12 +313,13 @@ backend_verify_kernel(const struct plan *p, int timeout_s, struct sync_status *s
 }
 
 void
-backend_verify(const struct plan *p, int timeout_s, struct sync_status *st)
+backend_verify(const struct ntp_backend *b, const struct hostinfo *h, time_t since,
+               int timeout_s, struct sync_status *st)
 {
-    if (p->backend->verify)
-        p->backend->verify(p, timeout_s, st);
+    if (b->verify)
+        b->verify(h, since, timeout_s, st);
     else
-        backend_verify_kernel(p, timeout_s, st);
+        backend_verify_kernel(timeout_s, st);
 }
 
 /* Collect the source names under a tree: server/pool/peer/servers nodes, and timesyncd's

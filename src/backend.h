@@ -4,6 +4,7 @@
 #define TE_BACKEND_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "hostinfo.h"
 #include "settings.h"
@@ -79,9 +80,19 @@ struct ntp_backend {
     /* Check the planned files with the daemon's own parser, before anything is written.
      * 0 when accepted (or no parser is available: then a note says so), -1 when rejected. */
     int (*validate)(struct plan *p);
+    /* Make the running daemon re-read its sources without a restart, for a plan whose
+     * activation is ACTION_RELOAD_SOURCES: 0 done (what was done appended to actions), -1
+     * when it could not (then the service is restarted). NULL: always restarted. */
+    int (*reload_sources)(struct strv *actions);
+    /* What reload_sources does, as a dry run says it ("reload chrony's sources"). */
+    const char *reload_sources_text;
     /* After activation: wait at most timeout_s for a source to be selected and fill st.
-     * NULL: the kernel's synchronization flags are read (backend_verify_kernel). */
-    void (*verify)(const struct plan *p, int timeout_s, struct sync_status *st);
+     * since: when this run last wrote the daemon's files (0: nothing written, or no run):
+     * a state the daemon recorded before that is its state before the restart. h: the
+     * target's paths. NULL: the kernel's synchronization flags are read
+     * (backend_verify_kernel). */
+    void (*verify)(const struct hostinfo *h, time_t since, int timeout_s,
+                   struct sync_status *st);
 };
 
 /* Every backend, NULL-terminated, in the order of preference when several are equal. */
@@ -111,7 +122,7 @@ void backend_conflicts(const struct ntp_backend *b, const struct hostinfo *h, st
 const char *backend_state_name(enum impl_state s);
 /* Wait at most timeout_s for the kernel to report the clock synchronized (every daemon
  * clears STA_UNSYNC once it disciplines the clock). */
-void backend_verify_kernel(const struct plan *p, int timeout_s, struct sync_status *st);
+void backend_verify_kernel(int timeout_s, struct sync_status *st);
 /* The server and pool names the backend's configuration on the target uses now, read
  * through its lenses (lensdir), in order, each once. 0, or -1 with the reason in m. */
 int backend_configured_sources(const struct ntp_backend *b, const struct hostinfo *h,
@@ -120,9 +131,12 @@ int backend_configured_sources(const struct ntp_backend *b, const struct hostinf
  * ntpsec, timedatectl show-timesync (else timesyncd's synchronization flag file) for
  * timesyncd, ntpctl for OpenNTPD; each falls back to the kernel's flag, named as such,
  * when the tool is missing. */
-void backend_verify_ntpq(const struct plan *p, int timeout_s, struct sync_status *st);
-void backend_verify_timesyncd(const struct plan *p, int timeout_s, struct sync_status *st);
-void backend_verify_ntpctl(const struct plan *p, int timeout_s, struct sync_status *st);
+void backend_verify_ntpq(const struct hostinfo *h, time_t since, int timeout_s,
+                         struct sync_status *st);
+void backend_verify_timesyncd(const struct hostinfo *h, time_t since, int timeout_s,
+                              struct sync_status *st);
+void backend_verify_ntpctl(const struct hostinfo *h, time_t since, int timeout_s,
+                           struct sync_status *st);
 /* Parsers of those tools' output into st (synchronized, source, reachable, sources,
  * offset); 0, or -1 when the text is not what the tool prints. */
 int backend_parse_ntpq_peers(const char *text, struct sync_status *st);
@@ -132,8 +146,9 @@ int backend_parse_timesync(const char *text, struct sync_status *st);
  * that reads as a time span. */
 int backend_parse_timesync_offset(const char *text, struct sync_status *st);
 int backend_parse_ntpctl(const char *status, const char *peers, struct sync_status *st);
-/* Verify through the backend's own way, or the kernel's. */
-void backend_verify(const struct plan *p, int timeout_s, struct sync_status *st);
+/* Verify through b's own way (its verify hook, see there for since), or the kernel's. */
+void backend_verify(const struct ntp_backend *b, const struct hostinfo *h, time_t since,
+                    int timeout_s, struct sync_status *st);
 
 extern const struct ntp_backend backend_chrony;
 extern const struct ntp_backend backend_ntpsec;

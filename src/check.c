@@ -92,57 +92,6 @@ check_evaluate(const struct sntp_result *res, size_t n, const struct check_thres
     return v->state;
 }
 
-/* v >= 0 rounded to the nearest integer (no libm needed). */
-static long long
-round_ll(double v)
-{
-    return (long long)(v + 0.5);
-}
-
-void
-check_format_offset(double offset, char *buf, size_t len)
-{
-    const char *dir = offset > 0 ? "behind" : "ahead";
-    double a = absolute(offset);
-    long long ms, s, m, h;
-
-    if (!isfinite(offset) || a > 1e15) {
-        snprintf(buf, len, "unknown");
-        return;
-    }
-    ms = round_ll(a * 1000);
-    if (ms == 0) {
-        snprintf(buf, len, "less than 1 ms off");
-        return;
-    }
-    if (ms < 60000) {
-        snprintf(buf, len, "%lld.%03lld s %s", ms / 1000, ms % 1000, dir);
-        return;
-    }
-    /* Each branch rounds at its own precision, so 59.9996 s reads "1 min". */
-    s = round_ll(a);
-    if (s < 3600) {
-        if (s % 60)
-            snprintf(buf, len, "%lld min %lld s %s", s / 60, s % 60, dir);
-        else
-            snprintf(buf, len, "%lld min %s", s / 60, dir);
-        return;
-    }
-    m = round_ll(a / 60);
-    if (m < 24 * 60) {
-        if (m % 60)
-            snprintf(buf, len, "%lld h %lld min %s", m / 60, m % 60, dir);
-        else
-            snprintf(buf, len, "%lld h %s", m / 60, dir);
-        return;
-    }
-    h = round_ll(a / 3600);
-    if (h % 24)
-        snprintf(buf, len, "%lld d %lld h %s", h / 24, h % 24, dir);
-    else
-        snprintf(buf, len, "%lld d %s", h / 24, dir);
-}
-
 /* Append v formatted with fmt, with '.' as decimal separator whatever the
  * locale (perfdata and JSON parsers want it). */
 static void append_num(struct strbuf *sb, const char *fmt, double v)
@@ -206,7 +155,7 @@ check_render_text(struct strbuf *sb, const struct sntp_result *res, size_t n,
     if (v->have_offset) {
         const struct sntp_result *b = &res[v->best];
 
-        check_format_offset(v->offset, words, sizeof(words));
+        sntp_format_offset(v->offset, words, sizeof(words));
         /* each server named once: an address given as the server is not repeated */
         if (strcmp(b->host, b->address) == 0)
             sb_printf(sb, "System clock: %s (measured against %s)\n", words, b->host);
@@ -247,16 +196,6 @@ json_num(struct strbuf *sb, bool have, double v)
         sb_append(sb, "null");
 }
 
-/* A JSON string, or null. */
-static void
-json_str_or_null(struct strbuf *sb, const char *s)
-{
-    if (s)
-        json_string(sb, s);
-    else
-        sb_append(sb, "null");
-}
-
 /* One server as a JSON object. */
 static void
 json_server(struct strbuf *sb, const struct sntp_result *r)
@@ -270,11 +209,11 @@ json_server(struct strbuf *sb, const struct sntp_result *r)
     json_key(sb, "port", false);
     sb_printf(sb, "%u", r->port);
     json_key(sb, "address", false);
-    json_str_or_null(sb, r->address[0] ? r->address : NULL);
+    json_string_or_null(sb, r->address[0] ? r->address : NULL);
     json_key(sb, "status", false);
     json_string(sb, sntp_status_str(r->status));
     json_key(sb, "error", false);
-    json_str_or_null(sb, ok ? NULL : r->error);
+    json_string_or_null(sb, ok ? NULL : r->error);
     json_key(sb, "offset", false);
     json_num(sb, ok, r->offset);
     json_key(sb, "delay", false);
@@ -288,11 +227,11 @@ json_server(struct strbuf *sb, const struct sntp_result *r)
     json_key(sb, "stratum", false);
     json_num(sb, facts, r->stratum);
     json_key(sb, "refid", false);
-    json_str_or_null(sb, facts ? r->refid : NULL);
+    json_string_or_null(sb, facts ? r->refid : NULL);
     json_key(sb, "leap", false);
     json_num(sb, facts, r->leap);
     json_key(sb, "kiss_code", false);
-    json_str_or_null(sb, r->kiss[0] ? r->kiss : NULL);
+    json_string_or_null(sb, r->kiss[0] ? r->kiss : NULL);
     json_key(sb, "requests", false);
     sb_printf(sb, "%u", r->requests);
     json_key(sb, "rejected", false);
@@ -312,7 +251,7 @@ check_render_json(struct strbuf *sb, const struct sntp_result *res, size_t n,
     sb_init(&line);
     check_render_plugin(&line, res, n, v, th);
     if (v->have_offset)
-        check_format_offset(v->offset, words, sizeof(words));
+        sntp_format_offset(v->offset, words, sizeof(words));
     sb_putc(sb, '{');
     json_key(sb, "state", true);
     json_string(sb, check_state_str(v->state));
@@ -321,9 +260,9 @@ check_render_json(struct strbuf *sb, const struct sntp_result *res, size_t n,
     json_key(sb, "offset", false);
     json_num(sb, v->have_offset, v->offset);
     json_key(sb, "offset_text", false);
-    json_str_or_null(sb, v->have_offset ? words : NULL);
+    json_string_or_null(sb, v->have_offset ? words : NULL);
     json_key(sb, "server", false);
-    json_str_or_null(sb, v->have_offset ? res[v->best].host : NULL);
+    json_string_or_null(sb, v->have_offset ? res[v->best].host : NULL);
     json_key(sb, "warn", false);
     json_num(sb, true, th->warn);
     json_key(sb, "crit", false);

@@ -56,8 +56,6 @@ enum check_state check_evaluate(const struct sntp_result *res, size_t n,
                                 const struct check_thresholds *th, struct check_verdict *v);
 /* "OK", "WARNING", "CRITICAL" or "UNKNOWN". */
 const char *check_state_str(enum check_state s);
-/* The offset in words: "0.003 s ahead", "12 min 34 s behind", "2 h 5 min ahead". */
-void check_format_offset(double offset, char *buf, size_t len);
 /* Append the plugin line without newline:
  * "NTP OK: Offset 0.0031 secs|offset=0.003100s;60.000000;120.000000;". */
 void check_render_plugin(struct strbuf *sb, const struct sntp_result *res, size_t n,

@@ -63,7 +63,7 @@ already_fine(struct plan *p)
 
     if (!p->host->live || backend_state(p->backend, p->host) != IMPL_ACTIVE)
         return NULL;
-    backend_verify(p, 0, &st);
+    backend_verify(p->backend, p->host, 0, 0, &st);
     if (!st.synchronized)
         return NULL;
     return xasprintf("%s is active and synchronized%s%s: nothing changed (--if-needed)",

@@ -15,7 +15,6 @@
 #include "firewall.h"
 #include "hostinfo.h"
 #include "json.h"
-#include "plan.h"
 #include "sntp.h"
 
 /* What the local daemon says, and why servers did not answer. */
@@ -52,19 +51,10 @@ choose_servers(int argc, char **argv, const struct hostinfo *h, struct diagnosis
 static void
 ask_daemon(const struct hostinfo *h, struct diagnosis *d)
 {
-    struct settings none;
-    struct plan p;
-    struct msgs quiet = { 0 };
-
     if (!d->backend || !h->live || backend_state(d->backend, h) != IMPL_ACTIVE)
         return;
-    settings_init(&none);
-    plan_init(&p, &none, h, d->backend, NULL, &quiet);
-    backend_verify(&p, 0, &d->sync);
+    backend_verify(d->backend, h, 0, 0, &d->sync);
     d->daemon_asked = true;
-    plan_free(&p);
-    settings_free(&none);
-    msgs_free(&quiet);
 }
 
 /* The clock may be right now, but is anything keeping it so? A good offset with no NTP
@@ -104,10 +94,9 @@ static void
 diagnose_silence(const struct sntp_result *res, size_t n, struct diagnosis *d)
 {
     struct firewall_opts o = { 0 };
-    struct strbuf out;
+    struct firewall_result fr;
     struct msgs fm = { 0 };
     enum firewall_status st;
-    char *save = NULL;
 
     for (size_t i = 0; i < n; i++)
         if (res[i].status == SNTP_ERR_NO_REPLY || res[i].status == SNTP_ERR_NETWORK)
@@ -121,14 +110,14 @@ diagnose_silence(const struct sntp_result *res, size_t n, struct diagnosis *d)
         return;
     }
     o.dry_run = true;
-    sb_init(&out);
-    st = firewall_run(&o, &out, &fm);
+    st = firewall_run(&o, &fr, &fm);
     if (st == FIREWALL_CHANGED) {
         strv_push(&d->why, "no reply: the local firewall drops NTP (udp 123); "
                   "'te-ntp-setup firewall' would add:");
-        for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-            if (strstr(l, "would add:"))
-                strv_push_owned(&d->why, xasprintf("  %s", l + strspn(l, " ")));
+        for (size_t i = 0; i < fr.n; i++)
+            for (size_t j = 0; j < fr.firewalls[i].n; j++)
+                strv_push_owned(&d->why, xasprintf("  would add: %s",
+                                                   fr.firewalls[i].rules[j].text));
     } else if (st == FIREWALL_NOTHING) {
         strv_push(&d->why, "no reply, and the local firewall lets NTP through: an upstream "
                   "firewall drops udp 123, or the server is down");
@@ -136,7 +125,7 @@ diagnose_silence(const struct sntp_result *res, size_t n, struct diagnosis *d)
         strv_push(&d->why, "no reply; the local firewall could not be inspected");
     }
     msgs_free(&fm);
-    sb_free(&out);
+    firewall_result_free(&fr);
     strv_free(&o.servers);
 }
 
@@ -204,12 +193,7 @@ render_common_json(int code, const struct msgs *m, struct strbuf *sb)
     sb_append(sb, "false");
     json_key(sb, "failed", false);
     sb_append(sb, code >= CHECK_CRITICAL ? "true" : "false");
-    json_key(sb, "warnings", false);
-    json_strv(sb, &m->warnings);
-    json_key(sb, "errors", false);
-    json_strv(sb, &m->errors);
-    json_key(sb, "notes", false);
-    json_strv(sb, &m->notes);
+    json_msgs(sb, m);
 }
 
 /* With --json, a check that could not measure at all still prints one object. */
@@ -244,19 +228,13 @@ render_extra_json(const struct diagnosis *d, int code, const struct msgs *m, str
     json_key(sb, "daemon", false);
     sb_putc(sb, '{');
     json_key(sb, "implementation", true);
-    if (d->backend)
-        json_string(sb, d->backend->name);
-    else
-        sb_append(sb, "null");
+    json_string_or_null(sb, d->backend ? d->backend->name : NULL);
     json_key(sb, "running", false);
     sb_append(sb, d->daemon_asked ? "true" : "false");
     json_key(sb, "synchronized", false);
     sb_append(sb, d->daemon_asked && d->sync.synchronized ? "true" : "false");
     json_key(sb, "source", false);
-    if (d->daemon_asked && d->sync.source[0])
-        json_string(sb, d->sync.source);
-    else
-        sb_append(sb, "null");
+    json_string_or_null(sb, d->daemon_asked && d->sync.source[0] ? d->sync.source : NULL);
     sb_putc(sb, '}');
     json_key(sb, "diagnosis", false);
     json_strv(sb, &d->why);

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "firewall.h"
 #include "hostinfo.h"
+#include "render.h"
 
 /* Without --server: the servers the host's NTP client is configured with (so that the path
  * is opened to them, not to every address); none found: firewall_run's defaults. */
@@ -52,9 +53,11 @@ static int
 firewall_main(int argc, char **argv)
 {
     struct firewall_opts o = { 0 };
+    struct firewall_result res;
     struct msgs m = { 0 };
     struct strbuf out;
     enum firewall_status st;
+    bool json = false, detailed_exitcodes = false;
     int c, code;
 
     sb_init(&out);
@@ -63,9 +66,9 @@ firewall_main(int argc, char **argv)
         case 's': strv_push(&o.servers, optarg); break;
         case OPT_SERVE: strv_push(&o.serve, optarg); break;
         case 'n': o.dry_run = true; break;
-        case OPT_JSON: o.json = true; break;
+        case OPT_JSON: json = true; break;
         case OPT_REMOVE: o.remove = true; break;
-        case OPT_DETAILED: o.detailed_exitcodes = true; break;
+        case OPT_DETAILED: detailed_exitcodes = true; break;
         case 'h':
             cli_help();
             code = EXIT_OK;
@@ -81,16 +84,21 @@ firewall_main(int argc, char **argv)
     }
     if (!o.servers.n && !o.remove)
         configured_servers(&o.servers, &m);
-    st = firewall_run(&o, &out, &m);
+    st = firewall_run(&o, &res, &m);
+    if (json)
+        render_firewall_json(&res, &m, &out);
+    else
+        render_firewall_text(&res, &out);
+    firewall_result_free(&res);
     fputs(out.buf, stdout);
     fflush(stdout);
-    if (!o.json || isatty(STDERR_FILENO) || st == FIREWALL_USAGE)
+    if (!json || isatty(STDERR_FILENO) || st == FIREWALL_USAGE)
         cli_print_msgs(&m);
     if (st == FIREWALL_CHANGED && !o.dry_run)
         cli_set_acted();
     switch (st) {
     case FIREWALL_NOTHING: code = EXIT_OK; break;
-    case FIREWALL_CHANGED: code = o.detailed_exitcodes ? EXIT_CHANGED : EXIT_OK; break;
+    case FIREWALL_CHANGED: code = detailed_exitcodes ? EXIT_CHANGED : EXIT_OK; break;
     case FIREWALL_USAGE: code = EXIT_USAGE; break;
     default: code = EXIT_FAILED;
     }

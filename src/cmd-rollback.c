@@ -78,12 +78,12 @@ rollback_main(int argc, char **argv)
     }
     if (json) {
         struct strbuf out;
-        struct strv notes = { 0 };
+        struct msgs shown = { m.errors, m.warnings, { 0 } };    /* m's, and one more note */
 
         for (size_t i = 0; i < m.notes.n; i++)
-            strv_push(&notes, m.notes.v[i]);
+            strv_push(&shown.notes, m.notes.v[i]);
         if (rc == 1)
-            strv_push(&notes, all ? NOTHING_TO_ROLL_BACK_ALL : NOTHING_TO_ROLL_BACK);
+            strv_push(&shown.notes, all ? NOTHING_TO_ROLL_BACK_ALL : NOTHING_TO_ROLL_BACK);
         sb_init(&out);
         sb_putc(&out, '{');
         json_key(&out, "changed", true);
@@ -96,14 +96,9 @@ rollback_main(int argc, char **argv)
         json_string(&out, root ? root : "/");
         json_key(&out, "actions", false);
         json_strv(&out, &actions);
-        json_key(&out, "warnings", false);
-        json_strv(&out, &m.warnings);
-        json_key(&out, "errors", false);
-        json_strv(&out, &m.errors);
-        json_key(&out, "notes", false);
-        json_strv(&out, &notes);
+        json_msgs(&out, &shown);
         sb_append(&out, "}\n");
-        strv_free(&notes);
+        strv_free(&shown.notes);
         fputs(out.buf, stdout);
         sb_free(&out);
     } else {

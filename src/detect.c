@@ -19,15 +19,6 @@ config_files(const struct ntp_backend *b, const struct hostinfo *h, struct strv 
 }
 
 static void
-json_or_null(struct strbuf *out, const char *s)
-{
-    if (s)
-        json_string(out, s);
-    else
-        sb_append(out, "null");
-}
-
-static void
 platform_json(const struct platform *p, struct strbuf *out)
 {
     json_key(out, "platform", false);
@@ -35,9 +26,9 @@ platform_json(const struct platform *p, struct strbuf *out)
     json_key(out, "kind", true);
     json_string(out, platform_kind_name(p->kind));
     json_key(out, "hypervisor", false);
-    json_or_null(out, p->hypervisor);
+    json_string_or_null(out, p->hypervisor);
     json_key(out, "evidence", false);
-    json_or_null(out, p->vm_evidence);
+    json_string_or_null(out, p->vm_evidence);
     json_key(out, "cloud", false);
     if (p->cloud) {
         sb_putc(out, '{');
@@ -52,9 +43,9 @@ platform_json(const struct platform *p, struct strbuf *out)
         sb_append(out, "null");
     }
     json_key(out, "clocksource", false);
-    json_or_null(out, p->clocksource);
+    json_string_or_null(out, p->clocksource);
     json_key(out, "clocksources", false);
-    json_or_null(out, p->clocksources);
+    json_string_or_null(out, p->clocksources);
     json_key(out, "can_set_clock", false);
     sb_append(out, p->can_set_clock < 0 ? "null" : p->can_set_clock ? "true" : "false");
     sb_putc(out, '}');
@@ -105,9 +96,9 @@ report_json(const struct hostinfo *h, const struct ntp_backend *chosen,
 
     sb_putc(out, '{');
     json_key(out, "implementation", true);
-    json_or_null(out, chosen ? chosen->name : NULL);
+    json_string_or_null(out, chosen ? chosen->name : NULL);
     json_key(out, "service", false);
-    json_or_null(out, chosen ? backend_service(chosen, h) : NULL);
+    json_string_or_null(out, chosen ? backend_service(chosen, h) : NULL);
     json_key(out, "config_files", false);
     if (chosen)
         config_files(chosen, h, &files);
@@ -148,7 +139,7 @@ report_json(const struct hostinfo *h, const struct ntp_backend *chosen,
         json_key(out, "service", false);
         json_string(out, backend_service(b, h));
         json_key(out, "config", false);
-        json_or_null(out, backend_conf_path(b, h));
+        json_string_or_null(out, backend_conf_path(b, h));
         json_key(out, "package", false);
         json_string(out, b->package);
         sb_putc(out, '}');
@@ -159,12 +150,7 @@ report_json(const struct hostinfo *h, const struct ntp_backend *chosen,
     sb_append(out, "false");
     json_key(out, "failed", false);
     sb_append(out, chosen ? "false" : "true");
-    json_key(out, "warnings", false);
-    json_strv(out, &m->warnings);
-    json_key(out, "errors", false);
-    json_strv(out, &m->errors);
-    json_key(out, "notes", false);
-    json_strv(out, &m->notes);
+    json_msgs(out, m);
     sb_append(out, "}\n");
 }
 

@@ -203,11 +203,14 @@ serve_blocked(struct firewall_plan *p, struct msgs *m)
         for (size_t i = 0; any >= 0 && i < p->serve->n; i++) {
             const char *net = p->serve->v[i];
             bool ok = firewall_firewalld_zone_serves(out.buf, net);
+            struct firewall_finding *f =
+                firewall_plan_find(p, xasprintf("firewalld zone %s", zones.v[z]));
             struct firewall_rule *r;
 
-            strv_push_owned(&p->open_notes,
-                            xasprintf("firewalld zone %s: NTP requests from clients in %s %s",
-                                      zones.v[z], net, ok ? "pass" : "are blocked"));
+            f->family = firewall_server_family(net);
+            f->serve = true;
+            f->target = xstrdup(net);
+            f->blocked = !ok;
             if (ok)
                 continue;
             r = firewall_plan_add(p);
@@ -665,7 +668,9 @@ policy_blocked(struct firewall_plan *p, struct msgs *m)
     for (size_t i = 0; i <= p->servers->n; i++) {
         const char *server = i < p->servers->n ? p->servers->v[i] : NULL;
         char *policy = NULL, *why = NULL;
+        struct firewall_finding *f;
         struct firewall_rule *r;
+        bool blocks;
 
         if (server && !firewall_server_family(server)) {
             any_name = true;
@@ -673,17 +678,18 @@ policy_blocked(struct firewall_plan *p, struct msgs *m)
         }
         if (!server && !any_name)
             break;
-        if (firewall_firewalld_policy_blocks(out.buf, server, &policy, &why) <= 0) {
-            strv_push_owned(&p->open_notes,
-                            xasprintf("firewalld policies: NTP to %s passes (%s)",
-                                      server ? server : "any address", why));
-            free(why);
+        blocks = firewall_firewalld_policy_blocks(out.buf, server, &policy, &why) > 0;
+        f = firewall_plan_find(p, blocks ? xasprintf("firewalld policy %s", policy)
+                                         : xstrdup("firewalld policies"));
+        f->family = server ? firewall_server_family(server) : 0;
+        f->output = true;
+        f->target = server ? xstrdup(server) : NULL;
+        f->blocked = blocks;
+        f->why = why;
+        if (!blocks) {
+            free(policy);
             continue;
         }
-        strv_push_owned(&p->open_notes,
-                        xasprintf("firewalld policy %s: NTP to %s is blocked (%s)", policy,
-                                  server ? server : "any address", why));
-        free(why);
         r = firewall_plan_add(p);
         r->family = firewall_server_family(server);
         r->server = server ? xstrdup(server) : NULL;

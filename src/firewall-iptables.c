@@ -487,7 +487,7 @@ undo_with(const struct firewall_ops *fw, int family, const struct strv *words, s
  * (/etc/sysconfig/iptables, ip6tables), as "-I CHAIN 1 ..." lines at the end of the filter
  * table. */
 static void
-persist(const struct firewall_plan *p, const struct firewall_opts *o, struct msgs *m)
+persist(struct firewall_plan *p, const struct firewall_opts *o, struct msgs *m)
 {
     for (int family = 4; family <= 6; family += 2) {
         const char *files[2] = {
@@ -513,12 +513,17 @@ persist(const struct firewall_plan *p, const struct firewall_opts *o, struct msg
         for (size_t i = 0; i < 2 && !file; i++)
             if (path_exists(files[i]))
                 file = files[i];
-        if (!file)
+        if (!file) {
             msg_warn(m, "%s: the rules added are runtime rules, which a reboot drops: this "
                      "host has no %s (netfilter-persistent) or %s (iptables-services) to save "
                      "them in", p->fw->name, files[0], files[1]);
-        else
-            firewall_persist_lines(o, p->fw->name, file, &lines, "*filter", "COMMIT", NULL, m);
+            p->kept = FIREWALL_KEPT_RUNTIME;
+        } else if (firewall_persist_lines(o, p->fw->name, file, &lines, "*filter", "COMMIT",
+                                          NULL, m)) {
+            strv_push(&p->saved_in, file);
+        } else {
+            p->kept = FIREWALL_KEPT_RUNTIME;
+        }
         strv_free(&lines);
     }
 }

@@ -568,7 +568,7 @@ out:
  * rule" commands at its end, after the tables it defines, once the whole file still passes
  * "nft -c -f". */
 static void
-persist(const struct firewall_plan *p, const struct firewall_opts *o, struct msgs *m)
+persist(struct firewall_plan *p, const struct firewall_opts *o, struct msgs *m)
 {
     static const char *const files[] = { "/etc/nftables.conf", "/etc/sysconfig/nftables.conf" };
     const char *file = NULL;
@@ -581,6 +581,7 @@ persist(const struct firewall_plan *p, const struct firewall_opts *o, struct msg
         msg_warn(m, "nftables: the rules added are runtime rules, which a reboot drops: this "
                  "host has no %s or %s for nftables.service to load them from", files[0],
                  files[1]);
+        p->kept = FIREWALL_KEPT_RUNTIME;
         return;
     }
     strv_push(&lines, "# te-ntp-setup: NTP accept rules, tagged te-ntp-setup "
@@ -593,7 +594,10 @@ persist(const struct firewall_plan *p, const struct firewall_opts *o, struct msg
         strv_push_owned(&lines, strv_join(&rest));
         strv_free(&rest);
     }
-    firewall_persist_lines(o, "nftables", file, &lines, NULL, NULL, "nft", m);
+    if (firewall_persist_lines(o, "nftables", file, &lines, NULL, NULL, "nft", m))
+        strv_push(&p->saved_in, file);
+    else
+        p->kept = FIREWALL_KEPT_RUNTIME;
     strv_free(&lines);
 }
 

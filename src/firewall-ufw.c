@@ -94,12 +94,14 @@ serve_blocked(struct firewall_plan *p, const char *status)
 {
     const char *def = strstr(status, "Default:");
     bool deny = def && (strstr(def, "deny (incoming)") || strstr(def, "reject (incoming)"));
+    struct firewall_finding *f;
     int any = 0;
 
     if (!p->serve || !p->serve->n)
         return 0;
     if (!deny) {
-        strv_push(&p->open_notes, "ufw: incoming policy allow: NTP requests from clients pass");
+        f = firewall_plan_find(p, xstrdup("ufw: incoming policy allow"));
+        f->serve = f->all = true;
         return 0;
     }
     for (size_t i = 0; i < p->serve->n; i++) {
@@ -111,9 +113,12 @@ serve_blocked(struct firewall_plan *p, const char *status)
         for (char *l = strtok_r(copy, "\n", &save); l && !ok; l = strtok_r(NULL, "\n", &save))
             ok = line_allows_in(l, net);
         free(copy);
-        strv_push_owned(&p->open_notes,
-                        xasprintf("ufw: incoming policy deny: NTP requests from clients in %s %s",
-                                  net, ok ? "pass (allowed by a rule)" : "are blocked"));
+        f = firewall_plan_find(p, xstrdup("ufw: incoming policy deny"));
+        f->family = firewall_server_family(net);
+        f->serve = true;
+        f->target = xstrdup(net);
+        f->blocked = !ok;
+        f->why = ok ? xstrdup("allowed by a rule") : NULL;
         if (ok)
             continue;
         r = firewall_plan_add(p);
@@ -130,6 +135,7 @@ static int
 blocked(struct firewall_plan *p, struct msgs *m)
 {
     struct strbuf out;
+    struct firewall_finding *f;
     const char *def;
     bool deny;
     int any = 0;
@@ -142,8 +148,10 @@ blocked(struct firewall_plan *p, struct msgs *m)
     }
     def = strstr(out.buf, "Default:");
     deny = def && (strstr(def, "deny (outgoing)") || strstr(def, "reject (outgoing)"));
-    if (!deny)
-        strv_push(&p->open_notes, "ufw: outgoing policy allow: NTP passes");
+    if (!deny) {
+        f = firewall_plan_find(p, xstrdup("ufw: outgoing policy allow"));
+        f->output = f->all = true;
+    }
     for (size_t i = 0; deny && i <= p->servers->n; i++) {
         const char *server = i < p->servers->n ? p->servers->v[i] : NULL;
         bool ok = false;
@@ -160,10 +168,12 @@ blocked(struct firewall_plan *p, struct msgs *m)
         for (char *l = strtok_r(copy, "\n", &save); l && !ok; l = strtok_r(NULL, "\n", &save))
             ok = line_allows(l, server);
         free(copy);
-        strv_push_owned(&p->open_notes,
-                        xasprintf("ufw: outgoing policy deny: NTP to %s %s",
-                                  server ? server : "any address",
-                                  ok ? "passes (allowed by a rule)" : "is blocked"));
+        f = firewall_plan_find(p, xstrdup("ufw: outgoing policy deny"));
+        f->family = firewall_server_family(server);
+        f->output = true;
+        f->target = server ? xstrdup(server) : NULL;
+        f->blocked = !ok;
+        f->why = ok ? xstrdup("allowed by a rule") : NULL;
         if (ok)
             continue;
         r = firewall_plan_add(p);

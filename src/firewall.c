@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* firewall: choose the active firewall(s), judge their rules, plan, apply, report. */
+/* firewall: choose the active firewall(s), judge their rules, plan, apply; the result as data
+ * (struct firewall_result) for the front end to render. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -13,7 +14,6 @@
 #include <unistd.h>
 
 #include "firewall.h"
-#include "json.h"
 #include "names.h"
 #include "spawn.h"
 
@@ -417,6 +417,21 @@ chain_applies(const struct fw_chain *c, int family)
     return (family == 4 && v4) || (family == 6 && v6);
 }
 
+/* A finding on base chain c for target (a server address, a serve network, or NULL for
+ * any address). */
+static struct firewall_finding *
+chain_finding(struct firewall_plan *p, const struct fw_chain *c, bool serve, const char *target)
+{
+    struct firewall_finding *f = firewall_plan_find(p, xasprintf("%s %s %s %s", p->fw->name,
+                                                                 c->family, c->table, c->name));
+
+    f->family = chain_applies(c, 4) && chain_applies(c, 6) ? 0 : chain_applies(c, 4) ? 4 : 6;
+    f->output = c->output;
+    f->serve = serve;
+    f->target = target ? xstrdup(target) : NULL;
+    return f;
+}
+
 int
 firewall_judge_ruleset(struct firewall_plan *p, const struct fw_ruleset *rs, int family)
 {
@@ -440,25 +455,16 @@ firewall_judge_ruleset(struct firewall_plan *p, const struct fw_ruleset *rs, int
             const char *server = t < targets.n ? targets.v[t] : NULL;
             int sfam = firewall_server_family(server);
             char *why = NULL;
+            struct firewall_finding *f;
             struct firewall_rule *fr;
 
             if ((sfam && !chain_applies(c, sfam)) || (sfam && family && sfam != family))
                 continue;
-            if (firewall_chain_passes(rs, c, server, &why)) {
-                strv_push_owned(&p->open_notes,
-                                xasprintf("%s %s %s %s: NTP %s %s passes (%s)", p->fw->name,
-                                          c->family, c->table, c->name,
-                                          c->output ? "to" : "from",
-                                          server ? server : "any address", why));
-                free(why);
+            f = chain_finding(p, c, false, server);
+            f->blocked = !firewall_chain_passes(rs, c, server, &why);
+            f->why = why;
+            if (!f->blocked)
                 continue;
-            }
-            strv_push_owned(&p->open_notes,
-                            xasprintf("%s %s %s %s: NTP %s %s is blocked (%s)", p->fw->name,
-                                      c->family, c->table, c->name,
-                                      c->output ? "to" : "from",
-                                      server ? server : "any address", why));
-            free(why);
             fr = firewall_plan_add(p);
             fr->family = chain_applies(c, 4) && chain_applies(c, 6) ? sfam
                          : chain_applies(c, 4) ? 4 : 6;
@@ -473,19 +479,15 @@ firewall_judge_ruleset(struct firewall_plan *p, const struct fw_ruleset *rs, int
             const char *net = p->serve->v[t];
             int nfam = firewall_server_family(net);
             char *why = NULL;
+            struct firewall_finding *f;
             struct firewall_rule *fr;
-            bool ok;
 
             if (!nfam || !chain_applies(c, nfam) || (family && nfam != family))
                 continue;
-            ok = firewall_chain_serves(rs, c, net, &why);
-            strv_push_owned(&p->open_notes,
-                            xasprintf("%s %s %s %s: NTP %s clients in %s %s (%s)",
-                                      p->fw->name, c->family, c->table, c->name,
-                                      c->output ? "replies to" : "requests from", net,
-                                      ok ? "pass" : "are blocked", why));
-            free(why);
-            if (ok)
+            f = chain_finding(p, c, true, net);
+            f->blocked = !firewall_chain_serves(rs, c, net, &why);
+            f->why = why;
+            if (!f->blocked)
                 continue;
             fr = firewall_plan_add(p);
             fr->serve = true;
@@ -516,6 +518,18 @@ firewall_plan_add(struct firewall_plan *p)
     return r;
 }
 
+struct firewall_finding *
+firewall_plan_find(struct firewall_plan *p, char *where)
+{
+    struct firewall_finding *f;
+
+    p->findings = xrealloc(p->findings, (p->n_findings + 1) * sizeof(*p->findings));
+    f = &p->findings[p->n_findings++];
+    memset(f, 0, sizeof(*f));
+    f->where = where;
+    return f;
+}
+
 void
 firewall_plan_free(struct firewall_plan *p)
 {
@@ -533,7 +547,15 @@ firewall_plan_free(struct firewall_plan *p)
     free(p->rules);
     p->rules = NULL;
     p->n = 0;
-    strv_free(&p->open_notes);
+    for (size_t i = 0; i < p->n_findings; i++) {
+        free(p->findings[i].where);
+        free(p->findings[i].target);
+        free(p->findings[i].why);
+    }
+    free(p->findings);
+    p->findings = NULL;
+    p->n_findings = 0;
+    strv_free(&p->saved_in);
 }
 
 /* ---- running the tools --------------------------------------------------------------- */
@@ -601,107 +623,6 @@ static const struct firewall_ops *const managers[] = { &firewall_firewalld, &fir
 static const struct firewall_ops *const layers[] = {
     &firewall_iptables_legacy, &firewall_iptables, &firewall_nftables,
 };
-
-static void
-report_text(const struct firewall_opts *o, struct firewall_plan *plans, size_t n,
-            enum firewall_status st, struct strbuf *out)
-{
-    size_t total = 0;
-
-    if (n == 0) {
-        sb_append(out, st == FIREWALL_FAILED ? "firewall: cannot tell without root\n"
-                                             : "firewall: none active; nothing to do\n");
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct firewall_plan *p = &plans[i];
-
-        sb_printf(out, "firewall: %s\n", p->fw->name);
-        for (size_t j = 0; j < p->open_notes.n; j++)
-            sb_printf(out, "  %s\n", p->open_notes.v[j]);
-        for (size_t j = 0; j < p->n; j++)
-            sb_printf(out, "  %s %s\n",
-                      o->remove ? (o->dry_run ? "would remove:" : "removed:")
-                                : (o->dry_run ? "would add:" : "added:"),
-                      p->rules[j].text);
-        total += p->n;
-    }
-    if (st == FIREWALL_FAILED)
-        sb_append(out, "firewall: failed\n");
-    else if (total == 0)
-        sb_append(out, o->remove ? "firewall: no te-ntp-setup rules to remove\n"
-                                 : "firewall: NTP passes; nothing needed\n");
-}
-
-static void
-report_json(const struct firewall_opts *o, struct firewall_plan *plans, size_t n,
-            enum firewall_status st, const struct msgs *m, struct strbuf *out)
-{
-    sb_append(out, "{");
-    json_key(out, "command", true);
-    json_string(out, "firewall");
-    json_key(out, "action", false);
-    json_string(out, o->remove ? "remove" : "open");
-    json_key(out, "dry_run", false);
-    sb_append(out, o->dry_run ? "true" : "false");
-    json_key(out, "changed", false);
-    sb_append(out, st == FIREWALL_CHANGED ? "true" : "false");
-    json_key(out, "failed", false);
-    sb_append(out, st == FIREWALL_FAILED ? "true" : "false");
-    json_key(out, "firewalls", false);
-    sb_append(out, "[");
-    for (size_t i = 0; i < n; i++) {
-        struct firewall_plan *p = &plans[i];
-
-        sb_append(out, i ? ",{" : "{");
-        json_key(out, "name", true);
-        json_string(out, p->fw->name);
-        json_key(out, "chains", false);
-        json_strv(out, &p->open_notes);
-        json_key(out, "rules", false);
-        sb_append(out, "[");
-        for (size_t j = 0; j < p->n; j++) {
-            struct firewall_rule *r = &p->rules[j];
-
-            sb_append(out, j ? ",{" : "{");
-            json_key(out, "direction", true);
-            json_string(out, r->output ? "output" : "input");
-            json_key(out, "kind", false);
-            json_string(out, r->serve ? "serve" : "client");
-            json_key(out, "table", false);
-            json_string(out, r->table ? r->table : "");
-            json_key(out, "chain", false);
-            json_string(out, r->chain ? r->chain : "");
-            json_key(out, "zone", false);
-            if (r->zone)
-                json_string(out, r->zone);
-            else
-                sb_append(out, "null");
-            json_key(out, "server", false);
-            if (r->server && !r->serve)
-                json_string(out, r->server);
-            else
-                sb_append(out, "null");
-            json_key(out, "network", false);
-            if (r->server && r->serve)
-                json_string(out, r->server);
-            else
-                sb_append(out, "null");
-            json_key(out, "rule", false);
-            json_string(out, r->text ? r->text : "");
-            sb_append(out, "}");
-        }
-        sb_append(out, "]}");
-    }
-    sb_append(out, "]");
-    json_key(out, "errors", false);
-    json_strv(out, &m->errors);
-    json_key(out, "warnings", false);
-    json_strv(out, &m->warnings);
-    json_key(out, "notes", false);
-    json_strv(out, &m->notes);
-    sb_append(out, "}\n");
-}
 
 /* Journal every rule of p before it is added (undoable drivers only): one line
  * "FIREWALL FAMILY WORD...", each word escaped (sb_append_escaped) so that none holds a
@@ -905,16 +826,16 @@ choose(const struct firewall_ops *fws[], struct msgs *m)
 }
 
 enum firewall_status
-firewall_run(const struct firewall_opts *o, struct strbuf *out, struct msgs *m)
+firewall_run(const struct firewall_opts *o, struct firewall_result *res, struct msgs *m)
 {
     const struct firewall_ops *fws[TE_ARRAY_LEN(layers) + 1];
-    struct firewall_plan plans[TE_ARRAY_LEN(layers) + 1];
-    struct strv servers = { 0 }, serve = { 0 };
-    enum firewall_status st = FIREWALL_FAILED;
     size_t changed = 0;
     int n = 0;
 
-    memset(plans, 0, sizeof(plans));
+    memset(res, 0, sizeof(*res));
+    res->status = FIREWALL_FAILED;
+    res->remove = o->remove;
+    res->dry_run = o->dry_run;
     for (size_t i = 0; i < o->servers.n; i++) {
         char why[256];
 
@@ -923,15 +844,14 @@ firewall_run(const struct firewall_opts *o, struct strbuf *out, struct msgs *m)
 
             msg_error(m, "--server %s: %s", q, why);
             free(q);
-            st = FIREWALL_USAGE;
-            goto out;
+            return res->status = FIREWALL_USAGE;
         }
-        if (!strv_contains(&servers, o->servers.v[i]))
-            strv_push(&servers, o->servers.v[i]);
+        if (!strv_contains(&res->servers, o->servers.v[i]))
+            strv_push(&res->servers, o->servers.v[i]);
     }
-    if (!servers.n)
+    if (!res->servers.n)
         for (size_t i = 0; i < TE_ARRAY_LEN(default_servers); i++)
-            strv_push(&servers, default_servers[i]);
+            strv_push(&res->servers, default_servers[i]);
     for (size_t i = 0; i < o->serve.n; i++) {
         struct names_prefix net;
         char why[160], text[NAMES_PREFIX_MAX];
@@ -941,66 +861,83 @@ firewall_run(const struct firewall_opts *o, struct strbuf *out, struct msgs *m)
 
             msg_error(m, "--serve %s: it %s", q, why);
             free(q);
-            st = FIREWALL_USAGE;
-            goto out;
+            return res->status = FIREWALL_USAGE;
         }
         names_prefix_text(&net, text, sizeof(text));
-        if (!strv_contains(&serve, text))
-            strv_push(&serve, text);
+        if (!strv_contains(&res->serve, text))
+            strv_push(&res->serve, text);
     }
 
     n = choose(fws, m);
-    if (n < 0) {
-        n = 0;
-        goto report;
-    }
+    if (n < 0)
+        return res->status;
     if (n == 0 && geteuid() != 0) {
         /* Without root the tools cannot read the rules: none found means nothing. */
         msg_error(m, "cannot tell which firewall is active, nor whether it blocks NTP, without "
                   "root (reading the rules needs it): run this as root");
-        goto report;
+        res->no_root = true;
+        return res->status;
+    }
+    res->firewalls = xcalloc((size_t)n + 1, sizeof(*res->firewalls));
+    res->n = (size_t)n;
+    for (int i = 0; i < n; i++) {
+        res->firewalls[i].fw = fws[i];
+        res->firewalls[i].servers = &res->servers;
+        res->firewalls[i].serve = &res->serve;
     }
     for (int i = 0; i < n; i++) {
-        plans[i].fw = fws[i];
-        plans[i].servers = &servers;
-        plans[i].serve = &serve;
-    }
-    for (int i = 0; i < n; i++) {
-        struct firewall_plan *p = &plans[i];
+        struct firewall_plan *p = &res->firewalls[i];
         int rc;
 
         if (o->remove) {
             if (p->fw->remove(p, o->dry_run, m) < 0)
-                goto report;
+                return res->status;
             changed += p->n;
             continue;
         }
         rc = p->fw->blocked(p, m);
         if (rc < 0)
-            goto report;
+            return res->status;
         if (rc == 0)
             continue;
         if (p->fw->plan_rules(p, m) < 0)
-            goto report;
+            return res->status;
         if (!o->dry_run && o->journal && journal_rules(o, p, m) < 0)
-            goto report;
+            return res->status;
         if (!o->dry_run && p->fw->add(p, m) < 0)
-            goto report;
-        if (!o->dry_run && p->n && p->fw->persist)
-            p->fw->persist(p, o, m);
+            return res->status;
+        if (!o->dry_run && p->n) {
+            if (p->fw->persist) {
+                p->fw->persist(p, o, m);
+                if (p->kept == FIREWALL_KEPT_NONE)
+                    p->kept = FIREWALL_KEPT_SAVED;
+            } else {
+                p->kept = FIREWALL_KEPT_BY_FIREWALL;
+            }
+        }
         changed += p->n;
     }
-    st = changed ? FIREWALL_CHANGED : FIREWALL_NOTHING;
+    return res->status = changed ? FIREWALL_CHANGED : FIREWALL_NOTHING;
+}
 
-report:
-    if (o->json)
-        report_json(o, plans, (size_t)n, st, m, out);
-    else
-        report_text(o, plans, (size_t)n, st, out);
-out:
-    for (size_t i = 0; i < TE_ARRAY_LEN(plans); i++)
-        firewall_plan_free(&plans[i]);
-    strv_free(&servers);
-    strv_free(&serve);
-    return st;
+void
+firewall_result_free(struct firewall_result *res)
+{
+    for (size_t i = 0; i < res->n; i++)
+        firewall_plan_free(&res->firewalls[i]);
+    free(res->firewalls);
+    res->firewalls = NULL;
+    res->n = 0;
+    strv_free(&res->servers);
+    strv_free(&res->serve);
+}
+
+size_t
+firewall_result_rules(const struct firewall_result *res)
+{
+    size_t total = 0;
+
+    for (size_t i = 0; i < res->n; i++)
+        total += res->firewalls[i].n;
+    return total;
 }

@@ -90,14 +90,43 @@ struct firewall_rule {
     struct strv argv;           /* the command adding (or removing) it */
 };
 
-/* A firewall's plan: which rules to add or remove. */
+/* What a firewall was found to do with one kind of NTP traffic at one place (a chain, a
+ * zone, a policy): the front end words it ("nftables inet filter output: NTP to any address
+ * is blocked (policy drop)"). */
+struct firewall_finding {
+    char *where;                /* the chain, zone or policy judged: "nftables inet filter
+                                 * output", "firewalld zone public", "ufw: outgoing policy
+                                 * deny" */
+    int family;                 /* 4 or 6; 0 both (nft inet, ufw, firewalld) */
+    bool output;                /* the outbound path (else inbound) */
+    bool serve;                 /* the clients of a serve network (else the servers) */
+    bool all;                   /* the whole path, whatever the address (a policy) */
+    char *target;               /* the server address or the serve network; NULL: any
+                                 * address (ignored when all) */
+    bool blocked;
+    char *why;                  /* a short reason ("policy drop"), or NULL */
+};
+
+/* Whether a firewall's rules outlive a reload or a reboot, once rules were added. */
+enum firewall_kept {
+    FIREWALL_KEPT_NONE = 0,     /* nothing added (or a dry run, or --remove) */
+    FIREWALL_KEPT_BY_FIREWALL,  /* the firewall keeps them itself (firewalld permanent, ufw) */
+    FIREWALL_KEPT_SAVED,        /* in the boot rules file(s) of saved_in */
+    FIREWALL_KEPT_RUNTIME,      /* (some) not saved: runtime rules that a reboot drops (a
+                                 * warning says why) */
+};
+
+/* A firewall's plan: which rules to add or remove; once run, what was found and done. */
 struct firewall_plan {
     const struct firewall_ops *fw;
     const struct strv *servers; /* validated server names or addresses */
     const struct strv *serve;   /* networks (canonical CIDR) this host serves; may be NULL */
-    struct firewall_rule *rules;
+    struct firewall_rule *rules;    /* added, would be added, removed or would be removed */
     size_t n;
-    struct strv open_notes;     /* "output chain ip filter OUTPUT: NTP passes (...)" */
+    struct firewall_finding *findings;  /* what each chain (zone, policy) does with NTP */
+    size_t n_findings;
+    enum firewall_kept kept;
+    struct strv saved_in;       /* the boot rules files that hold the rules added */
 };
 
 struct firewall_opts;
@@ -108,7 +137,7 @@ struct firewall_ops {
     /* 1 when this firewall is active on the host, 0 when not, -1 on error. */
     int (*detect)(struct msgs *m);
     /* Read the live rules; 1 when NTP to some server is blocked, 0 when it passes, -1 on
-     * error. Notes on each chain go to p->open_notes. */
+     * error. What each chain does goes to p->findings (firewall_plan_find). */
     int (*blocked)(struct firewall_plan *p, struct msgs *m);
     /* Fill p->rules with the rules that let NTP through where it is blocked. */
     int (*plan_rules)(struct firewall_plan *p, struct msgs *m);
@@ -122,9 +151,9 @@ struct firewall_ops {
     int (*undo)(int family, const struct strv *words, struct msgs *m);
     /* Make the rules just added last past a reload or a reboot, in the file the distro's
      * boot service loads (through o->persist_file); where there is none, a warning says
-     * so. NULL: the firewall keeps its rules itself (firewalld permanent, ufw). */
-    void (*persist)(const struct firewall_plan *p, const struct firewall_opts *o,
-                    struct msgs *m);
+     * so. Sets p->kept (SAVED or RUNTIME) and the files in p->saved_in. NULL: the
+     * firewall keeps its rules itself (firewalld permanent, ufw). */
+    void (*persist)(struct firewall_plan *p, const struct firewall_opts *o, struct msgs *m);
 };
 
 extern const struct firewall_ops firewall_firewalld;
@@ -138,9 +167,7 @@ struct firewall_opts {
     struct strv servers;        /* as given; defaults applied by firewall_run */
     struct strv serve;          /* networks this host serves time to (CIDR, as given) */
     bool dry_run;
-    bool json;
     bool remove;
-    bool detailed_exitcodes;
     /* Called before rules are added, once per rule, with a line naming it (the firewall,
      * the family, the words of its command) for firewall_undo_line; a non-zero return
      * stops the run before anything is added. NULL: nothing is journaled. */
@@ -160,10 +187,27 @@ enum firewall_status {
     FIREWALL_USAGE,             /* invalid input; nothing touched */
 };
 
-/* Run the firewall command: detect, decide, plan, apply (or remove), and write the report
- * (text or JSON) to out. Messages for the user go to m. */
-enum firewall_status firewall_run(const struct firewall_opts *o, struct strbuf *out,
+/* What the firewall command found and did, for the front end to render. */
+struct firewall_result {
+    enum firewall_status status;
+    bool remove;                /* rules were removed (--remove), else added */
+    bool dry_run;               /* nothing was changed: the rules would be added/removed */
+    bool no_root;               /* no firewall could be read: not run as root */
+    struct firewall_plan *firewalls;    /* the active firewalls, in the order tried */
+    size_t n;
+    struct strv servers;        /* the servers judged (validated, defaults applied) */
+    struct strv serve;          /* the serve networks judged (canonical CIDR) */
+};
+
+/* Run the firewall command: detect, decide, plan, apply (or remove); what was found and
+ * done goes to res (free it with firewall_result_free), messages for the user to m.
+ * Returns res->status; FIREWALL_USAGE (the bad value named in m) touches nothing. */
+enum firewall_status firewall_run(const struct firewall_opts *o, struct firewall_result *res,
                                   struct msgs *m);
+/* Free what firewall_run put in res. */
+void firewall_result_free(struct firewall_result *res);
+/* How many rules the run added, removed (or would) over all firewalls. */
+size_t firewall_result_rules(const struct firewall_result *res);
 
 /* Delete the rule a journal line of firewall_run names (see firewall_opts.journal); what was
  * done goes to done. 0 deleted or already gone, -1 error (in m). */
@@ -188,7 +232,10 @@ int firewall_exec(const char *name, const char *const args[], struct strbuf *out
 int firewall_exec_strv(const struct strv *argv, struct msgs *m);
 /* Add a server's address-or-any rule to p->rules (used by the drivers). */
 struct firewall_rule *firewall_plan_add(struct firewall_plan *p);
-/* Free a plan's rules and notes. */
+/* Add what a chain, zone or policy (where, newly allocated, taken over) does with NTP to
+ * p->findings; the caller fills the rest (why, newly allocated, is freed with the plan). */
+struct firewall_finding *firewall_plan_find(struct firewall_plan *p, char *where);
+/* Free a plan's rules, findings and saved files. */
 void firewall_plan_free(struct firewall_plan *p);
 
 /* Parse iptables-save output of one family (4 or 6) into the filter INPUT/OUTPUT chains. */

@@ -77,6 +77,15 @@ json_string(struct strbuf *sb, const char *s)
 }
 
 void
+json_string_or_null(struct strbuf *sb, const char *s)
+{
+    if (s)
+        json_string(sb, s);
+    else
+        sb_append(sb, "null");
+}
+
+void
 json_key(struct strbuf *sb, const char *key, bool first)
 {
     if (!first)
@@ -95,4 +104,15 @@ json_strv(struct strbuf *sb, const struct strv *sv)
         json_string(sb, sv->v[i]);
     }
     sb_putc(sb, ']');
+}
+
+void
+json_msgs(struct strbuf *sb, const struct msgs *m)
+{
+    json_key(sb, "warnings", false);
+    json_strv(sb, &m->warnings);
+    json_key(sb, "errors", false);
+    json_strv(sb, &m->errors);
+    json_key(sb, "notes", false);
+    json_strv(sb, &m->notes);
 }

@@ -16,7 +16,12 @@ size_t json_utf8_len(const unsigned char *p, size_t avail);
 void json_string(struct strbuf *sb, const char *s);
 /* Append "key": (with a leading comma unless first). */
 void json_key(struct strbuf *sb, const char *key, bool first);
+/* Append s as a JSON string, or null when s is NULL. */
+void json_string_or_null(struct strbuf *sb, const char *s);
 /* Append a JSON array of the strings. */
 void json_strv(struct strbuf *sb, const struct strv *sv);
+/* Append the message keys every command's object ends with, in this order, each with a
+ * leading comma (they never come first): "warnings", "errors", "notes", lists of strings. */
+void json_msgs(struct strbuf *sb, const struct msgs *m);
 
 #endif

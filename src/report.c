@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
 #include "diff.h"
 #include "json.h"
 #include "report.h"
+#include "sntp.h"
 
 static void
 file_diff(const struct file_change *f, struct strbuf *out)
@@ -47,7 +47,7 @@ verification_text(const struct plan *p, struct strbuf *out)
     if (v->synchronized && v->source[0])
         sb_printf(out, " to %s", v->source);
     if (v->synchronized && v->offset_known) {
-        check_format_offset(v->offset, offset, sizeof(offset));
+        sntp_format_offset(v->offset, offset, sizeof(offset));
         sb_printf(out, " (%s", offset);
         paren = true;
     }
@@ -76,10 +76,7 @@ verification_json(const struct plan *p, struct strbuf *out)
     json_key(out, "synchronized", true);
     sb_append(out, v->answered && v->synchronized ? "true" : "false");
     json_key(out, "source", false);
-    if (v->answered && v->synchronized && v->source[0])
-        json_string(out, v->source);
-    else
-        sb_append(out, "null");
+    json_string_or_null(out, v->answered && v->synchronized && v->source[0] ? v->source : NULL);
     json_key(out, "answered", false);
     sb_append(out, v->answered ? "true" : "false");
     json_key(out, "reachable", false);
@@ -100,10 +97,7 @@ verification_json(const struct plan *p, struct strbuf *out)
     json_key(out, "how", false);
     json_string(out, v->how);
     json_key(out, "reason", false);
-    if (!(v->answered && v->synchronized) && v->why[0])
-        json_string(out, v->why);
-    else
-        sb_append(out, "null");
+    json_string_or_null(out, !(v->answered && v->synchronized) && v->why[0] ? v->why : NULL);
     sb_putc(out, '}');
 }
 
@@ -136,8 +130,9 @@ report_apply_text(const struct apply_report *r, bool with_diff, struct strbuf *o
             file_diff(f, out);
     }
     if (dry && r->status == APPLY_CHANGED && p->host->live && !r->settings->no_restart)
-        sb_printf(out, "would %s\n", p->activation == ACTION_RELOAD_SOURCES
-                                      ? "reload chrony's sources" : "restart the service");
+        sb_printf(out, "would %s\n", p->activation == ACTION_RELOAD_SOURCES &&
+                                      p->backend->reload_sources
+                                      ? p->backend->reload_sources_text : "restart the service");
     for (size_t i = 0; r->actions && i < r->actions->n; i++)
         sb_printf(out, "%s\n", r->actions->v[i]);
     verification_text(p, out);
@@ -194,15 +189,9 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
     json_key(out, "dry_run", false);
     sb_append(out, r->settings->dry_run ? "true" : "false");
     json_key(out, "implementation", false);
-    if (p || r->backend)
-        json_string(out, (p ? p->backend : r->backend)->name);
-    else
-        sb_append(out, "null");
+    json_string_or_null(out, p ? p->backend->name : r->backend ? r->backend->name : NULL);
     json_key(out, "service", false);
-    if (p || r->service)
-        json_string(out, p ? p->service : r->service);
-    else
-        sb_append(out, "null");
+    json_string_or_null(out, p ? p->service : r->service);
     json_key(out, "root", false);
     if (r->settings->root)
         json_string(out, r->settings->root);
@@ -226,10 +215,7 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
     json_key(out, "sources_from", false);
     json_string(out, r->settings->sources_from ? r->settings->sources_from : "given");
     json_key(out, "refclock", false);
-    if (r->settings->refclock)
-        json_string(out, r->settings->refclock);
-    else
-        sb_append(out, "null");
+    json_string_or_null(out, r->settings->refclock);
     json_key(out, "serve", false);
     json_strv(out, &r->settings->serve);
     json_key(out, "local_stratum", false);
@@ -273,14 +259,6 @@ report_apply_json_members(const struct apply_report *r, struct strbuf *out)
     json_key(out, "actions", false);
     json_strv(out, r->actions ? r->actions : &empty);
     json_key(out, "skip_reason", false);
-    if (r->skipped)
-        json_string(out, r->skipped);
-    else
-        sb_append(out, "null");
-    json_key(out, "warnings", false);
-    json_strv(out, &r->msgs->warnings);
-    json_key(out, "errors", false);
-    json_strv(out, &r->msgs->errors);
-    json_key(out, "notes", false);
-    json_strv(out, &r->msgs->notes);
+    json_string_or_null(out, r->skipped);
+    json_msgs(out, r->msgs);
 }

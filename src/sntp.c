@@ -1100,3 +1100,56 @@ out:
     free(srv);
     return ret;
 }
+
+/* ---- the offset in words ---------------------------------------------------------- */
+
+/* v >= 0 rounded to the nearest integer (no libm needed). */
+static long long
+round_ll(double v)
+{
+    return (long long)(v + 0.5);
+}
+
+void
+sntp_format_offset(double offset, char *buf, size_t len)
+{
+    const char *dir = offset > 0 ? "behind" : "ahead";
+    double a = offset < 0 ? -offset : offset;
+    long long ms, s, m, h;
+
+    if (!isfinite(offset) || a > 1e15) {
+        snprintf(buf, len, "unknown");
+        return;
+    }
+    ms = round_ll(a * 1000);
+    if (ms == 0) {
+        snprintf(buf, len, "less than 1 ms off");
+        return;
+    }
+    if (ms < 60000) {
+        snprintf(buf, len, "%lld.%03lld s %s", ms / 1000, ms % 1000, dir);
+        return;
+    }
+    /* Each branch rounds at its own precision, so 59.9996 s reads "1 min". */
+    s = round_ll(a);
+    if (s < 3600) {
+        if (s % 60)
+            snprintf(buf, len, "%lld min %lld s %s", s / 60, s % 60, dir);
+        else
+            snprintf(buf, len, "%lld min %s", s / 60, dir);
+        return;
+    }
+    m = round_ll(a / 60);
+    if (m < 24 * 60) {
+        if (m % 60)
+            snprintf(buf, len, "%lld h %lld min %s", m / 60, m % 60, dir);
+        else
+            snprintf(buf, len, "%lld h %s", m / 60, dir);
+        return;
+    }
+    h = round_ll(a / 3600);
+    if (h % 24)
+        snprintf(buf, len, "%lld d %lld h %s", h / 24, h % 24, dir);
+    else
+        snprintf(buf, len, "%lld d %s", h / 24, dir);
+}

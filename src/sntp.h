@@ -157,6 +157,10 @@ const char *sntp_reply_str(enum sntp_reply r);
 const char *sntp_status_str(enum sntp_status s);
 /* Render the reference id: ASCII for stratum 0, 1 and 16+, else dotted quad. */
 void sntp_format_refid(const struct sntp_packet *pkt, char *buf, size_t len);
+/* An offset (s, NTP's sign: positive when the host is behind) in words, as check and the
+ * apply report's verification say it: "0.003 s ahead", "12 min 34 s behind", "2 h 5 min
+ * ahead", "less than 1 ms off", "unknown" (not finite). */
+void sntp_format_offset(double offset, char *buf, size_t len);
 
 /* Split SERVER[:PORT] ("host", "host:123", "192.0.2.1:123", "[2001:db8::1]:123",
  * bare "2001:db8::1") into host and port (123 if none); 0, or -1 with err (which never

@@ -132,7 +132,8 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 cat > "$TMP/keys.py" <<'PY'
 # keys.py FILE KEY...: FILE holds one JSON object with exactly these keys; the common ones
-# (changed, failed: booleans; warnings, errors, notes: lists of strings) have their types.
+# (changed, failed: booleans; warnings, errors, notes: lists of strings) have their types,
+# and the message keys come in one order everywhere: warnings, errors, notes.
 import json, sys
 text = open(sys.argv[1]).read()
 assert text.endswith("\n") and text.count("\n") == 1, "not one line: %r" % text
@@ -143,6 +144,8 @@ for k in ("changed", "failed"):
     assert isinstance(obj[k], bool), k
 for k in ("warnings", "errors", "notes"):
     assert isinstance(obj[k], list) and all(isinstance(x, str) for x in obj[k]), k
+order = [k for k in obj if k in ("warnings", "errors", "notes")]
+assert order == ["warnings", "errors", "notes"], "message keys in the order %s" % order
 PY
 COMMON="changed failed warnings errors notes"
 keys() { # description file key...

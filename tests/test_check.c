@@ -136,42 +136,6 @@ test_check_best_server_has_smallest_root_distance(void)
 }
 
 static void
-test_check_offset_in_words(void)
-{
-    static const struct {
-        double offset;
-        const char *want;
-    } table[] = {
-        { 0.0031, "0.003 s behind" },
-        { -0.003, "0.003 s ahead" },
-        { 0.0004, "less than 1 ms off" },
-        { 0.0, "less than 1 ms off" },
-        { -1.5, "1.500 s ahead" },
-        { 59.9994, "59.999 s behind" },
-        { 59.9996, "1 min behind" },
-        { 60, "1 min behind" },
-        { 754.3, "12 min 34 s behind" },
-        { -754.6, "12 min 35 s ahead" },
-        { 3599.4, "59 min 59 s behind" },
-        { 3599.7, "1 h behind" },
-        { -7500, "2 h 5 min ahead" },
-        { 7529, "2 h 5 min behind" },
-        { 86399, "1 d behind" },
-        { 3 * 86400 + 4 * 3600 + 100, "3 d 4 h behind" },
-        { -1.7e9, "19675 d 22 h ahead" },
-        { NAN, "unknown" },
-    };
-    char buf[64];
-
-    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-        check_format_offset(table[i].offset, buf, sizeof(buf));
-        if (strcmp(buf, table[i].want) != 0)
-            fprintf(stderr, "\n  %g: got '%s', want '%s'\n", table[i].offset, buf, table[i].want);
-        CU_ASSERT_STRING_EQUAL(buf, table[i].want);
-    }
-}
-
-static void
 test_check_plugin_line_like_check_ntp_time(void)
 {
     struct check_thresholds th;
@@ -319,7 +283,6 @@ static const struct te_test tests[] = {
     TE_TEST(test_check_state_from_thresholds),
     TE_TEST(test_check_unknown_without_any_offset),
     TE_TEST(test_check_best_server_has_smallest_root_distance),
-    TE_TEST(test_check_offset_in_words),
     TE_TEST(test_check_plugin_line_like_check_ntp_time),
     TE_TEST(test_check_plugin_line_unknown_says_why),
     TE_TEST(test_check_text_report),

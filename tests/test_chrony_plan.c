@@ -5,7 +5,10 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "apply.h"
 #include "augtree.h"
@@ -603,6 +606,44 @@ test_chrony_plan_dry_run_writes_nothing(void)
     free(root);
 }
 
+/* Where only the sources changed, chrony re-reads them through its ops table
+ * (reload_sources: chronyc reload sources); the other daemons have no such action and are
+ * restarted. A chronyc that fails means a restart (-1, nothing done). */
+static void
+test_chrony_plan_reload_sources(void)
+{
+    char *sbin = te_path(te_tmpdir(), "chronyc");
+    struct strv actions = { 0 };
+    FILE *f;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(backend_chrony.reload_sources);
+    CU_ASSERT_STRING_EQUAL(backend_chrony.reload_sources_text, "reload chrony's sources");
+    for (size_t i = 0; backends[i]; i++)
+        if (backends[i] != &backend_chrony)
+            CU_ASSERT_PTR_NULL(backends[i]->reload_sources);
+
+    setenv("TE_NTP_SETUP_SBIN", te_tmpdir(), 1);
+    /* a chronyc that answers only "reload sources" */
+    f = fopen(sbin, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("#!/bin/sh\n[ \"$1 $2\" = \"reload sources\" ] && echo 200 OK\n", f);
+    fclose(f);
+    CU_ASSERT_EQUAL_FATAL(chmod(sbin, 0755), 0);
+    CU_ASSERT_EQUAL(backend_chrony.reload_sources(&actions), 0);
+    CU_ASSERT_EQUAL_FATAL(actions.n, 1);
+    CU_ASSERT_STRING_EQUAL(actions.v[0], "reloaded chrony's sources (chronyc reload sources)");
+    /* chronyd not running: chronyc fails */
+    f = fopen(sbin, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("#!/bin/sh\necho '506 Cannot talk to daemon' >&2\nexit 1\n", f);
+    fclose(f);
+    CU_ASSERT_EQUAL(backend_chrony.reload_sources(&actions), -1);
+    CU_ASSERT_EQUAL(actions.n, 1);
+    unsetenv("TE_NTP_SETUP_SBIN");
+    strv_free(&actions);
+    free(sbin);
+}
+
 static const struct te_test chrony_plan_tests[] = {
     TE_TEST(test_chrony_plan_debian12),
     TE_TEST(test_chrony_plan_rhel9),
@@ -614,6 +655,7 @@ static const struct te_test chrony_plan_tests[] = {
     TE_TEST(test_chrony_plan_rewrites_options_in_place),
     TE_TEST(test_chrony_plan_unparsable_file),
     TE_TEST(test_chrony_plan_dry_run_writes_nothing),
+    TE_TEST(test_chrony_plan_reload_sources),
     TE_TESTS_END,
 };
 

@@ -306,7 +306,23 @@ test_firewall_judge_plans_rules(void)
     CU_ASSERT_STRING_EQUAL(p.rules[1].server, "2001:db8::1");
     CU_ASSERT_EQUAL(p.rules[1].family, 6);
     CU_ASSERT_PTR_NULL(p.rules[2].server);
-    CU_ASSERT_EQUAL(p.open_notes.n, 6);
+    /* what each chain does, per target, as data: out blocks, in passes (established) */
+    CU_ASSERT_EQUAL_FATAL(p.n_findings, 6);
+    for (size_t i = 0; i < p.n_findings; i++) {
+        const struct firewall_finding *f = &p.findings[i];
+
+        CU_ASSERT_STRING_EQUAL(f->where, f->output ? "nftables inet tefilter out"
+                                                   : "nftables inet tefilter in");
+        CU_ASSERT_EQUAL(f->blocked, f->output);
+        CU_ASSERT_FALSE(f->serve);
+        CU_ASSERT_FALSE(f->all);
+        CU_ASSERT_EQUAL(f->family, 0);              /* an inet chain: both families */
+        CU_ASSERT_PTR_NOT_NULL(f->why);
+    }
+    CU_ASSERT_TRUE(p.findings[0].output);
+    CU_ASSERT_STRING_EQUAL(p.findings[0].target, "192.0.2.1");
+    CU_ASSERT_STRING_EQUAL(p.findings[0].why, "policy drop");
+    CU_ASSERT_PTR_NULL(p.findings[2].target);      /* the names: any address */
     CU_ASSERT_EQUAL(firewall_plan_add(&p) - p.rules, 3);
     firewall_plan_free(&p);
     firewall_ruleset_free(&rs);

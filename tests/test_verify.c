@@ -6,7 +6,11 @@
 #include "cunit_main.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <utime.h>
 
 #include "backend.h"
 
@@ -156,6 +160,68 @@ test_verify_ntpctl(void)
     CU_ASSERT_EQUAL(backend_parse_ntpctl("ntpctl: connect: /var/run/ntpd.sock\n", "", &st), -1);
 }
 
+/* A program called name in dir that prints text and exits with status. */
+static void
+fake_program(const char *dir, const char *name, const char *text, int status)
+{
+    char *path = te_path(dir, name);
+    FILE *f = fopen(path, "w");
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fprintf(f, "#!/bin/sh\nprintf '%%s' '%s'\nexit %d\n", text, status);
+    fclose(f);
+    CU_ASSERT_EQUAL(chmod(path, 0755), 0);
+    free(path);
+}
+
+/* timesyncd's verification without D-Bus (timedatectl fails) reads the flag file under the
+ * target's root: a flag older than since (the run's last write) is the daemon's before the
+ * restart; a single look (timeout 0) takes any flag. The hook gets the host and that time,
+ * not a plan. */
+static void
+test_verify_timesyncd_flag_since(void)
+{
+    const char *tmp = te_tmpdir();
+    char *sbin = te_path(tmp, "sbin"), *root = te_path(tmp, "root");
+    char *flag = te_path(root, "run/systemd/timesync/synchronized");
+    struct hostinfo h = { .root = root, .live = true };
+    struct utimbuf t = { 1000000000, 1000000000 };
+    struct sync_status st;
+    static const char *const dirs[] = { "sbin", "root", "root/run", "root/run/systemd",
+                                        "root/run/systemd/timesync" };
+    FILE *f;
+
+    for (size_t i = 0; i < TE_ARRAY_LEN(dirs); i++) {
+        char *d = te_path(tmp, dirs[i]);
+
+        CU_ASSERT_EQUAL_FATAL(mkdir(d, 0755), 0);
+        free(d);
+    }
+    f = fopen(flag, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fclose(f);
+    CU_ASSERT_EQUAL_FATAL(utime(flag, &t), 0);
+    fake_program(sbin, "timedatectl", "", 1);
+    setenv("TE_NTP_SETUP_SBIN", sbin, 1);
+
+    backend_verify(&backend_timesyncd, &h, 1000000000 + 60, 1, &st);
+    CU_ASSERT_TRUE(st.answered);
+    CU_ASSERT_FALSE(st.synchronized);           /* the flag predates the run's write */
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.how, "/run/systemd/timesync/synchronized"));
+    backend_verify(&backend_timesyncd, &h, 1000000000 - 60, 1, &st);
+    CU_ASSERT_TRUE(st.synchronized);
+    backend_verify(&backend_timesyncd, &h, 1000000000 + 60, 0, &st);
+    CU_ASSERT_TRUE(st.synchronized);            /* one look: any flag */
+    CU_ASSERT_EQUAL(unlink(flag), 0);
+    backend_verify(&backend_timesyncd, &h, 0, 0, &st);
+    CU_ASSERT_FALSE(st.synchronized);
+
+    unsetenv("TE_NTP_SETUP_SBIN");
+    free(flag);
+    free(root);
+    free(sbin);
+}
+
 static const struct te_test verify_tests[] = {
     TE_TEST(test_verify_ntpq_selected),
     TE_TEST(test_verify_ntpq_none_selected),
@@ -163,6 +229,7 @@ static const struct te_test verify_tests[] = {
     TE_TEST(test_verify_timesync_not_synchronized),
     TE_TEST(test_verify_timesync_offset),
     TE_TEST(test_verify_ntpctl),
+    TE_TEST(test_verify_timesyncd_flag_since),
     TE_TESTS_END,
 };
 
