@@ -57,8 +57,8 @@ check "ansible-galaxy collection install" \
 # ---- ansible-doc: every option of the binary module, and the new ones -------------------
 ansible-doc --json "$MODULE" > "$TMP/doc.json" 2> "$TMP/doc.err"
 check "ansible-doc $MODULE" [ -s "$TMP/doc.json" ] || sed 's/^/#   /' "$TMP/doc.err"
-# The binary module's arguments, from src/ansible.c.
-sed -n '/^static const char \*const known_args\[\] = {/,/^};/p' "$top_srcdir/src/ansible.c" |
+# The binary module's arguments, from src/cli/ansible.c.
+sed -n '/^static const char \*const known_args\[\] = {/,/^};/p' "$top_srcdir/src/cli/ansible.c" |
     grep -o '"[a-z_]*"' | tr -d '"' > "$TMP/binary-args"
 check "read the binary module's $(wc -l < "$TMP/binary-args") arguments" [ -s "$TMP/binary-args" ]
 for a in $(cat "$TMP/binary-args") accept_unsynchronized executable; do
