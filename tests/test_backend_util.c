@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "backend-util.h"
+#include "msgs.h"
 #include "plan.h"
-#include "util.h"
 #include "cunit_main.h"
+#include "strbuf.h"
 
 /* cat's run of text as the planned /etc/ntp.conf under backend_check_files, with marker
  * (NULL: none): its return value; the errors in m. */

@@ -10,8 +10,13 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "backend-util.h"
+#include "msgs.h"
+#include "paths.h"
 #include "spawn.h"
+#include "strbuf.h"
+#include "strv.h"
 
 const char *
 backend_source_label(const struct plan *p, const struct source *src)

@@ -9,8 +9,13 @@
 #include <sys/timex.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "backend.h"
+#include "msgs.h"
+#include "paths.h"
 #include "plan.h"
+#include "strbuf.h"
+#include "strv.h"
 
 const struct ntp_backend *const backends[] = {
     &backend_chrony,

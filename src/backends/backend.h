@@ -6,8 +6,9 @@
 #include <stdbool.h>
 
 #include "hostinfo.h"
+#include "msgs.h"
 #include "settings.h"
-#include "util.h"
+#include "strv.h"
 
 struct plan;
 struct source;

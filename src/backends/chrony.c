@@ -24,9 +24,14 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "backend-util.h"
+#include "msgs.h"
+#include "paths.h"
 #include "plan.h"
 #include "spawn.h"
+#include "strbuf.h"
+#include "strv.h"
 
 #define MANAGED_NAME "te-ntp-setup"
 

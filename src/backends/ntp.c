@@ -25,9 +25,12 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "backend-util.h"
+#include "msgs.h"
 #include "names.h"
 #include "spawn.h"
+#include "strv.h"
 
 
 static const char *const ntpsec_conf_paths[] = { "/etc/ntpsec/ntp.conf", "/etc/ntp.conf", NULL };

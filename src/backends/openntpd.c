@@ -16,8 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "backend-util.h"
+#include "msgs.h"
+#include "paths.h"
 #include "spawn.h"
+#include "strv.h"
 
 
 static const char *const conf_paths[] = { "/etc/openntpd/ntpd.conf", "/etc/ntpd.conf", NULL };

@@ -11,7 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "backend-util.h"
+#include "msgs.h"
+#include "paths.h"
+#include "strbuf.h"
+#include "strv.h"
 
 #define DROPIN_DIR "/etc/systemd/timesyncd.conf.d"
 #define DROPIN DROPIN_DIR "/te-ntp-setup.conf"

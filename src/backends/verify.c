@@ -11,9 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "backend.h"
 #include "plan.h"
 #include "spawn.h"
+#include "strbuf.h"
 
 #define ASK_TIMEOUT_MS 5000
 

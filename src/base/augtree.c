@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "augtree.h"
+#include "msgs.h"
+#include "strbuf.h"
+#include "strv.h"
 
 /* How the text Augeas parsed differs from the caller's: the carriage returns taken out
  * before line feeds, and a line feed added at the end of a text without one. */

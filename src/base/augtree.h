@@ -10,7 +10,10 @@
 
 #include <stdbool.h>
 
-#include "util.h"
+#include "msgs.h"
+#include "strbuf.h"
+#include "strv.h"
+
 
 struct augtree;
 

@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "diff.h"
-#include "util.h"
+#include "strbuf.h"
 
 #define CONTEXT 3
 #define MAX_TABLE_CELLS (4u * 1024 * 1024)

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "json.h"
+#include "strbuf.h"
+#include "strv.h"
 
 size_t
 json_utf8_len(const unsigned char *p, size_t avail)

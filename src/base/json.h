@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "strbuf.h"
-#include "util.h"
+#include "strv.h"
 
 /* The length of the valid UTF-8 sequence at p (at most avail bytes), or 0 when it is not
  * one (overlong forms, surrogates and code points above U+10FFFF are not). */

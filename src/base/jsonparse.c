@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "json.h"
 #include "jsonparse.h"
 #include "strbuf.h"
-#include "util.h"
 
 struct parser {
     const unsigned char *p;     /* the text */

@@ -14,8 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
+#include "paths.h"
 #include "spawn.h"
-#include "util.h"
+#include "strbuf.h"
+#include "strv.h"
 
 #define MAX_CAPTURE (1024 * 1024)
 #define KILL_GRACE_MS 2000

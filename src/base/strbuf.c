@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "strbuf.h"
-#include "util.h"
+#include "alloc.h"
 
 static char empty_buf[1];
 
@@ -141,4 +141,45 @@ str_unescape(const char *s)
         }
     }
     return sb_steal(&sb);
+}
+
+void
+sb_append_quoted(struct strbuf *sb, const char *s)
+{
+    sb_putc(sb, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':  sb_append(sb, "\\\""); break;
+        case '\\': sb_append(sb, "\\\\"); break;
+        case '\n': sb_append(sb, "\\n"); break;
+        case '\t': sb_append(sb, "\\t"); break;
+        case '\r': sb_append(sb, "\\r"); break;
+        default:
+            if (*p < 0x20 || *p >= 0x7f)
+                sb_printf(sb, "\\x%02x", *p);
+            else
+                sb_putc(sb, (char)*p);
+        }
+    }
+    sb_putc(sb, '"');
+}
+
+char *
+quote_string(const char *s)
+{
+    struct strbuf sb;
+
+    sb_init(&sb);
+    sb_append_quoted(&sb, s);
+    return sb_steal(&sb);
+}
+
+size_t
+str_hash(const char *s)
+{
+    size_t h = 5381;
+
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* strbuf: a growable, always NUL-terminated byte buffer. */
+/* strbuf: a growable, always NUL-terminated byte buffer, and the quoting, escaping and hashing
+ * of strings. */
 #ifndef TE_STRBUF_H
 #define TE_STRBUF_H
 
@@ -37,5 +38,11 @@ char *sb_steal(struct strbuf *sb);
 void sb_append_escaped(struct strbuf *sb, const char *s);
 /* The text sb_append_escaped wrote, newly allocated; a "%00" stays as it is (no NUL). */
 char *str_unescape(const char *s);
+/* Append s to sb with C-style escapes for anything not printable ASCII, in double quotes. */
+void sb_append_quoted(struct strbuf *sb, const char *s);
+/* A newly allocated, quoted and escaped copy of s (see sb_append_quoted). */
+char *quote_string(const char *s);
+/* A hash of the string s (djb2), for the open-addressing tables of paths. */
+size_t str_hash(const char *s);
 
 #endif

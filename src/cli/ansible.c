@@ -10,9 +10,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "ansible.h"
 #include "json.h"
 #include "jsonparse.h"
+#include "msgs.h"
+#include "paths.h"
+#include "strbuf.h"
+#include "strv.h"
 
 /* The module's arguments, in the order Ansible lists "Supported parameters". */
 static const char *const known_args[] = {

@@ -12,10 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "msgs.h"
 #include "report.h"
 #include "settings.h"
 #include "strbuf.h"
-#include "util.h"
 
 /* The module's name: how Ansible runs it (see above). */
 #define ANSIBLE_MODULE_NAME "te_ntp_setup"

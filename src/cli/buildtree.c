@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "buildtree.h"
-#include "util.h"
 
 const char *const buildtree_test_vars[] = {
     "TE_NTP_SETUP_LENSDIR",

@@ -12,9 +12,14 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "backend.h"
 #include "buildtree.h"
 #include "cli.h"
+#include "msgs.h"
+#include "paths.h"
+#include "strbuf.h"
+#include "strv.h"
 
 void
 cli_print_msgs_at(const struct msgs *m, int verbosity)

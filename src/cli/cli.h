@@ -4,7 +4,9 @@
 #ifndef TE_CLI_H
 #define TE_CLI_H
 
-#include "util.h"
+#include "msgs.h"
+#include "strv.h"
+
 
 enum {
     EXIT_OK = 0,

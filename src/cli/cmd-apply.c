@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "ansible.h"
 #include "apply.h"
 #include "augtree.h"
@@ -17,9 +18,13 @@
 #include "cli.h"
 #include "hostinfo.h"
 #include "lock.h"
+#include "msgs.h"
+#include "paths.h"
 #include "plan.h"
 #include "report.h"
 #include "settings.h"
+#include "strbuf.h"
+#include "strv.h"
 #include "txn.h"
 
 static volatile sig_atomic_t stop_signal;

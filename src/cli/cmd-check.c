@@ -9,14 +9,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "backend.h"
 #include "check.h"
 #include "cli.h"
 #include "firewall.h"
 #include "hostinfo.h"
 #include "json.h"
+#include "msgs.h"
 #include "plan.h"
 #include "sntp.h"
+#include "strbuf.h"
+#include "strv.h"
 
 /* What the local daemon says, and why servers did not answer. */
 struct diagnosis {

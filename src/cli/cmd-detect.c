@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "detect.h"
 #include "hostinfo.h"
+#include "msgs.h"
+#include "strbuf.h"
 
 static int
 detect_main(int argc, char **argv)

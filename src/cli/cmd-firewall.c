@@ -10,6 +10,9 @@
 #include "cli.h"
 #include "firewall.h"
 #include "hostinfo.h"
+#include "msgs.h"
+#include "strbuf.h"
+#include "strv.h"
 
 /* Without --server: the servers the host's NTP client is configured with (so that the path
  * is opened to them, not to every address); none found: firewall_run's defaults. */

@@ -10,7 +10,10 @@
 #include "hostinfo.h"
 #include "json.h"
 #include "lock.h"
+#include "msgs.h"
 #include "settings.h"
+#include "strbuf.h"
+#include "strv.h"
 #include "txn.h"
 
 #define NOTHING_TO_ROLL_BACK "nothing to roll back: no run of te-ntp-setup is recorded"

@@ -14,7 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "fileio.h"
+#include "msgs.h"
+#include "paths.h"
+#include "strbuf.h"
 
 #define MAX_COMPARE (16 * 1024 * 1024)
 

@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#include "util.h"
+#include "msgs.h"
+
 
 /* Replace path with data, atomically: a temporary file in the same directory, written and
  * fsynced, given the old file's owner and mode (or 0644 for a new file), renamed over the

@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "hostinfo.h"
+#include "msgs.h"
+#include "paths.h"
+#include "strbuf.h"
 
 #define MAX_OS_RELEASE (64 * 1024)
 

@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 
+#include "msgs.h"
 #include "platform.h"
-#include "util.h"
 
 enum init_system { INIT_SYSTEMD, INIT_OPENRC, INIT_SYSV, INIT_UNKNOWN };
 

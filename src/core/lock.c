@@ -12,7 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "lock.h"
+#include "msgs.h"
+#include "paths.h"
 
 int
 lock_take(const char *root, int timeout_ms, struct msgs *m)

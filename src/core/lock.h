@@ -3,7 +3,8 @@
 #ifndef TE_LOCK_H
 #define TE_LOCK_H
 
-#include "util.h"
+#include "msgs.h"
+
 
 #define LOCK_PATH "/run/te-ntp-setup.lock"
 

@@ -7,7 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
+#include "msgs.h"
+#include "paths.h"
 #include "plan.h"
+#include "strbuf.h"
+#include "strv.h"
 
 #define MAX_CONF_FILE (4 * 1024 * 1024)
 

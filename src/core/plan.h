@@ -9,8 +9,10 @@
 #include "augtree.h"
 #include "backend.h"
 #include "hostinfo.h"
+#include "msgs.h"
 #include "settings.h"
-#include "util.h"
+#include "strbuf.h"
+#include "strv.h"
 
 /* One file the plan reads and may change. */
 struct file_change {

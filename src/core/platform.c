@@ -31,8 +31,12 @@
 
 #include <arpa/inet.h>
 
+#include "alloc.h"
+#include "msgs.h"
+#include "paths.h"
 #include "platform.h"
 #include "settings.h"
+#include "strbuf.h"
 
 #define MAX_SMALL_FILE (64 * 1024)
 #define MAX_CPUINFO (4 * 1024 * 1024)

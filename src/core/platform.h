@@ -8,7 +8,8 @@
 
 #include <stdbool.h>
 
-#include "util.h"
+#include "msgs.h"
+
 
 enum platform_kind {
     PLATFORM_UNKNOWN,      /* nothing readable says */

@@ -7,8 +7,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc.h"
+#include "msgs.h"
+#include "paths.h"
 #include "service.h"
 #include "spawn.h"
+#include "strbuf.h"
+#include "strv.h"
 
 #define SERVICE_TIMEOUT_MS 90000
 

@@ -4,7 +4,8 @@
 #define TE_SERVICE_H
 
 #include "hostinfo.h"
-#include "util.h"
+#include "msgs.h"
+#include "strv.h"
 
 enum service_outcome {
     SERVICE_DONE,      /* it happened */

@@ -8,9 +8,14 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "alloc.h"
+#include "msgs.h"
 #include "names.h"
+#include "paths.h"
 #include "platform.h"
 #include "settings.h"
+#include "strbuf.h"
+#include "strv.h"
 
 #define MAX_SETTINGS_FILE (1024 * 1024)
 

@@ -5,7 +5,9 @@
 
 #include <stdbool.h>
 
-#include "util.h"
+#include "msgs.h"
+#include "strv.h"
+
 
 #define SETTINGS_DEFAULT_FILE "/etc/te-ntp-setup/te-ntp-setup.yaml"
 

@@ -12,9 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "fileio.h"
 #include "firewall.h"
+#include "msgs.h"
+#include "paths.h"
 #include "service.h"
+#include "strbuf.h"
+#include "strv.h"
 #include "txn.h"
 
 #define MAX_BACKUP (16 * 1024 * 1024)

@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 
 #include "hostinfo.h"
-#include "util.h"
+#include "msgs.h"
+#include "strv.h"
 
 #define TXN_DIR "/var/lib/te-ntp-setup"
 

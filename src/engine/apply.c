@@ -9,11 +9,16 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "alloc.h"
 #include "apply.h"
 #include "fileio.h"
 #include "firewall.h"
+#include "msgs.h"
+#include "paths.h"
 #include "service.h"
 #include "spawn.h"
+#include "strbuf.h"
+#include "strv.h"
 #include "txn.h"
 
 volatile sig_atomic_t apply_stop;

@@ -8,6 +8,9 @@
 #include "backend.h"
 #include "detect.h"
 #include "json.h"
+#include "msgs.h"
+#include "strbuf.h"
+#include "strv.h"
 
 /* The configuration files of b that exist on the target (paths without the root). */
 static void

@@ -6,7 +6,8 @@
 #include <stdbool.h>
 
 #include "hostinfo.h"
-#include "util.h"
+#include "msgs.h"
+#include "strbuf.h"
 
 /* Describe the target: distro, init system, every implementation with its state, and the one
  * chosen (implementation: NULL or "auto" to detect, else that one) with its configuration

@@ -6,10 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "check.h"
 #include "diff.h"
 #include "json.h"
 #include "report.h"
+#include "strbuf.h"
+#include "strv.h"
 
 static void
 file_diff(const struct file_change *f, struct strbuf *out)

@@ -12,10 +12,15 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "firewall.h"
 #include "json.h"
+#include "msgs.h"
 #include "names.h"
+#include "paths.h"
 #include "spawn.h"
+#include "strbuf.h"
+#include "strv.h"
 
 #define EXEC_TIMEOUT_MS 30000
 #define MAX_JUMP_DEPTH 16

@@ -17,8 +17,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "msgs.h"
 #include "strbuf.h"
-#include "util.h"
+#include "strv.h"
 
 /* The tag on every rule this tool adds; --remove deletes exactly the rules carrying it. */
 #define FIREWALL_TAG "te-ntp-setup"

@@ -23,8 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "firewall.h"
+#include "msgs.h"
 #include "names.h"
+#include "strbuf.h"
+#include "strv.h"
 
 static int
 detect(struct msgs *m)

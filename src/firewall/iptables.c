@@ -17,8 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "firewall.h"
+#include "msgs.h"
+#include "paths.h"
 #include "spawn.h"
+#include "strbuf.h"
+#include "strv.h"
 
 struct variant {
     const char *save[2];    /* for IPv4, IPv6 */

@@ -22,7 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "firewall.h"
+#include "msgs.h"
+#include "paths.h"
+#include "strbuf.h"
+#include "strv.h"
 
 /* Split a rule into words: "quoted strings" lose their quotes, { sets } stay one word. */
 static void

@@ -16,7 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "firewall.h"
+#include "msgs.h"
+#include "strbuf.h"
+#include "strv.h"
 
 static int
 status(const char *verbose, struct strbuf *out, bool quiet, struct msgs *m)

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "json.h"
+#include "strbuf.h"
 
 void
 check_thresholds_init(struct check_thresholds *th)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* util: allocation, files under a root, string lists, collected messages. */
-#ifndef TE_UTIL_H
-#define TE_UTIL_H
+/* paths: files under a root: joining, opening and reading them, and what they are. */
+#ifndef TE_PATHS_H
+#define TE_PATHS_H
 
 #include <stdbool.h>
 #include <glob.h>
@@ -9,40 +9,6 @@
 #include <sys/types.h>
 
 #include "strbuf.h"
-
-#define TE_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/* malloc that aborts on exhaustion (the tool cannot do anything useful without memory). */
-void *xmalloc(size_t n);
-/* calloc that aborts on exhaustion. */
-void *xcalloc(size_t n, size_t size);
-/* realloc that aborts on exhaustion. */
-void *xrealloc(void *p, size_t n);
-/* strdup that aborts on exhaustion; NULL gives NULL. */
-char *xstrdup(const char *s);
-/* asprintf that aborts on exhaustion. */
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A hash of the string s (djb2), for the open-addressing tables of paths. */
-size_t str_hash(const char *s);
-
-/* A growable list of owned strings. */
-struct strv {
-    char **v;
-    size_t n;
-};
-
-/* Append a copy of s. */
-void strv_push(struct strv *sv, const char *s);
-/* Append s itself; the list takes ownership. */
-void strv_push_owned(struct strv *sv, char *s);
-/* True when s is in the list. */
-bool strv_contains(const struct strv *sv, const char *s);
-/* Free every string and the list. */
-void strv_free(struct strv *sv);
-/* The strings of a NULL-terminated vector joined by single spaces, newly allocated. */
-char *argv_join(const char *const *v);
-/* The strings of the list joined by single spaces, newly allocated. */
-char *strv_join(const struct strv *sv);
 
 /* The path of abs (which starts with '/') inside root; root NULL or "/" gives abs. */
 char *root_path(const char *root, const char *abs);
@@ -85,26 +51,5 @@ bool root_is_host(const char *root);
 int root_open(const char *root, const char *abs, int flags);
 /* root_open's walk name by name, whatever the kernel has (for the tests). */
 int root_open_by_hand(const char *root, const char *abs, int flags);
-
-/* Append s to sb with C-style escapes for anything not printable ASCII, in double quotes. */
-void sb_append_quoted(struct strbuf *sb, const char *s);
-/* A newly allocated, quoted and escaped copy of s (see sb_append_quoted). */
-char *quote_string(const char *s);
-
-/* Messages collected by library code for main.c to print (library code never prints). */
-struct msgs {
-    struct strv errors;
-    struct strv warnings;
-    struct strv notes;
-};
-
-/* Record an error. */
-void msg_error(struct msgs *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Record a warning. */
-void msg_warn(struct msgs *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Record an informational note. */
-void msg_note(struct msgs *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Free every message. */
-void msgs_free(struct msgs *m);
 
 #endif
