@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backend.h"
 #include "plan.h"
 
 /* The tree label of a source of this kind in the backend's files ("server", "pool",

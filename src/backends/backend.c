@@ -44,45 +44,6 @@ backend_conf_path(const struct ntp_backend *b, const struct hostinfo *h)
     return NULL;
 }
 
-static const char *const unit_dirs[] = {
-    "/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system", NULL,
-};
-
-/* Where the service's unit file or init script is, as a path without the root, or NULL. */
-static char *
-service_file(const struct ntp_backend *b, const struct hostinfo *h, const char *svc)
-{
-    for (size_t d = 0; unit_dirs[d]; d++) {
-        char *p = xasprintf("%s/%s.service", unit_dirs[d], svc);
-
-        if (hostinfo_exists(h, p))
-            return p;
-        free(p);
-    }
-    {
-        char *p = xasprintf("/etc/init.d/%s", svc);
-
-        if (hostinfo_exists(h, p))
-            return p;
-        free(p);
-    }
-    return NULL;
-}
-
-const char *
-backend_service(const struct ntp_backend *b, const struct hostinfo *h)
-{
-    for (size_t i = 0; b->services[i]; i++) {
-        char *f = service_file(b, h, b->services[i]);
-
-        if (f) {
-            free(f);
-            return b->services[i];
-        }
-    }
-    return b->default_service ? b->default_service(h) : b->services[0];
-}
-
 /* Is the service enabled at boot: a link of an init system that will start it. On a live
  * host only the running init system's links count: Debian leaves systemd-timesyncd enabled
  * for systemd even where init is SysV, and there it never starts, so it is no conflict. An
@@ -325,62 +286,4 @@ backend_verify(const struct plan *p, int timeout_s, struct sync_status *st)
         p->backend->verify(p, timeout_s, st);
     else
         backend_verify_kernel(p, timeout_s, st);
-}
-
-/* Collect the source names under a tree: server/pool/peer/servers nodes, and timesyncd's
- * NTP= lists (the last NTP= of a file wins, an empty one resets). */
-static void
-collect_sources(struct augtree *aug, const char *tree, struct strv *out)
-{
-    struct strv nodes = { 0 };
-    char *expr = xasprintf("%s/*[label() = 'server' or label() = 'pool' or label() = 'peer' or "
-                           "label() = 'servers'] | %s/Time/NTP", tree, tree);
-
-    augtree_match(aug, expr, &nodes);
-    for (size_t i = 0; i < nodes.n; i++) {
-        char *label = augtree_label(aug, nodes.v[i]);
-        const char *v = augtree_get(aug, nodes.v[i]);
-
-        if (label && strcmp(label, "NTP") == 0) {
-            char *copy = xstrdup(v ? v : ""), *save = NULL;
-
-            strv_free(out);                 /* NTP= replaces what came before */
-            for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
-                if (!strv_contains(out, w))
-                    strv_push(out, w);
-            free(copy);
-        } else if (v && !strv_contains(out, v)) {
-            strv_push(out, v);
-        }
-        free(label);
-    }
-    strv_free(&nodes);
-    free(expr);
-}
-
-int
-backend_configured_sources(const struct ntp_backend *b, const struct hostinfo *h,
-                           const char *lensdir, struct strv *out, struct msgs *m)
-{
-    struct settings none;
-    struct augtree *aug = augtree_new(lensdir, m);
-    struct plan p;
-    int ret = -1;
-
-    if (!aug)
-        return -1;
-    /* A merge plan with no sources reads every file the configuration reads. */
-    settings_init(&none);
-    none.mode = MODE_MERGE;
-    plan_init(&p, &none, h, b, aug, m);
-    if (b->plan(&p) == 0) {
-        for (size_t i = 0; i < p.n_files; i++)
-            if (p.files[i]->existed)
-                collect_sources(aug, p.files[i]->tree, out);
-        ret = 0;
-    }
-    plan_free(&p);
-    settings_free(&none);
-    augtree_free(aug);
-    return ret;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* backend: one const ops table per NTP implementation, chosen by name from one list. */
+/* backend: the list of NTP implementations (one const ops table each, core/ntp-backend.h),
+ * the choice among them, and what they share. */
 #ifndef TE_BACKEND_H
 #define TE_BACKEND_H
 
@@ -7,12 +8,12 @@
 
 #include "hostinfo.h"
 #include "msgs.h"
+#include "ntp-backend.h"
 #include "settings.h"
 #include "strv.h"
 
 struct plan;
 struct source;
-struct source_option;
 
 /* The note before every source line a backend comments out in replace mode. */
 #define DISABLED_NOTE "te-ntp-setup (replace mode) disabled: "
@@ -32,59 +33,6 @@ struct source_option;
 #define MANAGED_HEADER "Managed by te-ntp-setup: the NTP sources of this host. Local changes " \
                        "are replaced on its next run."
 
-/* What the daemon says of synchronization after activation. */
-struct sync_status {
-    bool answered;        /* the daemon (or the kernel) could be asked */
-    bool synchronized;    /* a source is selected and the clock is disciplined */
-    char source[128];     /* the selected source, when known */
-    char source_name[128];  /* its name as configured, when the daemon tells (chronyc
-                             * sourcename), else empty */
-    int reachable;        /* how many sources answer (-1: unknown) */
-    int sources;          /* how many sources it has (-1: unknown) */
-    double offset;        /* seconds, as NTP defines it: positive = the host is behind */
-    bool offset_known;
-    char how[128];        /* how it was found ("chronyc tracking", "the kernel's flags") */
-    char why[256];        /* when not synchronized: why, as far as it can tell ("no reply
-                           * from any source", "the daemon is not running") */
-};
-
-enum impl_state {
-    IMPL_ABSENT,       /* nothing of it on the system */
-    IMPL_INSTALLED,    /* its daemon or configuration is there */
-    IMPL_ENABLED,      /* its service starts at boot */
-    IMPL_ACTIVE,       /* it is running */
-};
-
-struct ntp_backend {
-    const char *name;                  /* "chrony", as in --implementation */
-    const char *lens;                  /* the Augeas lens of its files */
-    const char *const *conf_paths;     /* candidate main configuration files, in order */
-    const char *const *daemons;        /* its daemon's paths (detect installation) */
-    const char *const *services;       /* candidate service names, in order */
-    const char *const *pidfiles;       /* its pid files besides /run/SERVICE{/SERVICE,}.pid
-                                        * (may be NULL) */
-    const char *package;               /* the package that installs it on most distros */
-    const char *pool_label;            /* the directive of a pool (NULL: "pool") */
-    const char *no_serve;              /* why it cannot serve time (NULL: it can) */
-    const char *no_local_stratum;      /* why it has no local stratum (NULL: it has) */
-    /* Whether it is installed, when the daemon paths cannot tell (implementations that share
-     * a daemon path); NULL: one of daemons exists, or (images) one of conf_paths. */
-    bool (*installed)(const struct hostinfo *h);
-    /* The options it writes for a source into opts (room for 8; NULL: backend_source_options). */
-    size_t (*source_options)(const struct source *src, struct source_option *opts);
-    /* The service name when no unit file or init script tells (may be NULL: services[0]). */
-    const char *(*default_service)(const struct hostinfo *h);
-    /* Plan the edits for the sources in the settings: open the files through plan_open_file
-     * and edit their trees. 0, or -1 with the reason in the plan's messages. */
-    int (*plan)(struct plan *p);
-    /* Check the planned files with the daemon's own parser, before anything is written.
-     * 0 when accepted (or no parser is available: then a note says so), -1 when rejected. */
-    int (*validate)(struct plan *p);
-    /* After activation: wait at most timeout_s for a source to be selected and fill st.
-     * NULL: the kernel's synchronization flags are read (backend_verify_kernel). */
-    void (*verify)(const struct plan *p, int timeout_s, struct sync_status *st);
-};
-
 /* Every backend, NULL-terminated, in the order of preference when several are equal. */
 extern const struct ntp_backend *const backends[];
 
@@ -95,9 +43,6 @@ enum impl_state backend_state(const struct ntp_backend *b, const struct hostinfo
 /* The backend's main configuration file that exists on the target (path without the root),
  * or NULL. */
 const char *backend_conf_path(const struct ntp_backend *b, const struct hostinfo *h);
-/* The service name of the backend on this target (unit file or init script found), or the
- * first candidate. */
-const char *backend_service(const struct ntp_backend *b, const struct hostinfo *h);
 /* Whether the backend can do what the settings ask beyond sources (serve, local stratum):
  * true, or false with the reason (naming what can) in m. */
 bool backend_supports(const struct ntp_backend *b, const struct settings *s, struct msgs *m);
@@ -113,10 +58,6 @@ const char *backend_state_name(enum impl_state s);
 /* Wait at most timeout_s for the kernel to report the clock synchronized (every daemon
  * clears STA_UNSYNC once it disciplines the clock). */
 void backend_verify_kernel(const struct plan *p, int timeout_s, struct sync_status *st);
-/* The server and pool names the backend's configuration on the target uses now, read
- * through its lenses (lensdir), in order, each once. 0, or -1 with the reason in m. */
-int backend_configured_sources(const struct ntp_backend *b, const struct hostinfo *h,
-                               const char *lensdir, struct strv *out, struct msgs *m);
 /* The verify hooks that ask the daemons' own tools (backend-verify.c): ntpq for ntpd and
  * ntpsec, timedatectl show-timesync (else timesyncd's synchronization flag file) for
  * timesyncd, ntpctl for OpenNTPD; each falls back to the kernel's flag, named as such,

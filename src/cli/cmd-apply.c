@@ -153,6 +153,7 @@ run(struct settings *s, struct msgs *m, enum output how)
     if (!aug)
         goto report;
     plan_init(&plan, s, &host, b, aug, m);
+    backend_conflicts(b, &host, &plan.conflicts);
     planned = true;
     r.backend = b;
     r.service = plan.service;

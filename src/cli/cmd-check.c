@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "check.h"
 #include "cli.h"
+#include "detect.h"
 #include "firewall.h"
 #include "hostinfo.h"
 #include "json.h"
@@ -42,7 +43,7 @@ choose_servers(int argc, char **argv, const struct hostinfo *h, struct diagnosis
         strv_push(servers, argv[i]);
     d->backend = backend_choose(NULL, h, &quiet);
     if (!servers->n && d->backend &&
-        backend_configured_sources(d->backend, h, cli_lens_dir(), servers, &quiet) == 0 &&
+        detect_configured_sources(d->backend, h, cli_lens_dir(), servers, &quiet) == 0 &&
         servers->n)
         msg_note(m, "measuring against the servers %s is configured with", d->backend->name);
     if (!servers->n) {

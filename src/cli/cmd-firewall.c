@@ -8,6 +8,7 @@
 
 #include "backend.h"
 #include "cli.h"
+#include "detect.h"
 #include "firewall.h"
 #include "hostinfo.h"
 #include "msgs.h"
@@ -25,7 +26,7 @@ configured_servers(struct strv *servers, struct msgs *m)
 
     hostinfo_read(&host, NULL, &quiet);
     b = backend_choose(NULL, &host, &quiet);
-    if (b && backend_configured_sources(b, &host, cli_lens_dir(), servers, &quiet) == 0 &&
+    if (b && detect_configured_sources(b, &host, cli_lens_dir(), servers, &quiet) == 0 &&
         servers->n)
         msg_note(m, "the servers %s is configured with: the path is opened to them", b->name);
     msgs_free(&quiet);

@@ -28,7 +28,6 @@ plan_init(struct plan *p, const struct settings *s, const struct hostinfo *h,
     p->m = m;
     p->service = xstrdup(backend_service(b, h));
     p->activation = ACTION_RESTART;
-    backend_conflicts(b, h, &p->conflicts);
 }
 
 void

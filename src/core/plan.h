@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 
 #include "augtree.h"
-#include "backend.h"
 #include "hostinfo.h"
 #include "msgs.h"
+#include "ntp-backend.h"
 #include "settings.h"
 #include "strbuf.h"
 #include "strv.h"
@@ -61,7 +61,8 @@ struct plan {
     char *comment_post;          /* and after its value (rendered once, then reused) */
 };
 
-/* Start a plan for backend with settings on host; lens trees live in aug. */
+/* Start a plan for backend with settings on host; lens trees live in aug. Its conflicts start
+ * empty: the caller fills them (backend_conflicts, a floor above). */
 void plan_init(struct plan *p, const struct settings *s, const struct hostinfo *h,
                const struct ntp_backend *b, struct augtree *aug, struct msgs *m);
 /* Free the plan. */

@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "apply.h"
+#include "backend.h"
 #include "fileio.h"
 #include "firewall.h"
 #include "msgs.h"

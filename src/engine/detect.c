@@ -5,10 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "augtree.h"
 #include "backend.h"
 #include "detect.h"
 #include "json.h"
 #include "msgs.h"
+#include "plan.h"
+#include "settings.h"
 #include "strbuf.h"
 #include "strv.h"
 
@@ -224,4 +228,62 @@ detect_report(const struct hostinfo *h, const char *implementation, bool json,
         report_text(h, chosen, &conflicts, out);
     strv_free(&conflicts);
     return chosen ? 0 : -1;
+}
+
+/* Collect the source names under a tree: server/pool/peer/servers nodes, and timesyncd's
+ * NTP= lists (the last NTP= of a file wins, an empty one resets). */
+static void
+collect_sources(struct augtree *aug, const char *tree, struct strv *out)
+{
+    struct strv nodes = { 0 };
+    char *expr = xasprintf("%s/*[label() = 'server' or label() = 'pool' or label() = 'peer' or "
+                           "label() = 'servers'] | %s/Time/NTP", tree, tree);
+
+    augtree_match(aug, expr, &nodes);
+    for (size_t i = 0; i < nodes.n; i++) {
+        char *label = augtree_label(aug, nodes.v[i]);
+        const char *v = augtree_get(aug, nodes.v[i]);
+
+        if (label && strcmp(label, "NTP") == 0) {
+            char *copy = xstrdup(v ? v : ""), *save = NULL;
+
+            strv_free(out);                 /* NTP= replaces what came before */
+            for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+                if (!strv_contains(out, w))
+                    strv_push(out, w);
+            free(copy);
+        } else if (v && !strv_contains(out, v)) {
+            strv_push(out, v);
+        }
+        free(label);
+    }
+    strv_free(&nodes);
+    free(expr);
+}
+
+int
+detect_configured_sources(const struct ntp_backend *b, const struct hostinfo *h,
+                          const char *lensdir, struct strv *out, struct msgs *m)
+{
+    struct settings none;
+    struct augtree *aug = augtree_new(lensdir, m);
+    struct plan p;
+    int ret = -1;
+
+    if (!aug)
+        return -1;
+    /* A merge plan with no sources reads every file the configuration reads. */
+    settings_init(&none);
+    none.mode = MODE_MERGE;
+    plan_init(&p, &none, h, b, aug, m);
+    if (b->plan(&p) == 0) {
+        for (size_t i = 0; i < p.n_files; i++)
+            if (p.files[i]->existed)
+                collect_sources(aug, p.files[i]->tree, out);
+        ret = 0;
+    }
+    plan_free(&p);
+    settings_free(&none);
+    augtree_free(aug);
+    return ret;
 }
