@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "backend-util.h"
+#include "daemon-check.h"
 #include "msgs.h"
 #include "plan.h"
 #include "cunit_main.h"

@@ -20,15 +20,6 @@ struct source;
 /* The note before every line that reads DHCP-provided servers, commented out with
  * dhcp: ignore. */
 #define DHCP_DISABLED_NOTE "te-ntp-setup (dhcp: ignore) disabled: "
-/* The first and last lines of the block of lines that serve time (--serve) in a file the
- * tool shares with the admin; its next run replaces what is between them. */
-#define SERVE_BEGIN "te-ntp-setup (serve) begin: the lines that serve time to other hosts; " \
-                    "replaced by its next run"
-#define SERVE_BEGIN_MARK "te-ntp-setup (serve) begin"
-#define SERVE_END "te-ntp-setup (serve) end"
-/* The first line of a file the tool owns for the serve lines alone. */
-#define SERVE_HEADER "Managed by te-ntp-setup: the networks this host serves time to. " \
-                     "Local changes are replaced on its next run."
 /* The first line of every file the tool owns. */
 #define MANAGED_HEADER "Managed by te-ntp-setup: the NTP sources of this host. Local changes " \
                        "are replaced on its next run."

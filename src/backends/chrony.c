@@ -25,10 +25,13 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "backend-util.h"
+#include "backend.h"
+#include "daemon-check.h"
+#include "lineedit.h"
 #include "msgs.h"
 #include "paths.h"
 #include "plan.h"
+#include "serve.h"
 #include "spawn.h"
 #include "strbuf.h"
 #include "strv.h"

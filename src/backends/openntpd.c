@@ -17,9 +17,13 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "backend-util.h"
+#include "backend.h"
+#include "daemon-check.h"
+#include "lineedit.h"
 #include "msgs.h"
 #include "paths.h"
+#include "serve.h"
+#include "shellvar.h"
 #include "spawn.h"
 #include "strv.h"
 

@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "backend-util.h"
+#include "backend.h"
+#include "lineedit.h"
 #include "msgs.h"
 #include "paths.h"
 #include "strbuf.h"

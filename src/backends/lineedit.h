@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* backend-util: the line-level editing every backend shares.
+/* lineedit: the line-level editing every backend shares.
  *
  * All of these work on files opened by plan_open_file: they read the file's tree, and change
  * the file only through plan_edit on the byte spans of its original text, so every line they
  * do not touch stays byte for byte. New lines are rendered by the backend's lens from a
  * scratch tree. */
-#ifndef TE_BACKEND_UTIL_H
-#define TE_BACKEND_UTIL_H
+#ifndef TE_LINEEDIT_H
+#define TE_LINEEDIT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -76,64 +76,9 @@ int backend_set_sources_in(struct plan *p, struct file_change *f, struct file_ch
                            size_t n);
 /* True when f's tree has a top-level node labelled label. */
 bool backend_has_label(struct plan *p, const struct file_change *f, const char *label);
-#define BACKEND_CHECK_FILE "@FILE@"
-#define BACKEND_CHECK_TIMEOUT_MS 10000
-/* How a daemon checks a configuration file. */
-struct backend_check {
-    const char *daemon;             /* its name in messages ("chronyd") */
-    const char *const *argv;        /* argv[0] an absolute path; the argument
-                                     * BACKEND_CHECK_FILE stands for the file to check */
-    const char *const *left_out;    /* directives that read other files ("include"):
-                                     * such lines become comments (NULL-terminated) */
-    bool nocase;                    /* the daemon matches directives without case */
-    char comment;                   /* the character that starts a comment line */
-    size_t line_max;                /* it reads lines in pieces of line_max - 1 bytes (its
-                                     * fgets buffer); 0: whole lines */
-    const char *skip;               /* its message starts after this text (NULL: none) */
-    const char *marker;             /* a daemon that reports a bad line and still exits 0
-                                     * (the classic ntpd's --saveconfigquit): an output line
-                                     * holding this text is a rejection too (NULL: none) */
-};
-/* The daemon's own check of the planned text of files (in this order, each starting on a
- * new line) as one private temporary file, where every line of a directive of left_out is
- * a comment: the daemon sees only the files the plan read from the image, never a file
- * of the host they name. Removed after. 0 when the program exits 0 within
- * BACKEND_CHECK_TIMEOUT_MS and prints no line holding c->marker; else -1 with "FILE:LINE: <daemon> rejects the planned
- * configuration: <its first line> (...; nothing was written)" in the messages, its file
- * and line numbers put back in terms of the real file and its original line. */
-int backend_check_files(struct plan *p, const struct backend_check *c,
-                        struct file_change *const *files, size_t n);
-/* The value of NAME=... in a shell-style defaults file (/etc/default/x), quotes removed,
- * newly allocated; NULL when the file or the variable is missing. */
-char *backend_shell_var(const struct hostinfo *h, const char *path, const char *name);
-/* The stock Augeas lens of shell-variables files (/etc/default/x, /etc/sysconfig/x). */
-#define SHELLVARS_LENS "Shellvars.lns"
-/* Plan name="value" in the shell-variables file path (on the target), through the stock
- * Shellvars lens: the value of the last assignment is replaced (only its bytes) when it
- * differs; without one, the assignment is added at the end after the comment line comment
- * (NULL: none). *changed tells whether an edit was planned.
- * 0; 1 when the file does not exist (nothing planned); -1 with the reason in the messages. */
-int backend_set_shell_var(struct plan *p, const char *path, const char *name,
-                          const char *value, const char *comment, bool *changed);
 /* Append a node label = value (value NULL: none) to the top level of a scratch tree; its
  * path (tree/label[last()]) goes to *path when path is not NULL (free it). 0 or -1. */
 int backend_tree_add(struct plan *p, const char *tree, const char *label, const char *value,
                      char **path);
-/* Builds the lines of a serve block: adds their nodes to the scratch tree (nothing: no
- * block). 0 or -1 with the reason in the messages. */
-typedef int (*backend_serve_fill)(struct plan *p, const char *tree, const void *arg);
-/* Where the serve block of f is (from its SERVE_BEGIN comment line to the end of its
- * SERVE_END line): 1 with its span, 0 when f has none, -1 when it has a begin line without
- * an end line, or two blocks (the reason in the messages when report is true). */
-int backend_serve_block_span(struct plan *p, const struct file_change *f, size_t *start,
-                             size_t *end, bool report);
-/* The serve block of f, a file shared with the admin: the lines fill builds, rendered by
- * the lens between a SERVE_BEGIN and a SERVE_END comment line. An existing block is
- * replaced (only its bytes) when its text differs, and removed when fill adds nothing; a new
- * one goes at the end of the file. Every line outside the block stays. 0 or -1. */
-int backend_serve_block(struct plan *p, struct file_change *f, backend_serve_fill fill,
-                        const void *arg);
-/* True when word is one of the blank-separated words of list. */
-bool backend_has_word(const char *list, const char *word);
 
 #endif
