@@ -102,7 +102,7 @@ ignore_dhcp(struct plan *p, struct file_change **files, size_t nfiles)
             const char *v = augtree_get(p->aug, nodes.v[j]);
 
             if (label && v && strcmp(label, "sourcedir") == 0 && dhcp_dir(v)) {
-                ret = backend_comment_out(p, files[i], nodes.v[j], DHCP_DISABLED_NOTE);
+                ret = lineedit_comment_out(p, files[i], nodes.v[j], DHCP_DISABLED_NOTE);
                 found++;
             } else if (label && v && strcmp(label, "#comment") == 0 &&
                        strncmp(v, DHCP_DISABLED_NOTE, strlen(DHCP_DISABLED_NOTE)) == 0) {
@@ -218,7 +218,7 @@ read_included(struct plan *p, struct layout *l, struct file_change *from, const 
     int ret;
 
     if (strv_contains(chain, path)) {
-        char *where = backend_where(p, from, node);
+        char *where = lineedit_where(p, from, node);
 
         msg_error(p->m, "%s: this includes %s, which is being read already (an include loop): "
                   "chronyd stops at its maximum include level and does not start; remove the loop",
@@ -351,16 +351,16 @@ add_serve_nodes(struct plan *p, const char *tree, const void *arg)
     /* The reference clock the platform chose (Azure's PTP clock): not a source line, so it
      * goes with these configuration lines, never into a sourcedir file. */
     if (s->refclock &&
-        (backend_tree_add(p, tree, "#comment", "The host's clock (chosen for the platform by "
-                          "te-ntp-setup)", NULL) < 0 ||
-         backend_tree_add(p, tree, "refclock", s->refclock, NULL) < 0))
+        (lineedit_tree_add(p, tree, "#comment", "The host's clock (chosen for the platform by "
+                           "te-ntp-setup)", NULL) < 0 ||
+         lineedit_tree_add(p, tree, "refclock", s->refclock, NULL) < 0))
         return -1;
     for (size_t i = 0; i < s->serve.n; i++)
-        if (backend_tree_add(p, tree, "allow", s->serve.v[i], NULL) < 0)
+        if (lineedit_tree_add(p, tree, "allow", s->serve.v[i], NULL) < 0)
             return -1;
     if (s->serve.n && s->local_stratum) {
         char *v = xasprintf("stratum %d orphan", s->local_stratum);
-        int rc = backend_tree_add(p, tree, "local", v, NULL);
+        int rc = lineedit_tree_add(p, tree, "local", v, NULL);
 
         free(v);
         return rc;
@@ -373,7 +373,7 @@ add_serve_nodes(struct plan *p, const char *tree, const void *arg)
 static int
 fill_serve_file(struct plan *p, struct file_change *f)
 {
-    const char *tree = backend_scratch(p);
+    const char *tree = lineedit_scratch(p);
     char *text = NULL;
 
     if (!tree)
@@ -382,9 +382,9 @@ fill_serve_file(struct plan *p, struct file_change *f)
     f->generated = true;
     if (!p->settings->serve.n && !p->settings->refclock && !f->existed)
         return 0;
-    if (backend_tree_add(p, tree, "#comment", p->settings->serve.n || !p->settings->refclock ?
-                         SERVE_HEADER : REFCLOCK_HEADER, NULL) < 0 ||
-        add_serve_nodes(p, tree, NULL) < 0 || !(text = backend_render(p, tree))) {
+    if (lineedit_tree_add(p, tree, "#comment", p->settings->serve.n || !p->settings->refclock ?
+                          SERVE_HEADER : REFCLOCK_HEADER, NULL) < 0 ||
+        add_serve_nodes(p, tree, NULL) < 0 || !(text = lineedit_render(p, tree))) {
         msg_error(p->m, "%s: cannot build the serve file", f->path);
         return -1;
     }
@@ -402,7 +402,7 @@ note_admin_allow(struct plan *p, struct file_change **files, size_t n)
         struct strv nodes = { 0 };
         char *expr = xasprintf("%s/allow", files[i]->tree);
         size_t bs = 0, be = 0;
-        int block = backend_serve_block_span(p, files[i], &bs, &be, false);
+        int block = serve_block_span(p, files[i], &bs, &be, false);
 
         augtree_match(p->aug, expr, &nodes);
         for (size_t j = 0; block >= 0 && j < nodes.n; j++) {
@@ -443,10 +443,10 @@ disable_initstepslew(struct plan *p, struct file_change **files, size_t n)
 
             strtok_r(copy, " \t", &save);              /* the threshold */
             while ((w = strtok_r(NULL, " \t", &save)))
-                if (!backend_wanted_for(p, "server", w))
+                if (!lineedit_wanted_for(p, "server", w))
                     other = true;
             if (other)
-                ret = backend_comment_out(p, files[i], nodes.v[j], INITSTEPSLEW_NOTE);
+                ret = lineedit_comment_out(p, files[i], nodes.v[j], INITSTEPSLEW_NOTE);
             free(copy);
         }
         strv_free(&nodes);
@@ -485,16 +485,16 @@ lower_minsources(struct plan *p, struct file_change **files, size_t n)
             size_t s, e, indent;
 
             if (!v || end == v || want <= (long)have ||
-                backend_node_line(p, files[i], nodes.v[j], &s, &e, &indent, &line) < 0)
+                lineedit_node_line(p, files[i], nodes.v[j], &s, &e, &indent, &line) < 0)
                 continue;
             note = xasprintf("te-ntp-setup lowered minsources to the %zu source%s left "
                              "(chronyd never updates the clock with fewer), was: %s", have,
                              have == 1 ? "" : "s", line);
-            comment = backend_comment_text(p, note);
-            tree = backend_scratch(p);
+            comment = lineedit_comment_text(p, note);
+            tree = lineedit_scratch(p);
             value = xasprintf("%zu", have);
-            if (!comment || !tree || backend_tree_add(p, tree, "minsources", value, NULL) < 0 ||
-                !(text = backend_render(p, tree))) {
+            if (!comment || !tree || lineedit_tree_add(p, tree, "minsources", value, NULL) < 0 ||
+                !(text = lineedit_render(p, tree))) {
                 msg_error(p->m, "%s: cannot lower minsources", files[i]->disk_path);
                 ret = -1;
             } else {
@@ -556,7 +556,7 @@ static int
 fill_managed(struct plan *p, struct file_change *f, const struct source *const *want, size_t n,
              bool with_makestep, bool with_serve, struct file_change **files, size_t nfiles)
 {
-    const char *tree = backend_scratch(p);
+    const char *tree = lineedit_scratch(p);
     char *c, *text;
     int ret = 0;
 
@@ -567,10 +567,10 @@ fill_managed(struct plan *p, struct file_change *f, const struct source *const *
         ret = -1;
     free(c);
     for (size_t i = 0; ret == 0 && i < n; i++) {
-        char *like = backend_find_source(p, files, nfiles, backend_source_label(p, want[i]),
-                                         want[i]->host, NULL);
+        char *like = lineedit_find_source(p, files, nfiles, lineedit_source_label(p, want[i]),
+                                          want[i]->host, NULL);
 
-        ret = backend_add_source_like(p, tree, want[i], like);
+        ret = lineedit_add_source_like(p, tree, want[i], like);
         free(like);
     }
     if (ret == 0 && with_makestep) {
@@ -581,7 +581,7 @@ fill_managed(struct plan *p, struct file_change *f, const struct source *const *
     }
     if (ret == 0 && with_serve)
         ret = add_serve_nodes(p, tree, NULL);
-    if (ret < 0 || !(text = backend_render(p, tree))) {
+    if (ret < 0 || !(text = lineedit_render(p, tree))) {
         msg_error(p->m, "%s: cannot build the managed file: %s", f->path, augtree_error(p->aug));
         return -1;
     }
@@ -649,25 +649,25 @@ chrony_plan(struct plan *p)
     want = xcalloc(s->n_sources + 1, sizeof(*want));
     for (size_t i = 0; i < s->n_sources; i++) {
         if (!replace && target != l.main &&
-            backend_host_configured(p, files, nfiles, s->sources[i].host))
+            lineedit_host_configured(p, files, nfiles, s->sources[i].host))
             continue;                    /* merge: already there, keep it as it is */
         want[nwant++] = &s->sources[i];
     }
 
     for (size_t i = 0; i < nfiles; i++)
-        if (!strstr(files[i]->path, ".sources") && backend_has_label(p, files[i], "makestep"))
+        if (!strstr(files[i]->path, ".sources") && lineedit_has_label(p, files[i], "makestep"))
             makestep = true;
-    if (target != l.main && backend_has_label(p, target, "makestep"))
+    if (target != l.main && lineedit_has_label(p, target, "makestep"))
         makestep = true;
 
     rule = require_rule(p, files, nfiles, &rule_file);
-    if (backend_check_auth(p, files, nfiles, rule_file, rule,
-                           "'authselectmode require' makes chronyd select only sources that "
-                           "authenticate") < 0)
+    if (lineedit_check_auth(p, files, nfiles, rule_file, rule,
+                            "'authselectmode require' makes chronyd select only sources that "
+                            "authenticate") < 0)
         goto out;
     if (replace)
         for (size_t i = 0; i < nfiles; i++)
-            if (backend_disable_unwanted(p, files[i], files[i] == target) < 0)
+            if (lineedit_disable_unwanted(p, files[i], files[i] == target) < 0)
                 goto out;
     if (replace && (disable_initstepslew(p, files, nfiles) < 0 ||
                     lower_minsources(p, files, nfiles) < 0))
@@ -677,14 +677,14 @@ chrony_plan(struct plan *p)
         goto out;
 
     if (target == l.main) {
-        if (backend_fill_main(p, target, want, nwant) < 0)
+        if (lineedit_fill_main(p, target, want, nwant) < 0)
             goto out;
     } else if (fill_managed(p, target, want, nwant, !makestep && !l.target_is_sources,
                             !l.target_is_sources, files, nfiles) < 0) {
         goto out;
     }
     if (!makestep && (target == l.main || l.target_is_sources)) {
-        const char *tree = backend_scratch(p);
+        const char *tree = lineedit_scratch(p);
         char *c = NULL, *ms = NULL, *text = NULL;
 
         if (tree) {
@@ -693,7 +693,7 @@ chrony_plan(struct plan *p)
         }
         if (!tree || augtree_set(p->aug, c, "Step the clock when it is off by more than 1 s "
                                  "in the first 3 updates (added by te-ntp-setup)") < 0 ||
-            augtree_set(p->aug, ms, "1.0 3") < 0 || !(text = backend_render(p, tree))) {
+            augtree_set(p->aug, ms, "1.0 3") < 0 || !(text = lineedit_render(p, tree))) {
             msg_error(p->m, "%s: cannot add makestep", l.main->path);
             free(c);
             free(ms);
@@ -711,7 +711,7 @@ chrony_plan(struct plan *p)
         if (fill_serve_file(p, serve_file) < 0)
             goto out;
     } else if (target == l.main || l.target_is_sources) {
-        if (backend_serve_block(p, l.main, add_serve_nodes, NULL) < 0)
+        if (serve_block(p, l.main, add_serve_nodes, NULL) < 0)
             goto out;
     }
     note_admin_allow(p, files, nfiles);
@@ -748,13 +748,13 @@ chrony_validate(struct plan *p)
                  "chronyd -p");
         ret = 0;
     } else {
-        const char *argv[] = { chronyd, "-p", "-f", BACKEND_CHECK_FILE, NULL };
-        const struct backend_check c = {
+        const char *argv[] = { chronyd, "-p", "-f", DAEMON_CHECK_FILE, NULL };
+        const struct daemon_check c = {
             .daemon = "chronyd", .argv = argv, .left_out = left_out, .nocase = true,
             .comment = '#', .line_max = 2048, .skip = "Fatal error : ",
         };
 
-        ret = backend_check_files(p, &c, p->files, p->n_files);
+        ret = daemon_check_files(p, &c, p->files, p->n_files);
     }
     free(chronyd);
     return ret;

@@ -60,7 +60,7 @@ is_blank(char c)
 /* Turn a line of the check text that starts with one of the directives of c->left_out into a
  * comment, in place and keeping its length (so every line keeps its number). */
 static void
-leave_out(const struct backend_check *c, char *line, size_t len)
+leave_out(const struct daemon_check *c, char *line, size_t len)
 {
     size_t i = 0, w;
 
@@ -83,7 +83,7 @@ leave_out(const struct backend_check *c, char *line, size_t len)
  * that would read other files turned into comments. first[i]: the number (as the daemon
  * counts) of the first line of files[i]. */
 static void
-check_text(const struct backend_check *c, struct file_change *const *files, size_t n,
+check_text(const struct daemon_check *c, struct file_change *const *files, size_t n,
            struct strbuf *out, size_t *first)
 {
     size_t line = 1;
@@ -109,7 +109,7 @@ check_text(const struct backend_check *c, struct file_change *const *files, size
 /* Where line (as the daemon counts) of the check text is: which file, the byte offset of
  * that line in its planned text. */
 static size_t
-check_file_of(const struct backend_check *c, struct file_change *const *files, size_t n,
+check_file_of(const struct daemon_check *c, struct file_change *const *files, size_t n,
               const size_t *first, size_t line, size_t *offset)
 {
     size_t which = 0, at = 0;
@@ -198,7 +198,7 @@ message_line(const char *msg, const char *tmp, const char **from, const char **t
 /* msg with every mention of the check file and its line numbers put in terms of the real
  * file; *prefix gets "FILE:LINE: " (or the file and where the plan writes that line). */
 static char *
-map_message(const struct backend_check *c, struct file_change *const *files, size_t n,
+map_message(const struct daemon_check *c, struct file_change *const *files, size_t n,
             const size_t *first, const char *tmp, const char *msg, char **prefix)
 {
     const char *from, *to;
@@ -265,8 +265,8 @@ marked_line(const char *out, const char *marker)
 }
 
 int
-backend_check_files(struct plan *p, const struct backend_check *c,
-                    struct file_change *const *files, size_t n)
+daemon_check_files(struct plan *p, const struct daemon_check *c,
+                   struct file_change *const *files, size_t n)
 {
     char tmpl[] = "/tmp/te-ntp-setup-check.XXXXXX";
     const char *args[16];
@@ -282,9 +282,9 @@ backend_check_files(struct plan *p, const struct backend_check *c,
     if (write_temp(tmpl, &text, p->m) < 0)
         goto out;
     for (; c->argv[k] && k < TE_ARRAY_LEN(args) - 1; k++)
-        args[k] = strcmp(c->argv[k], BACKEND_CHECK_FILE) == 0 ? tmpl : c->argv[k];
+        args[k] = strcmp(c->argv[k], DAEMON_CHECK_FILE) == 0 ? tmpl : c->argv[k];
     args[k] = NULL;
-    rc = spawn_run(args, NULL, BACKEND_CHECK_TIMEOUT_MS, &res);
+    rc = spawn_run(args, NULL, DAEMON_CHECK_TIMEOUT_MS, &res);
     if (rc == 0 && c->marker && !(marked = marked_line(res.err.buf, c->marker)))
         marked = marked_line(res.out.buf, c->marker);
     if (rc == 0 && !marked) {
@@ -292,7 +292,7 @@ backend_check_files(struct plan *p, const struct backend_check *c,
     } else if (res.timed_out) {
         msg_error(p->m, "%s did not finish within %d s checking the planned configuration, "
                   "and was stopped (%s; a file it reads may never end, such as a FIFO or a "
-                  "device; nothing was written)", c->daemon, BACKEND_CHECK_TIMEOUT_MS / 1000,
+                  "device; nothing was written)", c->daemon, DAEMON_CHECK_TIMEOUT_MS / 1000,
                   c->argv[0]);
     } else {
         char *how = marked ? xstrdup("exited 0, reporting the error") : spawn_describe(&res);

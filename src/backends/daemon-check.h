@@ -8,13 +8,13 @@
 
 #include "plan.h"
 
-#define BACKEND_CHECK_FILE "@FILE@"
-#define BACKEND_CHECK_TIMEOUT_MS 10000
+#define DAEMON_CHECK_FILE "@FILE@"
+#define DAEMON_CHECK_TIMEOUT_MS 10000
 /* How a daemon checks a configuration file. */
-struct backend_check {
+struct daemon_check {
     const char *daemon;             /* its name in messages ("chronyd") */
     const char *const *argv;        /* argv[0] an absolute path; the argument
-                                     * BACKEND_CHECK_FILE stands for the file to check */
+                                     * DAEMON_CHECK_FILE stands for the file to check */
     const char *const *left_out;    /* directives that read other files ("include"):
                                      * such lines become comments (NULL-terminated) */
     bool nocase;                    /* the daemon matches directives without case */
@@ -30,10 +30,10 @@ struct backend_check {
  * new line) as one private temporary file, where every line of a directive of left_out is
  * a comment: the daemon sees only the files the plan read from the image, never a file
  * of the host they name. Removed after. 0 when the program exits 0 within
- * BACKEND_CHECK_TIMEOUT_MS and prints no line holding c->marker; else -1 with "FILE:LINE: <daemon> rejects the planned
+ * DAEMON_CHECK_TIMEOUT_MS and prints no line holding c->marker; else -1 with "FILE:LINE: <daemon> rejects the planned
  * configuration: <its first line> (...; nothing was written)" in the messages, its file
  * and line numbers put back in terms of the real file and its original line. */
-int backend_check_files(struct plan *p, const struct backend_check *c,
-                        struct file_change *const *files, size_t n);
+int daemon_check_files(struct plan *p, const struct daemon_check *c,
+                       struct file_change *const *files, size_t n);
 
 #endif

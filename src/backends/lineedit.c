@@ -20,7 +20,7 @@
 #include "strv.h"
 
 const char *
-backend_source_label(const struct plan *p, const struct source *src)
+lineedit_source_label(const struct plan *p, const struct source *src)
 {
     if (src->kind == SOURCE_POOL)
         return p->backend->pool_label ? p->backend->pool_label : "pool";
@@ -37,13 +37,13 @@ source_options(const struct plan *p, const struct source *src, struct source_opt
 }
 
 const char *
-backend_scratch(struct plan *p)
+lineedit_scratch(struct plan *p)
 {
     return augtree_parse(p->aug, p->backend->lens, "(new text)", "", p->m);
 }
 
 char *
-backend_render(struct plan *p, const char *tree)
+lineedit_render(struct plan *p, const char *tree)
 {
     struct strbuf sb;
 
@@ -75,12 +75,12 @@ keep_flag(struct plan *p, const char *from, const char *to, const char *label)
 }
 
 int
-backend_add_source_node(struct plan *p, const char *tree, const struct source *src,
-                        const char *keep)
+lineedit_add_source_node(struct plan *p, const char *tree, const struct source *src,
+                         const char *keep)
 {
     struct source_option opts[8];
     size_t n = source_options(p, src, opts);
-    const char *label = backend_source_label(p, src);
+    const char *label = lineedit_source_label(p, src);
     char *node = xasprintf("%s/%s[last()+1]", tree, label);
     char *last = xasprintf("%s/%s[last()]", tree, label);
     int ret = augtree_set(p->aug, node, src->host);
@@ -158,16 +158,16 @@ merge_options(struct plan *p, const char *node, const struct source *src, bool *
 }
 
 int
-backend_add_source_like(struct plan *p, const char *tree, const struct source *src,
-                        const char *like)
+lineedit_add_source_like(struct plan *p, const char *tree, const struct source *src,
+                         const char *like)
 {
-    const char *label = backend_source_label(p, src);
+    const char *label = lineedit_source_label(p, src);
     char *node, *last;
     bool changed;
     int ret;
 
     if (!like)
-        return backend_add_source_node(p, tree, src, NULL);
+        return lineedit_add_source_node(p, tree, src, NULL);
     node = xasprintf("%s/%s[last()+1]", tree, label);
     last = xasprintf("%s/%s[last()]", tree, label);
     ret = augtree_set(p->aug, node, src->host);
@@ -187,11 +187,11 @@ backend_add_source_like(struct plan *p, const char *tree, const struct source *s
 static char *
 source_text(struct plan *p, const struct source *src, const char *like)
 {
-    const char *tree = backend_scratch(p);
+    const char *tree = lineedit_scratch(p);
 
-    if (!tree || backend_add_source_like(p, tree, src, like) < 0)
+    if (!tree || lineedit_add_source_like(p, tree, src, like) < 0)
         return NULL;
-    return backend_render(p, tree);
+    return lineedit_render(p, tree);
 }
 
 /* True when the node at node already has every option the settings name for src. */
@@ -215,11 +215,11 @@ options_present(struct plan *p, const char *node, const struct source *src)
 #define COMMENT_MARK "te-ntp-setup-comment-value"
 
 char *
-backend_comment_text(struct plan *p, const char *text)
+lineedit_comment_text(struct plan *p, const char *text)
 {
     /* The lens renders every comment the same way around its value: render one, once. */
     if (!p->comment_pre) {
-        const char *tree = backend_scratch(p);
+        const char *tree = lineedit_scratch(p);
         char *node, *line = NULL, *mark;
         int rc;
 
@@ -228,7 +228,7 @@ backend_comment_text(struct plan *p, const char *text)
         node = xasprintf("%s/#comment", tree);
         rc = augtree_set(p->aug, node, COMMENT_MARK);
         free(node);
-        if (rc < 0 || !(line = backend_render(p, tree)) || !(mark = strstr(line, COMMENT_MARK))) {
+        if (rc < 0 || !(line = lineedit_render(p, tree)) || !(mark = strstr(line, COMMENT_MARK))) {
             free(line);
             return NULL;
         }
@@ -240,8 +240,8 @@ backend_comment_text(struct plan *p, const char *text)
 }
 
 int
-backend_node_line(struct plan *p, const struct file_change *f, const char *node, size_t *start,
-                  size_t *end, size_t *indent, char **text)
+lineedit_node_line(struct plan *p, const struct file_change *f, const char *node, size_t *start,
+                   size_t *end, size_t *indent, char **text)
 {
     size_t s, e, i, t;
 
@@ -262,12 +262,12 @@ backend_node_line(struct plan *p, const struct file_change *f, const char *node,
 }
 
 const struct source *
-backend_wanted_for(struct plan *p, const char *label, const char *host)
+lineedit_wanted_for(struct plan *p, const char *label, const char *host)
 {
     const struct settings *s = p->settings;
 
     for (size_t i = 0; i < s->n_sources; i++)
-        if (strcmp(backend_source_label(p, &s->sources[i]), label) == 0 &&
+        if (strcmp(lineedit_source_label(p, &s->sources[i]), label) == 0 &&
             strcasecmp(s->sources[i].host, host) == 0)
             return &s->sources[i];
     return NULL;
@@ -284,7 +284,7 @@ source_test(const struct plan *p, bool with_peer)
 }
 
 bool
-backend_host_configured(struct plan *p, struct file_change **files, size_t n, const char *host)
+lineedit_host_configured(struct plan *p, struct file_change **files, size_t n, const char *host)
 {
     char *test = source_test(p, true);
     bool found = false;
@@ -307,16 +307,16 @@ backend_host_configured(struct plan *p, struct file_change **files, size_t n, co
 }
 
 int
-backend_comment_out(struct plan *p, struct file_change *f, const char *node, const char *why)
+lineedit_comment_out(struct plan *p, struct file_change *f, const char *node, const char *why)
 {
     size_t s, e, indent;
     char *line, *note, *text;
     int ret = -1;
 
-    if (backend_node_line(p, f, node, &s, &e, &indent, &line) < 0)
+    if (lineedit_node_line(p, f, node, &s, &e, &indent, &line) < 0)
         return -1;
     note = xasprintf("%s%s", why, line);
-    text = backend_comment_text(p, note);
+    text = lineedit_comment_text(p, note);
     if (text) {
         char *indented = xasprintf("%.*s%s", (int)indent, f->before.buf + s, text);
 
@@ -331,7 +331,7 @@ backend_comment_out(struct plan *p, struct file_change *f, const char *node, con
 }
 
 int
-backend_disable_unwanted(struct plan *p, struct file_change *f, bool keep_wanted)
+lineedit_disable_unwanted(struct plan *p, struct file_change *f, bool keep_wanted)
 {
     struct strv nodes = { 0 };
     char *test = source_test(p, false);
@@ -345,8 +345,8 @@ backend_disable_unwanted(struct plan *p, struct file_change *f, bool keep_wanted
 
         if (host && strncmp(host, "127.127.", 8) == 0)
             ;                                /* an ntpd reference clock, not a network source */
-        else if (!keep_wanted || !host || !label || !backend_wanted_for(p, label, host))
-            ret = backend_comment_out(p, f, nodes.v[i], DISABLED_NOTE);
+        else if (!keep_wanted || !host || !label || !lineedit_wanted_for(p, label, host))
+            ret = lineedit_comment_out(p, f, nodes.v[i], DISABLED_NOTE);
         free(label);
     }
     strv_free(&nodes);
@@ -390,8 +390,8 @@ insertion_point(struct plan *p, struct file_change *f)
 }
 
 int
-backend_fill_main(struct plan *p, struct file_change *f, const struct source *const *want,
-                  size_t n)
+lineedit_fill_main(struct plan *p, struct file_change *f, const struct source *const *want,
+                   size_t n)
 {
     size_t at = insertion_point(p, f);
     const char *batch = NULL;      /* the new lines, rendered together at the end */
@@ -400,7 +400,7 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
 
     for (size_t i = 0; ret == 0 && i < n; i++) {
         struct strv nodes = { 0 };
-        char *expr = xasprintf("%s/%s", f->tree, backend_source_label(p, want[i]));
+        char *expr = xasprintf("%s/%s", f->tree, lineedit_source_label(p, want[i]));
         const char *found = NULL;
         char *text;
 
@@ -414,17 +414,17 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
         if (found && (p->settings->mode == MODE_MERGE || options_present(p, found, want[i]))) {
             /* exactly as wanted, or merge mode: an existing line is left as it is */
         } else if (!found) {
-            if (!batch && !(batch = backend_scratch(p)))
+            if (!batch && !(batch = lineedit_scratch(p)))
                 ret = -1;
             else
-                ret = backend_add_source_node(p, batch, want[i], NULL);
+                ret = lineedit_add_source_node(p, batch, want[i], NULL);
         } else if (!(text = source_text(p, want[i], found))) {
             ret = -1;
         } else if (found) {
             size_t s, e, indent;
             char *old;
 
-            if (backend_node_line(p, f, found, &s, &e, &indent, &old) == 0) {
+            if (lineedit_node_line(p, f, found, &s, &e, &indent, &old) == 0) {
                 char *indented = xasprintf("%.*s%s", (int)indent, f->before.buf + s, text);
 
                 plan_edit(f, s, e, indented);
@@ -438,7 +438,7 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
         strv_free(&nodes);
         free(expr);
     }
-    if (ret == 0 && batch && !(added = backend_render(p, batch)))
+    if (ret == 0 && batch && !(added = lineedit_render(p, batch)))
         ret = -1;
     if (ret == 0 && added && *added) {
         /* After a last line without its newline, start a new line first. */
@@ -451,8 +451,8 @@ backend_fill_main(struct plan *p, struct file_change *f, const struct source *co
 }
 
 int
-backend_set_sources_in(struct plan *p, struct file_change *f, struct file_change **files,
-                       size_t n)
+lineedit_set_sources_in(struct plan *p, struct file_change *f, struct file_change **files,
+                        size_t n)
 {
     const struct settings *s = p->settings;
     const struct source **want = xcalloc(s->n_sources + 1, sizeof(*want));
@@ -461,27 +461,27 @@ backend_set_sources_in(struct plan *p, struct file_change *f, struct file_change
 
     for (size_t i = 0; ret == 0 && i < n; i++)
         if (s->mode == MODE_REPLACE)
-            ret = backend_disable_unwanted(p, files[i], true);
+            ret = lineedit_disable_unwanted(p, files[i], true);
     for (size_t i = 0; i < s->n_sources; i++) {
         char *other = NULL;
 
         /* A requested source on a line of an included file stays there, as it is. */
         if (n > 1)
-            other = backend_find_source(p, files + 1, n - 1,
-                                        backend_source_label(p, &s->sources[i]),
+            other = lineedit_find_source(p, files + 1, n - 1,
+                                         lineedit_source_label(p, &s->sources[i]),
                                         s->sources[i].host, NULL);
         if (!other)
             want[nwant++] = &s->sources[i];
         free(other);
     }
     if (ret == 0)
-        ret = backend_fill_main(p, f, want, nwant);
+        ret = lineedit_fill_main(p, f, want, nwant);
     free(want);
     return ret;
 }
 
 int
-backend_set_sources(struct plan *p, struct file_change *f)
+lineedit_set_sources(struct plan *p, struct file_change *f)
 {
     const struct settings *s = p->settings;
     const struct source **want = xcalloc(s->n_sources + 1, sizeof(*want));
@@ -489,15 +489,15 @@ backend_set_sources(struct plan *p, struct file_change *f)
 
     for (size_t i = 0; i < s->n_sources; i++)
         want[i] = &s->sources[i];
-    if ((s->mode != MODE_REPLACE || backend_disable_unwanted(p, f, true) == 0) &&
-        backend_fill_main(p, f, want, s->n_sources) == 0)
+    if ((s->mode != MODE_REPLACE || lineedit_disable_unwanted(p, f, true) == 0) &&
+        lineedit_fill_main(p, f, want, s->n_sources) == 0)
         ret = 0;
     free(want);
     return ret;
 }
 
 bool
-backend_has_label(struct plan *p, const struct file_change *f, const char *label)
+lineedit_has_label(struct plan *p, const struct file_change *f, const char *label)
 {
     struct strv nodes = { 0 };
     char *expr = xasprintf("%s/%s", f->tree, label);
@@ -509,8 +509,8 @@ backend_has_label(struct plan *p, const struct file_change *f, const char *label
 }
 
 int
-backend_tree_add(struct plan *p, const char *tree, const char *label, const char *value,
-                 char **path)
+lineedit_tree_add(struct plan *p, const char *tree, const char *label, const char *value,
+                  char **path)
 {
     char *node = xasprintf("%s/%s[last()+1]", tree, label);
     int ret = augtree_set(p->aug, node, value);
@@ -525,8 +525,8 @@ backend_tree_add(struct plan *p, const char *tree, const char *label, const char
 }
 
 char *
-backend_find_source(struct plan *p, struct file_change **files, size_t n, const char *label,
-                    const char *host, struct file_change **in)
+lineedit_find_source(struct plan *p, struct file_change **files, size_t n, const char *label,
+                     const char *host, struct file_change **in)
 {
     for (size_t i = 0; i < n; i++) {
         struct strv nodes = { 0 };
@@ -551,7 +551,7 @@ backend_find_source(struct plan *p, struct file_change **files, size_t n, const 
 }
 
 char *
-backend_where(struct plan *p, const struct file_change *f, const char *node)
+lineedit_where(struct plan *p, const struct file_change *f, const char *node)
 {
     size_t s, e, line = 1, col = 1;
 
@@ -582,8 +582,8 @@ node_auth(struct plan *p, const char *node)
 }
 
 int
-backend_check_auth(struct plan *p, struct file_change **files, size_t n,
-                   const struct file_change *rule_file, const char *rule, const char *rule_why)
+lineedit_check_auth(struct plan *p, struct file_change **files, size_t n,
+                    const struct file_change *rule_file, const char *rule, const char *rule_why)
 {
     const struct settings *s = p->settings;
     char *test = source_test(p, true);
@@ -600,8 +600,8 @@ backend_check_auth(struct plan *p, struct file_change **files, size_t n,
     sb_init(&plain);
     for (size_t i = 0; i < s->n_sources; i++) {
         const struct source *src = &s->sources[i];
-        char *like = backend_find_source(p, files, n, backend_source_label(p, src), src->host,
-                                         NULL);
+        char *like = lineedit_find_source(p, files, n, lineedit_source_label(p, src), src->host,
+                                          NULL);
         bool auth = src->nts || src->key || (like && node_auth(p, like));
 
         if (!auth)
@@ -622,9 +622,9 @@ backend_check_auth(struct plan *p, struct file_change **files, size_t n,
             size_t a, b, ind;
 
             if (how && label && strcmp(label, "peer") != 0 &&
-                !(host && backend_wanted_for(p, label, host)) &&
-                backend_node_line(p, files[i], nodes.v[j], &a, &b, &ind, &weak_line) == 0) {
-                weak_where = backend_where(p, files[i], nodes.v[j]);
+                !(host && lineedit_wanted_for(p, label, host)) &&
+                lineedit_node_line(p, files[i], nodes.v[j], &a, &b, &ind, &weak_line) == 0) {
+                weak_where = lineedit_where(p, files[i], nodes.v[j]);
                 weak_how = how;
             }
             free(label);
@@ -633,7 +633,7 @@ backend_check_auth(struct plan *p, struct file_change **files, size_t n,
         free(expr);
     }
     if (plain.len && rule) {
-        char *where = backend_where(p, rule_file, rule);
+        char *where = lineedit_where(p, rule_file, rule);
 
         msg_error(p->m, "%s: %s; %s would have no authentication (no NTS, no key), so the "
                   "daemon would not use %s. Nothing was changed. Give the new sources "

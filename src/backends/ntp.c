@@ -135,7 +135,7 @@ starts_with_g(const struct plan *p, char **where)
 {
     *where = NULL;
     for (const struct options_file *o = options_files(p); o->path; o++) {
-        char *v = backend_shell_var(p->host, o->path, o->var);
+        char *v = shellvar_get(p->host, o->path, o->var);
         bool g;
 
         if (!hostinfo_exists(p->host, o->path)) {
@@ -144,7 +144,7 @@ starts_with_g(const struct plan *p, char **where)
         }
         free(*where);
         *where = xasprintf("%s %s", o->path, o->var);
-        g = v && (backend_has_word(v, "--panicgate") || has_g_flag(v));
+        g = v && (shellvar_has_word(v, "--panicgate") || has_g_flag(v));
         free(v);
         if (g)
             return true;
@@ -196,7 +196,7 @@ plan_panic(struct plan *p, struct file_change *f)
     } else if (starts_with_g(p, &where)) {
         /* -g: ntpd corrects any offset once at start */
     } else {
-        const char *tree = backend_scratch(p);
+        const char *tree = lineedit_scratch(p);
         char *c = NULL, *panic = NULL, *text = NULL;
 
         if (tree) {
@@ -205,7 +205,7 @@ plan_panic(struct plan *p, struct file_change *f)
         }
         if (!tree || augtree_set(p->aug, c, "Correct a clock that is far off instead of "
                                  "giving up (added by te-ntp-setup)") < 0 ||
-            augtree_set(p->aug, panic, "0") < 0 || !(text = backend_render(p, tree))) {
+            augtree_set(p->aug, panic, "0") < 0 || !(text = lineedit_render(p, tree))) {
             msg_error(p->m, "%s: cannot add tinker panic 0", f->disk_path);
             ret = -1;
         } else {
@@ -254,7 +254,7 @@ planned_sources(struct plan *p, const struct file_change *f)
         if (label && strcmp(label, "pool") == 0)
             n = -1;
         else if (label && host && strncmp(host, "127.127.", 8) != 0 &&
-                 !backend_wanted_for(p, label, host))
+                 !lineedit_wanted_for(p, label, host))
             n++;
         free(label);
     }
@@ -289,18 +289,18 @@ plan_minsane(struct plan *p, struct file_change *f)
             continue;
         ret = -1;
         snprintf(count, sizeof(count), "%d", n);
-        if (backend_node_line(p, f, nodes.v[i], &s, &e, &indent, &line) < 0)
+        if (lineedit_node_line(p, f, nodes.v[i], &s, &e, &indent, &line) < 0)
             continue;
         note = xasprintf("te-ntp-setup lowered minsane to the %d configured source%s (ntpd "
                          "never synchronizes with fewer), was: %s", n, n == 1 ? "" : "s", line);
-        comment = backend_comment_text(p, note);
-        tree = backend_scratch(p);
+        comment = lineedit_comment_text(p, note);
+        tree = lineedit_scratch(p);
         if (tree) {
             node = xasprintf("%s/tos", tree);
             ms = xasprintf("%s/tos/minsane", tree);
             if (augtree_copy(p->aug, nodes.v[i], node) == 0 &&
                 augtree_set(p->aug, ms, count) == 0)
-                text = backend_render(p, tree);
+                text = lineedit_render(p, tree);
             free(ms);
         }
         if (comment && text) {
@@ -345,9 +345,9 @@ plan_dhcp(struct plan *p)
     if (p->settings->dhcp != DHCP_IGNORE)
         return 0;
     if (strcmp(p->backend->name, "ntpsec") == 0) {
-        rc = backend_set_shell_var(p, "/etc/default/ntpsec", "IGNORE_DHCP", "yes",
-                                   "Ignore the NTP servers from DHCP (set by te-ntp-setup, "
-                                   "dhcp: ignore)", &changed);
+        rc = shellvar_set(p, "/etc/default/ntpsec", "IGNORE_DHCP", "yes",
+                          "Ignore the NTP servers from DHCP (set by te-ntp-setup, "
+                          "dhcp: ignore)", &changed);
         if (rc < 0)
             return -1;
     }
@@ -373,7 +373,7 @@ add_restrict(struct plan *p, const char *tree, const char *family, const char *a
              const char *mask, const char *const *flags)
 {
     char *node = NULL;
-    int ret = backend_tree_add(p, tree, "restrict", addr, &node);
+    int ret = lineedit_tree_add(p, tree, "restrict", addr, &node);
 
     if (ret == 0 && family) {
         char *c = xasprintf("%s/%s", node, family);
@@ -467,7 +467,7 @@ add_serve_nodes(struct plan *p, const char *tree, const void *arg)
         char *node = NULL, *orphan = NULL, value[16];
 
         snprintf(value, sizeof(value), "%d", s->local_stratum);
-        ret = backend_tree_add(p, tree, "tos", NULL, &node);
+        ret = lineedit_tree_add(p, tree, "tos", NULL, &node);
         if (ret == 0) {
             orphan = xasprintf("%s/orphan", node);
             ret = augtree_set(p->aug, orphan, value);
@@ -529,7 +529,7 @@ add_includes(struct plan *p, struct file_change *f, struct strv *chain,
             bool failed;
 
             if (strv_contains(chain, names.v[k])) {
-                char *where = backend_where(p, f, nodes.v[i]);
+                char *where = lineedit_where(p, f, nodes.v[i]);
 
                 msg_error(p->m, "%s: 'includefile %s' includes %s, which is being read already "
                           "(an include loop): ntpd would read it again and again; remove the "
@@ -627,11 +627,11 @@ ntp_plan(struct plan *p)
     if (add_includes(p, f, &chain, &files, &nfiles) < 0)
         goto out;
     rule = notrust_rule(p, files, nfiles, &rule_file);
-    if (backend_check_auth(p, files, nfiles, rule_file, rule,
-                           "'restrict ... notrust' makes ntpd accept time only from sources "
-                           "that authenticate") < 0)
+    if (lineedit_check_auth(p, files, nfiles, rule_file, rule,
+                            "'restrict ... notrust' makes ntpd accept time only from sources "
+                            "that authenticate") < 0)
         goto out;
-    if (backend_set_sources_in(p, f, files, nfiles) < 0)
+    if (lineedit_set_sources_in(p, f, files, nfiles) < 0)
         goto out;
     if (plan_panic(p, f) < 0)
         goto out;
@@ -639,7 +639,7 @@ ntp_plan(struct plan *p)
         goto out;
     if (plan_dhcp(p) < 0)
         goto out;
-    if (backend_serve_block(p, f, add_serve_nodes, f) < 0)
+    if (serve_block(p, f, add_serve_nodes, f) < 0)
         goto out;
     ret = plan_render(p);
 out:
@@ -676,7 +676,7 @@ ntpd_validate(struct plan *p)
     if (ntpd) {
         const char *argv[] = { ntpd, "--help", NULL };
 
-        spawn_run(argv, NULL, BACKEND_CHECK_TIMEOUT_MS, &res);
+        spawn_run(argv, NULL, DAEMON_CHECK_TIMEOUT_MS, &res);
         has_check = strstr(res.out.buf, "saveconfigquit") || strstr(res.err.buf,
                                                                        "saveconfigquit");
         spawn_result_free(&res);
@@ -692,15 +692,15 @@ ntpd_validate(struct plan *p)
             "includefile", "keys", "logfile", "leapfile", "driftfile", "statsdir",
             "saveconfigdir", NULL,
         };
-        const char *argv[] = { ntpd, "-n", "-c", BACKEND_CHECK_FILE,
+        const char *argv[] = { ntpd, "-n", "-c", DAEMON_CHECK_FILE,
                                "--saveconfigquit=/dev/null", NULL };
-        const struct backend_check c = {
+        const struct daemon_check c = {
             .daemon = "ntpd", .argv = argv, .left_out = left_out, .comment = '#',
             .marker = "syntax error",
         };
 
         /* ntpd logs "line 61 column 13 syntax error, ..." and still exits 0 */
-        ret = backend_check_files(p, &c, p->files, 1);
+        ret = daemon_check_files(p, &c, p->files, 1);
     }
 out:
     free(ntpd);

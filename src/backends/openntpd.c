@@ -65,7 +65,7 @@ add_serve_nodes(struct plan *p, const char *tree, const void *arg)
 
     if (!p->settings->serve.n)
         return 0;
-    block = backend_serve_block_span(p, f, &bs, &be, false);
+    block = serve_block_span(p, f, &bs, &be, false);
     expr = xasprintf("%s/listen", f->tree);
     augtree_match(p->aug, expr, &nodes);
     for (size_t i = 0; i < nodes.n && !admin; i++) {
@@ -81,7 +81,7 @@ add_serve_nodes(struct plan *p, const char *tree, const void *arg)
     free(expr);
     msg_warn(p->m, "OpenNTPD has no access rule: it answers every client that reaches it, "
              "not only the serve networks; only the firewall limits who");
-    return admin ? 0 : backend_tree_add(p, tree, "listen", "*", NULL);
+    return admin ? 0 : lineedit_tree_add(p, tree, "listen", "*", NULL);
 }
 
 static int
@@ -107,8 +107,8 @@ openntpd_plan(struct plan *p)
     if (options)
         msg_note(p->m, "OpenNTPD takes none of the options prefer, minpoll, maxpoll, key, "
                  "nts: they are ignored");
-    opts = backend_shell_var(p->host, "/etc/default/openntpd", "DAEMON_OPTS");
-    if (!opts || !backend_has_word(opts, "-s"))
+    opts = shellvar_get(p->host, "/etc/default/openntpd", "DAEMON_OPTS");
+    if (!opts || !shellvar_has_word(opts, "-s"))
         msg_note(p->m, "OpenNTPD without -s corrects a large offset by slewing only, which "
                  "takes days for minutes; add -s to DAEMON_OPTS in /etc/default/openntpd (or "
                  "the service's options) so that it sets the clock once at start");
@@ -118,9 +118,9 @@ openntpd_plan(struct plan *p)
     f = plan_open_file(p, path, false, &failed);
     if (!f)
         goto out;
-    if (backend_set_sources(p, f) < 0)
+    if (lineedit_set_sources(p, f) < 0)
         goto out;
-    if (backend_serve_block(p, f, add_serve_nodes, f) < 0)
+    if (serve_block(p, f, add_serve_nodes, f) < 0)
         goto out;
     ret = plan_render(p);
 out:
@@ -153,10 +153,10 @@ openntpd_validate(struct plan *p)
                  "ntpd -n", f->path);
         ret = 0;
     } else {
-        const char *argv[] = { bin, "-n", "-f", BACKEND_CHECK_FILE, NULL };
-        const struct backend_check c = { .daemon = "OpenNTPD", .argv = argv, .comment = '#' };
+        const char *argv[] = { bin, "-n", "-f", DAEMON_CHECK_FILE, NULL };
+        const struct daemon_check c = { .daemon = "OpenNTPD", .argv = argv, .comment = '#' };
 
-        ret = backend_check_files(p, &c, p->files, 1);
+        ret = daemon_check_files(p, &c, p->files, 1);
     }
     free(bin);
     return ret;

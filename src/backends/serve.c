@@ -26,8 +26,8 @@ comment_starts(struct plan *p, const char *node, const char *prefix)
 }
 
 int
-backend_serve_block_span(struct plan *p, const struct file_change *f, size_t *start,
-                         size_t *end, bool report)
+serve_block_span(struct plan *p, const struct file_change *f, size_t *start,
+                 size_t *end, bool report)
 {
     struct strv nodes = { 0 };
     char *expr = xasprintf("%s/#comment", f->tree);
@@ -71,10 +71,10 @@ backend_serve_block_span(struct plan *p, const struct file_change *f, size_t *st
 }
 
 int
-backend_serve_block(struct plan *p, struct file_change *f, backend_serve_fill fill,
-                    const void *arg)
+serve_block(struct plan *p, struct file_change *f, serve_fill fill,
+            const void *arg)
 {
-    const char *tree = backend_scratch(p);
+    const char *tree = lineedit_scratch(p);
     struct strv kids = { 0 };
     char *expr = NULL, *text = NULL;
     size_t s = 0, e = 0;
@@ -82,16 +82,16 @@ backend_serve_block(struct plan *p, struct file_change *f, backend_serve_fill fi
 
     if (!tree)
         return -1;
-    found = backend_serve_block_span(p, f, &s, &e, true);
+    found = serve_block_span(p, f, &s, &e, true);
     if (found < 0)
         return -1;
-    if (backend_tree_add(p, tree, "#comment", SERVE_BEGIN, NULL) < 0 || fill(p, tree, arg) < 0)
+    if (lineedit_tree_add(p, tree, "#comment", SERVE_BEGIN, NULL) < 0 || fill(p, tree, arg) < 0)
         goto out;
     expr = xasprintf("%s/*", tree);
     if (augtree_match(p->aug, expr, &kids) <= 1) {
         text = xstrdup("");                      /* nothing to serve: no block */
-    } else if (backend_tree_add(p, tree, "#comment", SERVE_END, NULL) < 0 ||
-               !(text = backend_render(p, tree))) {
+    } else if (lineedit_tree_add(p, tree, "#comment", SERVE_END, NULL) < 0 ||
+               !(text = lineedit_render(p, tree))) {
         msg_error(p->m, "%s: cannot build the serve lines", f->disk_path);
         goto out;
     }

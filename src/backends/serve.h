@@ -19,17 +19,17 @@
                      "Local changes are replaced on its next run."
 /* Builds the lines of a serve block: adds their nodes to the scratch tree (nothing: no
  * block). 0 or -1 with the reason in the messages. */
-typedef int (*backend_serve_fill)(struct plan *p, const char *tree, const void *arg);
+typedef int (*serve_fill)(struct plan *p, const char *tree, const void *arg);
 /* Where the serve block of f is (from its SERVE_BEGIN comment line to the end of its
  * SERVE_END line): 1 with its span, 0 when f has none, -1 when it has a begin line without
  * an end line, or two blocks (the reason in the messages when report is true). */
-int backend_serve_block_span(struct plan *p, const struct file_change *f, size_t *start,
-                             size_t *end, bool report);
+int serve_block_span(struct plan *p, const struct file_change *f, size_t *start,
+                     size_t *end, bool report);
 /* The serve block of f, a file shared with the admin: the lines fill builds, rendered by
  * the lens between a SERVE_BEGIN and a SERVE_END comment line. An existing block is
  * replaced (only its bytes) when its text differs, and removed when fill adds nothing; a new
  * one goes at the end of the file. Every line outside the block stays. 0 or -1. */
-int backend_serve_block(struct plan *p, struct file_change *f, backend_serve_fill fill,
-                        const void *arg);
+int serve_block(struct plan *p, struct file_change *f, serve_fill fill,
+                const void *arg);
 
 #endif

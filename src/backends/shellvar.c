@@ -14,7 +14,7 @@
 #include "strv.h"
 
 char *
-backend_shell_var(const struct hostinfo *h, const char *path, const char *name)
+shellvar_get(const struct hostinfo *h, const char *path, const char *name)
 {
     char *disk = hostinfo_path(h, path);
     struct strbuf sb;
@@ -53,7 +53,7 @@ backend_shell_var(const struct hostinfo *h, const char *path, const char *name)
 }
 
 bool
-backend_has_word(const char *list, const char *word)
+shellvar_has_word(const char *list, const char *word)
 {
     size_t n = strlen(word);
 
@@ -78,8 +78,8 @@ shell_unquote(const char *v)
 }
 
 int
-backend_set_shell_var(struct plan *p, const char *path, const char *name, const char *value,
-                      const char *comment, bool *changed)
+shellvar_set(struct plan *p, const char *path, const char *name, const char *value,
+             const char *comment, bool *changed)
 {
     struct file_change *f;
     struct strv nodes = { 0 };

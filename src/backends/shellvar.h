@@ -11,7 +11,7 @@
 
 /* The value of NAME=... in a shell-style defaults file (/etc/default/x), quotes removed,
  * newly allocated; NULL when the file or the variable is missing. */
-char *backend_shell_var(const struct hostinfo *h, const char *path, const char *name);
+char *shellvar_get(const struct hostinfo *h, const char *path, const char *name);
 /* The stock Augeas lens of shell-variables files (/etc/default/x, /etc/sysconfig/x). */
 #define SHELLVARS_LENS "Shellvars.lns"
 /* Plan name="value" in the shell-variables file path (on the target), through the stock
@@ -19,9 +19,9 @@ char *backend_shell_var(const struct hostinfo *h, const char *path, const char *
  * differs; without one, the assignment is added at the end after the comment line comment
  * (NULL: none). *changed tells whether an edit was planned.
  * 0; 1 when the file does not exist (nothing planned); -1 with the reason in the messages. */
-int backend_set_shell_var(struct plan *p, const char *path, const char *name,
-                          const char *value, const char *comment, bool *changed);
+int shellvar_set(struct plan *p, const char *path, const char *name,
+                 const char *value, const char *comment, bool *changed);
 /* True when word is one of the blank-separated words of list. */
-bool backend_has_word(const char *list, const char *word);
+bool shellvar_has_word(const char *list, const char *word);
 
 #endif

@@ -83,7 +83,7 @@ static int
 fill_dropin(struct plan *p, struct file_change *f)
 {
     const struct settings *s = p->settings;
-    const char *tree = backend_scratch(p);
+    const char *tree = lineedit_scratch(p);
     struct strbuf list;
     char *c = NULL, *reset = NULL, *ntp = NULL, *text = NULL;
     int ret = -1;
@@ -98,7 +98,7 @@ fill_dropin(struct plan *p, struct file_change *f)
     ntp = xasprintf("%s/Time/NTP[last()+1]", tree);
     if (augtree_set(p->aug, c, MANAGED_HEADER) < 0 ||
         (s->mode == MODE_REPLACE && augtree_set(p->aug, reset, "") < 0) ||
-        augtree_set(p->aug, ntp, list.buf) < 0 || !(text = backend_render(p, tree))) {
+        augtree_set(p->aug, ntp, list.buf) < 0 || !(text = lineedit_render(p, tree))) {
         msg_error(p->m, "%s: cannot build the drop-in: %s", f->path, augtree_error(p->aug));
         goto out;
     }
