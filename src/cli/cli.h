@@ -78,7 +78,7 @@ int cli_seconds(const char *name, const char *text, int max, int *out);
 /* 0 when root is NULL or a directory; else the usage error is printed: EXIT_USAGE. */
 int cli_check_root(const char *root);
 /* Decide once, first thing in main: a test build (the build-tree marker next to the program,
- * src/buildtree.h) keeps TE_NTP_SETUP_LENSDIR, TE_NTP_SETUP_SBIN and AUGEAS_LENS_LIB; any
+ * src/cli/buildtree.h) keeps TE_NTP_SETUP_LENSDIR, TE_NTP_SETUP_SBIN and AUGEAS_LENS_LIB; any
  * other program removes them from its environment before anything reads them. */
 void cli_init(void);
 /* Where the lenses are: in a test build $TE_NTP_SETUP_LENSDIR, else the source tree's;

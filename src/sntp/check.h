@@ -8,7 +8,7 @@
  *
  * The offset is NTP's: positive when the host's clock is behind the servers.
  * Library code: never prints, never exits; renderers append to a strbuf
- * (src/strbuf.h) and write JSON with src/json.h.
+ * (src/base/strbuf.h) and write JSON with src/base/json.h.
  */
 #ifndef TE_CHECK_H
 #define TE_CHECK_H
