@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+
 extern char **environ;
 
 static double

@@ -7,15 +7,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "ansible.h"
 #include "backend.h"
 #include "jsonparse.h"
+#include "msgs.h"
 #include "plan.h"
 #include "report.h"
 #include "settings.h"
-#include "util.h"
 
 #include "cunit_main.h"
+#include "strbuf.h"
+#include "strv.h"
 
 /* Write text to name in the test's directory; the path, newly allocated. */
 static char *

@@ -8,8 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "augtree.h"
 #include "cunit_main.h"
+#include "msgs.h"
+#include "paths.h"
+#include "strv.h"
 
 static char lens_dir[PATH_MAX];
 

@@ -1,24 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_backend_util: the daemons' own configuration checks (backend_check_files), with
+/* test_backend_util: the daemons' own configuration checks (daemon_check_files), with
  * /bin/cat standing in for the daemon: it prints the planned text it is given, as a daemon
  * prints its complaint about it. */
 #include "config.h"
 
 #include <string.h>
 
-#include "backend-util.h"
+#include "daemon-check.h"
+#include "msgs.h"
 #include "plan.h"
-#include "util.h"
 #include "cunit_main.h"
+#include "strbuf.h"
 
-/* cat's run of text as the planned /etc/ntp.conf under backend_check_files, with marker
+/* cat's run of text as the planned /etc/ntp.conf under daemon_check_files, with marker
  * (NULL: none): its return value; the errors in m. */
 static int
 check_cat(const char *const *argv, const char *text, const char *marker, struct msgs *m)
 {
     struct file_change f;
     struct file_change *files[] = { &f };
-    const struct backend_check c = {
+    const struct daemon_check c = {
         .daemon = "ntpd", .argv = argv, .comment = '#', .marker = marker,
     };
     char path[] = "/etc/ntp.conf";
@@ -34,13 +35,13 @@ check_cat(const char *const *argv, const char *text, const char *marker, struct 
     sb_init(&f.before);
     sb_init(&f.after);
     sb_append(&f.after, text);
-    rc = backend_check_files(&p, &c, files, 1);
+    rc = daemon_check_files(&p, &c, files, 1);
     sb_free(&f.before);
     sb_free(&f.after);
     return rc;
 }
 
-static const char *const cat_argv[] = { "/bin/cat", BACKEND_CHECK_FILE, NULL };
+static const char *const cat_argv[] = { "/bin/cat", DAEMON_CHECK_FILE, NULL };
 
 /* ntpd 4.2.8 --saveconfigquit logs a syntax error and exits 0: still a rejection, quoting
  * its line after the "ntpd[pid]: " prefix. */

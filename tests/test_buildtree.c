@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "buildtree.h"
-#include "util.h"
 
 #include "cunit_main.h"
 

@@ -10,16 +10,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "alloc.h"
 #include "apply.h"
 #include "augtree.h"
 #include "backend.h"
 #include "hostinfo.h"
+#include "msgs.h"
+#include "paths.h"
 #include "plan.h"
 #include "settings.h"
 #include "spawn.h"
-#include "util.h"
 
 #include "cunit_main.h"
+#include "strbuf.h"
+#include "strv.h"
 
 #define DISABLED "# te-ntp-setup (replace mode) disabled: "
 #define MAKESTEP_ADDED \

@@ -8,10 +8,13 @@
 #include <string.h>
 #include <sys/xattr.h>
 
+#include "alloc.h"
 #include "fileio.h"
-#include "util.h"
 
 #include "cunit_main.h"
+#include "msgs.h"
+#include "paths.h"
+#include "strbuf.h"
 
 static void
 write_text(const char *path, const char *text, mode_t mode)

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "firewall.h"
+#include "strbuf.h"
+#include "strv.h"
 
 /* Whether the base chain (family, table, name) of text passes NTP for server. */
 static bool

@@ -4,9 +4,9 @@
 
 #include <string.h>
 
+#include "alloc.h"
 #include "jsonparse.h"
 #include "strbuf.h"
-#include "util.h"
 
 #include "cunit_main.h"
 

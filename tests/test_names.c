@@ -5,10 +5,11 @@
 
 #include <string.h>
 
+#include "alloc.h"
 #include "names.h"
-#include "util.h"
 
 #include "cunit_main.h"
+#include "strbuf.h"
 
 /* A name of exactly len characters: labels of at most 63 letters joined by dots. */
 static void

@@ -3,14 +3,15 @@
  * leap smear, the clocksource note. */
 #include "config.h"
 
+#include "alloc.h"
 #include "cunit_main.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "msgs.h"
 #include "platform.h"
-#include "util.h"
 
 /* Write text to root/rel, making the directories. */
 static void

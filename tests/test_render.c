@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "render.h"
 
 /* A finding at where; target NULL is any address. */

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "backend.h"
 #include "report.h"
 
 /* A live plan of backend b with one file that changes, on a systemd host. */

@@ -5,10 +5,12 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "msgs.h"
 #include "settings.h"
-#include "util.h"
 
 #include "cunit_main.h"
+#include "strv.h"
 
 #define NAME "te.yaml"
 

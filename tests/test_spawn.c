@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "paths.h"
 #include "spawn.h"
-#include "util.h"
 
 #include "cunit_main.h"
 

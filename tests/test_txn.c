@@ -8,8 +8,11 @@
 
 #include "fileio.h"
 #include "hostinfo.h"
+#include "msgs.h"
+#include "paths.h"
+#include "strbuf.h"
+#include "strv.h"
 #include "txn.h"
-#include "util.h"
 
 #include "cunit_main.h"
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <utime.h>
 
+#include "alloc.h"
 #include "backend.h"
 
 static void

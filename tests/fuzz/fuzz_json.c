@@ -14,10 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "fuzz.h"
 #include "json.h"
 #include "jsonparse.h"
-#include "util.h"
+#include "strbuf.h"
 
 static void
 check_tree(const struct jvalue *v, unsigned depth)

@@ -17,9 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "augtree.h"
 #include "fuzz.h"
-#include "util.h"
+#include "msgs.h"
+#include "strbuf.h"
+#include "strv.h"
 
 #ifndef FUZZ_LENS
 #error "compile with -DFUZZ_LENS='\"Tentp_<name>.lns\"'"

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "fuzz.h"
 #include "names.h"
-#include "util.h"
 
 #define NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.:-"
 

@@ -11,10 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "fuzz.h"
+#include "msgs.h"
 #include "names.h"
 #include "settings.h"
-#include "util.h"
 
 #define NAME "fuzz.yaml"
 

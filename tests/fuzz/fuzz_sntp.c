@@ -29,9 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "fuzz.h"
 #include "sntp.h"
-#include "util.h"
 
 #define T1 0xE900000000000000ULL                  /* some NTP time in era 0 */
 #define T4 (T1 + 0x0CCCCCCCULL)                    /* 50 ms later */

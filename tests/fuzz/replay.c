@@ -12,8 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "alloc.h"
 #include "fuzz.h"
-#include "util.h"
+#include "paths.h"
+#include "strbuf.h"
 
 #define REPLAY_MAX_INPUT (16 * 1024 * 1024)
 

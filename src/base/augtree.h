@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* augtree: the one place that talks to Augeas.
+ *
+ * No file is ever loaded or saved by Augeas itself: the caller hands in a file's text,
+ * augtree parses it with exactly one lens into a tree (aug_text_store), the caller edits the
+ * tree, and augtree renders the edited tree back to text (aug_text_retrieve). Writing is the
+ * transaction's business, so dry runs and diffs never touch the disk. */
+#ifndef TE_AUGTREE_H
+#define TE_AUGTREE_H
+
+#include <stdbool.h>
+
+#include "msgs.h"
+#include "strbuf.h"
+#include "strv.h"
+
+
+struct augtree;
+
+/* A handle whose module path is lensdir then the stock lenses, with nothing autoloaded.
+ * NULL with a message in m on failure. */
+struct augtree *augtree_new(const char *lensdir, struct msgs *m);
+/* Close the handle. */
+void augtree_free(struct augtree *t);
+/* The files of lens have case-insensitive directive words (chrony): from now on their
+ * texts are parsed with the first word of each line in lower case, and on a line whose
+ * word is one of sources (NULL-terminated, lower case) the option words too (words of
+ * letters only after the host); the text itself keeps its spelling. */
+void augtree_fold_keywords(struct augtree *t, const char *lens, const char *const *sources);
+/* Parse text (named file in messages) with lens ("Tentp_chrony.lns") into a new tree.
+ * A CRLF text is parsed with LF line ends and a text without a final line end with one;
+ * the spans below are those of the text as given.
+ * Returns the tree's path (owned by the handle), or NULL with "file:line:char: message"
+ * in m. */
+const char *augtree_parse(struct augtree *t, const char *lens, const char *file,
+                          const char *text, struct msgs *m);
+/* A top-level node of a parsed tree. */
+struct augnode {
+    char *path;            /* tree/label[k] */
+    char *label;
+    char *value;           /* NULL when it has none */
+    size_t start, end;     /* its span in the text as given ((size_t)-1: unknown) */
+};
+struct augnodes {
+    struct augnode *v;
+    size_t n;
+};
+/* The top-level nodes of the tree at path tree (parsed by augtree_parse, not edited since),
+ * in order, with their spans; computed once per tree in time linear in its size (Augeas's
+ * own path look-ups cost a walk of the siblings each). NULL on error. Owned by the handle. */
+const struct augnodes *augtree_children(struct augtree *t, const char *tree);
+/* Where the node at path was in the text it was parsed from: bytes [*start, *end), the
+ * line end included. 0, or -1 for a node added since. */
+int augtree_span(struct augtree *t, const char *path, size_t *start, size_t *end);
+/* Where the value of the node at path was in that text: bytes [*start, *end) (quotes
+ * included when the lens keeps them in the value). 0, or -1 for a node added since. */
+int augtree_value_span(struct augtree *t, const char *path, size_t *start, size_t *end);
+/* Render the tree at path, parsed by augtree_parse, back to text into out. 0 or -1. */
+int augtree_render(struct augtree *t, const char *tree, struct strbuf *out, struct msgs *m);
+/* Paths matching the expression (absolute, built only from trusted labels), in order. */
+int augtree_match(struct augtree *t, const char *expr, struct strv *out);
+/* The value of the node at path; NULL when it has none or does not exist. */
+const char *augtree_get(struct augtree *t, const char *path);
+/* The label of the node at path (newly allocated), or NULL. */
+char *augtree_label(struct augtree *t, const char *path);
+/* Set the value of path (creating it); value NULL makes a value-less node. 0 or -1. */
+int augtree_set(struct augtree *t, const char *path, const char *value);
+/* Insert a node labelled label before (or after) the node at path. 0 or -1. */
+int augtree_insert(struct augtree *t, const char *path, const char *label, bool before);
+/* Remove the node at path and its children. 0 or -1. */
+int augtree_rm(struct augtree *t, const char *path);
+/* Change the label of the node at path. 0 or -1. */
+int augtree_rename(struct augtree *t, const char *path, const char *label);
+/* Copy the subtree at src to dst (dst is created or replaced). 0 or -1. */
+int augtree_copy(struct augtree *t, const char *src, const char *dst);
+/* The last Augeas error as text, for messages. */
+const char *augtree_error(struct augtree *t);
+
+#endif

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* fileio: guarded, atomic replacement of configuration files. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "fileio.h"
+#include "msgs.h"
+#include "paths.h"
+#include "strbuf.h"
+
+#define MAX_COMPARE (16 * 1024 * 1024)
+
+/* The directory of path, open (O_RDONLY: it is fsynced), resolved inside root when path is
+ * under it (root_open: no link leads out, even one swapped after the checks). When it is
+ * missing and mkdir_parent is true, it is created (0755) in its parent, resolved the same
+ * way. -1 with errno. */
+static int
+open_dir(const char *root, const char *dir, bool mkdir_parent)
+{
+    char *prefix = root_is_host(root) ? NULL : root_path(root, "/");
+    const char *abs = dir;
+    int fd;
+
+    if (prefix) {
+        size_t pl = strlen(prefix);
+
+        if (strncmp(dir, prefix, pl) == 0)
+            abs = dir + pl - 1;
+        else if (strncmp(dir, prefix, pl - 1) == 0 && dir[pl - 1] == '\0')
+            abs = "/";
+        else {
+            free(prefix);
+            errno = EXDEV;                 /* not under the root: a caller's mistake */
+            return -1;
+        }
+    }
+    fd = prefix ? root_open(root, abs, O_RDONLY | O_DIRECTORY)
+                : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && mkdir_parent) {
+        char *copy = xstrdup(dir), *slash = strrchr(copy, '/');
+        int parent;
+
+        if (slash && slash != copy) {
+            *slash = '\0';
+            parent = open_dir(root, copy, false);
+            if (parent >= 0) {
+                if (mkdirat(parent, slash + 1, 0755) == 0 || errno == EEXIST) {
+                    fd = openat(parent, slash + 1,
+                                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                }
+                close(parent);
+            }
+        }
+        free(copy);
+    }
+    free(prefix);
+    return fd;
+}
+
+/* True when name in dirfd is a file (no link followed) that holds exactly data. */
+static bool
+holds_at(int dirfd, const char *name, const char *data, size_t len)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct strbuf sb;
+    bool same;
+
+    if (fd < 0)
+        return false;
+    sb_init(&sb);
+    same = read_fd(fd, MAX_COMPARE, &sb) == 0 && sb.len == len &&
+           memcmp(sb.buf, data, len) == 0;
+    close(fd);
+    sb_free(&sb);
+    return same;
+}
+
+bool
+fileio_holds(const char *path, const char *data, size_t len)
+{
+    struct strbuf sb;
+    bool same;
+
+    sb_init(&sb);
+    same = read_file(path, MAX_COMPARE, &sb) == 0 && sb.len == len &&
+           memcmp(sb.buf, data, len) == 0;
+    sb_free(&sb);
+    return same;
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Remove the temporary files an earlier, killed run left for this file. Only this tool
+ * makes names of this shape, and the caller holds the lock, so none of them is in use. */
+static void
+sweep_stale(int dirfd, const char *base)
+{
+    char *prefix = xasprintf(".%s.te-ntp-setup.", base);
+    size_t plen = strlen(prefix);
+    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *e;
+
+    if (!d && fd >= 0)
+        close(fd);
+    while (d && (e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, prefix, plen) == 0 && strlen(e->d_name) == plen + 6)
+            unlinkat(dirfd, e->d_name, 0);
+    if (d)
+        closedir(d);
+    free(prefix);
+}
+
+/* Create a new temporary file ".BASE.te-ntp-setup.XXXXXX" (0600) in dirfd, exclusively;
+ * its name goes to name (room for strlen(base) + 22). Descriptor, or -1 with errno. */
+static int
+make_temp(int dirfd, const char *base, char *name, size_t size)
+{
+    static const char letters[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    unsigned char rnd[6];
+
+    for (int tries = 0; tries < 100; tries++) {
+        int fd;
+
+        if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd)) {
+            unsigned long x = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16) ^
+                              (unsigned long)tries * 2654435761u;
+
+            for (size_t i = 0; i < sizeof(rnd); i++, x >>= 5)
+                rnd[i] = (unsigned char)x;
+        }
+        snprintf(name, size, ".%s.te-ntp-setup.%c%c%c%c%c%c", base,
+                 letters[rnd[0] % 62], letters[rnd[1] % 62], letters[rnd[2] % 62],
+                 letters[rnd[3] % 62], letters[rnd[4] % 62], letters[rnd[5] % 62]);
+        fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* Copy every extended attribute of the file name in dirfd (an SELinux label, ACLs, others)
+ * to fd. 0, or -1 with the attribute's name in *failed (static) and errno. */
+static int
+copy_xattrs(int dirfd, const char *base, int fd, const char **failed)
+{
+    int src = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    char *names = NULL, *value = NULL;
+    ssize_t len;
+    int ret = -1, e;
+
+    *failed = "";
+    if (src < 0)
+        return -1;
+    len = flistxattr(src, NULL, 0);
+    if (len <= 0) {
+        ret = len == 0 || errno == ENOTSUP ? 0 : -1;
+        goto out;
+    }
+    names = xmalloc((size_t)len);
+    len = flistxattr(src, names, (size_t)len);
+    if (len < 0)
+        goto out;
+    for (char *n = names; n < names + len; n += strlen(n) + 1) {
+        static char name[256];
+        ssize_t vlen = fgetxattr(src, n, NULL, 0);
+
+        snprintf(name, sizeof(name), "%s", n);
+        *failed = name;
+        if (vlen < 0)
+            goto out;
+        value = xrealloc(value, (size_t)vlen + 1);
+        vlen = fgetxattr(src, n, value, (size_t)vlen);
+        if (vlen < 0 || fsetxattr(fd, n, value, (size_t)vlen, 0) < 0)
+            goto out;
+    }
+    ret = 0;
+out:
+    e = errno;
+    close(src);
+    free(names);
+    free(value);
+    errno = e;
+    return ret;
+}
+
+int
+fileio_replace(const char *path, const char *data, size_t len, const char *expect,
+               size_t expect_len, const struct stat *st, bool mkdir_parent, struct msgs *m)
+{
+    return fileio_replace_in(NULL, path, data, len, expect, expect_len, st, mkdir_parent, m);
+}
+
+int
+fileio_replace_in(const char *root, const char *path, const char *data, size_t len,
+                  const char *expect, size_t expect_len, const struct stat *st,
+                  bool mkdir_parent, struct msgs *m)
+{
+    char *dircopy = xstrdup(path), *basecopy = xstrdup(path);
+    char *dir = dirname(dircopy), *base = basename(basecopy);
+    size_t tmpsize = strlen(base) + 24;
+    char *tmpname = xmalloc(tmpsize);
+    char *tmp = NULL;
+    struct stat now;
+    int dirfd, fd = -1, ret = -1;
+    bool exists;
+    const struct stat *meta = st ? st : &now;
+
+    tmpname[0] = '\0';
+    dirfd = open_dir(root, dir, mkdir_parent && !expect);
+    if (dirfd < 0) {
+        msg_error(m, "%s: cannot open the directory: %s", dir, strerror(errno));
+        goto out_free;
+    }
+    exists = fstatat(dirfd, base, &now, AT_SYMLINK_NOFOLLOW) == 0;
+    if (exists && S_ISLNK(now.st_mode)) {
+        msg_error(m, "%s: is a symbolic link; refusing to replace it", path);
+        goto out;
+    }
+    if (exists && now.st_nlink > 1) {
+        msg_error(m, "%s: has %lu hard links; refusing to replace it (its other names would "
+                  "keep the old text): make it a single file", path,
+                  (unsigned long)now.st_nlink);
+        goto out;
+    }
+    if (expect) {
+        if (!exists || (st && (now.st_ino != st->st_ino || now.st_dev != st->st_dev)) ||
+            !holds_at(dirfd, base, expect, expect_len)) {
+            msg_error(m, "%s: changed by someone else since it was read; nothing written",
+                      path);
+            goto out;
+        }
+    } else if (exists) {
+        msg_error(m, "%s: appeared since it was read; nothing written", path);
+        goto out;
+    }
+    sweep_stale(dirfd, base);
+    fd = make_temp(dirfd, base, tmpname, tmpsize);
+    if (fd < 0) {
+        msg_error(m, "%s: cannot create a temporary file: %s", dir, strerror(errno));
+        goto out;
+    }
+    tmp = xasprintf("%s/%s", dir, tmpname);
+    if (write_all(fd, data, len) < 0) {
+        msg_error(m, "%s: cannot write: %s", tmp, strerror(errno));
+        goto out_unlink;
+    }
+    if (fchmod(fd, expect ? (meta->st_mode & 07777) : 0644) < 0) {
+        msg_error(m, "%s: cannot set the mode: %s", tmp, strerror(errno));
+        goto out_unlink;
+    }
+    if (expect && geteuid() == 0 && fchown(fd, meta->st_uid, meta->st_gid) < 0) {
+        msg_error(m, "%s: cannot set the owner: %s", tmp, strerror(errno));
+        goto out_unlink;
+    }
+    if (exists) {
+        const char *name;
+
+        /* After the owner: a change of owner drops some attributes (capabilities). */
+        if (copy_xattrs(dirfd, base, fd, &name) < 0) {
+            msg_error(m, "%s: cannot keep its extended attribute%s%s: %s; nothing written",
+                      path, *name ? " " : "s", name, strerror(errno));
+            goto out_unlink;
+        }
+    }
+    if (fsync(fd) < 0) {
+        msg_error(m, "%s: cannot write to disk: %s", tmp, strerror(errno));
+        goto out_unlink;
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        msg_error(m, "%s: cannot write: %s", tmp, strerror(errno));
+        goto out_unlink;
+    }
+    fd = -1;
+    if (renameat(dirfd, tmpname, dirfd, base) < 0) {
+        msg_error(m, "%s: cannot replace it: %s%s", path, strerror(errno),
+                  errno == EBUSY ? " (is it bind-mounted?)" : "");
+        goto out_unlink;
+    }
+    if (fsync(dirfd) < 0) {
+        msg_error(m, "%s: written, but the directory could not be synced: %s", dir,
+                  strerror(errno));
+        goto out;
+    }
+    ret = 0;
+    goto out;
+
+out_unlink:
+    if (fd >= 0)
+        close(fd);
+    fd = -1;
+    unlinkat(dirfd, tmpname, 0);
+out:
+    if (fd >= 0)
+        close(fd);
+    close(dirfd);
+out_free:
+    free(tmp);
+    free(tmpname);
+    free(dircopy);
+    free(basecopy);
+    return ret;
+}
+
+int
+fileio_remove(const char *path, const char *data, size_t len, struct msgs *m)
+{
+    return fileio_remove_in(NULL, path, data, len, m);
+}
+
+int
+fileio_remove_in(const char *root, const char *path, const char *data, size_t len,
+                 struct msgs *m)
+{
+    char *dircopy = xstrdup(path), *basecopy = xstrdup(path);
+    char *dir = dirname(dircopy), *base = basename(basecopy);
+    int dirfd = open_dir(root, dir, false);
+    int ret = -1;
+
+    if (dirfd < 0) {
+        if (errno == ENOENT)
+            msg_error(m, "%s: changed by someone else; not removed", path);
+        else
+            msg_error(m, "%s: cannot open the directory: %s", dir, strerror(errno));
+    } else if (!holds_at(dirfd, base, data, len)) {
+        msg_error(m, "%s: changed by someone else; not removed", path);
+    } else if (unlinkat(dirfd, base, 0) < 0) {
+        msg_error(m, "%s: cannot remove: %s", path, strerror(errno));
+    } else {
+        fsync(dirfd);
+        ret = 0;
+    }
+    if (dirfd >= 0)
+        close(dirfd);
+    free(dircopy);
+    free(basecopy);
+    return ret;
+}
