@@ -25,7 +25,7 @@ mkdir "$TMP/no-daemons"
 export TE_NTP_SETUP_SBIN="$TMP/no-daemons"
 # A sanitizer's leak check at exit opens files too: keep it out of the counts.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-SYSCALLS=${TE_FAULT_SYSCALLS:-"openat write fsync renameat rename unlinkat unlink mkdirat mkdir rmdir fchmod fchown close getdents64 read flock"}
+SYSCALLS=${TE_FAULT_SYSCALLS:-"openat openat2 write fsync renameat rename unlinkat unlink mkdirat mkdir rmdir fchmod fchown close getdents64 read flock"}
 ALL=$(echo "$SYSCALLS" | tr ' ' ',')
 cases=0 faults=0 kills=0 bad=0
 
@@ -99,9 +99,9 @@ window() {
     awk -v sc="$2" '
         { is = index($0, sc "(") == 1; n += is }
         !started && /var\/lib\/te-ntp-setup/ { started = 1; first = n - is }
-        started == 1 && /^rmdir\(".*\/var\/lib\/te-ntp-setup\/current"\) = 0/ {
+        started == 1 && /^unlinkat\([0-9]+, "current", AT_REMOVEDIR\) = 0/ {
             started = 2; gap_from = n + 1 }
-        started == 2 && /^mkdir\(".*\/var\/lib\/te-ntp-setup\/current"/ {
+        started == 2 && /^mkdirat\([0-9]+, "current"/ {
             started = 3; gap_to = n - is }
         END { if (started != 3) { gap_from = 0; gap_to = 0 }
               print first + 0, gap_from + 0, gap_to + 0 }' "$TMP/trace"

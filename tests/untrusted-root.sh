@@ -284,6 +284,39 @@ check "a link swapped in after the checks: nothing is written outside the image"
     [ -z "$(ls -A "$TMP/outside2")" ]
 check "a link swapped in after the checks: exit 1, chrony.conf as it was" \
     sh -c "[ $rc -eq 1 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf'"
+# The backup directory's parent swapped for a link out of the image while the run writes
+# (the run stopped, by strace, at the journal's second fsync, after every check): the
+# backups and the journal still go where they were checked to be, never outside.
+if command -v strace >/dev/null 2>&1; then
+    rm -rf "$TMP/outside3" && mkdir -p "$TMP/outside3/te-ntp-setup/current/files"
+    chmod -R 0700 "$TMP/outside3"
+    root=$(fresh_root debian-12)
+    mkdir -p "$TMP/no-daemons"
+    TE_NTP_SETUP_SBIN="$TMP/no-daemons" strace -f -o /dev/null -e trace=fsync \
+        -e inject=fsync:signal=SIGSTOP:when=2 \
+        "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1 &
+    tracer=$!
+    # stopped: in fsync (74 on x86_64, 82 on aarch64), with the journal's second line written
+    child=
+    for i in $(seq 300); do
+        child=${child:-$(pgrep -P $tracer | head -1)}
+        [ -n "$child" ] && grep -q '^implementation' "$root/var/lib/te-ntp-setup/current/journal" 2>/dev/null &&
+            grep -q 'State:.*t' /proc/$child/status 2>/dev/null &&
+            grep -Eq '^(74|82) ' /proc/$child/syscall 2>/dev/null && break
+        sleep 0.1
+    done
+    [ -n "$child" ] || kill $tracer
+    mv "$root/var/lib" "$root/var/lib.moved"
+    ln -s "$TMP/outside3" "$root/var/lib"
+    kill -CONT "$child" 2>/dev/null
+    wait $tracer
+    rc=$?
+    check "the backup directory swapped for a link out during the run: nothing written outside" \
+        sh -c "[ -z \"\$(find '$TMP/outside3' -type f)\" ]" ||
+        { ls -lR "$TMP/outside3" | sed 's/^/#   /'; sed 's/^/#   /' "$TMP/out"; }
+    check "the backup directory swapped during the run: the journal is where it was checked" \
+        sh -c "[ $rc -eq 0 ] && grep -q ' /etc/chrony/chrony.conf\$' '$root/var/lib.moved/te-ntp-setup/last/journal'"
+fi
 # A backup directory that another user owns: no backup is kept there, nothing is written.
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
     root=$(fresh_root debian-12)
