@@ -99,7 +99,8 @@ openntpd_plan(struct plan *p)
     if (options)
         msg_note(p->m, "OpenNTPD takes none of the options prefer, minpoll, maxpoll, key, "
                  "nts: they are ignored");
-    opts = backend_shell_var(p->host, "/etc/default/openntpd", "DAEMON_OPTS");
+    if (backend_shell_var(p->host, "/etc/default/openntpd", "DAEMON_OPTS", &opts, p->m) < 0)
+        goto out;
     if (!opts || !backend_has_word(opts, "-s"))
         msg_note(p->m, "OpenNTPD without -s corrects a large offset by slewing only, which "
                  "takes days for minutes; add -s to DAEMON_OPTS in /etc/default/openntpd (or "

@@ -102,9 +102,12 @@ struct backend_check {
  * and line numbers put back in terms of the real file and its original line. */
 int backend_check_files(struct plan *p, const struct backend_check *c,
                         struct file_change *const *files, size_t n);
-/* The value of NAME=... in a shell-style defaults file (/etc/default/x), quotes removed,
- * newly allocated; NULL when the file or the variable is missing. */
-char *backend_shell_var(const struct hostinfo *h, const char *path, const char *name);
+/* The value of NAME=... in a shell-style defaults file (/etc/default/x) on the target, read
+ * inside its root (root_open, without blocking, a regular file only), quotes removed, in
+ * *value (newly allocated; NULL when the file or the variable is missing). 0, or -1 when
+ * the file exists but cannot be read (the error, naming the file, in m). */
+int backend_shell_var(const struct hostinfo *h, const char *path, const char *name,
+                      char **value, struct msgs *m);
 /* The stock Augeas lens of shell-variables files (/etc/default/x, /etc/sysconfig/x). */
 #define SHELLVARS_LENS "Shellvars.lns"
 /* Plan name="value" in the shell-variables file path (on the target), through the stock

@@ -200,7 +200,7 @@ timeout 20 "$BIN" --root "$root" -i ntpsec -s ntp1.example.com --dhcp ignore >"$
 rc=$?
 check "a FIFO as the image's /etc/default/ntpsec: no hang, exit 1" [ $rc -eq 1 ]
 check "a FIFO as the image's /etc/default/ntpsec: named" \
-    grep -q "etc/default/ntpsec: not a regular file" "$TMP/out"
+    grep -q "etc/default/ntpsec: \(cannot read: \)\?not a regular file" "$TMP/out"
 mkfifo "$TMP/fifo"
 timeout 20 "$BIN" --root "$(fresh_root debian-12)" --config "$TMP/fifo" >"$TMP/out" 2>&1
 rc=$?
@@ -210,6 +210,32 @@ timeout 20 "$BIN" ansible-module "$TMP/fifo" >"$TMP/out" 2>&1
 rc=$?
 check "ansible-module FIFO: no hang, refused by name" \
     sh -c "[ $rc -ne 124 ] && grep -q 'fifo.*not a regular file' '$TMP/out'"
+# A defaults file (the daemon's options) that exists but cannot be read is an error naming
+# it, not "not set" (which would plan as if the daemon had no -g or -s); one linking out of
+# the image is read inside it.
+for fx in "debian12-ntpsec ntpsec etc/ntpsec/ntp.conf" "debian12-openntpd openntpd etc/openntpd/ntpd.conf"; do
+    set -- $fx
+    for kind in directory fifo; do
+        root=$(fresh_root "$1")
+        rm -f "$root/etc/default/$2"
+        if [ $kind = directory ]; then mkdir "$root/etc/default/$2"; why='Is a directory'
+        else mkfifo "$root/etc/default/$2"; why='not a regular file'; fi
+        timeout 20 "$BIN" --root "$root" -s ntp1.example.com --json >"$TMP/out" 2>/dev/null
+        rc=$?
+        check "a $kind as the image's /etc/default/$2: exit 1, the JSON error names it, nothing written" \
+            sh -c "[ $rc -eq 1 ] && grep -q '\"errors\":\[\"[^]]*etc/default/$2: cannot read: $why' '$TMP/out' &&
+                   cmp -s '$FIXTURES/$1/$3' '$root/$3'" || sed 's/^/#   /' "$TMP/out"
+    done
+done
+printf 'DAEMON_OPTS="-s"\n' > "$TMP/openntpd.outside"
+root=$(fresh_root debian12-openntpd)
+rm -f "$root/etc/default/openntpd"
+ln -s "$TMP/openntpd.outside" "$root/etc/default/openntpd"
+mkdir -p "$root$TMP"
+printf 'DAEMON_OPTS="-f /etc/openntpd/ntpd.conf"\n' > "$root$TMP/openntpd.outside"
+"$BIN" --root "$root" -s ntp1.example.com --dry-run --json >"$TMP/out" 2>/dev/null
+check "a defaults file linking to /x reads the image's /x, not the host's" \
+    grep -q 'OpenNTPD without -s' "$TMP/out"
 # os-release as a link to a file outside the image: read inside the image, or not at all.
 printf 'ID=outside\nPRETTY_NAME="Outside The Image"\n' > "$TMP/os-release.outside"
 root=$(fresh_root debian-12)
