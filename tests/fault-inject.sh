@@ -159,6 +159,51 @@ check_after() {
     fi
 }
 
+# Extended attributes on a rewritten file: kept (and said with --verbose); one the file
+# system or the user cannot set on the new file (EOPNOTSUPP, EPERM) is a warning naming the
+# file and the attribute, in the text and in --json; any other failure (EIO) writes nothing.
+setxattr() { python3 -c 'import os, sys; os.setxattr(sys.argv[1], sys.argv[2], sys.argv[3].encode())' "$@"; }
+getxattr() { python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], sys.argv[2]).decode())' "$@" 2>/dev/null; }
+if command -v python3 >/dev/null 2>&1 && r=$(fresh_root debian-12) &&
+   setxattr "$r/etc/chrony/chrony.conf" user.te-test label-1 2>/dev/null; then
+    "$BIN" --root "$r" -s ntp1.example.com -v >"$TMP/out" 2>&1
+    rc=$?
+    kept=$(getxattr "$r/etc/chrony/chrony.conf" user.te-test)
+    check "xattrs: kept on the rewritten file, and said (--verbose)" \
+        sh -c "[ $rc -eq 0 ] && [ '$kept' = label-1 ] &&
+               grep -q 'chrony.conf: kept its extended attribute user.te-test' '$TMP/out'" ||
+        sed 's/^/#   /' "$TMP/out"
+    for e in EOPNOTSUPP EPERM; do
+        r=$(fresh_root debian-12)
+        setxattr "$r/etc/chrony/chrony.conf" user.te-test label-1
+        strace -o /dev/null -e trace=fsetxattr -e inject=fsetxattr:error=$e \
+            "$BIN" --root "$r" -s ntp1.example.com >"$TMP/out" 2>&1
+        rc=$?
+        check "xattrs: $e on the new file: written (exit 0), a warning names the file and attribute" \
+            sh -c "[ $rc -eq 0 ] && ! cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$r/etc/chrony/chrony.conf' &&
+                   grep -q 'warning: .*etc/chrony/chrony.conf: its extended attribute user.te-test could not be kept' '$TMP/out'" ||
+            sed 's/^/#   /' "$TMP/out"
+        r=$(fresh_root debian-12)
+        setxattr "$r/etc/chrony/chrony.conf" user.te-test label-1
+        strace -o /dev/null -e trace=fsetxattr -e inject=fsetxattr:error=$e \
+            "$BIN" --root "$r" -s ntp1.example.com --json >"$TMP/out" 2>/dev/null
+        check "xattrs: $e on the new file: the --json warnings name it" \
+            grep -q '"warnings":\[[^]]*etc/chrony/chrony.conf: its extended attribute user.te-test could not be kept' "$TMP/out" ||
+            sed 's/^/#   /' "$TMP/out"
+    done
+    r=$(fresh_root debian-12)
+    setxattr "$r/etc/chrony/chrony.conf" user.te-test label-1
+    strace -o /dev/null -e trace=fsetxattr -e inject=fsetxattr:error=EIO \
+        "$BIN" --root "$r" -s ntp1.example.com >"$TMP/out" 2>&1
+    rc=$?
+    check "xattrs: EIO on the new file: exit 1, nothing written, named" \
+        sh -c "[ $rc -eq 1 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$r/etc/chrony/chrony.conf' &&
+               grep -q 'chrony.conf: cannot keep its extended attribute user.te-test: Input/output error' '$TMP/out'" ||
+        sed 's/^/#   /' "$TMP/out"
+else
+    check "xattrs: python3 can set a user extended attribute on $TMP (the test needs it)" false
+fi
+
 for fx in "debian-12 -s ntp1.example.com -s ntp2.example.com" \
           "debian12-ntpsec -i ntpsec -s ntp1.example.com -s ntp2.example.com --dhcp ignore"; do
     FX=${fx%% *}
