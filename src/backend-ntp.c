@@ -515,7 +515,7 @@ add_includes(struct plan *p, struct file_change *f, struct strv *chain,
             size_t rootlen = strlen(disk) - strlen(name);
             glob_t g;
 
-            if (glob(pat, 0, NULL, &g) == 0) {
+            if (glob_report(pat, 0, &g, p->m) == 0) {   /* an unreadable one is said */
                 for (size_t k = 0; k < g.gl_pathc; k++)
                     strv_push(&names, g.gl_pathv[k] + rootlen);
                 globfree(&g);

@@ -273,6 +273,18 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev
         "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
     check "an unreadable drop-in directory is named" \
         grep -q 'etc/chrony/sources.d: cannot read the directory: Permission denied' "$TMP/out"
+    # ntpd's and ntpsec's "includefile DIR/": the same
+    root=$(fresh_root debian12-ntpsec)
+    mkdir "$root/etc/ntpsec/ntp.d"
+    printf 'server ntp9.example.com\n' > "$root/etc/ntpsec/ntp.d/extra.conf"
+    printf 'includefile /etc/ntpsec/ntp.d/\n' >> "$root/etc/ntpsec/ntp.conf"
+    chown -R nobody "$root"
+    chmod 000 "$root/etc/ntpsec/ntp.d"
+    setpriv --reuid nobody --regid nogroup --clear-groups \
+        "$BIN" --root "$root" -i ntpsec -s ntp1.example.com --dhcp ignore >"$TMP/out" 2>&1
+    check "an unreadable includefile directory is named" \
+        grep -q 'etc/ntpsec/ntp.d/\?: cannot read the directory: Permission denied' "$TMP/out" ||
+        sed 's/^/#   /' "$TMP/out"
     chmod 0700 "$TMP"
 fi
 # The journal names the implementation; it restores only that implementation's files.
