@@ -649,11 +649,13 @@ txn_abandon(struct txn *t)
 bool
 txn_interrupted(const char *root)
 {
-    /* resolved inside the root; a link as the journal counts (and is refused when read) */
+    /* resolved inside the root; a link as the journal counts (and is refused when read),
+     * and so does a journal that cannot be looked at: the rollback then says why, rather
+     * than the next run's start removing it */
     int fd = root_open(root, TXN_DIR "/current/journal", O_PATH | O_NOFOLLOW);
 
     if (fd < 0)
-        return false;
+        return errno != ENOENT && errno != ENOTDIR;
     close(fd);
     return true;
 }

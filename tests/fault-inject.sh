@@ -90,7 +90,8 @@ run_path() {
 }
 
 # window PATH SYSCALL: which calls of SYSCALL to fail, as "FIRST GAP_FROM GAP_TO": from the
-# first call (of any of the listed ones) that touches the journal directory on; for an apply
+# first call (of any of the listed ones) that opens the journal directory on (not the
+# early look whether an interrupted journal exists: planning follows it); for an apply
 # that first undoes an interrupted run, not the calls between the end of the undo and the
 # start of its own write phase (that is planning, as before the write phase of any run).
 window() {
@@ -98,7 +99,7 @@ window() {
     run_path "$1" "$r" -e trace="$ALL,openat,mkdir,unlink,rename,rmdir,renameat,unlinkat,mkdirat"
     awk -v sc="$2" '
         { is = index($0, sc "(") == 1; n += is }
-        !started && /var\/lib\/te-ntp-setup/ { started = 1; first = n - is }
+        !started && /var\/lib\/te-ntp-setup"/ { started = 1; first = n - is }
         started == 1 && /^unlinkat\([0-9]+, "current", AT_REMOVEDIR\) = 0/ {
             started = 2; gap_from = n + 1 }
         started == 2 && /^mkdirat\([0-9]+, "current"/ {
