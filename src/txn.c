@@ -650,12 +650,13 @@ bool
 txn_interrupted(const char *root)
 {
     /* resolved inside the root; a link as the journal counts (and is refused when read),
-     * and so does a journal that cannot be looked at: the rollback then says why, rather
-     * than the next run's start removing it */
+     * and so does a journal that failed to be looked at (EIO): the rollback then says why,
+     * rather than the next run's start removing it. Missing, or not this user's to see
+     * (then the run cannot use the directory either): none. */
     int fd = root_open(root, TXN_DIR "/current/journal", O_PATH | O_NOFOLLOW);
 
     if (fd < 0)
-        return errno != ENOENT && errno != ENOTDIR;
+        return errno != ENOENT && errno != ENOTDIR && errno != EACCES && errno != EPERM;
     close(fd);
     return true;
 }
