@@ -25,7 +25,7 @@ mkdir "$TMP/no-daemons"
 export TE_NTP_SETUP_SBIN="$TMP/no-daemons"
 # A sanitizer's leak check at exit opens files too: keep it out of the counts.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-SYSCALLS=${TE_FAULT_SYSCALLS:-"openat write fsync renameat rename unlinkat unlink mkdirat mkdir rmdir fchmod fchown close getdents64 read flock"}
+SYSCALLS=${TE_FAULT_SYSCALLS:-"openat openat2 write fsync renameat rename unlinkat unlink mkdirat mkdir rmdir fchmod fchown close getdents64 read flock"}
 ALL=$(echo "$SYSCALLS" | tr ' ' ',')
 cases=0 faults=0 kills=0 bad=0
 
@@ -90,7 +90,8 @@ run_path() {
 }
 
 # window PATH SYSCALL: which calls of SYSCALL to fail, as "FIRST GAP_FROM GAP_TO": from the
-# first call (of any of the listed ones) that touches the journal directory on; for an apply
+# first call (of any of the listed ones) that opens the journal directory on (not the
+# early look whether an interrupted journal exists: planning follows it); for an apply
 # that first undoes an interrupted run, not the calls between the end of the undo and the
 # start of its own write phase (that is planning, as before the write phase of any run).
 window() {
@@ -98,10 +99,10 @@ window() {
     run_path "$1" "$r" -e trace="$ALL,openat,mkdir,unlink,rename,rmdir,renameat,unlinkat,mkdirat"
     awk -v sc="$2" '
         { is = index($0, sc "(") == 1; n += is }
-        !started && /var\/lib\/te-ntp-setup/ { started = 1; first = n - is }
-        started == 1 && /^rmdir\(".*\/var\/lib\/te-ntp-setup\/current"\) = 0/ {
+        !started && /var\/lib\/te-ntp-setup"/ { started = 1; first = n - is }
+        started == 1 && /^unlinkat\([0-9]+, "current", AT_REMOVEDIR\) = 0/ {
             started = 2; gap_from = n + 1 }
-        started == 2 && /^mkdir\(".*\/var\/lib\/te-ntp-setup\/current"/ {
+        started == 2 && /^mkdirat\([0-9]+, "current"/ {
             started = 3; gap_to = n - is }
         END { if (started != 3) { gap_from = 0; gap_to = 0 }
               print first + 0, gap_from + 0, gap_to + 0 }' "$TMP/trace"
@@ -158,6 +159,51 @@ check_after() {
             fail "after the next run, rollback (exit $rc2) did not restore: $(cat "$TMP/err2")"
     fi
 }
+
+# Extended attributes on a rewritten file: kept (and said with --verbose); one the file
+# system or the user cannot set on the new file (EOPNOTSUPP, EPERM) is a warning naming the
+# file and the attribute, in the text and in --json; any other failure (EIO) writes nothing.
+setxattr() { python3 -c 'import os, sys; os.setxattr(sys.argv[1], sys.argv[2], sys.argv[3].encode())' "$@"; }
+getxattr() { python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], sys.argv[2]).decode())' "$@" 2>/dev/null; }
+if command -v python3 >/dev/null 2>&1 && r=$(fresh_root debian-12) &&
+   setxattr "$r/etc/chrony/chrony.conf" user.te-test label-1 2>/dev/null; then
+    "$BIN" --root "$r" -s ntp1.example.com -v >"$TMP/out" 2>&1
+    rc=$?
+    kept=$(getxattr "$r/etc/chrony/chrony.conf" user.te-test)
+    check "xattrs: kept on the rewritten file, and said (--verbose)" \
+        sh -c "[ $rc -eq 0 ] && [ '$kept' = label-1 ] &&
+               grep -q 'chrony.conf: kept its extended attribute user.te-test' '$TMP/out'" ||
+        sed 's/^/#   /' "$TMP/out"
+    for e in EOPNOTSUPP EPERM; do
+        r=$(fresh_root debian-12)
+        setxattr "$r/etc/chrony/chrony.conf" user.te-test label-1
+        strace -o /dev/null -e trace=fsetxattr -e inject=fsetxattr:error=$e \
+            "$BIN" --root "$r" -s ntp1.example.com >"$TMP/out" 2>&1
+        rc=$?
+        check "xattrs: $e on the new file: written (exit 0), a warning names the file and attribute" \
+            sh -c "[ $rc -eq 0 ] && ! cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$r/etc/chrony/chrony.conf' &&
+                   grep -q 'warning: .*etc/chrony/chrony.conf: its extended attribute user.te-test could not be kept' '$TMP/out'" ||
+            sed 's/^/#   /' "$TMP/out"
+        r=$(fresh_root debian-12)
+        setxattr "$r/etc/chrony/chrony.conf" user.te-test label-1
+        strace -o /dev/null -e trace=fsetxattr -e inject=fsetxattr:error=$e \
+            "$BIN" --root "$r" -s ntp1.example.com --json >"$TMP/out" 2>/dev/null
+        check "xattrs: $e on the new file: the --json warnings name it" \
+            grep -q '"warnings":\[[^]]*etc/chrony/chrony.conf: its extended attribute user.te-test could not be kept' "$TMP/out" ||
+            sed 's/^/#   /' "$TMP/out"
+    done
+    r=$(fresh_root debian-12)
+    setxattr "$r/etc/chrony/chrony.conf" user.te-test label-1
+    strace -o /dev/null -e trace=fsetxattr -e inject=fsetxattr:error=EIO \
+        "$BIN" --root "$r" -s ntp1.example.com >"$TMP/out" 2>&1
+    rc=$?
+    check "xattrs: EIO on the new file: exit 1, nothing written, named" \
+        sh -c "[ $rc -eq 1 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$r/etc/chrony/chrony.conf' &&
+               grep -q 'chrony.conf: cannot keep its extended attribute user.te-test: Input/output error' '$TMP/out'" ||
+        sed 's/^/#   /' "$TMP/out"
+else
+    check "xattrs: python3 can set a user extended attribute on $TMP (the test needs it)" false
+fi
 
 for fx in "debian-12 -s ntp1.example.com -s ntp2.example.com" \
           "debian12-ntpsec -i ntpsec -s ntp1.example.com -s ntp2.example.com --dhcp ignore"; do

@@ -84,10 +84,10 @@ fi
 if command -v strace >/dev/null 2>&1; then
     root=$(fresh_root debian12-timesyncd)
     cp -a "$root" "$TMP/orig"
-    # The only rename of the journal directory is the one that completes the run. (Under
-    # ptrace, LeakSanitizer cannot run: in the ASan build it stays off for this run.)
+    # The only rename in the journal directory (its descriptor) is the one that completes the
+    # run. (Under ptrace, LeakSanitizer cannot run: in the ASan build it stays off here.)
     ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-    strace -f -o /dev/null -P "$root/var/lib/te-ntp-setup/current" \
+    strace -f -o /dev/null -P "$root/var/lib/te-ntp-setup" \
         -e trace=rename,renameat,renameat2 \
         -e inject=rename,renameat,renameat2:error=EIO "$BIN" --root "$root" -s ntp1.example.com \
         >"$TMP/out" 2>"$TMP/err"

@@ -466,6 +466,12 @@ test_fileio_root_open_stays_inside(void)
         CU_ASSERT(fd < 0 && errno == ELOOP);
         if (fd >= 0)
             close(fd);
+        /* O_NOFOLLOW: a link as the last name is refused, in both (the journal's directory) */
+        fd = open_fns[i](root, "/etc/abs", O_RDONLY | O_NOFOLLOW);
+        te_assert_msg(fd < 0 && errno == ELOOP, __LINE__, __FILE__, false,
+                      "O_NOFOLLOW on a link (fn %zu): %d", i, fd);
+        if (fd >= 0)
+            close(fd);
         sb_free(&sb);
     }
     free(root);

@@ -46,6 +46,23 @@ check "rollback after an external edit: names the file" grep -q "$CONF: changed 
 check "rollback after an external edit: JSON says failed" grep -q '"failed":true' "$TMP/out"
 check "rollback after an external edit: the backups stay" [ -f "$root/var/lib/te-ntp-setup/last/journal" ]
 
+# A run that cannot put the originals back (the second write fails, then so does every undo:
+# strace fails renameat from the 2nd call on) exits 3, and its advice names the image: the
+# backups under the root, and 'rollback --root ROOT', which then restores.
+if command -v strace >/dev/null 2>&1; then
+    root=$(fresh_root debian-12)
+    state "$root" > "$TMP/orig"
+    ASAN_OPTIONS=$NO_LSAN strace -o /dev/null -e trace=renameat,rename \
+        -e inject=renameat:error=EIO:when=2+ "$BIN" --root "$root" $SERVERS >"$TMP/out" 2>&1
+    rc=$?
+    check "exit 3 on an image: the message names the backups under the root and 'rollback --root'" \
+        sh -c "[ $rc -eq 3 ] && grep -q 'backups and journal are in $root/var/lib/te-ntp-setup/current' '$TMP/out' &&
+               grep -qF \"te-ntp-setup rollback --root $root'\" '$TMP/out'" || sed 's/^/#   /' "$TMP/out"
+    "$BIN" rollback --root "$root" >/dev/null 2>&1
+    state "$root" > "$TMP/now"
+    check "exit 3 on an image: the advised rollback restores every file" cmp -s "$TMP/orig" "$TMP/now"
+fi
+
 # --- the lock ----------------------------------------------------------------------------
 if command -v flock >/dev/null 2>&1; then
     root=$(fresh_root debian-12)

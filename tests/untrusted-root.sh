@@ -200,7 +200,7 @@ timeout 20 "$BIN" --root "$root" -i ntpsec -s ntp1.example.com --dhcp ignore >"$
 rc=$?
 check "a FIFO as the image's /etc/default/ntpsec: no hang, exit 1" [ $rc -eq 1 ]
 check "a FIFO as the image's /etc/default/ntpsec: named" \
-    grep -q "etc/default/ntpsec: not a regular file" "$TMP/out"
+    grep -q "etc/default/ntpsec: \(cannot read: \)\?not a regular file" "$TMP/out"
 mkfifo "$TMP/fifo"
 timeout 20 "$BIN" --root "$(fresh_root debian-12)" --config "$TMP/fifo" >"$TMP/out" 2>&1
 rc=$?
@@ -210,6 +210,32 @@ timeout 20 "$BIN" ansible-module "$TMP/fifo" >"$TMP/out" 2>&1
 rc=$?
 check "ansible-module FIFO: no hang, refused by name" \
     sh -c "[ $rc -ne 124 ] && grep -q 'fifo.*not a regular file' '$TMP/out'"
+# A defaults file (the daemon's options) that exists but cannot be read is an error naming
+# it, not "not set" (which would plan as if the daemon had no -g or -s); one linking out of
+# the image is read inside it.
+for fx in "debian12-ntpsec ntpsec etc/ntpsec/ntp.conf" "debian12-openntpd openntpd etc/openntpd/ntpd.conf"; do
+    set -- $fx
+    for kind in directory fifo; do
+        root=$(fresh_root "$1")
+        rm -f "$root/etc/default/$2"
+        if [ $kind = directory ]; then mkdir "$root/etc/default/$2"; why='Is a directory'
+        else mkfifo "$root/etc/default/$2"; why='not a regular file'; fi
+        timeout 20 "$BIN" --root "$root" -s ntp1.example.com --json >"$TMP/out" 2>/dev/null
+        rc=$?
+        check "a $kind as the image's /etc/default/$2: exit 1, the JSON error names it, nothing written" \
+            sh -c "[ $rc -eq 1 ] && grep -q '\"errors\":\[\"[^]]*etc/default/$2: cannot read: $why' '$TMP/out' &&
+                   cmp -s '$FIXTURES/$1/$3' '$root/$3'" || sed 's/^/#   /' "$TMP/out"
+    done
+done
+printf 'DAEMON_OPTS="-s"\n' > "$TMP/openntpd.outside"
+root=$(fresh_root debian12-openntpd)
+rm -f "$root/etc/default/openntpd"
+ln -s "$TMP/openntpd.outside" "$root/etc/default/openntpd"
+mkdir -p "$root$TMP"
+printf 'DAEMON_OPTS="-f /etc/openntpd/ntpd.conf"\n' > "$root$TMP/openntpd.outside"
+"$BIN" --root "$root" -s ntp1.example.com --dry-run --json >"$TMP/out" 2>/dev/null
+check "a defaults file linking to /x reads the image's /x, not the host's" \
+    grep -q 'OpenNTPD without -s' "$TMP/out"
 # os-release as a link to a file outside the image: read inside the image, or not at all.
 printf 'ID=outside\nPRETTY_NAME="Outside The Image"\n' > "$TMP/os-release.outside"
 root=$(fresh_root debian-12)
@@ -247,6 +273,18 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev
         "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1
     check "an unreadable drop-in directory is named" \
         grep -q 'etc/chrony/sources.d: cannot read the directory: Permission denied' "$TMP/out"
+    # ntpd's and ntpsec's "includefile DIR/": the same
+    root=$(fresh_root debian12-ntpsec)
+    mkdir "$root/etc/ntpsec/ntp.d"
+    printf 'server ntp9.example.com\n' > "$root/etc/ntpsec/ntp.d/extra.conf"
+    printf 'includefile /etc/ntpsec/ntp.d/\n' >> "$root/etc/ntpsec/ntp.conf"
+    chown -R nobody "$root"
+    chmod 000 "$root/etc/ntpsec/ntp.d"
+    setpriv --reuid nobody --regid nogroup --clear-groups \
+        "$BIN" --root "$root" -i ntpsec -s ntp1.example.com --dhcp ignore >"$TMP/out" 2>&1
+    check "an unreadable includefile directory is named" \
+        grep -q 'etc/ntpsec/ntp.d/\?: cannot read the directory: Permission denied' "$TMP/out" ||
+        sed 's/^/#   /' "$TMP/out"
     chmod 0700 "$TMP"
 fi
 # The journal names the implementation; it restores only that implementation's files.
@@ -284,6 +322,41 @@ check "a link swapped in after the checks: nothing is written outside the image"
     [ -z "$(ls -A "$TMP/outside2")" ]
 check "a link swapped in after the checks: exit 1, chrony.conf as it was" \
     sh -c "[ $rc -eq 1 ] && cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf'"
+# The backup directory's parent swapped for a link out of the image while the run writes
+# (the run stopped, by strace, at the journal's second fsync, after every check): the
+# backups and the journal still go where they were checked to be, never outside.
+if command -v strace >/dev/null 2>&1; then
+    rm -rf "$TMP/outside3" && mkdir -p "$TMP/outside3/te-ntp-setup/current/files"
+    chmod -R 0700 "$TMP/outside3"
+    root=$(fresh_root debian-12)
+    mkdir -p "$TMP/no-daemons"
+    # (LeakSanitizer cannot run under ptrace: off in the ASan build)
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    TE_NTP_SETUP_SBIN="$TMP/no-daemons" strace -f -o /dev/null -e trace=fsync \
+        -e inject=fsync:signal=SIGSTOP:when=2 \
+        "$BIN" --root "$root" -s ntp1.example.com >"$TMP/out" 2>&1 &
+    tracer=$!
+    # stopped: in fsync (74 on x86_64, 82 on aarch64), with the journal's second line written
+    child=
+    for i in $(seq 300); do
+        child=${child:-$(pgrep -P $tracer | head -1)}
+        [ -n "$child" ] && grep -q '^implementation' "$root/var/lib/te-ntp-setup/current/journal" 2>/dev/null &&
+            grep -q 'State:.*t' /proc/$child/status 2>/dev/null &&
+            grep -Eq '^(74|82) ' /proc/$child/syscall 2>/dev/null && break
+        sleep 0.1
+    done
+    [ -n "$child" ] || kill $tracer
+    mv "$root/var/lib" "$root/var/lib.moved"
+    ln -s "$TMP/outside3" "$root/var/lib"
+    kill -CONT "$child" 2>/dev/null
+    wait $tracer
+    rc=$?
+    check "the backup directory swapped for a link out during the run: nothing written outside" \
+        sh -c "[ -z \"\$(find '$TMP/outside3' -type f)\" ]" ||
+        { ls -lR "$TMP/outside3" | sed 's/^/#   /'; sed 's/^/#   /' "$TMP/out"; }
+    check "the backup directory swapped during the run: the journal is where it was checked" \
+        sh -c "[ $rc -eq 0 ] && grep -q ' /etc/chrony/chrony.conf\$' '$root/var/lib.moved/te-ntp-setup/last/journal'"
+fi
 # A backup directory that another user owns: no backup is kept there, nothing is written.
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
     root=$(fresh_root debian-12)

@@ -31,11 +31,11 @@
 #include "lineedit.h"
 #include "msgs.h"
 #include "names.h"
+#include "paths.h"
 #include "serve.h"
 #include "shellvar.h"
 #include "spawn.h"
 #include "strv.h"
-
 
 static const char *const ntpsec_conf_paths[] = { "/etc/ntpsec/ntp.conf", "/etc/ntp.conf", NULL };
 static const char *const ntpd_conf_paths[] = { "/etc/ntp.conf", NULL };
@@ -128,16 +128,19 @@ has_g_flag(const char *opts)
     return false;
 }
 
-/* True when the daemon's options file passes -g (or --panicgate); *where names the file
- * (newly allocated, or NULL when there is none). */
-static bool
+/* 1 when the daemon's options file passes -g (or --panicgate), else 0; *where names the
+ * file (newly allocated, or NULL when there is none). -1 when one cannot be read (said in
+ * the messages). */
+static int
 starts_with_g(const struct plan *p, char **where)
 {
     *where = NULL;
     for (const struct options_file *o = options_files(p); o->path; o++) {
-        char *v = shellvar_get(p->host, o->path, o->var);
+        char *v;
         bool g;
 
+        if (shellvar_get(p->host, o->path, o->var, &v, p->m) < 0)
+            return -1;
         if (!hostinfo_exists(p->host, o->path)) {
             free(v);
             continue;
@@ -147,9 +150,9 @@ starts_with_g(const struct plan *p, char **where)
         g = v && (shellvar_has_word(v, "--panicgate") || has_g_flag(v));
         free(v);
         if (g)
-            return true;
+            return 1;
     }
-    return false;
+    return 0;
 }
 
 /* The start of the first line that is not a comment or blank (the end when none). */
@@ -184,16 +187,20 @@ plan_panic(struct plan *p, struct file_change *f)
     struct strv nodes = { 0 };
     char *expr = xasprintf("%s/tinker/panic", f->tree);
     char *where = NULL;
-    int ret = 0;
+    int ret = 0, g = 0;
 
     augtree_match(p->aug, expr, &nodes);
-    if (nodes.n > 0) {
+    if (nodes.n == 0)
+        g = starts_with_g(p, &where);
+    if (g < 0) {
+        ret = -1;                       /* an options file that cannot be read: said */
+    } else if (nodes.n > 0) {
         const char *v = augtree_get(p->aug, nodes.v[nodes.n - 1]);
 
         if (!v || strcmp(v, "0") != 0)
             msg_warn(p->m, "%s sets tinker panic %s: ntpd gives up on a clock off by more "
                      "than that many seconds; left as it is", f->disk_path, v ? v : "");
-    } else if (starts_with_g(p, &where)) {
+    } else if (g) {
         /* -g: ntpd corrects any offset once at start */
     } else {
         const char *tree = lineedit_scratch(p);
@@ -515,7 +522,7 @@ add_includes(struct plan *p, struct file_change *f, struct strv *chain,
             size_t rootlen = strlen(disk) - strlen(name);
             glob_t g;
 
-            if (glob(pat, 0, NULL, &g) == 0) {
+            if (glob_report(pat, 0, &g, p->m) == 0) {   /* an unreadable one is said */
                 for (size_t k = 0; k < g.gl_pathc; k++)
                     strv_push(&names, g.gl_pathv[k] + rootlen);
                 globfree(&g);

@@ -27,7 +27,6 @@
 #include "spawn.h"
 #include "strv.h"
 
-
 static const char *const conf_paths[] = { "/etc/openntpd/ntpd.conf", "/etc/ntpd.conf", NULL };
 static const char *const daemons[] = { "/usr/sbin/openntpd", NULL };
 static const char *const services[] = { "openntpd", NULL };
@@ -107,7 +106,8 @@ openntpd_plan(struct plan *p)
     if (options)
         msg_note(p->m, "OpenNTPD takes none of the options prefer, minpoll, maxpoll, key, "
                  "nts: they are ignored");
-    opts = shellvar_get(p->host, "/etc/default/openntpd", "DAEMON_OPTS");
+    if (shellvar_get(p->host, "/etc/default/openntpd", "DAEMON_OPTS", &opts, p->m) < 0)
+        goto out;
     if (!opts || !shellvar_has_word(opts, "-s"))
         msg_note(p->m, "OpenNTPD without -s corrects a large offset by slewing only, which "
                  "takes days for minutes; add -s to DAEMON_OPTS in /etc/default/openntpd (or "

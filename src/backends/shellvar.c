@@ -2,6 +2,7 @@
 /* shellvar: shell-variables files (/etc/default/x, /etc/sysconfig/x): read, and plan a change. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,16 +14,25 @@
 #include "strbuf.h"
 #include "strv.h"
 
-char *
-shellvar_get(const struct hostinfo *h, const char *path, const char *name)
+int
+shellvar_get(const struct hostinfo *h, const char *path, const char *name, char **out,
+             struct msgs *m)
 {
-    char *disk = hostinfo_path(h, path);
     struct strbuf sb;
     char *value = NULL;
     size_t nlen = strlen(name);
+    int ret = 0;
 
     sb_init(&sb);
-    if (read_file(disk, 256 * 1024, &sb) == 0) {
+    /* inside the root, without blocking, a regular file only; unreadable is not "not set" */
+    if (read_file_in_root(h->root, path, 256 * 1024, &sb) < 0 && errno != ENOENT &&
+        errno != ENOTDIR) {
+        char *disk = hostinfo_path(h, path);
+
+        msg_error(m, "%s: cannot read: %s", disk, te_strerror(errno));
+        free(disk);
+        ret = -1;
+    } else if (sb.len) {
         for (char *line = sb.buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1
                                                                             : NULL) {
             char *v, *end;
@@ -48,8 +58,8 @@ shellvar_get(const struct hostinfo *h, const char *path, const char *name)
         }
     }
     sb_free(&sb);
-    free(disk);
-    return value;
+    *out = value;
+    return ret;
 }
 
 bool

@@ -9,9 +9,12 @@
 #include "hostinfo.h"
 #include "plan.h"
 
-/* The value of NAME=... in a shell-style defaults file (/etc/default/x), quotes removed,
- * newly allocated; NULL when the file or the variable is missing. */
-char *shellvar_get(const struct hostinfo *h, const char *path, const char *name);
+/* The value of NAME=... in a shell-style defaults file (/etc/default/x) on the target, read
+ * inside its root (root_open, without blocking, a regular file only), quotes removed, in
+ * *value (newly allocated; NULL when the file or the variable is missing). 0, or -1 when
+ * the file exists but cannot be read (the error, naming the file, in m). */
+int shellvar_get(const struct hostinfo *h, const char *path, const char *name, char **value,
+                 struct msgs *m);
 /* The stock Augeas lens of shell-variables files (/etc/default/x, /etc/sysconfig/x). */
 #define SHELLVARS_LENS "Shellvars.lns"
 /* Plan name="value" in the shell-variables file path (on the target), through the stock

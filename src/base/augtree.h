@@ -14,7 +14,6 @@
 #include "strbuf.h"
 #include "strv.h"
 
-
 struct augtree;
 
 /* A handle whose module path is lensdir then the stock lenses, with nothing autoloaded.

@@ -201,7 +201,9 @@ open_in_root_by_hand(int rootfd, const char *path, int flags, int *links)
         } else if (strcmp(name, ".") != 0) {
             fd = openat(cur, name, (next ? O_PATH | O_DIRECTORY : flags) | O_NOFOLLOW |
                         O_CLOEXEC, 0600);
+            /* a link as the last name is followed unless the caller said O_NOFOLLOW */
             if (fd < 0 && (errno == ELOOP || errno == ENOTDIR || errno == EMLINK) &&
+                (next || !(flags & O_NOFOLLOW)) &&
                 fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
                 char target[4096];
                 ssize_t n = readlinkat(cur, name, target, sizeof(target) - 1);

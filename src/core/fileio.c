@@ -168,10 +168,24 @@ make_temp(int dirfd, const char *base, char *name, size_t size)
     return -1;
 }
 
+/* An attribute's name for a message: as it is when printable ASCII, else quoted and escaped
+ * (an image's file may carry any name). Newly allocated. */
+static char *
+xattr_shown(const char *n)
+{
+    for (const unsigned char *c = (const unsigned char *)n; *c; c++)
+        if (*c < 0x20 || *c > 0x7e || *c == '"' || *c == '\\')
+            return quote_string(n);
+    return xstrdup(n);
+}
+
 /* Copy every extended attribute of the file name in dirfd (an SELinux label, ACLs, others)
- * to fd. 0, or -1 with the attribute's name in *failed (static) and errno. */
+ * to fd. One that the file system does not support on the new file, or that this user may
+ * not set (EOPNOTSUPP, EPERM, EACCES), goes to lost ("NAME: reason"), the others copied to
+ * kept. 0, or -1 with the attribute's name in *failed (static) and errno. */
 static int
-copy_xattrs(int dirfd, const char *base, int fd, const char **failed)
+copy_xattrs(int dirfd, const char *base, int fd, const char **failed, struct strv *kept,
+            struct strv *lost)
 {
     int src = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     char *names = NULL, *value = NULL;
@@ -200,8 +214,19 @@ copy_xattrs(int dirfd, const char *base, int fd, const char **failed)
             goto out;
         value = xrealloc(value, (size_t)vlen + 1);
         vlen = fgetxattr(src, n, value, (size_t)vlen);
-        if (vlen < 0 || fsetxattr(fd, n, value, (size_t)vlen, 0) < 0)
+        if (vlen < 0)
             goto out;
+        if (fsetxattr(fd, n, value, (size_t)vlen, 0) == 0) {
+            strv_push_owned(kept, xattr_shown(n));
+        } else if (errno == ENOTSUP || errno == EOPNOTSUPP || errno == EPERM ||
+                   errno == EACCES) {
+            char *shown = xattr_shown(n);
+
+            strv_push_owned(lost, xasprintf("%s: %s", shown, strerror(errno)));
+            free(shown);
+        } else {
+            goto out;
+        }
     }
     ret = 0;
 out:
@@ -231,6 +256,7 @@ fileio_replace_in(const char *root, const char *path, const char *data, size_t l
     char *tmpname = xmalloc(tmpsize);
     char *tmp = NULL;
     struct stat now;
+    struct strv kept = { 0 }, lost = { 0 };     /* extended attributes */
     int dirfd, fd = -1, ret = -1;
     bool exists;
     const struct stat *meta = st ? st : &now;
@@ -286,7 +312,7 @@ fileio_replace_in(const char *root, const char *path, const char *data, size_t l
         const char *name;
 
         /* After the owner: a change of owner drops some attributes (capabilities). */
-        if (copy_xattrs(dirfd, base, fd, &name) < 0) {
+        if (copy_xattrs(dirfd, base, fd, &name, &kept, &lost) < 0) {
             msg_error(m, "%s: cannot keep its extended attribute%s%s: %s; nothing written",
                       path, *name ? " " : "s", name, strerror(errno));
             goto out_unlink;
@@ -312,6 +338,19 @@ fileio_replace_in(const char *root, const char *path, const char *data, size_t l
                   strerror(errno));
         goto out;
     }
+    /* Written: say what became of its extended attributes. */
+    for (size_t i = 0; i < lost.n; i++) {
+        char *colon = strstr(lost.v[i], ": ");
+
+        msg_warn(m, "%s: its extended attribute %.*s could not be kept: %s; the file was "
+                 "written without it", path, (int)(colon - lost.v[i]), lost.v[i], colon + 2);
+    }
+    if (kept.n) {
+        char *list = strv_join(&kept);
+
+        msg_note(m, "%s: kept its extended attribute%s %s", path, kept.n > 1 ? "s" : "", list);
+        free(list);
+    }
     ret = 0;
     goto out;
 
@@ -325,6 +364,8 @@ out:
         close(fd);
     close(dirfd);
 out_free:
+    strv_free(&kept);
+    strv_free(&lost);
     free(tmp);
     free(tmpname);
     free(dircopy);

@@ -9,7 +9,6 @@
 
 #include "msgs.h"
 
-
 /* Replace path with data, atomically: a temporary file in the same directory, written and
  * fsynced, given the old file's owner and mode (or 0644 for a new file), renamed over the
  * path, then the directory fsynced. When expect is not NULL the file must still hold exactly

@@ -5,7 +5,6 @@
 
 #include "msgs.h"
 
-
 #define LOCK_PATH "/run/te-ntp-setup.lock"
 
 /* Take the lock (LOCK_PATH on this system; the root directory itself for an image),

@@ -88,15 +88,13 @@ platform_kind_name(enum platform_kind k)
 static char *
 read_under(const char *root, const char *abs, size_t max)
 {
-    char *p = root_path(root, abs);
     struct strbuf sb;
     char *r = NULL;
 
     sb_init(&sb);
-    if (path_inside_root(root, p) && read_file(p, max, &sb) == 0)
+    if (read_file_in_root(root, abs, max, &sb) == 0)     /* no link leads out of the root */
         r = sb_steal(&sb);
     sb_free(&sb);
-    free(p);
     return r;
 }
 
@@ -327,13 +325,12 @@ read_vm(struct platform *p, const char *root)
 static char *
 environ_container(const char *root, bool *readable)
 {
-    char *p = root_path(root, "/proc/1/environ");
     struct strbuf sb;
     char *r = NULL;
 
     *readable = false;
     sb_init(&sb);
-    if (path_inside_root(root, p) && read_file(p, MAX_SMALL_FILE, &sb) == 0) {
+    if (read_file_in_root(root, "/proc/1/environ", MAX_SMALL_FILE, &sb) == 0) {
         *readable = true;
         for (size_t off = 0; off < sb.len; off += strlen(sb.buf + off) + 1) {
             if (strncmp(sb.buf + off, "container=", 10) == 0) {
@@ -343,7 +340,6 @@ environ_container(const char *root, bool *readable)
         }
     }
     sb_free(&sb);
-    free(p);
     return r;
 }
 

@@ -10,7 +10,6 @@
 
 #include "msgs.h"
 
-
 enum platform_kind {
     PLATFORM_UNKNOWN,      /* nothing readable says */
     PLATFORM_BARE_METAL,   /* DMI present, no hypervisor marker */

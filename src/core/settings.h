@@ -10,7 +10,6 @@
 #include "strbuf.h"
 #include "strv.h"
 
-
 #define SETTINGS_DEFAULT_FILE "/etc/te-ntp-setup/te-ntp-setup.yaml"
 
 enum source_kind { SOURCE_SERVER, SOURCE_POOL };

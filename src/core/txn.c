@@ -25,91 +25,59 @@
 #define MAX_BACKUP (16 * 1024 * 1024)
 
 struct txn {
-    char *dir;       /* <root>/var/lib/te-ntp-setup */
+    char *dir;       /* <root>/var/lib/te-ntp-setup, for messages */
     char *prefix;    /* <root>/ ("/" for this system): journal paths are relative to it */
-    char *cur;       /* dir/current */
+    char *cur;       /* dir/current, for messages */
+    int dfd;         /* dir, resolved inside the root: every use goes through it */
+    int cfd;         /* dir/current */
+    int ffd;         /* dir/current/files */
     int journal;     /* descriptor of cur/journal, appended and fsynced line by line */
     unsigned n;      /* files recorded */
     struct msgs *m;
 };
 
+/* The journal's directory TXN_DIR on the target, resolved inside root (root_open: no link
+ * leads out of the image, even one swapped in after the checks), its last name not
+ * followed when it is a link (ELOOP). When create is true, a missing one is created (0700;
+ * missing parents 0755), each in its parent resolved the same way. Descriptor, or -1 with
+ * errno (ENOENT: missing). */
 static int
-mkdir_p(const char *path, mode_t mode)
+open_txn_dir(const char *root, bool create)
 {
-    char *copy = xstrdup(path);
-    int ret = 0;
+    static const char *const steps[] = { "/var", "/var/lib", TXN_DIR };
+    int fd = root_open(root, TXN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 
-    for (char *p = copy + 1; ret == 0 && *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-            ret = -1;
-        *p = '/';
+    if (fd >= 0 || errno != ENOENT || !create)
+        return fd;
+    for (size_t i = 0; i < TE_ARRAY_LEN(steps); i++) {
+        const char *name = strrchr(steps[i], '/') + 1;
+        char *parent = xasprintf("%.*s", (int)(name - 1 - steps[i]), steps[i]);
+        int pfd = root_open(root, *parent ? parent : "/", O_RDONLY | O_DIRECTORY), e;
+
+        free(parent);
+        if (pfd < 0)
+            return -1;
+        if (mkdirat(pfd, name, i + 1 == TE_ARRAY_LEN(steps) ? 0700 : 0755) < 0 &&
+            errno != EEXIST) {
+            e = errno;
+            close(pfd);
+            errno = e;
+            return -1;
+        }
+        close(pfd);
     }
-    if (ret == 0 && mkdir(copy, mode) < 0 && errno != EEXIST)
-        ret = -1;
-    free(copy);
-    return ret;
+    return root_open(root, TXN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 }
 
-static int
-fsync_path(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc;
-
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-/* Remove a journal directory: the journal first (durably), so that a removal cut short
- * (kill -9) leaves backups that nothing refers to, never a journal whose backups are gone;
- * then its files, then itself. Each step may be repeated. */
-static void
-remove_tree(const char *dir)
-{
-    char *files = xasprintf("%s/journal", dir);
-    DIR *d;
-    struct dirent *e;
-
-    if (unlink(files) == 0) {
-        fsync_path(dir);
-    } else if (errno != ENOENT) {
-        free(files);            /* the journal stays: so do the backups it names */
-        return;
-    }
-    free(files);
-    files = xasprintf("%s/files", dir);
-    d = opendir(files);
-    while (d && (e = readdir(d)) != NULL) {
-        char *p;
-
-        if (e->d_name[0] == '.')
-            continue;
-        p = xasprintf("%s/%s", files, e->d_name);
-        unlink(p);
-        free(p);
-    }
-    if (d)
-        closedir(d);
-    rmdir(files);
-    free(files);
-    rmdir(dir);
-}
-
-/* Whether a directory of the journal may be trusted: a real directory (not a link), owned
- * by the user running the tool, writable by nobody else. Else false with the reason in m
- * and errno EPERM. */
+/* Whether the open directory fd (shown as path) of the journal may be trusted: owned by the
+ * user running the tool, writable by nobody else. Else false with the reason in m and errno
+ * EPERM. */
 static bool
-trusted_dir(const char *path, struct msgs *m)
+trusted_fd(int fd, const char *path, struct msgs *m)
 {
     struct stat st;
 
-    if (lstat(path, &st) < 0) {
+    if (fstat(fd, &st) < 0) {
         msg_error(m, "%s: cannot examine: %s", path, strerror(errno));
         errno = EPERM;                         /* reported */
         return false;
@@ -126,16 +94,117 @@ trusted_dir(const char *path, struct msgs *m)
     return true;
 }
 
-/* Read a file of the journal (at most max bytes) when it may be trusted: a regular file (no
- * link followed), owned by the user running the tool, writable by nobody else. -1 with errno
- * (ENOENT when missing), and for an untrusted file with the reason in m and errno EPERM. */
-static int
-read_trusted(const char *path, size_t max, struct strbuf *sb, struct msgs *m)
+/* Say why a directory of the journal (path) could not be opened (errno): a link or another
+ * kind of file is not trusted. errno EPERM after. */
+static void
+say_open_failed(const char *path, struct msgs *m)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (errno == ELOOP || errno == ENOTDIR)
+        msg_error(m, "%s: not trusted: %s; refusing to use it (remove it, or make it a "
+                  "directory owned by uid %u and writable only by it)", path,
+                  errno == ELOOP ? "a symbolic link" : "not a directory", (unsigned)geteuid());
+    else
+        msg_error(m, "%s: cannot open: %s", path, strerror(errno));
+    errno = EPERM;
+}
+
+/* Open the directory name in dirfd (no link followed) and check that it may be trusted.
+ * Descriptor; -1 with errno ENOENT when missing (nothing said), else EPERM with the reason
+ * in m. path names it in messages. */
+static int
+open_trusted_dir(int dirfd, const char *name, const char *path, struct msgs *m)
+{
+    int fd = dirfd < 0 ? -1 : openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                                     O_CLOEXEC);
+
+    if (dirfd < 0)
+        errno = ENOENT;
+    if (fd < 0) {
+        if (errno != ENOENT)
+            say_open_failed(path, m);
+        return -1;
+    }
+    if (!trusted_fd(fd, path, m)) {
+        close(fd);
+        errno = EPERM;
+        return -1;
+    }
+    return fd;
+}
+
+/* Remove the journal directory name in parent: the journal first (durably), so that a
+ * removal cut short (kill -9) leaves backups that nothing refers to, never a journal whose
+ * backups are gone; then its files, then itself. Each step may be repeated. No link is
+ * followed. */
+static void
+remove_tree(int parent, const char *name)
+{
+    int dir = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int files;
+    DIR *d;
+    struct dirent *e;
+
+    if (dir < 0)
+        return;
+    if (unlinkat(dir, "journal", 0) == 0) {
+        fsync(dir);
+    } else if (errno != ENOENT) {
+        close(dir);             /* the journal stays: so do the backups it names */
+        return;
+    }
+    files = openat(dir, "files", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    d = files >= 0 ? fdopendir(files) : NULL;
+    if (!d && files >= 0)
+        close(files);
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] != '.')
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+    unlinkat(dir, "files", AT_REMOVEDIR);
+    close(dir);
+    unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+/* Read the file name in dirfd (at most max bytes), no link followed, without blocking. -1
+ * with errno (ENOENT when missing or dirfd < 0). */
+static int
+read_at(int dirfd, const char *name, size_t max, struct strbuf *sb)
+{
+    int fd, rc, e;
+
+    if (dirfd < 0) {
+        errno = ENOENT;
+        return -1;
+    }
+    fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    rc = read_fd(fd, max, sb);
+    e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+/* Read the file name in dirfd (path in messages; at most max bytes) when it may be trusted:
+ * a regular file (no link followed), owned by the user running the tool, writable by nobody
+ * else. -1 with errno (ENOENT when missing, or dirfd < 0), and for an untrusted file with
+ * the reason in m and errno EPERM. */
+static int
+read_trusted(int dirfd, const char *name, const char *path, size_t max, struct strbuf *sb,
+             struct msgs *m)
+{
+    int fd;
     struct stat st;
     int rc, e;
 
+    if (dirfd < 0) {
+        errno = ENOENT;
+        return -1;
+    }
+    fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         if (errno == ELOOP) {
             msg_error(m, "%s: not trusted: a symbolic link", path);
@@ -164,11 +233,11 @@ read_trusted(const char *path, size_t max, struct strbuf *sb, struct msgs *m)
     return rc;
 }
 
-/* Write a whole file durably (0600). */
+/* Write the whole file name in dirfd durably (0600, no link followed). */
 static int
-write_private(const char *path, const char *data, size_t len)
+write_private(int dirfd, const char *name, const char *data, size_t len)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     size_t done = 0;
 
     if (fd < 0)
@@ -203,50 +272,81 @@ journal_line(struct txn *t, const char *line)
     return 0;
 }
 
+static void
+close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* Forget t (its files stay as they are). */
+static void
+txn_free(struct txn *t)
+{
+    close_fd(&t->journal);
+    close_fd(&t->ffd);
+    close_fd(&t->cfd);
+    close_fd(&t->dfd);
+    free(t->dir);
+    free(t->prefix);
+    free(t->cur);
+    free(t);
+}
+
 struct txn *
 txn_begin(const char *root, struct msgs *m)
 {
     struct txn *t = xcalloc(1, sizeof(*t));
-    char *files, *jpath;
+    char *jpath;
 
     t->m = m;
-    t->journal = -1;
+    t->journal = t->dfd = t->cfd = t->ffd = -1;
     t->dir = root_path(root, TXN_DIR);
     t->prefix = root_path(root, "/");
     t->cur = xasprintf("%s/current", t->dir);
-    files = xasprintf("%s/files", t->cur);
     jpath = xasprintf("%s/journal", t->cur);
     if (!path_inside_root(root, t->dir)) {
         msg_error(m, "%s: a symbolic link in the image leads out of %s; refusing to keep "
                   "backups there", t->dir, root);
         goto fail_early;
     }
-    if (mkdir_p(t->dir, 0700) < 0) {
-        msg_error(m, "%s: cannot create the backup directory: %s", t->dir, strerror(errno));
+    /* From here on the directory is used only through this descriptor, opened inside the
+     * root: a link swapped in later cannot move the backups out of the image. */
+    t->dfd = open_txn_dir(root, true);
+    if (t->dfd < 0) {
+        if (errno == ELOOP || errno == ENOTDIR)
+            say_open_failed(t->dir, m);
+        else
+            msg_error(m, "%s: cannot create the backup directory: %s", t->dir,
+                      strerror(errno));
         goto fail_early;
     }
-    if (!trusted_dir(t->dir, m))
+    if (!trusted_fd(t->dfd, t->dir, m))
         goto fail_early;     /* nothing in a directory another user controls is touched */
-    remove_tree(t->cur);        /* a leftover the caller chose not to undo */
-    if (mkdir(t->cur, 0700) < 0 || mkdir(files, 0700) < 0) {
+    remove_tree(t->dfd, "current");     /* a leftover the caller chose not to undo */
+    if (mkdirat(t->dfd, "current", 0700) < 0 ||
+        (t->cfd = openat(t->dfd, "current", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                         O_CLOEXEC)) < 0 ||
+        mkdirat(t->cfd, "files", 0700) < 0 ||
+        (t->ffd = openat(t->cfd, "files", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                         O_CLOEXEC)) < 0) {
         msg_error(m, "%s: cannot create: %s", t->cur, strerror(errno));
         goto fail;
     }
-    t->journal = open(jpath, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+    t->journal = openat(t->cfd, "journal", O_WRONLY | O_CREAT | O_EXCL | O_APPEND |
+                        O_NOFOLLOW | O_CLOEXEC, 0600);
     if (t->journal < 0 || journal_line(t, "te-ntp-setup journal 1\n") < 0) {
         msg_error(m, "%s: cannot create the journal: %s", jpath, strerror(errno));
         goto fail;
     }
-    free(files);
     free(jpath);
     return t;
 fail:
-    free(files);
     free(jpath);
     txn_discard(t);
     return NULL;
 fail_early:
-    free(files);
     free(jpath);
     txn_abandon(t);
     return NULL;
@@ -257,8 +357,8 @@ txn_record_file(struct txn *t, const char *disk_path, bool existed, const struct
                 const char *before, size_t before_len, const char *after, size_t after_len)
 {
     unsigned n = t->n++;
-    char *old = xasprintf("%s/files/%u.old", t->cur, n);
-    char *new = xasprintf("%s/files/%u.new", t->cur, n);
+    char *old = xasprintf("%u.old", n);
+    char *new = xasprintf("%u.new", n);
     struct strbuf line;
     int ret = -1;
 
@@ -268,8 +368,8 @@ txn_record_file(struct txn *t, const char *disk_path, bool existed, const struct
                   t->prefix);
         goto out;
     }
-    if ((existed && write_private(old, before, before_len) < 0) ||
-        write_private(new, after, after_len) < 0) {
+    if ((existed && write_private(t->ffd, old, before, before_len) < 0) ||
+        write_private(t->ffd, new, after, after_len) < 0) {
         msg_error(t->m, "%s: cannot keep a backup: %s", t->cur, strerror(errno));
         goto out;
     }
@@ -335,28 +435,32 @@ txn_record_firewall(struct txn *t, const char *line)
  * all back. */
 
 struct original {
-    char *dir;              /* TXN_DIR/original */
+    char *dir;              /* TXN_DIR/original, for messages */
+    int parent;             /* TXN_DIR (not owned) */
+    int fd;                 /* TXN_DIR/original, or -1 while it does not exist */
     struct strv lines;      /* the index */
 };
 
-/* Load the index of txn_dir's originals: 0 (none yet is an empty index), or -1 when the
- * directory or its index may not be trusted (the reason in m), as a journal would not be. */
+/* Load the index of the originals in the journal's directory dfd (txn_dir in messages): 0
+ * (none yet is an empty index), or -1 when the directory or its index may not be trusted
+ * (the reason in m), as a journal would not be. */
 static int
-original_load(const char *txn_dir, struct original *o, struct msgs *m)
+original_load(int dfd, const char *txn_dir, struct original *o, struct msgs *m)
 {
     struct strbuf sb;
-    struct stat st;
     char *index, *save = NULL;
     int ret = 0;
 
     memset(o, 0, sizeof(*o));
     o->dir = xasprintf("%s/original", txn_dir);
+    o->parent = dfd;
     index = xasprintf("%s/index", o->dir);
     sb_init(&sb);
-    if (lstat(o->dir, &st) == 0 && !trusted_dir(o->dir, m))
-        ret = -1;
-    else if (read_trusted(index, MAX_BACKUP, &sb, m) < 0)
+    o->fd = open_trusted_dir(dfd, "original", o->dir, m);
+    if (o->fd < 0)
         ret = errno == ENOENT ? 0 : -1;     /* untrusted: said in m */
+    else if (read_trusted(o->fd, "index", index, MAX_BACKUP, &sb, m) < 0)
+        ret = errno == ENOENT ? 0 : -1;
     else
         for (char *l = strtok_r(sb.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
             strv_push(&o->lines, l);
@@ -369,6 +473,7 @@ static void
 original_free(struct original *o)
 {
     free(o->dir);
+    close_fd(&o->fd);
     strv_free(&o->lines);
 }
 
@@ -390,8 +495,8 @@ original_find(const struct original *o, const char *escaped)
 static int
 original_append(struct original *o, const char *line)
 {
-    char *index = xasprintf("%s/index", o->dir);
-    int fd = open(index, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int fd = openat(o->fd, "index", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+                    0600);
     size_t len = strlen(line);
     int ret = -1;
 
@@ -400,7 +505,6 @@ original_append(struct original *o, const char *line)
         ret = 0;
     if (fd >= 0)
         close(fd);
-    free(index);
     if (ret == 0)
         strv_push(&o->lines, line);
     return ret;
@@ -410,28 +514,37 @@ original_append(struct original *o, const char *line)
 static int
 original_set_latest(const struct original *o, long k, const char *text, size_t len)
 {
-    char *latest = xasprintf("%s/%ld.latest", o->dir, k);
-    int ret = text ? write_private(latest, text, len) : (unlink(latest) < 0 && errno != ENOENT);
+    char *latest = xasprintf("%ld.latest", k);
+    int ret = text ? write_private(o->fd, latest, text, len)
+                   : (unlinkat(o->fd, latest, 0) < 0 && errno != ENOENT);
 
     free(latest);
     return ret;
 }
 
-/* A run ends (its journal in jdir): the files, services and firewall rules it touched
- * for the first time join the originals; every file's latest text is what it wrote. */
+/* A run ends (its journal in the directory jfd): the files, services and firewall rules it
+ * touched for the first time join the originals of the journal's directory dfd (txn_dir in
+ * messages); every file's latest text is what it wrote. */
 static int
-original_update(const char *txn_dir, const char *jdir, struct msgs *m)
+original_update(int dfd, const char *txn_dir, int jfd, struct msgs *m)
 {
-    char *jpath = xasprintf("%s/journal", jdir);
     struct strbuf journal;
     struct original o;
     char *save = NULL;
-    int ret = -1;
+    int ret = -1, files = -1;
 
     sb_init(&journal);
-    if (original_load(txn_dir, &o, m) < 0 || read_file(jpath, MAX_BACKUP, &journal) < 0 ||
-        (mkdir(o.dir, 0700) < 0 && errno != EEXIST))
+    if (original_load(dfd, txn_dir, &o, m) < 0 ||
+        read_at(jfd, "journal", MAX_BACKUP, &journal) < 0)
         goto out;
+    if (o.fd < 0) {
+        if (mkdirat(dfd, "original", 0700) < 0 && errno != EEXIST)
+            goto out;
+        o.fd = openat(dfd, "original", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (o.fd < 0)
+            goto out;
+    }
+    files = openat(jfd, "files", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     for (char *l = strtok_r(journal.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
         unsigned n, mode, uid, gid;
         int existed, used = 0;
@@ -440,8 +553,8 @@ original_update(const char *txn_dir, const char *jdir, struct msgs *m)
         if (sscanf(l, "file %u %d %o %u %u %n", &n, &existed, &mode, &uid, &gid, &used) == 5 &&
             used > 0) {
             long k = original_find(&o, l + used);
-            char *oldp = xasprintf("%s/files/%u.old", jdir, n);
-            char *newp = xasprintf("%s/files/%u.new", jdir, n);
+            char *oldp = xasprintf("%u.old", n);
+            char *newp = xasprintf("%u.new", n);
             struct strbuf text;
             int bad = 0;
 
@@ -450,9 +563,9 @@ original_update(const char *txn_dir, const char *jdir, struct msgs *m)
                 char *line, *orig;
 
                 k = (long)o.lines.n;
-                orig = xasprintf("%s/%ld.orig", o.dir, k);
-                if (existed && (read_file(oldp, MAX_BACKUP, &text) < 0 ||
-                                write_private(orig, text.buf, text.len) < 0))
+                orig = xasprintf("%ld.orig", k);
+                if (existed && (read_at(files, oldp, MAX_BACKUP, &text) < 0 ||
+                                write_private(o.fd, orig, text.buf, text.len) < 0))
                     bad = 1;
                 line = xasprintf("file %ld %d %o %s", k, existed, mode, l + used);
                 if (!bad && original_append(&o, line) < 0)
@@ -461,7 +574,7 @@ original_update(const char *txn_dir, const char *jdir, struct msgs *m)
                 free(orig);
             }
             sb_reset(&text);
-            if (!bad && (read_file(newp, MAX_BACKUP, &text) < 0 ||
+            if (!bad && (read_at(files, newp, MAX_BACKUP, &text) < 0 ||
                          original_set_latest(&o, k, text.buf, text.len) < 0))
                 bad = 1;
             sb_free(&text);
@@ -493,9 +606,9 @@ out:
     if (ret < 0)
         msg_warn(m, "%s: cannot keep the original files: 'te-ntp-setup rollback --all' may "
                  "not reach back to before the first run", o.dir);
+    close_fd(&files);
     original_free(&o);
     sb_free(&journal);
-    free(jpath);
     return ret;
 }
 
@@ -507,21 +620,17 @@ txn_commit(struct txn *t)
 
     if (journal_line(t, "complete\n") < 0)
         ret = -1;
-    close(t->journal);
-    t->journal = -1;
+    close_fd(&t->journal);
     if (ret == 0) {
-        original_update(t->dir, t->cur, t->m);
-        remove_tree(last);
-        if (rename(t->cur, last) < 0) {
+        original_update(t->dfd, t->dir, t->cfd, t->m);
+        remove_tree(t->dfd, "last");
+        if (renameat(t->dfd, "current", t->dfd, "last") < 0) {
             msg_error(t->m, "%s: cannot keep the journal: %s", last, strerror(errno));
             ret = -1;
         }
     }
     free(last);
-    free(t->dir);
-    free(t->prefix);
-    free(t->cur);
-    free(t);
+    txn_free(t);
     return ret;
 }
 
@@ -530,34 +639,31 @@ txn_discard(struct txn *t)
 {
     if (!t)
         return;
-    if (t->journal >= 0)
-        close(t->journal);
-    remove_tree(t->cur);
-    free(t->dir);
-    free(t->prefix);
-    free(t->cur);
-    free(t);
+    close_fd(&t->journal);
+    if (t->dfd >= 0)
+        remove_tree(t->dfd, "current");
+    txn_free(t);
 }
 
 void
 txn_abandon(struct txn *t)
 {
-    if (t->journal >= 0)
-        close(t->journal);
-    free(t->dir);
-    free(t->prefix);
-    free(t->cur);
-    free(t);
+    txn_free(t);
 }
 
 bool
 txn_interrupted(const char *root)
 {
-    char *p = root_path(root, TXN_DIR "/current/journal");
-    bool r = path_exists(p);
+    /* resolved inside the root; a link as the journal counts (and is refused when read),
+     * and so does a journal that failed to be looked at (EIO): the rollback then says why,
+     * rather than the next run's start removing it. Missing, or not this user's to see
+     * (then the run cannot use the directory either): none. */
+    int fd = root_open(root, TXN_DIR "/current/journal", O_PATH | O_NOFOLLOW);
 
-    free(p);
-    return r;
+    if (fd < 0)
+        return errno != ENOENT && errno != ENOTDIR && errno != EACCES && errno != EPERM;
+    close(fd);
+    return true;
 }
 
 /* The files te-ntp-setup writes, per implementation: their configuration files and drop-in
@@ -633,13 +739,16 @@ managed_escaped(const char *escaped)
     return r;
 }
 
-/* Undo one journaled file. 0 restored or nothing to do, -1 not restorable. */
+/* Undo one journaled file: abs on the target (disk: under the root, in messages), its
+ * backups in the directory files (jdir/files in messages). 0 restored or nothing to do, -1
+ * not restorable. */
 static int
-undo_file(const char *root, const char *jdir, unsigned n, int existed, const char *path,
-          struct strv *actions, struct msgs *m)
+undo_file(const struct hostinfo *h, int files, const char *jdir, unsigned n, int existed,
+          const char *abs, const char *disk, struct strv *actions, struct msgs *m)
 {
-    char *oldp = xasprintf("%s/files/%u.old", jdir, n);
-    char *newp = xasprintf("%s/files/%u.new", jdir, n);
+    char *oldn = xasprintf("%u.old", n), *newn = xasprintf("%u.new", n);
+    char *oldp = xasprintf("%s/files/%s", jdir, oldn);
+    char *newp = xasprintf("%s/files/%s", jdir, newn);
     struct strbuf old, new, now;
     bool exists_now;
     int ret = -1;
@@ -647,16 +756,17 @@ undo_file(const char *root, const char *jdir, unsigned n, int existed, const cha
     sb_init(&old);
     sb_init(&new);
     sb_init(&now);
-    if ((existed && read_trusted(oldp, MAX_BACKUP, &old, m) < 0) ||
-        read_trusted(newp, MAX_BACKUP, &new, m) < 0) {
+    if ((existed && read_trusted(files, oldn, oldp, MAX_BACKUP, &old, m) < 0) ||
+        read_trusted(files, newn, newp, MAX_BACKUP, &new, m) < 0) {
         if (errno != EPERM)
-            msg_error(m, "%s: the backup of %s is missing: %s", jdir, path, strerror(errno));
+            msg_error(m, "%s: the backup of %s is missing: %s", jdir, disk, strerror(errno));
         goto out;
     }
-    exists_now = read_file(path, MAX_BACKUP, &now) == 0;
+    /* read inside the root, as it is written */
+    exists_now = read_file_in_root(h->root, abs, MAX_BACKUP, &now) == 0;
     if (!exists_now && errno != ENOENT) {
         /* Unreadable is not absent: a file the run created must not be taken as gone. */
-        msg_error(m, "%s: cannot read: %s", path, te_strerror(errno));
+        msg_error(m, "%s: cannot read: %s", disk, te_strerror(errno));
         goto out;
     }
     if (existed && exists_now && now.len == old.len && !memcmp(now.buf, old.buf, old.len)) {
@@ -665,25 +775,27 @@ undo_file(const char *root, const char *jdir, unsigned n, int existed, const cha
         ret = 0;
     } else if (!exists_now || now.len != new.len || memcmp(now.buf, new.buf, new.len) != 0) {
         msg_error(m, "%s: changed since te-ntp-setup wrote it; not restored (the old text is "
-                  "in %s)", path, existed ? oldp : "(none: the file was new)");
+                  "in %s)", disk, existed ? oldp : "(none: the file was new)");
     } else if (existed) {
-        ret = fileio_replace_in(root, path, old.buf, old.len, new.buf, new.len, NULL, false,
-                                m);
+        ret = fileio_replace_in(h->root, disk, old.buf, old.len, new.buf, new.len, NULL,
+                                false, m);
         if (ret == 0) {
             /* The content only: the file keeps its owner and mode, which the run kept
              * from the original; the journal's (which may have been planted) are not
              * applied, so it never makes a set-user-ID file. */
-            strv_push_owned(actions, xasprintf("restored %s", path));
+            strv_push_owned(actions, xasprintf("restored %s", disk));
         }
     } else {
-        ret = fileio_remove_in(root, path, new.buf, new.len, m);
+        ret = fileio_remove_in(h->root, disk, new.buf, new.len, m);
         if (ret == 0)
-            strv_push_owned(actions, xasprintf("removed %s", path));
+            strv_push_owned(actions, xasprintf("removed %s", disk));
     }
 out:
     sb_free(&old);
     sb_free(&new);
     sb_free(&now);
+    free(oldn);
+    free(newn);
     free(oldp);
     free(newp);
     return ret;
@@ -693,58 +805,60 @@ out:
 static void
 remove_originals(const struct original *o)
 {
+    if (o->fd < 0)
+        return;
     for (size_t i = 0; i < o->lines.n; i++) {
         unsigned k;
 
         if (sscanf(o->lines.v[i], "file %u ", &k) == 1) {
-            char *a = xasprintf("%s/%u.orig", o->dir, k);
-            char *b = xasprintf("%s/%u.latest", o->dir, k);
+            char *a = xasprintf("%u.orig", k);
+            char *b = xasprintf("%u.latest", k);
 
-            unlink(a);
-            unlink(b);
+            unlinkat(o->fd, a, 0);
+            unlinkat(o->fd, b, 0);
             free(a);
             free(b);
         }
     }
-    {
-        char *index = xasprintf("%s/index", o->dir);
-
-        unlink(index);
-        free(index);
-    }
-    rmdir(o->dir);
+    unlinkat(o->fd, "index", 0);
+    unlinkat(o->parent, "original", AT_REMOVEDIR);
 }
 
-/* A run was rolled back: what the tool last left in its files is what the run found. */
+/* A run was rolled back: what the tool last left in its files is what the run found (its
+ * backups in the directory files). */
 static void
-original_after_undo(const char *txn_dir, const char *jdir, unsigned n, int existed,
+original_after_undo(int dfd, const char *txn_dir, int files, unsigned n, int existed,
                     const char *escaped, struct msgs *m)
 {
     struct original o;
     long k;
 
-    k = original_load(txn_dir, &o, m) < 0 ? -1 : original_find(&o, escaped);
+    k = original_load(dfd, txn_dir, &o, m) < 0 || o.fd < 0 ? -1 : original_find(&o, escaped);
     if (k >= 0) {
-        char *oldp = xasprintf("%s/files/%u.old", jdir, n);
+        char *oldn = xasprintf("%u.old", n);
         struct strbuf old;
 
         sb_init(&old);
         if (!existed)
             original_set_latest(&o, k, NULL, 0);
-        else if (read_file(oldp, MAX_BACKUP, &old) == 0)
+        else if (read_at(files, oldn, MAX_BACKUP, &old) == 0)
             original_set_latest(&o, k, old.buf, old.len);
         sb_free(&old);
-        free(oldp);
+        free(oldn);
     }
     original_free(&o);
 }
 
-/* A journal path ("/etc/chrony.conf", escaped) on the target, or NULL with an error. */
+/* A journal path ("/etc/chrony.conf", escaped) on the target: the path under the root
+ * (newly allocated), and the path itself in *abs (newly allocated); or NULL with an
+ * error. */
 static char *
-target_path(const struct hostinfo *h, const char *escaped, const char *where, struct msgs *m)
+target_path(const struct hostinfo *h, const char *escaped, const char *where, char **abs,
+            struct msgs *m)
 {
     char *path = str_unescape(escaped), *disk;
 
+    *abs = NULL;
     if (path[0] != '/' || strstr(path, "/../") ||
         (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0)) {
         char *q = quote_string(path);
@@ -755,23 +869,27 @@ target_path(const struct hostinfo *h, const char *escaped, const char *where, st
         return NULL;
     }
     disk = hostinfo_path(h, path);
-    free(path);
     if (!hostinfo_inside(h, disk)) {
         msg_error(m, "%s: a symbolic link in the image leads out of %s; not restored", disk,
                   h->root);
         free(disk);
+        free(path);
         return NULL;
     }
+    *abs = path;
     return disk;
 }
 
-/* rollback --all: one file back to what it held before the tool's first run. */
+/* rollback --all: one file (abs on the target, disk under the root) back to what it held
+ * before the tool's first run. */
 static int
-original_restore(const struct original *o, long k, int existed, unsigned mode,
-                 const char *disk, struct strv *actions, struct msgs *m)
+original_restore(const struct hostinfo *h, const struct original *o, long k, int existed,
+                 unsigned mode, const char *abs, const char *disk, struct strv *actions,
+                 struct msgs *m)
 {
-    char *origp = xasprintf("%s/%ld.orig", o->dir, k);
-    char *latestp = xasprintf("%s/%ld.latest", o->dir, k);
+    char *orign = xasprintf("%ld.orig", k), *latestn = xasprintf("%ld.latest", k);
+    char *origp = xasprintf("%s/%s", o->dir, orign);
+    char *latestp = xasprintf("%s/%s", o->dir, latestn);
     struct strbuf orig, latest, now;
     bool has_latest, exists_now;
     int ret = -1;
@@ -779,16 +897,20 @@ original_restore(const struct original *o, long k, int existed, unsigned mode,
     sb_init(&orig);
     sb_init(&latest);
     sb_init(&now);
-    if (existed && read_trusted(origp, MAX_BACKUP, &orig, m) < 0) {
+    if (existed && read_trusted(o->fd, orign, origp, MAX_BACKUP, &orig, m) < 0) {
         if (errno != EPERM)
             msg_error(m, "%s: the original of %s is missing: %s", o->dir, disk,
                       strerror(errno));
         goto out;
     }
-    has_latest = read_trusted(latestp, MAX_BACKUP, &latest, m) == 0;
+    has_latest = read_trusted(o->fd, latestn, latestp, MAX_BACKUP, &latest, m) == 0;
     if (!has_latest && errno == EPERM)
         goto out;                               /* untrusted: said in m */
-    exists_now = read_file(disk, MAX_BACKUP, &now) == 0;
+    exists_now = read_file_in_root(h->root, abs, MAX_BACKUP, &now) == 0;
+    if (!exists_now && errno != ENOENT) {
+        msg_error(m, "%s: cannot read: %s", disk, te_strerror(errno));
+        goto out;
+    }
     if (existed && exists_now && now.len == orig.len && !memcmp(now.buf, orig.buf, orig.len)) {
         ret = 0;                                /* as it was */
     } else if (!existed && !exists_now) {
@@ -798,13 +920,23 @@ original_restore(const struct original *o, long k, int existed, unsigned mode,
         msg_error(m, "%s: changed since te-ntp-setup last wrote it; not restored (the "
                   "original is in %s)", disk, existed ? origp : "(none: the file was new)");
     } else if (existed) {
-        ret = fileio_replace(disk, orig.buf, orig.len, latest.buf, latest.len, NULL, false, m);
+        ret = fileio_replace_in(h->root, disk, orig.buf, orig.len, latest.buf, latest.len,
+                                NULL, false, m);
         if (ret == 0) {
-            chmod(disk, (mode_t)(mode & 0777));
+            /* its permission bits as before the first run (never a set-ID bit), on the
+             * file just written, opened inside the root */
+            int fd = root_open(h->root, abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+            struct stat st;
+
+            if (fd >= 0) {
+                if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+                    fchmod(fd, (mode_t)(mode & 0777));
+                close(fd);
+            }
             strv_push_owned(actions, xasprintf("restored %s (as before the first run)", disk));
         }
     } else {
-        ret = fileio_remove(disk, latest.buf, latest.len, m);
+        ret = fileio_remove_in(h->root, disk, latest.buf, latest.len, m);
         if (ret == 0)
             strv_push_owned(actions, xasprintf("removed %s (new since the first run)", disk));
     }
@@ -812,18 +944,38 @@ out:
     sb_free(&orig);
     sb_free(&latest);
     sb_free(&now);
+    free(orign);
+    free(latestn);
     free(origp);
     free(latestp);
     return ret;
+}
+
+/* Open the journal's directory of h to read it (dir in messages): the descriptor, or -1
+ * with errno ENOENT (none: nothing said) or EPERM (the reason in m). */
+static int
+open_existing_txn_dir(const struct hostinfo *h, const char *dir, struct msgs *m)
+{
+    int fd;
+
+    if (!hostinfo_inside(h, dir)) {
+        msg_error(m, "%s: a symbolic link in the image leads out of %s; refusing to read a "
+                  "journal there", dir, h->root);
+        errno = EPERM;
+        return -1;
+    }
+    fd = open_txn_dir(h->root, false);
+    if (fd < 0 && errno != ENOENT)
+        say_open_failed(dir, m);
+    return fd;
 }
 
 int
 txn_rollback_all(const struct hostinfo *h, struct strv *actions, struct msgs *m)
 {
     char *dir = hostinfo_path(h, TXN_DIR);
-    struct original o = { 0 };
-    struct stat st;
-    int failed = 0, ret = -1;
+    struct original o = { .fd = -1 };
+    int failed = 0, ret = -1, dfd;
 
     if (!hostinfo_inside(h, dir)) {
         msg_error(m, "%s: a symbolic link in the image leads out of %s; refusing to read a "
@@ -836,11 +988,17 @@ txn_rollback_all(const struct hostinfo *h, struct strv *actions, struct msgs *m)
         free(dir);
         return -1;
     }
-    if (lstat(dir, &st) == 0 && !trusted_dir(dir, m)) {
+    dfd = open_existing_txn_dir(h, dir, m);
+    if (dfd < 0) {
+        free(dir);
+        return errno == ENOENT ? 1 : -1;
+    }
+    if (!trusted_fd(dfd, dir, m)) {
+        close(dfd);
         free(dir);
         return -1;
     }
-    if (original_load(dir, &o, m) < 0)
+    if (original_load(dfd, dir, &o, m) < 0)
         goto out;
     if (!o.lines.n) {
         ret = 1;
@@ -852,7 +1010,7 @@ txn_rollback_all(const struct hostinfo *h, struct strv *actions, struct msgs *m)
 
         if (sscanf(o.lines.v[i], "file %u %d %o %n", &k, &existed, &mode, &used) == 3 &&
             used > 0) {
-            char *disk = target_path(h, o.lines.v[i] + used, o.dir, m);
+            char *abs, *disk = target_path(h, o.lines.v[i] + used, o.dir, &abs, m);
 
             if (disk && !managed_escaped(o.lines.v[i] + used)) {
                 char *q = quote_string(disk);
@@ -863,9 +1021,11 @@ txn_rollback_all(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                 free(disk);
                 disk = NULL;
             }
-            if (!disk || original_restore(&o, (long)k, existed, mode, disk, actions, m) < 0)
+            if (!disk ||
+                original_restore(h, &o, (long)k, existed, mode, abs, disk, actions, m) < 0)
                 failed++;
             free(disk);
+            free(abs);
         }
     }
     if (failed) {
@@ -895,15 +1055,13 @@ txn_rollback_all(const struct hostinfo *h, struct strv *actions, struct msgs *m)
         }
     }
     if (!failed) {
-        char *last = xasprintf("%s/last", dir);
-
-        remove_tree(last);
+        remove_tree(dfd, "last");
         remove_originals(&o);
-        free(last);
         ret = 0;
     }
 out:
     original_free(&o);
+    close(dfd);
     free(dir);
     return ret;
 }
@@ -919,33 +1077,54 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
     struct service_state *states = NULL;    /* before the run, per services entry */
     struct strv firewall = { 0 };             /* rules the run added, the last first */
     char impl[32] = "";
-    int ret = -1, failed = 0;
+    int ret = -1, failed = 0, dfd, jfd = -1, files = -1;
+    struct stat st;
 
     sb_init(&journal);
-    if (!hostinfo_inside(h, dir)) {
-        msg_error(m, "%s: a symbolic link in the image leads out of %s; refusing to read a "
-                  "journal there", dir, h->root);
+    /* Every file of the journal is reached through the directory opened inside the root,
+     * whose owner and mode are checked on that descriptor: nothing swapped in after the
+     * checks is read or obeyed. */
+    dfd = open_existing_txn_dir(h, dir, m);
+    if (dfd < 0) {
+        if (errno == ENOENT)
+            ret = 1;
         goto out;
     }
-    if (!path_exists(jpath)) {
+    jfd = openat(dfd, "current", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (jfd >= 0 && fstatat(jfd, "journal", &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+        close_fd(&jfd);         /* a cleanup cut short: its backups are no journal's */
+    if (jfd < 0 && errno == ENOENT) {
         free(jdir);
         free(jpath);
         jdir = xasprintf("%s/last", dir);
         jpath = xasprintf("%s/journal", jdir);
+        jfd = openat(dfd, "last", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (jfd < 0 && errno == ENOENT) {
+            ret = 1;
+            goto out;
+        }
     }
-    if (!path_exists(jpath)) {
-        ret = 1;
+    if (jfd < 0) {
+        say_open_failed(jdir, m);
         goto out;
     }
     /* The journal says what to write where, as root: only one that this user keeps, in
      * directories no one else can write, is obeyed (an image may come from anyone). */
-    if (!trusted_dir(dir, m) || !trusted_dir(jdir, m) ||
-        read_trusted(jpath, MAX_BACKUP, &journal, m) < 0) {
+    if (!trusted_fd(dfd, dir, m) || !trusted_fd(jfd, jdir, m) ||
+        read_trusted(jfd, "journal", jpath, MAX_BACKUP, &journal, m) < 0) {
         if (errno == ENOENT)
             ret = 1;
         else if (errno != EPERM)
             msg_error(m, "%s: cannot read: %s", jpath, strerror(errno));
         goto out;
+    }
+    {
+        char *fpath = xasprintf("%s/files", jdir);
+
+        files = open_trusted_dir(jfd, "files", fpath, m);
+        free(fpath);
+        if (files < 0 && errno == EPERM)
+            goto out;           /* untrusted: said in m */
     }
     /* Undo the files from the last to the first. */
     {
@@ -981,10 +1160,11 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
                         msg_error(m, "%s: a symbolic link in the image leads out of %s; not "
                                   "restored", disk, h->root);
                         failed++;
-                    } else if (undo_file(h->root, jdir, n, existed, disk, actions, m) < 0) {
+                    } else if (undo_file(h, files, jdir, n, existed, path, disk, actions,
+                                         m) < 0) {
                         failed++;
                     } else {
-                        original_after_undo(dir, jdir, n, existed, lines.v[i] + used, m);
+                        original_after_undo(dfd, dir, files, n, existed, lines.v[i] + used, m);
                     }
                     free(disk);
                 }
@@ -1038,10 +1218,16 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
         }
     }
     if (!failed) {
-        remove_tree(jdir);
+        close_fd(&files);
+        close_fd(&jfd);
+        remove_tree(dfd, strrchr(jdir, '/') + 1);
         ret = 0;
     }
 out:
+    close_fd(&files);
+    close_fd(&jfd);
+    if (dfd >= 0)
+        close(dfd);
     strv_free(&services);
     strv_free(&firewall);
     free(states);

@@ -364,8 +364,9 @@ commit_failed(struct plan *p)
     char *cur = hostinfo_path(p->host, TXN_DIR "/current");
 
     msg_error(p->m, "the change is in place, but its journal could not be completed: the "
-              "backups and journal are in %s; the next run, or 'te-ntp-setup rollback', puts "
-              "the old files back", cur);
+              "backups and journal are in %s; the next run, or 'te-ntp-setup rollback%s%s', "
+              "puts the old files back", cur, p->host->root ? " --root " : "",
+              p->host->root ? p->host->root : "");
     free(cur);
     return APPLY_FAILED_UNRESTORED;
 }
@@ -499,7 +500,8 @@ out:
         char *cur = hostinfo_path(p->host, TXN_DIR "/current");
 
         msg_error(p->m, "the system could not be restored; the backups and journal are in "
-                  "%s: fix the cause, then run 'te-ntp-setup rollback'", cur);
+                  "%s: fix the cause, then run 'te-ntp-setup rollback%s%s'", cur,
+                  p->host->root ? " --root " : "", p->host->root ? p->host->root : "");
         free(cur);
         txn_abandon(t);
     }
