@@ -665,7 +665,7 @@ line_spans(struct augtree *t, const char *tree, const struct textmap *map, struc
         at = end;
     }
     ok = ok && i == k->n;
-    for (size_t j = 0; ok && k->n && j < 2; j++) {
+    for (size_t j = 0; ok && j < (k->n > 1 ? 2 : k->n); j++) {   /* one node: one look */
         char *p = j == 0 ? xasprintf("%s/*[1]", tree) : xasprintf("%s/*[last()]", tree);
         size_t s, e;
         struct augnode *n = &k->v[j == 0 ? 0 : k->n - 1];
