@@ -7,7 +7,9 @@
 #
 # Environment: BENCH_RUNS (timed runs per case, default 30), BENCH_SLOW_RUNS (for augtool with
 # every lens and for chronyd -Q, default 5), BENCH_CALLGRIND=0 (skip the instruction counts),
-# BENCH_OUT (the JSON, default $top_builddir/bench/results.json), TE_TESTDEPS (where
+# BENCH_OUT (the JSON, default $top_builddir/bench/results.json), BENCH_SECTIONS (which of
+# "apply check scale" to run, default all), BENCH_SCALE_RUNS (runs per scale case, default
+# 3), TE_TESTDEPS (where
 # packaging/build-deps --test unpacked chrony, ntpsec and openntpd).
 set -u
 
@@ -22,6 +24,8 @@ RUNS=${BENCH_RUNS:-30}
 SLOW=${BENCH_SLOW_RUNS:-5}
 CALLGRIND=${BENCH_CALLGRIND:-1}
 OUT=${BENCH_OUT:-$top_builddir/bench/results.json}
+SECTIONS=${BENCH_SECTIONS:-apply check scale}
+want() { case " $SECTIONS " in *" $1 "*) return 0;; esac; return 1; }
 : "${TE_NTP_SETUP_LENSDIR:=$top_srcdir/lenses}"
 export TE_NTP_SETUP_LENSDIR
 
@@ -76,6 +80,7 @@ rev=$(git -C "$top_srcdir" rev-parse --short HEAD 2>/dev/null || echo unknown)
 say "$cpu x$ncpu, $os, load $load_before; $RUNS runs per case"
 
 # ---- apply on every fixture root -------------------------------------------------------
+if want apply; then
 # name | main configuration | stock lens for augtool | how augtool sets the servers |
 # the daemon directory whose program checks the configuration ("-": none)
 fixtures='debian-12 /etc/chrony/chrony.conf Chrony.lns server chrony
@@ -182,8 +187,10 @@ echo "$fixtures" | while read -r name conf lens style daemon; do
     # every lens costs the same whatever the fixture: counted once
     [ "$name" = rhel-9 ] && counted augtool_all "$name" nochange augtool -r "$root" "$@" -f "$TMP/edit.aug"
 done
+fi
 
 # ---- check: four local servers, and the error against a known offset ----------------------
+if want check; then
 CHRONYD=
 for d in /usr/sbin "$TESTDEPS/chrony/usr/sbin"; do
     [ -x "$d/chronyd" ] && { CHRONYD=$d/chronyd; break; }
@@ -288,8 +295,10 @@ if [ -n "$CHRONYD" ]; then
         i=$((i + 1))
     done
 fi
+fi
 
 # ---- scale: the cost grows with the input, linearly ---------------------------------------
+if want scale; then
 # Generated inputs (chronyd is out of reach, so the figures are te-ntp-setup's own): a
 # chrony.conf of 1,000 to 20,000 lines (one in ten a server, the rest directives and
 # comments), an ntp.conf of 4.1 MB (under the 4 MiB limit, with room for the notes), 10,000
@@ -351,6 +360,7 @@ say "scale: 1,000 -s"
 scale_case "1000_servers_-s" "$TMP/scale.many" $(awk 'BEGIN { for (i = 1; i <= 1000; i++) printf "-s s%d.example.net ", i }')
 rm -rf "$TMP/scale.many"
 
+fi
 # ---- the table and the JSON ---------------------------------------------------------------
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$(dirname "$OUT")"

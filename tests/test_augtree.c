@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "augtree.h"
+#include "plan.h"
 #include "cunit_main.h"
 #include "msgs.h"
 #include "paths.h"
@@ -187,11 +188,126 @@ test_augtree_children_match_augeas(void)
     msgs_free(&m);
 }
 
+/* augtree_find_value finds what a match of TREE/LABEL and a look at each value finds: the
+ * first node in the text, the value without case, nothing for a value no node has, and the
+ * new value after an edit; a path that is not a tree is left to augtree_match. */
+static void
+test_augtree_find_value(void)
+{
+    struct msgs m = { 0 };
+    struct augtree *t = augtree_new(lens_dir, &m);
+    const char *text = "pool a.example\nserver A.example iburst\nserver b\n"
+                       "server a.EXAMPLE key 1\n";
+    const char *tree, *hit = "x";
+    char *want, *sub;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    tree = augtree_parse(t, "Tentp_chrony.lns", "one", text, &m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    want = xasprintf("%s/server[1]", tree);
+    TE_ASSERT_INT_EQ(augtree_find_value(t, tree, "server", "a.example", &hit), 0);
+    TE_ASSERT_STR_EQ(hit, want);
+    free(want);
+    want = xasprintf("%s/pool[1]", tree);
+    TE_ASSERT_INT_EQ(augtree_find_value(t, tree, "pool", "A.EXAMPLE", &hit), 0);
+    TE_ASSERT_STR_EQ(hit, want);
+    free(want);
+    TE_ASSERT_INT_EQ(augtree_find_value(t, tree, "server", "c", &hit), 0);
+    CU_ASSERT_PTR_NULL(hit);
+    TE_ASSERT_INT_EQ(augtree_find_value(t, tree, "peer", "b", &hit), 0);
+    CU_ASSERT_PTR_NULL(hit);
+    sub = xasprintf("%s/server[2]", tree);
+    TE_ASSERT_INT_EQ(augtree_find_value(t, sub, "server", "b", &hit), -1);
+    CU_ASSERT_EQUAL(augtree_set(t, sub, "c"), 0);
+    want = xasprintf("%s/server[2]", tree);
+    TE_ASSERT_INT_EQ(augtree_find_value(t, tree, "server", "C", &hit), 0);
+    TE_ASSERT_STR_EQ(hit, want);
+    TE_ASSERT_INT_EQ(augtree_find_value(t, tree, "server", "b", &hit), 0);
+    CU_ASSERT_PTR_NULL(hit);
+    free(want);
+    free(sub);
+    augtree_free(t);
+    msgs_free(&m);
+}
+
+/* plan_parse_after(p, f, lens): the planned text of f, from before and edits. */
+static const char *
+parse_after(struct augtree *t, const char *before, const struct text_edit *edits, size_t n,
+            struct msgs *m)
+{
+    struct file_change f, *files[] = { &f };
+    struct plan p;
+    char path[] = "/etc/ntp.conf";
+    const char *tree = NULL;
+
+    memset(&p, 0, sizeof(p));
+    memset(&f, 0, sizeof(f));
+    p.m = m;
+    p.aug = t;
+    p.files = files;
+    p.n_files = 1;
+    f.path = path;
+    f.disk_path = path;
+    f.existed = true;
+    sb_init(&f.before);
+    sb_init(&f.after);
+    sb_append(&f.before, before);
+    for (size_t i = 0; i < n; i++)
+        plan_edit(&f, edits[i].start, edits[i].end, edits[i].text);
+    if (plan_render(&p) == 0)
+        tree = plan_parse_after(&p, &f, "Tentp_ntp.lns");
+    for (size_t i = 0; i < f.n_edits; i++)
+        free(f.edits[i].text);
+    free(f.edits);
+    sb_free(&f.before);
+    sb_free(&f.after);
+    return tree;
+}
+
+/* The planned text is checked by the lines the edits touch, in their whole lines: a good
+ * edit passes (CRLF, no final newline), an edit that breaks the line it is in is caught
+ * even when its own text would parse, with the line number in the whole file. */
+static void
+test_plan_parse_after(void)
+{
+    struct msgs m = { 0 };
+    struct augtree *t = augtree_new(lens_dir, &m);
+    const char *crlf = "server a iburst\r\nrestrict default nomodify\r\n# c\r\n"
+                       "driftfile /var/lib/ntp/drift";
+    const char *lf = "server a iburst\nrestrict default nomodify\n# c\ndriftfile /x\n";
+    char comment[] = "#", nl[] = "\n", added[] = "server b iburst\n", blank[] = "",
+         brace[] = "} ";
+    const struct text_edit good[] = {
+        { 0, 0, comment, 0 }, { 77, 77, nl, 0 }, { 77, 77, added, 0 },
+    };
+    /* "driftfile " goes, "/x" stays: no text alone would parse */
+    const struct text_edit joins[] = { { 46, 56, blank, 0 } };
+    const struct text_edit breaks[] = { { 16, 16, brace, 0 } };   /* line 2 */
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_PTR_NOT_NULL(parse_after(t, crlf, good, 3, &m));
+    TE_ASSERT_INT_EQ(m.errors.n, 0);
+    CU_ASSERT_PTR_NULL(parse_after(t, lf, breaks, 1, &m));
+    TE_ASSERT_INT_EQ(m.errors.n, 1);
+    if (m.errors.n == 1)
+        TE_ASSERT_CONTAINS(m.errors.v[0], "/etc/ntp.conf:2:");
+    msgs_free(&m);
+    memset(&m, 0, sizeof(m));
+    CU_ASSERT_PTR_NULL(parse_after(t, lf, joins, 1, &m));
+    TE_ASSERT_INT_EQ(m.errors.n, 1);
+    if (m.errors.n == 1)
+        TE_ASSERT_CONTAINS(m.errors.v[0], "/etc/ntp.conf:4:");
+    augtree_free(t);
+    msgs_free(&m);
+}
+
 static const struct te_test augtree_tests[] = {
     TE_TEST(test_augtree_crlf_spans),
     TE_TEST(test_augtree_no_final_newline),
     TE_TEST(test_augtree_fold_keywords),
     TE_TEST(test_augtree_children_match_augeas),
+    TE_TEST(test_augtree_find_value),
+    TE_TEST(test_plan_parse_after),
     TE_TESTS_END,
 };
 

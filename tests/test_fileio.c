@@ -321,6 +321,72 @@ test_fileio_read_only_directory(void)
     free(sub);
 }
 
+/* The temporary files a killed run left (".NAME.te-ntp-setup.XXXXXX") go when NAME is
+ * written next, and only they: other names stay. The directory is read once for many
+ * writes; a stale file that appears in it later (the directory changed behind the
+ * process) still goes. */
+static void
+test_fileio_sweeps_stale_temporaries(void)
+{
+    const char *dir = te_tmpdir();
+    static const char *const names[] = { "a.conf", "b.conf", "c.conf", "te-ntp-setup.sources" };
+    static const char old[] = "server old.example.com\n";
+    static const char new[] = "server new.example.com iburst\n";
+    char *path[4], *stale_a = te_path(dir, ".a.conf.te-ntp-setup.AbCdE1");
+    char *stale_b = te_path(dir, ".b.conf.te-ntp-setup.XyZ123");
+    char *stale_c = te_path(dir, ".c.conf.te-ntp-setup.Later1");
+    char *stale_s = te_path(dir, ".te-ntp-setup.sources.te-ntp-setup.Kk0000");
+    char *long_a = te_path(dir, ".a.conf.te-ntp-setup.TooLong");
+    char *other = te_path(dir, ".d.conf.te-ntp-setup.Other1");
+    struct timespec times[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+    struct msgs m = { 0 };
+
+    for (int i = 0; i < 4; i++) {
+        path[i] = te_path(dir, names[i]);
+        write_text(path[i], old, 0644);
+    }
+    write_text(stale_a, "half", 0600);
+    write_text(stale_b, "half", 0600);
+    write_text(stale_s, "half", 0600);
+    write_text(long_a, "not ours", 0600);
+    write_text(other, "half", 0600);
+
+    TE_ASSERT_INT_EQ(fileio_replace(path[0], new, strlen(new), old, strlen(old), NULL, false, &m),
+                     0);
+    CU_ASSERT(access(stale_a, F_OK) < 0);
+    CU_ASSERT(access(stale_b, F_OK) == 0);
+    CU_ASSERT(access(long_a, F_OK) == 0);
+    TE_ASSERT_INT_EQ(fileio_replace(path[1], new, strlen(new), old, strlen(old), NULL, false, &m),
+                     0);
+    CU_ASSERT(access(stale_b, F_OK) < 0);
+    CU_ASSERT(access(stale_s, F_OK) == 0);
+
+    /* Changed behind the process (the time set apart, in case the clock of the file system
+     * is coarser than these steps): read again. */
+    write_text(stale_c, "half", 0600);
+    CU_ASSERT_FATAL(utimensat(AT_FDCWD, dir, times, 0) == 0);
+    TE_ASSERT_INT_EQ(fileio_replace(path[2], new, strlen(new), old, strlen(old), NULL, false, &m),
+                     0);
+    CU_ASSERT(access(stale_c, F_OK) < 0);
+    TE_ASSERT_INT_EQ(fileio_replace(path[3], new, strlen(new), old, strlen(old), NULL, false, &m),
+                     0);
+    CU_ASSERT(access(stale_s, F_OK) < 0);
+    CU_ASSERT(access(long_a, F_OK) == 0);
+    CU_ASSERT(access(other, F_OK) == 0);
+    TE_ASSERT_INT_EQ(m.errors.n, 0);
+    for (int i = 0; i < 4; i++) {
+        assert_text(path[i], new);
+        free(path[i]);
+    }
+    msgs_free(&m);
+    free(stale_a);
+    free(stale_b);
+    free(stale_c);
+    free(stale_s);
+    free(long_a);
+    free(other);
+}
+
 static void
 test_fileio_remove(void)
 {
@@ -494,6 +560,7 @@ static const struct te_test fileio_tests[] = {
     TE_TEST(test_fileio_refuses_symlink),
     TE_TEST(test_fileio_refuses_appeared_file),
     TE_TEST(test_fileio_read_only_directory),
+    TE_TEST(test_fileio_sweeps_stale_temporaries),
     TE_TEST(test_fileio_remove),
     TE_TEST(test_fileio_keeps_xattrs),
     TE_TEST(test_fileio_refuses_hard_link),

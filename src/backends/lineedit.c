@@ -404,7 +404,14 @@ lineedit_fill_main(struct plan *p, struct file_change *f, const struct source *c
         const char *found = NULL;
         char *text;
 
-        augtree_match(p->aug, expr, &nodes);
+        if (augtree_find_value(p->aug, f->tree, lineedit_source_label(p, want[i]),
+                               want[i]->host, &found) == 0) {
+            if (found)                  /* (a table: not a pass over the nodes per source) */
+                strv_push(&nodes, found);
+            found = found ? nodes.v[0] : NULL;
+        } else {
+            augtree_match(p->aug, expr, &nodes);
+        }
         for (size_t j = 0; j < nodes.n && !found; j++) {
             const char *v = augtree_get(p->aug, nodes.v[j]);
 
@@ -530,8 +537,20 @@ lineedit_find_source(struct plan *p, struct file_change **files, size_t n, const
 {
     for (size_t i = 0; i < n; i++) {
         struct strv nodes = { 0 };
-        char *expr = xasprintf("%s/%s", files[i]->tree, label), *r = NULL;
+        char *expr, *r = NULL;
+        const char *hit;
 
+        /* a table per tree: a look-up per requested source through all nodes would make
+         * n sources in n lines cost n * n */
+        if (augtree_find_value(p->aug, files[i]->tree, label, host, &hit) == 0) {
+            if (hit) {
+                if (in)
+                    *in = files[i];
+                return xstrdup(hit);
+            }
+            continue;
+        }
+        expr = xasprintf("%s/%s", files[i]->tree, label);
         augtree_match(p->aug, expr, &nodes);
         for (size_t j = 0; j < nodes.n && !r; j++) {
             const char *v = augtree_get(p->aug, nodes.v[j]);

@@ -661,7 +661,7 @@ ntpsec_validate(struct plan *p)
 {
     const struct file_change *f = p->files[0];
 
-    if (!augtree_parse(p->aug, p->backend->lens, f->path, f->after.buf, p->m))
+    if (!plan_parse_after(p, f, p->backend->lens))
         return -1;
     msg_note(p->m, "ntpsec has no configuration check: %s was checked with the ntp.conf lens "
              "only", f->path);
@@ -678,7 +678,7 @@ ntpd_validate(struct plan *p)
     bool has_check = false;
     int ret = -1;
 
-    if (!augtree_parse(p->aug, p->backend->lens, f->path, f->after.buf, p->m))
+    if (!plan_parse_after(p, f, p->backend->lens))
         goto out;
     if (ntpd) {
         const char *argv[] = { ntpd, "--help", NULL };

@@ -146,7 +146,7 @@ openntpd_validate(struct plan *p)
     char *bin = find_daemon(p);
     int ret = -1;
 
-    if (!augtree_parse(p->aug, p->backend->lens, f->path, f->after.buf, p->m)) {
+    if (!plan_parse_after(p, f, p->backend->lens)) {
         ret = -1;
     } else if (!bin) {
         msg_note(p->m, "OpenNTPD's daemon is not installed here: %s was not checked by "

@@ -21,6 +21,7 @@ struct textmap {
     struct augnodes *kids; /* its top-level nodes, once asked for */
     size_t *index;         /* kids by path: open addressing, (size_t)-1 free */
     size_t slots;
+    size_t *vindex;        /* kids by label and value (no case): the same, once asked for */
     size_t *cr;            /* positions in the parsed text of the line feeds whose \r went */
     size_t n_cr;
     size_t len;            /* the length of the caller's text */
@@ -69,6 +70,7 @@ augtree_free(struct augtree *t)
         free(t->maps[i].cr);
         augnodes_free(t->maps[i].kids);
         free(t->maps[i].index);
+        free(t->maps[i].vindex);
     }
     free(t->maps);
     free(t);
@@ -288,6 +290,8 @@ forget_kids(struct textmap *map)
     map->kids = NULL;
     free(map->index);
     map->index = NULL;
+    free(map->vindex);
+    map->vindex = NULL;
 }
 
 /* The map of the tree path is in, or NULL. */
@@ -486,6 +490,61 @@ augtree_match(struct augtree *t, const char *expr, struct strv *out)
     return n;
 }
 
+/* A hash of label and value, the value without case. */
+static size_t
+hash_label_value(const char *label, const char *value)
+{
+    size_t h = hash_str(label) * 31;
+
+    for (; *value; value++)
+        h = h * 33 + (unsigned char)tolower((unsigned char)*value);
+    return h;
+}
+
+int
+augtree_find_value(struct augtree *t, const char *tree, const char *label, const char *value,
+                   const char **path)
+{
+    struct textmap *map = (struct textmap *)map_of(t, tree);
+    const struct augnodes *k;
+    unsigned id, group;
+    int used = 0;
+
+    *path = NULL;
+    if (!map || sscanf(tree, "/tree/h%u/t%u%n", &group, &id, &used) != 2 || tree[used] ||
+        !(k = augtree_children(t, tree)))
+        return -1;
+    if (!map->vindex) {
+        map->vindex = xmalloc(map->slots * sizeof(*map->vindex));
+        memset(map->vindex, 0xff, map->slots * sizeof(*map->vindex));
+        for (size_t i = 0; i < k->n; i++) {
+            size_t h;
+
+            if (!k->v[i].value)
+                continue;
+            for (h = hash_label_value(k->v[i].label, k->v[i].value) & (map->slots - 1);
+                 map->vindex[h] != (size_t)-1; h = (h + 1) & (map->slots - 1)) {
+                const struct augnode *o = &k->v[map->vindex[h]];
+
+                if (!strcmp(o->label, k->v[i].label) && !strcasecmp(o->value, k->v[i].value))
+                    break;                  /* the first in the text counts */
+            }
+            if (map->vindex[h] == (size_t)-1)
+                map->vindex[h] = i;
+        }
+    }
+    for (size_t h = hash_label_value(label, value) & (map->slots - 1);
+         map->vindex[h] != (size_t)-1; h = (h + 1) & (map->slots - 1)) {
+        const struct augnode *o = &k->v[map->vindex[h]];
+
+        if (!strcmp(o->label, label) && !strcasecmp(o->value, value)) {
+            *path = o->path;
+            break;
+        }
+    }
+    return 0;
+}
+
 const char *
 augtree_get(struct augtree *t, const char *path)
 {
@@ -610,7 +669,7 @@ line_spans(struct augtree *t, const char *tree, const struct textmap *map, struc
         at = end;
     }
     ok = ok && i == k->n;
-    for (size_t j = 0; ok && k->n && j < 2; j++) {
+    for (size_t j = 0; ok && j < (k->n > 1 ? 2 : k->n); j++) {   /* one node: one look */
         char *p = j == 0 ? xasprintf("%s/*[1]", tree) : xasprintf("%s/*[last()]", tree);
         size_t s, e;
         struct augnode *n = &k->v[j == 0 ? 0 : k->n - 1];

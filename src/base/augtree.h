@@ -48,6 +48,13 @@ struct augnodes {
  * in order, with their spans; computed once per tree in time linear in its size (Augeas's
  * own path look-ups cost a walk of the siblings each). NULL on error. Owned by the handle. */
 const struct augnodes *augtree_children(struct augtree *t, const char *tree);
+/* The first top-level node of the parsed tree at path tree with this label whose value is
+ * value without regard to case, as augtree_match of TREE/LABEL and a look at each value
+ * would find it, in constant time (a table built once per tree): its path in *path (owned
+ * by the handle, valid until the tree changes) or NULL when there is none. 0, or -1 when
+ * tree is not a parsed tree (then ask augtree_match). */
+int augtree_find_value(struct augtree *t, const char *tree, const char *label, const char *value,
+                       const char **path);
 /* Where the node at path was in the text it was parsed from: bytes [*start, *end), the
  * line end included. 0, or -1 for a node added since. */
 int augtree_span(struct augtree *t, const char *path, size_t *start, size_t *end);

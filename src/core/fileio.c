@@ -118,24 +118,117 @@ write_all(int fd, const char *data, size_t len)
 }
 
 /* Remove the temporary files an earlier, killed run left for this file. Only this tool
- * makes names of this shape, and the caller holds the lock, so none of them is in use. */
+ * makes names of this shape, and the caller holds the lock, so none of them is in use.
+ *
+ * Reading the directory for every file written would make writing n files into one
+ * directory cost n times its size (10,000 drop-ins: minutes), so each directory is read
+ * once: the stale names found are kept, and after each write the directory's identity and
+ * change times are noted. While they still match at the next write, nobody has touched the
+ * directory since (a stale name can only come from an earlier run, never while this one
+ * holds the lock), and the names kept are all there is; any other change (another process,
+ * a directory removed and made again) reads it again. */
+#define SWEPT_DIRS 8
+static struct swept {
+    bool used;
+    dev_t dev;
+    ino_t ino;
+    struct timespec mtime, ctime;
+    struct strv stale;          /* the stale names found in it and not yet removed */
+} swept[SWEPT_DIRS];
+static unsigned swept_next;
+
+static bool
+same_time(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+/* The entry of dirfd when it is still as this process last left it, else NULL. */
+static struct swept *
+swept_find(int dirfd)
+{
+    struct stat st;
+
+    if (fstat(dirfd, &st) < 0)
+        return NULL;
+    for (unsigned i = 0; i < SWEPT_DIRS; i++)
+        if (swept[i].used && swept[i].dev == st.st_dev && swept[i].ino == st.st_ino &&
+            same_time(&swept[i].mtime, &st.st_mtim) &&
+            same_time(&swept[i].ctime, &st.st_ctim))
+            return &swept[i];
+    return NULL;
+}
+
 static void
+swept_forget(struct swept *s)
+{
+    strv_free(&s->stale);
+    memset(s, 0, sizeof(*s));
+}
+
+/* Note dirfd as this process leaves it (after a write): e keeps its stale names. */
+static void
+swept_note(struct swept *e, int dirfd)
+{
+    struct stat st;
+
+    if (!e)
+        return;
+    if (fstat(dirfd, &st) < 0) {
+        swept_forget(e);
+        return;
+    }
+    e->dev = st.st_dev;
+    e->ino = st.st_ino;
+    e->mtime = st.st_mtim;
+    e->ctime = st.st_ctim;
+}
+
+/* The directory's entry, read now unless it is known; the stale names of base removed. */
+static struct swept *
 sweep_stale(int dirfd, const char *base)
 {
     char *prefix = xasprintf(".%s.te-ntp-setup.", base);
-    size_t plen = strlen(prefix);
-    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    struct dirent *e;
+    size_t plen = strlen(prefix), kept = 0;
+    struct swept *e = swept_find(dirfd);
 
-    if (!d && fd >= 0)
-        close(fd);
-    while (d && (e = readdir(d)) != NULL)
-        if (strncmp(e->d_name, prefix, plen) == 0 && strlen(e->d_name) == plen + 6)
-            unlinkat(dirfd, e->d_name, 0);
-    if (d)
-        closedir(d);
+    if (!e) {
+        int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+        struct dirent *ent;
+
+        if (!d && fd >= 0)
+            close(fd);
+        e = &swept[swept_next];
+        swept_next = (swept_next + 1) % SWEPT_DIRS;
+        swept_forget(e);
+        e->used = d != NULL;
+        while (d && (ent = readdir(d)) != NULL) {
+            size_t len = strlen(ent->d_name);
+
+            if (ent->d_name[0] == '.' && len > 20 &&
+                memcmp(ent->d_name + len - 20, ".te-ntp-setup.", 14) == 0)
+                strv_push(&e->stale, ent->d_name);
+        }
+        if (d)
+            closedir(d);
+        if (!e->used)
+            e = NULL;
+    }
+    for (size_t i = 0; e && i < e->stale.n; i++) {
+        const char *name = e->stale.v[i];
+
+        if (strncmp(name, prefix, plen) == 0 && strlen(name) == plen + 6) {
+            unlinkat(dirfd, name, 0);
+            free(e->stale.v[i]);
+        } else {
+            e->stale.v[kept++] = e->stale.v[i];
+        }
+    }
+    if (e)
+        e->stale.n = kept;
     free(prefix);
+    return e;
 }
 
 /* Create a new temporary file ".BASE.te-ntp-setup.XXXXXX" (0600) in dirfd, exclusively;
@@ -257,6 +350,7 @@ fileio_replace_in(const char *root, const char *path, const char *data, size_t l
     char *tmp = NULL;
     struct stat now;
     struct strv kept = { 0 }, lost = { 0 };     /* extended attributes */
+    struct swept *sw = NULL;
     int dirfd, fd = -1, ret = -1;
     bool exists;
     const struct stat *meta = st ? st : &now;
@@ -289,7 +383,7 @@ fileio_replace_in(const char *root, const char *path, const char *data, size_t l
         msg_error(m, "%s: appeared since it was read; nothing written", path);
         goto out;
     }
-    sweep_stale(dirfd, base);
+    sw = sweep_stale(dirfd, base);
     fd = make_temp(dirfd, base, tmpname, tmpsize);
     if (fd < 0) {
         msg_error(m, "%s: cannot create a temporary file: %s", dir, strerror(errno));
@@ -352,13 +446,17 @@ fileio_replace_in(const char *root, const char *path, const char *data, size_t l
         free(list);
     }
     ret = 0;
+    swept_note(sw, dirfd);
     goto out;
 
 out_unlink:
     if (fd >= 0)
         close(fd);
     fd = -1;
-    unlinkat(dirfd, tmpname, 0);
+    if (unlinkat(dirfd, tmpname, 0) < 0 && sw)
+        swept_forget(sw);       /* left behind: the next write here reads the directory */
+    else
+        swept_note(sw, dirfd);
 out:
     if (fd >= 0)
         close(fd);

@@ -265,6 +265,58 @@ plan_render(struct plan *p)
     return 0;
 }
 
+const char *
+plan_parse_after(struct plan *p, const struct file_change *f, const char *lens)
+{
+    const struct strbuf *b = &f->before;
+    bool crlf = is_crlf(b), local = !f->generated && f->existed;
+    struct strbuf part;
+    const char *tree = NULL;
+    size_t j = 0;
+
+    sb_init(&part);
+    for (size_t k = 1; local && k < f->n_edits; k++)      /* as plan_render sorted them */
+        local = f->edits[k].start >= f->edits[k - 1].end;
+    while (local && j < f->n_edits) {
+        /* a region: from the start of the line of its first edit to the end of the line
+         * its last edit ends in, taking in every edit that starts before that */
+        size_t rs = f->edits[j].start, re, at;
+        const char *nl;
+
+        while (rs > 0 && b->buf[rs - 1] != '\n')
+            rs--;
+        at = rs;
+        re = rs;
+        for (bool first = true; j < f->n_edits && (first || f->edits[j].start < re);
+             j++, first = false) {
+            const struct text_edit *e = &f->edits[j];
+
+            if (e->start < at || e->end > b->len) {
+                local = false;
+                break;
+            }
+            sb_append_len(&part, b->buf + at, e->start - at);
+            if (crlf)
+                append_crlf(&part, e->text);
+            else
+                sb_append(&part, e->text);
+            at = e->end;
+            nl = memchr(b->buf + at, '\n', b->len - at);
+            re = nl ? (size_t)(nl - b->buf) + 1 : b->len;
+        }
+        if (local)
+            sb_append_len(&part, b->buf + at, re - at);
+    }
+    if (local && memchr(part.buf, '\0', part.len) == NULL) {
+        struct msgs quiet = { 0 };
+
+        tree = augtree_parse(p->aug, lens, f->path, part.buf, &quiet);
+        msgs_free(&quiet);
+    }
+    sb_free(&part);
+    return tree ? tree : augtree_parse(p->aug, lens, f->path, f->after.buf, p->m);
+}
+
 bool
 file_change_differs(const struct file_change *f)
 {

@@ -81,6 +81,12 @@ void plan_edit(struct file_change *f, size_t start, size_t end, const char *text
 /* Produce every file's after text: the generated text, or the original with its edits.
  * 0, or -1 when edits overlap (an internal error, reported in m). */
 int plan_render(struct plan *p);
+/* Parse f's planned text (after plan_render) with lens, whose nodes are each one line: the
+ * untouched lines parsed when the file was read, so only the lines the edits touch (with a
+ * line of context each) are handed to Augeas; a 4 MiB file with a few edits is not parsed
+ * again whole. When those do not parse, the whole text is, for the message's line numbers.
+ * The tree, or NULL with the message in p->m. */
+const char *plan_parse_after(struct plan *p, const struct file_change *f, const char *lens);
 /* True when the file's text changes. */
 bool file_change_differs(const struct file_change *f);
 /* How many files change. */

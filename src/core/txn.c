@@ -439,6 +439,8 @@ struct original {
     int parent;             /* TXN_DIR (not owned) */
     int fd;                 /* TXN_DIR/original, or -1 while it does not exist */
     struct strv lines;      /* the index */
+    size_t *slot;           /* its file lines by path: line number + 1, 0 empty */
+    size_t slots, indexed;  /* a power of two; lines indexed so far */
 };
 
 /* Load the index of the originals in the journal's directory dfd (txn_dir in messages): 0
@@ -474,21 +476,49 @@ original_free(struct original *o)
 {
     free(o->dir);
     close_fd(&o->fd);
+    free(o->slot);
     strv_free(&o->lines);
 }
 
-/* The index number of path (escaped as in the journal), or -1. */
-static long
-original_find(const struct original *o, const char *escaped)
+/* The escaped path of a file line of the index, or NULL; its number in *k. */
+static const char *
+original_path(const char *line, unsigned *k)
 {
-    for (size_t i = 0; i < o->lines.n; i++) {
-        unsigned k;
-        int used = 0;
+    int used = 0;
 
-        if (sscanf(o->lines.v[i], "file %u %*d %*o %n", &k, &used) == 1 && used > 0 &&
-            strcmp(o->lines.v[i] + used, escaped) == 0)
-            return (long)k;
+    return sscanf(line, "file %u %*d %*o %n", k, &used) == 1 && used > 0 ? line + used : NULL;
+}
+
+/* The index number of path (escaped as in the journal), or -1: the first file line that
+ * names it, through a table of the lines by path (a run that touches n files looks each up:
+ * a scan of the index for each would cost n times n). */
+static long
+original_find(struct original *o, const char *escaped)
+{
+    unsigned k;
+    const char *p;
+
+    if (2 * o->lines.n >= o->slots) {       /* (re)build: at most half full */
+        free(o->slot);
+        for (o->slots = 64; o->slots <= 2 * o->lines.n; o->slots *= 2)
+            ;
+        o->slot = xcalloc(o->slots, sizeof(*o->slot));
+        o->indexed = 0;
     }
+    for (; o->indexed < o->lines.n; o->indexed++) {
+        size_t h;
+
+        if (!(p = original_path(o->lines.v[o->indexed], &k)))
+            continue;
+        for (h = str_hash(p) & (o->slots - 1); o->slot[h]; h = (h + 1) & (o->slots - 1))
+            if (strcmp(original_path(o->lines.v[o->slot[h] - 1], &k), p) == 0)
+                break;                      /* an earlier line names it: that one counts */
+        if (!o->slot[h])
+            o->slot[h] = o->indexed + 1;
+    }
+    for (size_t h = str_hash(escaped) & (o->slots - 1); o->slot[h]; h = (h + 1) & (o->slots - 1))
+        if (strcmp(original_path(o->lines.v[o->slot[h] - 1], &k), escaped) == 0)
+            return (long)k;
     return -1;
 }
 
