@@ -883,6 +883,12 @@ test_settings_table_names(void)
                               "%s has no choices", k);
             if (f->type == SETTING_INT)
                 te_assert_msg(f->lo < f->hi, __LINE__, __FILE__, false, "%s: no range", k);
+            /* a flag's option stores its value: 0 would be the default again (--nts once
+             * left every source without NTS) */
+            if (fronts[i] == FRONT_CLI && (f->type == SETTING_FLAG ||
+                                           f->type == SETTING_SOURCE_FLAG))
+                te_assert_msg(f->value != 0, __LINE__, __FILE__, false, "--%s stores nothing",
+                              k);
         }
     }
     CU_ASSERT_PTR_NOT_NULL(setting_find(source_fields, FRONT_YAML, "minpoll"));
