@@ -107,7 +107,7 @@ pid_alive_from(const struct hostinfo *h, const char *pidfile)
     return alive;
 }
 
-enum impl_state
+enum backend_state
 backend_state(const struct ntp_backend *b, const struct hostinfo *h)
 {
     bool installed = false;
@@ -120,7 +120,7 @@ backend_state(const struct ntp_backend *b, const struct hostinfo *h)
     if (!b->installed && !installed && !h->live)
         installed = backend_conf_path(b, h) != NULL;   /* an image: its files tell */
     if (!installed)
-        return IMPL_ABSENT;
+        return BACKEND_ABSENT;
     if (h->live) {
         char *pidfile = xasprintf("/run/%s/%s.pid", svc, svc);
         char *pidfile2 = xasprintf("/run/%s.pid", svc);
@@ -135,11 +135,11 @@ backend_state(const struct ntp_backend *b, const struct hostinfo *h)
         free(pidfile2);
         free(running);
         if (active)
-            return IMPL_ACTIVE;
+            return BACKEND_ACTIVE;
     }
     if (service_enabled(h, svc))
-        return IMPL_ENABLED;
-    return IMPL_INSTALLED;
+        return BACKEND_ENABLED;
+    return BACKEND_INSTALLED;
 }
 
 void
@@ -150,7 +150,7 @@ backend_conflicts(const struct ntp_backend *b, const struct hostinfo *h, struct 
     for (size_t i = 0; backends[i]; i++) {
         const char *svc;
 
-        if (backends[i] == b || backend_state(backends[i], h) < IMPL_ENABLED)
+        if (backends[i] == b || backend_state(backends[i], h) < BACKEND_ENABLED)
             continue;
         svc = backend_service(backends[i], h);
         if (strcmp(svc, mine) != 0 && !strv_contains(out, svc))
@@ -159,12 +159,12 @@ backend_conflicts(const struct ntp_backend *b, const struct hostinfo *h, struct 
 }
 
 const char *
-backend_state_name(enum impl_state s)
+backend_state_name(enum backend_state s)
 {
     switch (s) {
-    case IMPL_ACTIVE:    return "active";
-    case IMPL_ENABLED:   return "enabled";
-    case IMPL_INSTALLED: return "installed";
+    case BACKEND_ACTIVE:    return "active";
+    case BACKEND_ENABLED:   return "enabled";
+    case BACKEND_INSTALLED: return "installed";
     default:             return "absent";
     }
 }
@@ -189,7 +189,7 @@ const struct ntp_backend *
 backend_choose(const char *name, const struct hostinfo *h, struct msgs *m)
 {
     const struct ntp_backend *best = NULL;
-    enum impl_state best_state = IMPL_ABSENT;
+    enum backend_state best_state = BACKEND_ABSENT;
 
     if (name && strcmp(name, "auto") != 0) {
         const struct ntp_backend *b = backend_find(name);
@@ -201,7 +201,7 @@ backend_choose(const char *name, const struct hostinfo *h, struct msgs *m)
             free(q);
             return NULL;
         }
-        if (backend_state(b, h) == IMPL_ABSENT && (b->installed || !backend_conf_path(b, h))) {
+        if (backend_state(b, h) == BACKEND_ABSENT && (b->installed || !backend_conf_path(b, h))) {
             msg_error(m, "%s is not installed on %s: install the package %s first", b->name,
                       h->root ? h->root : "this system", b->package);
             return NULL;
@@ -209,7 +209,7 @@ backend_choose(const char *name, const struct hostinfo *h, struct msgs *m)
         return b;
     }
     for (size_t i = 0; backends[i]; i++) {
-        enum impl_state s = backend_state(backends[i], h);
+        enum backend_state s = backend_state(backends[i], h);
         if (s > best_state) {
             best = backends[i];
             best_state = s;

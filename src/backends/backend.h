@@ -31,7 +31,7 @@ extern const struct ntp_backend *const backends[];
 /* The backend called name, or NULL. */
 const struct ntp_backend *backend_find(const char *name);
 /* How installed the backend is on the target (files only unless the system is live). */
-enum impl_state backend_state(const struct ntp_backend *b, const struct hostinfo *h);
+enum backend_state backend_state(const struct ntp_backend *b, const struct hostinfo *h);
 /* The backend's main configuration file that exists on the target (path without the root),
  * or NULL. */
 const char *backend_conf_path(const struct ntp_backend *b, const struct hostinfo *h);
@@ -46,7 +46,7 @@ const struct ntp_backend *backend_choose(const char *name, const struct hostinfo
  * target: two time daemons must not run at once. */
 void backend_conflicts(const struct ntp_backend *b, const struct hostinfo *h, struct strv *out);
 /* The name of a state. */
-const char *backend_state_name(enum impl_state s);
+const char *backend_state_name(enum backend_state s);
 /* Wait at most timeout_s for the kernel to report the clock synchronized (every daemon
  * clears STA_UNSYNC once it disciplines the clock). */
 void backend_verify_kernel(int timeout_s, struct sync_status *st);

@@ -67,7 +67,7 @@ already_fine(struct plan *p)
 {
     struct sync_status st;
 
-    if (!p->host->live || backend_state(p->backend, p->host) != IMPL_ACTIVE)
+    if (!p->host->live || backend_state(p->backend, p->host) != BACKEND_ACTIVE)
         return NULL;
     backend_verify(p->backend, p->host, 0, 0, &st);
     if (!st.synchronized)

@@ -57,7 +57,7 @@ choose_servers(int argc, char **argv, const struct hostinfo *h, struct diagnosis
 static void
 ask_daemon(const struct hostinfo *h, struct diagnosis *d)
 {
-    if (!d->backend || !h->live || backend_state(d->backend, h) != IMPL_ACTIVE)
+    if (!d->backend || !h->live || backend_state(d->backend, h) != BACKEND_ACTIVE)
         return;
     backend_verify(d->backend, h, 0, 0, &d->sync);
     d->daemon_asked = true;

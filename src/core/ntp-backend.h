@@ -32,11 +32,11 @@ struct sync_status {
                            * from any source", "the daemon is not running") */
 };
 
-enum impl_state {
-    IMPL_ABSENT,       /* nothing of it on the system */
-    IMPL_INSTALLED,    /* its daemon or configuration is there */
-    IMPL_ENABLED,      /* its service starts at boot */
-    IMPL_ACTIVE,       /* it is running */
+enum backend_state {
+    BACKEND_ABSENT,       /* nothing of it on the system */
+    BACKEND_INSTALLED,    /* its daemon or configuration is there */
+    BACKEND_ENABLED,      /* its service starts at boot */
+    BACKEND_ACTIVE,       /* it is running */
 };
 
 struct ntp_backend {

@@ -726,7 +726,7 @@ static const char *const firewall_files[] = {
     "/etc/iptables/rules.v6", "/etc/sysconfig/iptables", "/etc/sysconfig/ip6tables", NULL,
 };
 static const struct {
-    const char *impls;              /* the --implementation names, space-separated */
+    const char *implementations;    /* the --implementation names, space-separated */
     const char *const *files;
 } managed[] = {
     { " chrony ", chrony_files },
@@ -736,19 +736,19 @@ static const struct {
     { " chrony ntpd ntpsec openntpd timesyncd ", firewall_files },
 };
 
-/* Whether a journal's path is one of the files te-ntp-setup manages for the implementation
- * impl (NULL: a journal that names none, from an earlier version: any of them): absolute,
- * without "." or ".." names, and matching the table. */
+/* Whether a journal's path is one of the files te-ntp-setup manages for implementation
+ * (NULL: a journal that names none, from an earlier version: any of them): absolute, without
+ * "." or ".." names, and matching the table. */
 static bool
-managed_path(const char *path, const char *impl)
+managed_path(const char *path, const char *implementation)
 {
     if (path[0] != '/' || strstr(path, "//") || strstr(path, "/./") || strstr(path, "/../") ||
         (strlen(path) >= 2 && strcmp(path + strlen(path) - 2, "/.") == 0) ||
         (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
         return false;
     for (size_t i = 0; i < TE_ARRAY_LEN(managed); i++) {
-        char *word = impl ? xasprintf(" %s ", impl) : NULL;
-        bool mine = !impl || strstr(managed[i].impls, word) != NULL;
+        char *word = implementation ? xasprintf(" %s ", implementation) : NULL;
+        bool mine = !implementation || strstr(managed[i].implementations, word) != NULL;
 
         free(word);
         for (size_t j = 0; mine && managed[i].files[j]; j++)
@@ -1106,7 +1106,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
     struct strv services = { 0 };
     struct service_state *states = NULL;    /* before the run, per services entry */
     struct strv firewall = { 0 };             /* rules the run added, the last first */
-    char impl[32] = "";
+    char implementation[32] = "";
     int ret = -1, failed = 0, dfd, jfd = -1, files = -1;
     struct stat st;
 
@@ -1162,7 +1162,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
         char *save = NULL;
 
         for (char *l = strtok_r(journal.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-            if (sscanf(l, "implementation %31[a-z]", impl) != 1)
+            if (sscanf(l, "implementation %31[a-z]", implementation) != 1)
                 strv_push(&lines, l);
         }
         for (size_t i = lines.n; i-- > 0;) {
@@ -1176,11 +1176,12 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
 
                 /* A path on the target, joined to its root here: an image's journal (an
                  * image may come from anyone) must not name a file outside the image. */
-                if (!managed_path(path, impl[0] ? impl : NULL)) {
+                if (!managed_path(path, implementation[0] ? implementation : NULL)) {
                     char *q = quote_string(path);
 
                     msg_error(m, "%s/journal: %s is not a file te-ntp-setup manages%s%s; not "
-                              "restored", jdir, q, impl[0] ? " for " : "", impl);
+                              "restored", jdir, q, implementation[0] ? " for " : "",
+                              implementation);
                     free(q);
                     failed++;
                 } else {
