@@ -3,7 +3,7 @@
 # FIXTURES, TMP (a private directory removed on exit), and the functions below.
 set -u
 
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 BIN="$top_builddir/src/te-ntp-setup"
 FIXTURES="$top_srcdir/tests/fixtures"
