@@ -112,6 +112,8 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
         check "$cmd: exit 3 (a person must look) and the reason" \
             sh -c "[ $rc -eq 3 ] && grep -q 'not trusted: owned by another user' '$TMP/out'"
     done
+else
+    skip_part "a journal planted by another user: needs root and the user nobody"
 fi
 # A journal of this user, but writable by others, or naming a file the tool does not
 # manage, or asking for a set-user-ID bit on one that it does.
@@ -169,6 +171,8 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
         sed 's/^/#   /' "$TMP/out"
     check "rollback --all: nor do they make a set-user-ID file" \
         [ "$(stat -c %a "$root/etc/passwd")" = 644 ]
+else
+    skip_part "an index of originals planted by another user: needs root and the user nobody"
 fi
 root=$(fresh_root debian-12)
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
@@ -248,6 +252,8 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev
     check "an unreadable drop-in directory is named" \
         grep -q 'etc/chrony/sources.d: cannot read the directory: Permission denied' "$TMP/out"
     chmod 0700 "$TMP"
+else
+    skip_part "an unreadable drop-in directory: needs root, the user nobody and setpriv"
 fi
 # The journal names the implementation; it restores only that implementation's files.
 root=$(fresh_root debian-12)
@@ -295,5 +301,7 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
         sh -c "[ $rc -eq 1 ] && grep -q 'var/lib/te-ntp-setup: not trusted: owned by another user' '$TMP/out' &&
                cmp -s '$FIXTURES/debian-12/etc/chrony/chrony.conf' '$root/etc/chrony/chrony.conf' &&
                [ -z \"\$(ls -A '$root/var/lib/te-ntp-setup')\" ]"
+else
+    skip_part "a backup directory owned by another user: needs root and the user nobody"
 fi
 finish

@@ -10,7 +10,7 @@
 # an unpacked Debian package works: apt-get download chrony && dpkg -x chrony_*.deb DIR, then
 # TE_CHRONYD=DIR/usr/sbin/chronyd) and ntpdig: without one the test skips (exit 77), and
 # fails when TE_REQUIRE_ALL=1 (lib.sh's skip_all). A missing iptables, nft or ufw skips its
-# part, or is a failed check when TE_REQUIRE_ALL=1.
+# part, or is a failed check when TE_REQUIRE_ALL=1 (skip_part).
 . "$(dirname "$0")/../lib.sh"
 
 BIN=${TE_NTP_SETUP:-$BIN}
@@ -18,17 +18,6 @@ SRV=tefw-srv-$$
 CLI=tefw-cli-$$
 SERVER_PID=
 HOLDER_PID=
-skipped=0
-
-# A part that cannot run here: a failed check when TE_REQUIRE_ALL=1, else a note.
-skip_part() {
-    if [ "${TE_REQUIRE_ALL:-}" = 1 ]; then
-        not_ok "prerequisite missing in a run that requires everything: $*"
-    else
-        echo "# SKIP: $*"
-        skipped=$((skipped + 1))
-    fi
-}
 
 fw_cleanup() {
     if [ -n "$SERVER_PID" ]; then
@@ -250,5 +239,4 @@ run --server 'bad name;rm' --dry-run
 rc=$?
 check "invalid --server: exit 64 (got $rc)" [ $rc = 64 ]
 
-echo "# $skipped parts skipped"
 finish
