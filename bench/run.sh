@@ -17,7 +17,7 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 BIN=$top_builddir/src/te-ntp-setup
 TIMEIT=$top_builddir/bench/timeit
-SERVER=$top_builddir/tests/ntp-test-server
+SERVER=$top_builddir/tests/tools/ntp-test-server
 FIXTURES=$top_srcdir/tests/fixtures
 TESTDEPS=${TE_TESTDEPS:-/opt/te-ntp-setup-testdeps}
 RUNS=${BENCH_RUNS:-30}

@@ -290,7 +290,7 @@ NEGATED = 'negated'    # --flag when false
 MODULE = 'module'      # read by this module only
 
 # Every option: name, argument_spec, how it is passed, the program's flag. A new option of
-# the program is one line here (and its entry in DOCUMENTATION); tests/ansible-collection.sh
+# the program is one line here (and its entry in DOCUMENTATION); tests/release/ansible-collection.sh
 # holds them to the program's settings table (te-ntp-setup settings-table).
 OPTIONS = [
     ('servers', dict(type='list', elements='raw'), REPEAT, '--server'),
