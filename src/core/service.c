@@ -154,6 +154,8 @@ done:
 /* How long a stopped daemon may take to go away, and how often the script is asked. */
 #define SYSV_STOP_WAIT_MS 15000
 #define SYSV_STATUS_TIMEOUT_MS 10000
+/* How long a service restarted by rc-service may take to say it is started. */
+#define OPENRC_START_WAIT_MS 5000
 
 /* The init script's LSB status: 0 running, 3 not running; 1 and 2 (dead, a pid or lock
  * file left), 4 (unknown) or anything else: not known (a script without a status action
@@ -289,13 +291,22 @@ openrc_restart(const char *service, struct strv *done, struct msgs *m)
     {
         const char *argv[] = { rc_service, service, "restart", NULL };
         const char *status[] = { rc_service, service, "status", NULL };
+        int waited = 0;
 
         if (service_run(argv, NULL, m) != 0)
             goto done;
-        if (service_run(status, NULL, NULL) != 0) {
-            msg_error(m, "%s is not running after 'rc-service %s restart' (its status says so)",
-                      service, service);
-            goto done;
+        /* A daemon that forks writes its pid file a moment after the start returned: until
+         * then OpenRC's status says "crashed" (the live test saw it on a loaded machine). */
+        while (service_run(status, NULL, NULL) != 0) {
+            const struct timespec step = { 0, 100 * 1000 * 1000 };
+
+            if (waited >= OPENRC_START_WAIT_MS) {
+                msg_error(m, "%s is not running after 'rc-service %s restart' (its status "
+                          "says so for %d s)", service, service, OPENRC_START_WAIT_MS / 1000);
+                goto done;
+            }
+            nanosleep(&step, NULL);
+            waited += 100;
         }
         strv_push_owned(done, xasprintf("restarted %s (rc-service)", service));
         out = SERVICE_DONE;

@@ -255,6 +255,45 @@ test_service_openrc_not_running_after(void)
     msgs_free(&m);
 }
 
+/* OpenRC: a daemon that forks writes its pid file a moment after rc-service returned, and
+ * until then its status is "crashed" (32): the restart waits for it instead of failing (seen
+ * on a loaded machine in live/live-openrc.sh). The stand-in says crashed twice, then
+ * started. */
+static void
+test_service_openrc_status_settles(void)
+{
+    char *path = te_path(te_tmpdir(), "rc-service");
+    struct hostinfo h;
+    struct strv done = { 0 };
+    struct msgs m = { 0 };
+    char *log;
+    FILE *f;
+
+    fakes();
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fprintf(f, "#!/bin/sh\n"
+               "echo \"rc-service $*\" >> '%s/log'\n"
+               "[ \"$2\" = status ] || exit 0\n"
+               "n=$(cat '%s/status.count' 2>/dev/null || echo 0)\n"
+               "echo $((n + 1)) > '%s/status.count'\n"
+               "[ \"$n\" -ge 2 ] || exit 32\n", te_tmpdir(), te_tmpdir(), te_tmpdir());
+    fclose(f);
+    host_with(&h, INIT_OPENRC);
+    TE_ASSERT_INT_EQ(service_restart(&h, "chronyd", &done, &m), SERVICE_DONE);
+    TE_ASSERT_INT_EQ(m.errors.n, 0);
+    log = ran();
+    TE_ASSERT_CONTAINS(log, "rc-service chronyd restart\n"
+                            "rc-service chronyd status\n"
+                            "rc-service chronyd status\n"
+                            "rc-service chronyd status\n");
+    CU_ASSERT_TRUE(strv_contains(&done, "restarted chronyd (rc-service)"));
+    free(log);
+    free(path);
+    strv_free(&done);
+    msgs_free(&m);
+}
+
 /* SysV without the init script: an error naming it, and nothing is run (not even
  * invoke-rc.d, which would exit 0 or 101 as for a denial). */
 static void
@@ -314,6 +353,7 @@ static const struct te_test service_tests[] = {
     TE_TEST(test_service_systemd_stop_disable),
     TE_TEST(test_service_openrc_restart),
     TE_TEST(test_service_openrc_not_running_after),
+    TE_TEST(test_service_openrc_status_settles),
     TE_TEST(test_service_sysv_without_script),
     TE_TEST(test_service_systemd_set_state),
     TE_TESTS_END,
