@@ -50,7 +50,7 @@ const char *backend_state_name(enum backend_state s);
 /* Wait at most timeout_s for the kernel to report the clock synchronized (every daemon
  * clears STA_UNSYNC once it disciplines the clock). */
 void backend_verify_kernel(int timeout_s, struct sync_status *st);
-/* The verify hooks that ask the daemons' own tools (backend-verify.c): ntpq for ntpd and
+/* The verify hooks that ask the daemons' own tools (verify.c): ntpq for ntpd and
  * ntpsec, timedatectl show-timesync (else timesyncd's synchronization flag file) for
  * timesyncd, ntpctl for OpenNTPD; each falls back to the kernel's flag, named as such,
  * when the tool is missing. */

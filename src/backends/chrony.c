@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* backend-chrony: chrony in all its layouts.
+/* chrony: chrony in all its layouts.
  *
  * Where the configuration already reads a directory of sources (sourcedir) or of
  * configuration (confdir, or include of DIR/ *.conf), the managed sources go into a file the tool

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* backend-ntp: ntpd in its two lines, ntpsec and the classic ntp.org daemon (4.2.x).
+/* ntp: ntpd in its two lines, ntpsec and the classic ntp.org daemon (4.2.x).
  *
  * Both read one ntp.conf, edited in place: in replace mode every other server and pool line
  * is commented out with a note, like chrony; restrict, tinker, fudge, refclocks (127.127.t.u

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* backend-verify: ask each daemon itself whether it is synchronized, and to what: ntpq for
+/* verify: ask each daemon itself whether it is synchronized, and to what: ntpq for
  * ntpd and ntpsec, timesyncd's status (timedatectl show-timesync over D-Bus, else the flag
  * file it touches on each synchronization), OpenNTPD's ntpctl. The kernel's flag is the
  * fallback when the daemon's own tool is missing (backend_verify_kernel). */

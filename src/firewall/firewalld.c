@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* firewall-firewalld: firewalld, through firewall-cmd.
+/* firewalld: firewalld, through firewall-cmd.
  *
  * firewalld lets all outbound traffic and its replies through unless direct rules say
  * otherwise, so NTP is judged from the direct rules of the filter OUTPUT/INPUT chains

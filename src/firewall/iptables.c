@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* firewall-iptables: iptables and ip6tables, nft variant and legacy, read with *-save.
+/* iptables: iptables and ip6tables, nft variant and legacy, read with *-save.
  *
  * Rules go first in the filter table's OUTPUT (and, for replies, INPUT) chain:
  *   -I OUTPUT 1 -p udp -d SERVER --dport 123 -m comment --comment te-ntp-setup -j ACCEPT

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* firewall-nftables: native nftables, read with `nft -a list ruleset`.
+/* nftables: native nftables, read with `nft -a list ruleset`.
  *
  * Every filter base chain on the output hook (and, for replies, the input hook) is judged
  * on its own, as netfilter runs them all. Where one blocks NTP, a rule goes first in it:

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* firewall-ufw: Uncomplicated Firewall.
+/* ufw: Uncomplicated Firewall.
  *
  * NTP is blocked when the default outgoing policy is deny or reject and no ALLOW OUT rule
  * covers udp port 123 to the server. Replies pass through ufw's own before.rules

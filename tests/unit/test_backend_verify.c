@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_verify.c - unit tests of the daemons' own status parsers (backend-verify.c): ntpq for
+/* test_backend_verify: unit tests of the daemons' own status parsers (backends/verify.c): ntpq for
  * ntpd and ntpsec, timedatectl show-timesync for timesyncd, ntpctl for OpenNTPD. */
 #include "config.h"
 
