@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* backend-openntpd: OpenNTPD's ntpd.conf, edited in place.
+/* openntpd: OpenNTPD's ntpd.conf, edited in place.
  *
  * Servers are "server HOST", pools "servers HOST" (every address of the name). In replace
  * mode every other server and servers line is commented out with a note; sensors,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* backend-timesyncd: systemd-timesyncd through a drop-in the tool owns.
+/* timesyncd: systemd-timesyncd through a drop-in the tool owns.
  *
  * The sources go into /etc/systemd/timesyncd.conf.d/te-ntp-setup.conf, generated whole:
  * "[Time]" with NTP= the servers (in replace mode after an empty "NTP=" that drops the lists
