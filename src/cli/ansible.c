@@ -354,7 +354,7 @@ arg_value(const struct setting_field *f, const char *name, const struct jvalue *
             msg_error(m, "%s %s is not a directory", name, q);
             free(q);
         } else {
-            char **at = (char **)((char *)s + f->offset);
+            char **at = setting_string_at(f, s);
 
             free(*at);
             *at = xstrdup(str);

@@ -297,8 +297,8 @@ cli_value(const struct setting_field *f, const char *arg, struct settings *cli)
         strv_push(&cli->serve, arg);
         return 0;
     case SETTING_DIRECTORY:
-        free(*(char **)((char *)cli + f->offset));
-        *(char **)((char *)cli + f->offset) = xstrdup(arg);
+        free(*setting_string_at(f, cli));
+        *setting_string_at(f, cli) = xstrdup(arg);
         return 0;
     case SETTING_INT:
         if (settings_parse_int(arg, f->lo, f->hi, &x)) {

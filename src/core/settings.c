@@ -304,6 +304,12 @@ setting_keys(const struct setting_field *table, unsigned front, bool sorted)
     return sb_steal(&sb);
 }
 
+char **
+setting_string_at(const struct setting_field *f, void *base)
+{
+    return (char **)(void *)((char *)base + f->offset);    /* (the offset of a char *) */
+}
+
 static void
 store(const struct setting_field *f, void *base, int v)
 {
@@ -334,7 +340,7 @@ void
 setting_store_choice(const struct setting_field *f, void *base, const struct setting_choice *c)
 {
     if (f->store == STORE_STRING) {
-        char **at = (char **)((char *)base + f->offset);
+        char **at = setting_string_at(f, base);
 
         free(*at);
         *at = xstrdup(c->name);
@@ -367,9 +373,9 @@ setting_move(const struct setting_field *f, struct settings *to, struct settings
         break;
     default:
         if (f->store == STORE_STRING) {
-            free(*(char **)dst);
-            *(char **)dst = *(char **)src;
-            *(char **)src = NULL;
+            free(*setting_string_at(f, to));
+            *setting_string_at(f, to) = *setting_string_at(f, from);
+            *setting_string_at(f, from) = NULL;
         } else if (f->store == STORE_BOOL) {
             memcpy(dst, src, sizeof(bool));
         } else if (f->store == STORE_INT) {

@@ -178,6 +178,8 @@ bool settings_parse_int(const char *text, long lo, long hi, int *out);
 /* The keys of the front end, ", "-separated, in the table's order (sorted: alphabetically),
  * without the hidden _ansible_ ones. */
 char *setting_keys(const struct setting_field *table, unsigned front, bool sorted);
+/* The char * field of a STORE_STRING setting in base (struct settings or struct source). */
+char **setting_string_at(const struct setting_field *f, void *base);
 /* Store a flag, number or choice into base (struct settings or struct source) at f's offset;
  * a flag's value is f->value when on, 0 when off. */
 void setting_store_flag(const struct setting_field *f, void *base, bool on);
