@@ -157,6 +157,20 @@ done:
 /* How long a service restarted by rc-service may take to say it is started. */
 #define OPENRC_START_WAIT_MS 5000
 
+/* One step of a bounded wait: sleep 100 ms and count it in *waited_ms; false (no sleep) once
+ * limit_ms are spent. */
+static bool
+wait_step(int *waited_ms, int limit_ms)
+{
+    const struct timespec step = { 0, 100 * 1000 * 1000 };
+
+    if (*waited_ms >= limit_ms)
+        return false;
+    nanosleep(&step, NULL);
+    *waited_ms += 100;
+    return true;
+}
+
 /* The init script's LSB status: 0 running, 3 not running; 1 and 2 (dead, a pid or lock
  * file left), 4 (unknown) or anything else: not known (a script without a status action
  * exits with its usage). -1 when it could not be run. */
@@ -231,15 +245,11 @@ sysv_restart(const char *service, struct strv *done, struct msgs *m)
     if (out != SERVICE_DONE)
         goto done;
     while (before == 0 && sysv_status(script) == 0) {
-        const struct timespec step = { 0, 100 * 1000 * 1000 };
-
-        if (waited >= SYSV_STOP_WAIT_MS) {
+        if (!wait_step(&waited, SYSV_STOP_WAIT_MS)) {
             msg_warn(m, "%s still runs %d s after '%s stop'; starting it anyway", service,
                      SYSV_STOP_WAIT_MS / 1000, script);
             break;
         }
-        nanosleep(&step, NULL);
-        waited += 100;
     }
     out = sysv_action(invoke, script, service, "start", m);
     if (out == SERVICE_DENIED) {
@@ -298,15 +308,11 @@ openrc_restart(const char *service, struct strv *done, struct msgs *m)
         /* A daemon that forks writes its pid file a moment after the start returned: until
          * then OpenRC's status says "crashed" (the live test saw it on a loaded machine). */
         while (service_run(status, NULL, NULL) != 0) {
-            const struct timespec step = { 0, 100 * 1000 * 1000 };
-
-            if (waited >= OPENRC_START_WAIT_MS) {
+            if (!wait_step(&waited, OPENRC_START_WAIT_MS)) {
                 msg_error(m, "%s is not running after 'rc-service %s restart' (its status "
                           "says so for %d s)", service, service, OPENRC_START_WAIT_MS / 1000);
                 goto done;
             }
-            nanosleep(&step, NULL);
-            waited += 100;
         }
         strv_push_owned(done, xasprintf("restarted %s (rc-service)", service));
         out = SERVICE_DONE;
