@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* daemon-check: a daemon's own check of the planned configuration, in a private temporary file. */
+/* daemon-check: a daemon's own check of the planned configuration, in a file without a name. */
 #include "config.h"
 
 #include <errno.h>
@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -18,26 +20,89 @@
 #include "strbuf.h"
 #include "strv.h"
 
-/* Write text to a new private temporary file; its path goes to tmpl (a mkostemp template). */
-static int
-write_temp(char *tmpl, const struct strbuf *text, struct msgs *m)
-{
-    int fd = mkostemp(tmpl, O_CLOEXEC);
+/* The file the daemon reads. Best, a file without a name (memfd), which the daemon opens
+ * through /proc/PID/fd/N while this process runs and which goes with this process however it
+ * ends: a named file in /tmp outlived every run killed during the check. Without memfd or
+ * /proc (an old kernel, a chroot), a private named file in /tmp, removed after the check. */
+struct check_file {
+    char path[64];  /* what the daemon is given */
+    int fd;         /* the memfd, or -1 for the named file */
+};
 
-    if (fd < 0) {
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, buf, len);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        buf += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* A memfd holding text, reachable by path; -1 (nothing left open) when either is missing. */
+static int
+check_file_unnamed(struct check_file *f, const struct strbuf *text)
+{
+#ifdef SYS_memfd_create
+    int fd = (int)syscall(SYS_memfd_create, "te-ntp-setup-check", 1U /* MFD_CLOEXEC */);
+    int probe;
+
+    if (fd < 0)
+        return -1;
+    snprintf(f->path, sizeof(f->path), "/proc/%ld/fd/%d", (long)getpid(), fd);
+    if (fchmod(fd, 0600) < 0 || write_all(fd, text->buf, text->len) < 0 ||
+        (probe = open(f->path, O_RDONLY | O_CLOEXEC)) < 0) {
+        close(fd);
+        return -1;
+    }
+    close(probe);
+    f->fd = fd;
+    return 0;
+#else
+    (void)f;
+    (void)text;
+    return -1;
+#endif
+}
+
+static int
+check_file_create(struct check_file *f, const struct strbuf *text, struct msgs *m)
+{
+    int fd;
+
+    if (check_file_unnamed(f, text) == 0)
+        return 0;
+    f->fd = -1;
+    snprintf(f->path, sizeof(f->path), "/tmp/te-ntp-setup-check.XXXXXX");
+    if ((fd = mkostemp(f->path, O_CLOEXEC)) < 0) {
         msg_error(m, "cannot create a temporary file to check the configuration: %s",
                   strerror(errno));
         return -1;
     }
-    if (write(fd, text->buf, text->len) != (ssize_t)text->len) {
+    if (write_all(fd, text->buf, text->len) < 0) {
         msg_error(m, "cannot write a temporary file to check the configuration: %s",
                   strerror(errno));
         close(fd);
-        unlink(tmpl);
+        unlink(f->path);
         return -1;
     }
     close(fd);
     return 0;
+}
+
+static void
+check_file_remove(struct check_file *f)
+{
+    if (f->fd >= 0)
+        close(f->fd);
+    else
+        unlink(f->path);
 }
 
 /* The length of the line the daemon reads at text (at most len bytes): up to and with the
@@ -268,7 +333,7 @@ int
 daemon_check_files(struct plan *p, const struct daemon_check *c,
                    struct file_change *const *files, size_t n)
 {
-    char tmpl[] = "/tmp/te-ntp-setup-check.XXXXXX";
+    struct check_file cf;
     const char *args[16];
     size_t *first = xcalloc(n + 1, sizeof(*first));
     struct spawn_result res;
@@ -279,10 +344,10 @@ daemon_check_files(struct plan *p, const struct daemon_check *c,
 
     sb_init(&text);
     check_text(c, files, n, &text, first);
-    if (write_temp(tmpl, &text, p->m) < 0)
+    if (check_file_create(&cf, &text, p->m) < 0)
         goto out;
     for (; c->argv[k] && k < TE_ARRAY_LEN(args) - 1; k++)
-        args[k] = strcmp(c->argv[k], DAEMON_CHECK_FILE) == 0 ? tmpl : c->argv[k];
+        args[k] = strcmp(c->argv[k], DAEMON_CHECK_FILE) == 0 ? cf.path : c->argv[k];
     args[k] = NULL;
     rc = spawn_run(args, NULL, DAEMON_CHECK_TIMEOUT_MS, &res);
     if (rc == 0 && c->marker && !(marked = marked_line(res.err.buf, c->marker)))
@@ -304,7 +369,7 @@ daemon_check_files(struct plan *p, const struct daemon_check *c,
         if (after)
             why = after + strlen(c->skip);
         first_line = xasprintf("%.*s", (int)strcspn(why, "\n"), why);
-        line = map_message(c, files, n, first, tmpl, first_line, &prefix);
+        line = map_message(c, files, n, first, cf.path, first_line, &prefix);
         msg_error(p->m, "%s%s rejects the planned configuration: %s (%s %s; nothing was "
                   "written)", prefix, c->daemon, line, c->argv[0], how);
         free(first_line);
@@ -313,7 +378,7 @@ daemon_check_files(struct plan *p, const struct daemon_check *c,
         free(how);
     }
     spawn_result_free(&res);
-    unlink(tmpl);
+    check_file_remove(&cf);
 out:
     sb_free(&text);
     free(first);

@@ -153,6 +153,27 @@ check "SIGTERM before the write phase: the run ends at once (${took}s)" [ "$took
 check "SIGTERM before the write phase: exit 1" [ $rc -eq 1 ]
 check "SIGTERM before the write phase: nothing changed" cmp -s "$TMP/orig" "$TMP/now"
 check "SIGTERM before the write phase: and it says so" grep -q 'stopped by a signal' "$TMP/err"
+# kill -9 while the daemon's parser checks the planned configuration: the file it was given
+# to read must not outlive the run (it once stayed in /tmp, one per killed run). This
+# parser says which file it got and what it read there, then takes its time.
+printf '#!/bin/sh\necho $$ > "%s"\necho "$3" > "%s"\ncat "$3" > "%s"\nexec sleep 30\n' \
+    "$TMP/check-pid" "$TMP/check-file" "$TMP/check-read" > "$TMP/slowbin/chronyd"
+root=$(fresh_root debian-12)
+state "$root" > "$TMP/orig"
+TE_NTP_SETUP_SBIN="$TMP/slowbin" "$BIN" --root "$root" $SERVERS > "$TMP/out" 2>"$TMP/err" &
+pid=$!
+i=0
+while [ ! -s "$TMP/check-read" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -9 $pid
+wait $pid 2>/dev/null
+kill "$(cat "$TMP/check-pid")" 2>/dev/null
+file=$(cat "$TMP/check-file" 2>/dev/null)
+state "$root" > "$TMP/now"
+check "kill -9 during the daemon's check: the parser read the planned configuration" \
+    grep -q '^server ntp1\.example\.com iburst' "$TMP/check-read"
+check "kill -9 during the daemon's check: nothing is left of the file it read (${file:-?})" \
+    eval '[ -n "$file" ] && [ ! -e "$file" ] && [ ! -L "$file" ]'
+check "kill -9 during the daemon's check: nothing changed" cmp -s "$TMP/orig" "$TMP/now"
 # During the write phase (the signal arrives as the first file is renamed into place): the
 # files written are put back, exit 1.
 if command -v strace >/dev/null 2>&1; then
