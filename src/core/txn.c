@@ -758,6 +758,27 @@ managed_path(const char *path, const char *implementation)
     return false;
 }
 
+bool
+txn_manages(const char *path, const char *implementation)
+{
+    return managed_path(path, implementation);
+}
+
+char *
+txn_managed_list(const char *implementation)
+{
+    char *word = xasprintf(" %s ", implementation);
+    struct strbuf sb;
+
+    sb_init(&sb);
+    for (size_t i = 0; i < TE_ARRAY_LEN(managed); i++)
+        for (size_t j = 0; managed[i].files != firewall_files &&
+                           strstr(managed[i].implementations, word) && managed[i].files[j]; j++)
+            sb_printf(&sb, "%s%s", sb.len ? ", " : "", managed[i].files[j]);
+    free(word);
+    return sb_steal(&sb);
+}
+
 /* managed_path for a path as the journal escapes it, for any implementation. */
 static bool
 managed_escaped(const char *escaped)

@@ -371,6 +371,34 @@ commit_failed(struct plan *p)
     return APPLY_FAILED_UNRESTORED;
 }
 
+/* A journal names only the files rollback may restore (txn_manages), so the run writes no
+ * other: a file the daemon reads from elsewhere (an include outside its directories) that
+ * the plan would change is refused before anything is touched, naming the way out. 0 when
+ * every file the plan changes is one of them. */
+static int
+outside_managed(struct plan *p)
+{
+    int bad = 0;
+
+    for (size_t i = 0; i < p->n_files; i++) {
+        const struct file_change *f = p->files[i];
+        char *list;
+
+        if (!file_change_differs(f) || txn_manages(f->path, p->backend->name))
+            continue;
+        list = txn_managed_list(p->backend->name);
+        msg_error(p->m, "%s: the plan changes this file, but it is not one that rollback may "
+                  "restore for %s (%s), so rollback could not put it back: refused, nothing "
+                  "was changed. Move its lines into one of those files%s", f->disk_path,
+                  p->backend->name, list,
+                  p->settings->mode == MODE_REPLACE ? ", or leave it as it is with --mode merge"
+                                                    : "");
+        free(list);
+        bad = -1;
+    }
+    return bad;
+}
+
 enum apply_status
 apply_run(struct plan *p, struct strv *actions)
 {
@@ -427,6 +455,8 @@ apply_run(struct plan *p, struct strv *actions)
         free(fw_problem);
         return acted || fw ? APPLY_CHANGED : APPLY_UNCHANGED;
     }
+    if (outside_managed(p) < 0)
+        return APPLY_INVALID;                  /* nothing was written */
     if (p->backend->validate && p->backend->validate(p) < 0)
         return APPLY_FAILED_RESTORED;          /* nothing was written */
     if (s->dry_run) {

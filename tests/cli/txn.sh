@@ -35,6 +35,36 @@ check "rollback: says what it did" grep -q "^restored $root$CONF" "$TMP/out"
 "$BIN" rollback --root "$root" > "$TMP/out" 2>&1
 check "rollback twice: nothing to roll back" grep -q '^nothing to roll back' "$TMP/out"
 
+# A file outside those rollback may restore (here one chrony.conf includes from /etc): replace
+# mode would disable its server line, and rollback would then refuse to put it back (a journal
+# names only the files the tool manages). So the run refuses, exit 64, naming the file and
+# what to do, with nothing changed; merge mode leaves that file alone and rolls back whole.
+root=$(fresh_root debian-12)
+printf 'server old.example.org iburst\n' > "$root/etc/extra-servers.conf"
+printf 'include /etc/extra-servers.conf\n' >> "$root$CONF"
+state "$root" > "$TMP/orig"
+sha256sum < "$root/etc/extra-servers.conf" > "$TMP/extra.orig"
+"$BIN" --root "$root" --mode replace $SERVERS > "$TMP/out" 2>"$TMP/err"
+rc=$?
+state "$root" > "$TMP/now"
+check "an included file outside the managed ones, replace mode: exit 64" [ $rc -eq 64 ] ||
+    sed 's/^/#   /' "$TMP/out" "$TMP/err"
+check "an included file outside the managed ones, replace mode: nothing changed" \
+    eval 'cmp -s "$TMP/orig" "$TMP/now" && sha256sum < "$root/etc/extra-servers.conf" | cmp -s - "$TMP/extra.orig" &&
+          [ ! -d "$root/var/lib/te-ntp-setup/last" ]'
+check "an included file outside the managed ones, replace mode: the error names it and the way out" \
+    eval 'grep -q "/etc/extra-servers.conf: .*rollback could not put it back.*--mode merge" "$TMP/err"' ||
+    sed 's/^/#   /' "$TMP/err"
+"$BIN" --root "$root" --mode merge $SERVERS > "$TMP/out" 2>"$TMP/err"
+rc=$?
+"$BIN" rollback --root "$root" > "$TMP/out2" 2>&1
+rc2=$?
+state "$root" > "$TMP/now"
+check "an included file outside the managed ones, merge mode: exit 0, then rollback exit 0, all back" \
+    eval '[ $rc -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s "$TMP/orig" "$TMP/now" &&
+          sha256sum < "$root/etc/extra-servers.conf" | cmp -s - "$TMP/extra.orig"' ||
+    sed 's/^/#   /' "$TMP/err" "$TMP/out2"
+
 root=$(fresh_root debian-12)
 "$BIN" --root "$root" $SERVERS >/dev/null 2>&1
 echo "# an admin's edit" >> "$root$CONF"
