@@ -49,7 +49,8 @@ bool txn_interrupted(const char *root);
 /* Whether path (on the target: "/etc/chrony.conf") is one of the files rollback restores for
  * implementation: a journal names no other, so a run must not write any other. */
 bool txn_manages(const char *path, const char *implementation);
-/* Those files' patterns for implementation, comma-separated (for messages; caller frees). */
+/* Those files' patterns for implementation, comma-separated, without the firewalls' rule
+ * files (for messages; caller frees). */
 char *txn_managed_list(const char *implementation);
 /* Undo the interrupted run, or else the last run: files first (each only when it still holds
  * what the run wrote), then the journal's services are put back through the init system of
