@@ -29,22 +29,6 @@ struct check_file {
     int fd;         /* the memfd, or -1 for the named file */
 };
 
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, buf, len);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        buf += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 /* A memfd holding text, reachable by path; -1 (nothing left open) when either is missing. */
 static int
 check_file_unnamed(struct check_file *f, const struct strbuf *text)
@@ -56,7 +40,7 @@ check_file_unnamed(struct check_file *f, const struct strbuf *text)
     if (fd < 0)
         return -1;
     snprintf(f->path, sizeof(f->path), "/proc/%ld/fd/%d", (long)getpid(), fd);
-    if (fchmod(fd, 0600) < 0 || write_all(fd, text->buf, text->len) < 0 ||
+    if (fchmod(fd, 0600) < 0 || write_fd(fd, text->buf, text->len) < 0 ||
         (probe = open(f->path, O_RDONLY | O_CLOEXEC)) < 0) {
         close(fd);
         return -1;
@@ -85,7 +69,7 @@ check_file_create(struct check_file *f, const struct strbuf *text, struct msgs *
                   strerror(errno));
         return -1;
     }
-    if (write_all(fd, text->buf, text->len) < 0) {
+    if (write_fd(fd, text->buf, text->len) < 0) {
         msg_error(m, "cannot write a temporary file to check the configuration: %s",
                   strerror(errno));
         close(fd);

@@ -87,6 +87,25 @@ read_fd(int fd, size_t max, struct strbuf *sb)
     }
 }
 
+int
+write_fd(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 static int
 read_open_fd(int fd, size_t max, struct strbuf *sb)
 {

@@ -36,6 +36,9 @@ struct msgs;
 int read_file(const char *path, size_t max, struct strbuf *sb);
 /* read_file of an open descriptor (it stays open). */
 int read_fd(int fd, size_t max, struct strbuf *sb);
+/* Write all len bytes of data to fd (a write cut short by a signal goes on); -1 with errno
+ * on failure (EIO when the descriptor takes nothing). */
+int write_fd(int fd, const char *data, size_t len);
 /* read_file of abs (starting with '/') resolved inside root (see root_open). */
 int read_file_in_root(const char *root, const char *abs, size_t max, struct strbuf *sb);
 /* glob(3) of pattern, where a directory that exists but cannot be read is reported (a

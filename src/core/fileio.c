@@ -100,23 +100,6 @@ fileio_holds(const char *path, const char *data, size_t len)
     return same;
 }
 
-static int
-write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* Remove the temporary files an earlier, killed run left for this file. Only this tool
  * makes names of this shape, and the caller holds the lock, so none of them is in use.
  *
@@ -390,7 +373,7 @@ fileio_replace_in(const char *root, const char *path, const char *data, size_t l
         goto out;
     }
     tmp = xasprintf("%s/%s", dir, tmpname);
-    if (write_all(fd, data, len) < 0) {
+    if (write_fd(fd, data, len) < 0) {
         msg_error(m, "%s: cannot write: %s", tmp, strerror(errno));
         goto out_unlink;
     }

@@ -238,22 +238,10 @@ static int
 write_private(int dirfd, const char *name, const char *data, size_t len)
 {
     int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    size_t done = 0;
 
     if (fd < 0)
         return -1;
-    while (done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            close(fd);
-            return -1;
-        }
-        done += (size_t)n;
-    }
-    if (fsync(fd) < 0) {
+    if (write_fd(fd, data, len) < 0 || fsync(fd) < 0) {
         close(fd);
         return -1;
     }
