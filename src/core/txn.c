@@ -724,21 +724,31 @@ static const struct {
     { " chrony ntpd ntpsec openntpd timesyncd ", firewall_files },
 };
 
+/* Whether the space-separated names of a managed[] row (" chrony ") list implementation. */
+static bool
+row_lists(const char *names, const char *implementation)
+{
+    size_t n = strlen(implementation);
+
+    for (const char *at = strstr(names, implementation); at; at = strstr(at + 1, implementation))
+        if (at > names && at[-1] == ' ' && at[n] == ' ')
+            return true;
+    return false;
+}
+
 /* Whether a journal's path is one of the files te-ntp-setup manages for implementation
  * (NULL: a journal that names none, from an earlier version: any of them): absolute, without
  * "." or ".." names, and matching the table. */
-static bool
-managed_path(const char *path, const char *implementation)
+bool
+txn_manages(const char *path, const char *implementation)
 {
     if (path[0] != '/' || strstr(path, "//") || strstr(path, "/./") || strstr(path, "/../") ||
         (strlen(path) >= 2 && strcmp(path + strlen(path) - 2, "/.") == 0) ||
         (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
         return false;
     for (size_t i = 0; i < TE_ARRAY_LEN(managed); i++) {
-        char *word = implementation ? xasprintf(" %s ", implementation) : NULL;
-        bool mine = !implementation || strstr(managed[i].implementations, word) != NULL;
+        bool mine = !implementation || row_lists(managed[i].implementations, implementation);
 
-        free(word);
         for (size_t j = 0; mine && managed[i].files[j]; j++)
             if (fnmatch(managed[i].files[j], path, FNM_PATHNAME | FNM_PERIOD) == 0)
                 return true;
@@ -746,33 +756,26 @@ managed_path(const char *path, const char *implementation)
     return false;
 }
 
-bool
-txn_manages(const char *path, const char *implementation)
-{
-    return managed_path(path, implementation);
-}
-
 char *
 txn_managed_list(const char *implementation)
 {
-    char *word = xasprintf(" %s ", implementation);
     struct strbuf sb;
 
     sb_init(&sb);
     for (size_t i = 0; i < TE_ARRAY_LEN(managed); i++)
         for (size_t j = 0; managed[i].files != firewall_files &&
-                           strstr(managed[i].implementations, word) && managed[i].files[j]; j++)
+                           row_lists(managed[i].implementations, implementation) &&
+                           managed[i].files[j]; j++)
             sb_printf(&sb, "%s%s", sb.len ? ", " : "", managed[i].files[j]);
-    free(word);
     return sb_steal(&sb);
 }
 
-/* managed_path for a path as the journal escapes it, for any implementation. */
+/* txn_manages for a path as the journal escapes it, for any implementation. */
 static bool
 managed_escaped(const char *escaped)
 {
     char *path = str_unescape(escaped);
-    bool r = managed_path(path, NULL);
+    bool r = txn_manages(path, NULL);
 
     free(path);
     return r;
@@ -1185,7 +1188,7 @@ txn_rollback(const struct hostinfo *h, struct strv *actions, struct msgs *m)
 
                 /* A path on the target, joined to its root here: an image's journal (an
                  * image may come from anyone) must not name a file outside the image. */
-                if (!managed_path(path, implementation[0] ? implementation : NULL)) {
+                if (!txn_manages(path, implementation[0] ? implementation : NULL)) {
                     char *q = quote_string(path);
 
                     msg_error(m, "%s/journal: %s is not a file te-ntp-setup manages%s%s; not "

@@ -47,7 +47,8 @@ void txn_abandon(struct txn *t);
 bool txn_interrupted(const char *root);
 
 /* Whether path (on the target: "/etc/chrony.conf") is one of the files rollback restores for
- * implementation: a journal names no other, so a run must not write any other. */
+ * implementation (NULL: for any): a journal names no other, so a run must not write any
+ * other. Absolute, without "." or ".." names. */
 bool txn_manages(const char *path, const char *implementation);
 /* Those files' patterns for implementation, comma-separated, without the firewalls' rule
  * files (for messages; caller frees). */
