@@ -212,7 +212,9 @@ cli_help(void)
 "\n"
 "Exit codes: 0 success; 1 failed, system left or put back as it was; 2 changed (with\n"
 "--detailed-exitcodes); 3 failed and could not be restored; 4 another instance holds\n"
-"the lock; 64 usage error or invalid input (nothing touched).\n", stdout);
+"the lock; 5 configured, but not synchronized within --verify-timeout; 64 usage error,\n"
+"invalid input or what the tool will not do, such as a change to a file rollback could\n"
+"not restore (nothing touched).\n", stdout);
 }
 
 /* True when option (the long one, a unique prefix of it, when name; else the short one c)
