@@ -16,6 +16,14 @@
 
 /* How the text Augeas parsed differs from the caller's: the carriage returns taken out
  * before line feeds, and a line feed added at the end of a text without one. */
+/* Lines left out of the parsed text: before position at (and line number line) of the parsed
+ * text, and before every gap before it, bytes bytes and lines lines of the caller's text in
+ * all (running sums). */
+struct gap {
+    size_t at, line;
+    size_t bytes, lines;
+};
+
 struct textmap {
     const char *lens;      /* the tree's lens (NULL: no tree of this id) */
     struct augnodes *kids; /* its top-level nodes, once asked for */
@@ -24,6 +32,8 @@ struct textmap {
     size_t *vindex;        /* kids by label and value (no case): the same, once asked for */
     size_t *cr;            /* positions in the parsed text of the line feeds whose \r went */
     size_t n_cr;
+    struct gap *gaps;      /* the lines left out (augtree_skip_lines), in order */
+    size_t n_gaps;
     size_t len;            /* the length of the caller's text */
 };
 
@@ -36,6 +46,8 @@ struct augtree {
     size_t n_maps;
     char *fold_lens;       /* the lens whose directive words are read without case */
     const char *const *fold_sources;
+    char *skip_lens;       /* the lens whose texts may leave lines out */
+    augtree_skip_fn *skip;
 };
 
 static void augnodes_free(struct augnodes *k);
@@ -66,8 +78,10 @@ augtree_free(struct augtree *t)
     strv_free(&t->trees);
     strv_free(&t->lenses);
     free(t->fold_lens);
+    free(t->skip_lens);
     for (size_t i = 0; i < t->n_maps; i++) {
         free(t->maps[i].cr);
+        free(t->maps[i].gaps);
         augnodes_free(t->maps[i].kids);
         free(t->maps[i].index);
         free(t->maps[i].vindex);
@@ -94,6 +108,14 @@ augtree_fold_keywords(struct augtree *t, const char *lens, const char *const *so
     free(t->fold_lens);
     t->fold_lens = xstrdup(lens);
     t->fold_sources = sources;
+}
+
+void
+augtree_skip_lines(struct augtree *t, const char *lens, augtree_skip_fn *skip)
+{
+    free(t->skip_lens);
+    t->skip_lens = xstrdup(lens);
+    t->skip = skip;
 }
 
 static bool
@@ -149,6 +171,54 @@ fold_keywords(char *text, size_t len, const char *const *sources)
     }
 }
 
+/* Whether skip takes the line of text (len bytes) at i, given without its line end. */
+static bool
+skippable(augtree_skip_fn *skip, const char *text, size_t i, size_t len)
+{
+    size_t e = i + strcspn(text + i, "\n");
+
+    if (e > len)
+        e = len;
+    if (e < len && e > i && text[e - 1] == '\r')
+        e--;
+    return skip(text + i, e - i);
+}
+
+/* The gaps before position pos of the parsed text (those at pos too when at_too), as the
+ * bytes they left out. */
+static size_t
+gap_bytes(const struct textmap *map, size_t pos, bool at_too)
+{
+    size_t lo = 0, hi = map->n_gaps;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+
+        if (map->gaps[mid].at < pos || (at_too && map->gaps[mid].at == pos))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? map->gaps[lo - 1].bytes : 0;
+}
+
+/* Line number line of the parsed text as the line number in the caller's text. */
+static size_t
+map_line(const struct textmap *map, size_t line)
+{
+    size_t lo = 0, hi = map->n_gaps;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+
+        if (map->gaps[mid].line <= line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return line + (lo ? map->gaps[lo - 1].lines : 0);
+}
+
 const char *
 augtree_parse(struct augtree *t, const char *lens, const char *file, const char *text,
               struct msgs *m)
@@ -182,13 +252,37 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
         char *norm = xmalloc(len + 2);
         struct textmap map = { .lens = lens, .len = len };
 
-        for (size_t i = 0; i < len; i++) {
-            if (text[i] == '\r' && text[i + 1] == '\n') {
-                map.cr = xrealloc(map.cr, (map.n_cr + 1) * sizeof(*map.cr));
-                map.cr[map.n_cr++] = n;
+        augtree_skip_fn *skip = t->skip_lens && !strcmp(lens, t->skip_lens) ? t->skip : NULL;
+        bool prev = false, cur = skip && skippable(skip, text, 0, len), next;
+        size_t lines = 0;        /* line feeds in norm */
+
+        for (size_t i = 0, e, after; i < len; i = after, prev = cur, cur = next) {
+            e = i + strcspn(text + i, "\n");
+            after = e < len ? e + 1 : len;
+            next = skip && after < len && skippable(skip, text, after, len);
+            if (prev && cur && next) {     /* inside a run: the first and the last stay */
+                if (!map.n_gaps || map.gaps[map.n_gaps - 1].at != n) {
+                    struct gap g = { .at = n, .line = lines + 1 };
+
+                    if (map.n_gaps)
+                        g.bytes = map.gaps[map.n_gaps - 1].bytes,
+                        g.lines = map.gaps[map.n_gaps - 1].lines;
+                    map.gaps = xrealloc(map.gaps, (map.n_gaps + 1) * sizeof(*map.gaps));
+                    map.gaps[map.n_gaps++] = g;
+                }
+                map.gaps[map.n_gaps - 1].bytes += after - i;
+                map.gaps[map.n_gaps - 1].lines++;
                 continue;
             }
-            norm[n++] = text[i];
+            for (size_t j = i; j < after; j++) {
+                if (text[j] == '\r' && text[j + 1] == '\n') {
+                    map.cr = xrealloc(map.cr, (map.n_cr + 1) * sizeof(*map.cr));
+                    map.cr[map.n_cr++] = n;
+                    continue;
+                }
+                norm[n++] = text[j];
+            }
+            lines += after > e;
         }
         if (n > 0 && norm[n - 1] != '\n')
             norm[n++] = '\n';
@@ -219,10 +313,10 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
         const char *msg = errfield(t, errbase, "message");
 
         if (line && chr)            /* Augeas counts the column from 0 */
-            msg_error(m, "%s:%s:%ld: this line cannot be read: it is neither a directive nor a "
+            msg_error(m, "%s:%zu:%ld: this line cannot be read: it is neither a directive nor a "
                       "comment in the form the daemon's configuration takes (%s cannot parse "
-                      "this: %s)", file, line, strtol(chr, NULL, 10) + 1, lens,
-                      msg ? msg : "parse failed");
+                      "this: %s)", file, map_line(&t->maps[id], strtoul(line, NULL, 10)),
+                      strtol(chr, NULL, 10) + 1, lens, msg ? msg : "parse failed");
         else
             msg_error(m, "%s: %s cannot parse this: %s", file, lens,
                       aug_error(t->aug) ? aug_error_message(t->aug) : "parse failed");
@@ -235,6 +329,7 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
 out:
     if (!ret && id < t->n_maps) {
         free(t->maps[id].cr);
+        free(t->maps[id].gaps);
         memset(&t->maps[id], 0, sizeof(t->maps[id]));
     }
     free(textp);
@@ -306,14 +401,17 @@ map_of(struct augtree *t, const char *path)
     return &t->maps[id];
 }
 
-/* A position in the parsed text as a position in the caller's text. */
+/* A position in the parsed text as a position in the caller's text: where a node starts
+ * (start) or ends (!start), which differ at a gap: a line before a gap ends before the lines
+ * left out, the line after it starts after them. */
 static size_t
-map_pos(const struct textmap *map, size_t pos)
+map_at(const struct textmap *map, size_t pos, bool start)
 {
-    size_t lo = 0, hi = map ? map->n_cr : 0;
+    size_t lo = 0, hi = map ? map->n_cr : 0, skipped;
 
     if (!map)
         return pos;
+    skipped = gap_bytes(map, pos, start);
     while (lo < hi) {                  /* how many removed \r stood before pos */
         size_t mid = (lo + hi) / 2;
 
@@ -322,8 +420,20 @@ map_pos(const struct textmap *map, size_t pos)
         else
             hi = mid;
     }
-    pos += lo;
+    pos += lo + skipped;
     return pos > map->len ? map->len : pos;
+}
+
+static size_t
+map_pos(const struct textmap *map, size_t pos)
+{
+    return map_at(map, pos, true);
+}
+
+static size_t
+map_end(const struct textmap *map, size_t pos)
+{
+    return map_at(map, pos, false);
 }
 
 int
@@ -342,7 +452,7 @@ augtree_span(struct augtree *t, const char *path, size_t *start, size_t *end)
         return -1;
     free(file);
     *start = map_pos(map_of(t, path), ss);
-    *end = map_pos(map_of(t, path), se);
+    *end = map_end(map_of(t, path), se);
     return 0;
 }
 
@@ -358,7 +468,7 @@ augtree_value_span(struct augtree *t, const char *path, size_t *start, size_t *e
     if (vs < ss || ve > se || vs > ve)
         return -1;
     *start = map_pos(map_of(t, path), vs);
-    *end = map_pos(map_of(t, path), ve);
+    *end = map_end(map_of(t, path), ve);
     return 0;
 }
 
@@ -373,6 +483,10 @@ augtree_render(struct augtree *t, const char *tree, struct strbuf *out, struct m
         const struct textmap *map = map_of(t, tree);
 
         lens = map ? map->lens : NULL;
+        if (map && map->n_gaps) {      /* the text has lines Augeas never saw */
+            msg_error(m, "internal error: %s left lines out and cannot be rendered", tree);
+            return -1;
+        }
     }
     if (!lens) {
         msg_error(m, "internal error: %s is not a parsed tree", tree);
@@ -663,7 +777,7 @@ line_spans(struct augtree *t, const char *tree, const struct textmap *map, struc
                 break;
             }
             k->v[i].start = map_pos(map, at);
-            k->v[i].end = map_pos(map, end);
+            k->v[i].end = map_end(map, end);
             i++;
         }
         at = end;

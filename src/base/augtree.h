@@ -9,6 +9,7 @@
 #define TE_AUGTREE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "msgs.h"
 #include "strbuf.h"
@@ -26,6 +27,15 @@ void augtree_free(struct augtree *t);
  * word is one of sources (NULL-terminated, lower case) the option words too (words of
  * letters only after the host); the text itself keeps its spelling. */
 void augtree_fold_keywords(struct augtree *t, const char *lens, const char *const *sources);
+/* Lines of lens's texts the program never reads nor edits, said by skip(line, len) of each
+ * line without its line end: skip must answer true only for a line that lens parses as one
+ * top-level node of its own, whatever stands around it. Of a run of three or more such
+ * lines, only the first and the last go to Augeas (parsing is most of the cost of a file
+ * of megabytes); the tree has no nodes for the others, spans and line numbers in messages
+ * stay those of the text as given, and such a tree cannot be rendered (augtree_render
+ * fails). For lenses that put each top-level node on a line of its own. */
+typedef bool augtree_skip_fn(const char *line, size_t len);
+void augtree_skip_lines(struct augtree *t, const char *lens, augtree_skip_fn *skip);
 /* Parse text (named file in messages) with lens ("Tentp_chrony.lns") into a new tree.
  * A CRLF text is parsed with LF line ends and a text without a final line end with one;
  * the spans below are those of the text as given.

@@ -230,6 +230,95 @@ test_augtree_find_value(void)
     msgs_free(&m);
 }
 
+/* A test's idea of a line nobody reads: "restrict WORD" and nothing else. */
+static bool
+restrict_word(const char *line, size_t len)
+{
+    size_t w = strlen("restrict ");
+
+    if (len <= w || strncmp(line, "restrict ", w) != 0)
+        return false;
+    for (size_t i = w; i < len; i++)
+        if (line[i] == ' ' || line[i] == '\t' || line[i] == '#')
+            return false;
+    return true;
+}
+
+/* Lines skipped (the inside of a run of three or more): the tree holds the first and the
+ * last of the run; every span, the nodes' and the value's, is in the text as given, CR
+ * included; a parse error after a run names the line of the text as given; the tree
+ * cannot be rendered (it lacks lines); another lens is parsed whole. */
+static void
+test_augtree_skip_lines(void)
+{
+    struct msgs m = { 0 };
+    struct augtree *t = augtree_new(lens_dir, &m);
+    const char *text = "# h\r\nrestrict a\r\nrestrict b\r\nrestrict c\r\nrestrict d\r\n"
+                       "server s.example iburst\r\nrestrict e\nrestrict f\nrestrict g\n"
+                       "restrict h\nrestrict i";
+    const char *bad = "restrict a\nrestrict b\nrestrict c\nrestrict d\nrestrict e\n"
+                      "} x\n";
+    const char *want[] = { "# h\r\n", "restrict a\r\n", "restrict d\r\n",
+                           "server s.example iburst\r\n", "restrict e\n", "restrict i" };
+    const char *tree;
+    const struct augnodes *k;
+    struct strv nodes = { 0 };
+    struct strbuf out;
+    size_t s, e;
+    char *sp;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    augtree_skip_lines(t, "Tentp_ntp.lns", restrict_word);
+    tree = augtree_parse(t, "Tentp_ntp.lns", "runs", text, &m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    k = augtree_children(t, tree);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+    TE_ASSERT_INT_EQ(k->n, 6);
+    for (size_t i = 0; i < k->n && i < 6; i++) {
+        sp = xasprintf("%.*s", (int)(k->v[i].end - k->v[i].start), text + k->v[i].start);
+        TE_ASSERT_STR_EQ(sp, want[i]);
+        free(sp);
+    }
+    CU_ASSERT_EQUAL(match(t, tree, "restrict", &nodes), 4);
+    strv_free(&nodes);
+    CU_ASSERT_EQUAL(match(t, tree, "server", &nodes), 1);
+    CU_ASSERT_EQUAL_FATAL(nodes.n, 1);
+    sp = span_text(t, nodes.v[0], text);                    /* Augeas's span, mapped */
+    TE_ASSERT_STR_EQ(sp, "server s.example iburst\r\n");
+    free(sp);
+    CU_ASSERT_EQUAL(augtree_value_span(t, nodes.v[0], &s, &e), 0);
+    sp = xasprintf("%.*s", (int)(e - s), text + s);
+    TE_ASSERT_STR_EQ(sp, "s.example");
+    free(sp);
+    strv_free(&nodes);
+    CU_ASSERT_EQUAL(match(t, tree, "restrict[last()]", &nodes), 1);
+    CU_ASSERT_EQUAL_FATAL(nodes.n, 1);
+    sp = span_text(t, nodes.v[0], text);
+    TE_ASSERT_STR_EQ(sp, "restrict i");
+    free(sp);
+    strv_free(&nodes);
+    sb_init(&out);
+    CU_ASSERT_EQUAL(augtree_render(t, tree, &out, &m), -1);
+    TE_ASSERT_INT_EQ(m.errors.n, 1);
+    sb_free(&out);
+    msgs_free(&m);
+    memset(&m, 0, sizeof(m));
+    CU_ASSERT_PTR_NULL(augtree_parse(t, "Tentp_ntp.lns", "/etc/ntp.conf", bad, &m));
+    TE_ASSERT_INT_EQ(m.errors.n, 1);
+    if (m.errors.n == 1)
+        TE_ASSERT_CONTAINS(m.errors.v[0], "/etc/ntp.conf:6:");
+    msgs_free(&m);
+    memset(&m, 0, sizeof(m));
+    tree = augtree_parse(t, "Tentp_chrony.lns", "chrony", "restrict a\nrestrict b\n"
+                         "restrict c\n", &m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    k = augtree_children(t, tree);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+    TE_ASSERT_INT_EQ(k->n, 3);
+    augtree_free(t);
+    msgs_free(&m);
+}
+
 /* plan_parse_after(p, f, lens): the planned text of f, from before and edits. */
 static const char *
 parse_after(struct augtree *t, const char *before, const struct text_edit *edits, size_t n,
@@ -307,6 +396,7 @@ static const struct te_test augtree_tests[] = {
     TE_TEST(test_augtree_fold_keywords),
     TE_TEST(test_augtree_children_match_augeas),
     TE_TEST(test_augtree_find_value),
+    TE_TEST(test_augtree_skip_lines),
     TE_TEST(test_plan_parse_after),
     TE_TESTS_END,
 };
