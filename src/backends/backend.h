@@ -90,4 +90,10 @@ struct source_option {
  * key, nts); returns how many were stored in opts (room for 8). */
 size_t backend_source_options(const struct source *src, struct source_option opts[8]);
 
+/* Whether line (len bytes, no line end) is an ntp.conf line the ntp backend never reads
+ * nor edits and that the Tentp_ntp lens parses as a node of its own: a plainly written
+ * "restrict HOST [mask M | ippeerlimit N | FLAG]..." without notrust (augtree_skip_lines:
+ * files of megabytes are nearly all such lines). */
+bool ntp_unread_line(const char *line, size_t len);
+
 #endif

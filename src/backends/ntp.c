@@ -589,6 +589,47 @@ notrust_rule(struct plan *p, struct file_change **files, size_t n, struct file_c
     return NULL;
 }
 
+/* The token of line (len bytes) at *i, after the blanks there: its length (0: none). */
+static size_t
+ntp_token(const char *line, size_t len, size_t *i)
+{
+    size_t s;
+
+    while (*i < len && (line[*i] == ' ' || line[*i] == '\t'))
+        (*i)++;
+    for (s = *i; *i < len && !strchr(" \t\r\n#", line[*i]); (*i)++)
+        ;
+    return *i - s;
+}
+
+bool
+ntp_unread_line(const char *line, size_t len)
+{
+    static const char *const refused[] = { "notrust", "ipv4", "ipv6" };
+    size_t i = strlen("restrict"), n;
+
+    if (len <= i || memcmp(line, "restrict", i) != 0 || (line[i] != ' ' && line[i] != '\t') ||
+        line[len - 1] == ' ' || line[len - 1] == '\t')
+        return false;
+    n = ntp_token(line, len, &i);                      /* the host */
+    if (n == 0 || line[i - n] == '-')
+        return false;
+    while (i < len) {
+        const char *w;
+
+        if (!(n = ntp_token(line, len, &i)))
+            return false;                              /* a comment, a CR */
+        w = line + i - n;
+        for (size_t k = 0; k < sizeof(refused) / sizeof(*refused); k++)
+            if (n == strlen(refused[k]) && memcmp(w, refused[k], n) == 0)
+                return false;
+        if (((n == 4 && memcmp(w, "mask", 4) == 0) ||
+             (n == 11 && memcmp(w, "ippeerlimit", 11) == 0)) && !ntp_token(line, len, &i))
+            return false;                              /* an option without its value */
+    }
+    return true;
+}
+
 static int
 ntp_plan(struct plan *p)
 {
@@ -601,6 +642,8 @@ ntp_plan(struct plan *p)
     bool failed;
     int ret = -1;
 
+    /* 99 % of a file of megabytes is restrict lines, which Augeas would take seconds for */
+    augtree_skip_lines(p->aug, p->backend->lens, ntp_unread_line);
     if (!path) {
         msg_error(p->m, "%s's configuration was not found on %s (looked for %s)",
                   p->backend->name, p->host->root ? p->host->root : "this system",
