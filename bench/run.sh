@@ -17,6 +17,7 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 BIN=$top_builddir/src/te-ntp-setup
 TIMEIT=$top_builddir/bench/timeit
+WRITEFLOOR=$top_builddir/bench/writefloor
 SERVER=$top_builddir/tests/tools/ntp-test-server
 FIXTURES=$top_srcdir/tests/fixtures
 TESTDEPS=${TE_TESTDEPS:-/opt/te-ntp-setup-testdeps}
@@ -351,6 +352,13 @@ mkdir -p "$TMP/scale.dropins/etc/chrony/sources.d"
 (cd "$TMP/scale.dropins/etc/chrony/sources.d" &&
  awk 'BEGIN { for (i = 1; i <= 10000; i++) printf "server s%d.example.org iburst\n", i > ("s" i ".sources") }')
 say "scale: 10,000 files in a sourcedir"
+# The floor of the changing run: the same files rewritten crash-safe and nothing else
+# (bench/writefloor: temporary file, fsync, rename each; no backup, no journal).
+cp -a "$TMP/scale.dropins" "$TMP/scale.floor"
+timed scale "10000_sourcedir_files" floor -n "$SCALE_RUNS" \
+    -p "rm -rf '$TMP/scale.floor' && cp -a '$TMP/scale.dropins' '$TMP/scale.floor'" \
+    -- "$WRITEFLOOR" "$TMP/scale.floor/etc/chrony/sources.d"
+rm -rf "$TMP/scale.floor"
 # shellcheck disable=SC2086
 scale_case "10000_sourcedir_files" "$TMP/scale.dropins" $SERVERS
 rm -rf "$TMP/scale.dropins"
