@@ -11,6 +11,8 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "alloc.h"
 #include "backend.h"
@@ -39,10 +41,34 @@ cli_print_msgs(const struct msgs *m)
     cli_print_msgs_at(m, 1);
 }
 
+#ifndef _PATH_LOG
+#define _PATH_LOG "/dev/log"
+#endif
+
+/* Whether syslog can be reached: one connect to its socket. Without it, the C library would
+ * try to connect again for every line (10,000 failed connects for 10,000 lines). A stream
+ * socket there (EPROTOTYPE) is one the library reaches too. */
+static bool
+syslog_reachable(void)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    bool ok;
+
+    if (fd < 0)
+        return false;
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s", _PATH_LOG);
+    ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 || errno == EPROTOTYPE;
+    close(fd);
+    return ok;
+}
+
 void
 cli_audit(const char *command, const struct strv *actions, const struct msgs *m, bool failed)
 {
     if (!actions->n && !(failed && m->errors.n))
+        return;
+    if (!syslog_reachable())
         return;
     openlog("te-ntp-setup", LOG_PID, LOG_DAEMON);
     for (size_t i = 0; i < actions->n; i++)
