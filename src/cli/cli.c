@@ -6,11 +6,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "alloc.h"
 #include "backend.h"
@@ -39,17 +42,104 @@ cli_print_msgs(const struct msgs *m)
     cli_print_msgs_at(m, 1);
 }
 
+#ifndef _PATH_LOG
+#define _PATH_LOG "/dev/log"
+#endif
+
+/* Whether syslog can be reached: one connect to its socket. Without it, the C library would
+ * try to connect again for every line (10,000 failed connects for 10,000 lines). A stream
+ * socket there (EPROTOTYPE) is one the library reaches too. */
+static bool
+syslog_reachable(void)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    bool ok;
+
+    if (fd < 0)
+        return false;
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s", _PATH_LOG);
+    ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 || errno == EPROTOTYPE;
+    close(fd);
+    return ok;
+}
+
+/* Actions of one kind logged one by one; the rest of that kind get one line. */
+enum { AUDIT_EACH = 10 };
+
+/* A file action is "VERB /DIR/NAME", maybe with " (NOTE)": where NAME starts, and in *note
+ * where the note starts (or the end); NULL for any other action. */
+static const char *
+audit_file_name(const char *a, const char **note)
+{
+    const char *sp = strchr(a, ' '), *p;
+
+    if (!sp || sp[1] != '/')
+        return NULL;
+    *note = strstr(sp, " (");
+    if (!*note)
+        *note = sp + strlen(sp);
+    for (p = *note; *p != '/'; p--)
+        ;
+    return p + 1;
+}
+
 void
 cli_audit(const char *command, const struct strv *actions, const struct msgs *m, bool failed)
 {
+    struct strv kinds = { 0 };    /* each kind of file action once: "VERB /DIR/ (NOTE)" */
+    size_t *kind, *total, *seen;  /* per action: its kind (SIZE_MAX: none); per kind: counts */
+
     if (!actions->n && !(failed && m->errors.n))
         return;
+    if (!syslog_reachable())
+        return;
+    kind = xcalloc(actions->n, sizeof(*kind));
+    total = xcalloc(actions->n, sizeof(*total));
+    seen = xcalloc(actions->n, sizeof(*seen));
+    for (size_t i = 0; i < actions->n; i++) {
+        const char *a = actions->v[i], *note, *name = audit_file_name(a, &note);
+        size_t j = 0;
+        char *k;
+
+        kind[i] = SIZE_MAX;
+        if (!name)
+            continue;
+        k = xasprintf("%.*s%s", (int)(name - a), a, note);
+        while (j < kinds.n && strcmp(kinds.v[j], k) != 0)
+            j++;
+        if (j == kinds.n)
+            strv_push_owned(&kinds, k);
+        else
+            free(k);
+        kind[i] = j;
+        total[j]++;
+    }
     openlog("te-ntp-setup", LOG_PID, LOG_DAEMON);
-    for (size_t i = 0; i < actions->n; i++)
-        syslog(LOG_NOTICE, "%s: %s", command, actions->v[i]);
+    /* In order; where the (AUDIT_EACH + 1)th of a kind would be, one line for the rest. */
+    for (size_t i = 0; i < actions->n; i++) {
+        const char *a = actions->v[i], *note, *name, *dir;
+        size_t k = kind[i];
+
+        if (k == SIZE_MAX || ++seen[k] <= AUDIT_EACH || total[k] == AUDIT_EACH + 1) {
+            syslog(LOG_NOTICE, "%s: %s", command, a);
+            continue;
+        }
+        if (seen[k] > AUDIT_EACH + 1)
+            continue;
+        name = audit_file_name(a, &note);
+        dir = strchr(a, ' ') + 1;
+        syslog(LOG_NOTICE, "%s: %.*s %zu more files in %.*s%s, not logged one by one", command,
+               (int)(dir - 1 - a), a, total[k] - AUDIT_EACH,
+               (int)(name - 1 > dir ? name - 1 - dir : 1), dir, note);
+    }
     for (size_t i = 0; failed && i < m->errors.n; i++)
         syslog(LOG_ERR, "%s failed: %s", command, m->errors.v[i]);
     closelog();
+    strv_free(&kinds);
+    free(kind);
+    free(total);
+    free(seen);
 }
 
 int

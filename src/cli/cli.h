@@ -81,9 +81,11 @@ void cli_print_msgs(const struct msgs *m);
 /* The same at a verbosity (see enum verbosity): quiet prints only the errors, normal the
  * warnings and errors, verbose the notes too. */
 void cli_print_msgs_at(const struct msgs *m, int verbosity);
-/* The audit trail: one syslog line (facility daemon, ident te-ntp-setup) per action at
- * LOG_NOTICE, "COMMAND: ACTION", then when failed one per error at LOG_ERR. Nothing when
- * there is nothing to say. Harmless without a syslog daemon. */
+/* The audit trail: syslog lines (facility daemon, ident te-ntp-setup) at LOG_NOTICE,
+ * "COMMAND: ACTION", one per action in order, except that of the file actions of one kind
+ * (same verb, directory and note) the first 10 have one each and the rest one summary line
+ * where the 11th would be; then when failed one per error at LOG_ERR. Nothing when there is
+ * nothing to say. Without a syslog socket nothing is logged, after one try per run. */
 void cli_audit(const char *command, const struct strv *actions, const struct msgs *m,
                bool failed);
 /* Print "te-ntp-setup: MESSAGE" and the hint to --help to stderr; returns EXIT_USAGE. */
