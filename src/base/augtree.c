@@ -35,6 +35,7 @@ struct textmap {
     struct gap *gaps;      /* the lines left out (augtree_skip_lines), in order */
     size_t n_gaps;
     size_t len;            /* the length of the caller's text */
+    char *parsed;          /* the text Augeas parsed (its own copy is dearer to ask for) */
 };
 
 struct augtree {
@@ -82,6 +83,7 @@ augtree_free(struct augtree *t)
     for (size_t i = 0; i < t->n_maps; i++) {
         free(t->maps[i].cr);
         free(t->maps[i].gaps);
+        free(t->maps[i].parsed);
         augnodes_free(t->maps[i].kids);
         free(t->maps[i].index);
         free(t->maps[i].vindex);
@@ -298,14 +300,13 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
             memset(t->maps + t->n_maps, 0, (grow - t->n_maps) * sizeof(*t->maps));
             t->n_maps = grow;
         }
+        map.parsed = norm;
         t->maps[id] = map;
         if (aug_set(t->aug, textp, norm) < 0) {
-            free(norm);
             msg_error(m, "%s: cannot hand the text to Augeas: %s", file,
                       aug_error_message(t->aug));
             goto out;
         }
-        free(norm);
     }
     if (aug_text_store(t->aug, lens, textp, tree) < 0) {
         const char *line = errfield(t, errbase, "line");
@@ -330,6 +331,7 @@ out:
     if (!ret && id < t->n_maps) {
         free(t->maps[id].cr);
         free(t->maps[id].gaps);
+        free(t->maps[id].parsed);
         memset(&t->maps[id], 0, sizeof(t->maps[id]));
     }
     free(textp);
@@ -754,14 +756,10 @@ empty_line(const char *s, size_t len)
 static bool
 line_spans(struct augtree *t, const char *tree, const struct textmap *map, struct augnodes *k)
 {
-    char *textp = xasprintf("/text/%s", tree + strlen("/tree/"));
-    const char *text = NULL;
+    const char *text = map->parsed;
     size_t at = 0, i = 0;
-    bool ok = true;
+    bool ok = text != NULL;
 
-    if (aug_get(t->aug, textp, &text) != 1 || !text)
-        ok = false;
-    free(textp);
     while (ok && text[at]) {
         size_t len = strcspn(text + at, "\n"), end = at + len + (text[at + len] ? 1 : 0);
 
