@@ -7,7 +7,11 @@
  *   the same bytes (the minimal-edit promise: what is not edited stays byte for byte);
  * - the span of every top-level node lies inside the text, and the spans follow each other
  *   in order without overlapping (the backends replace exactly those bytes);
- * - a rejected text comes with an error message.
+ * - a rejected text comes with an error message;
+ * - for ntp.conf, parsed again with the plain restrict lines the ntp backend leaves out of
+ *   Augeas's parse (augtree_skip_lines with ntp_unread_line): the same answer (the same
+ *   error, line numbers included), every node a line the backend leaves out is a restrict
+ *   without notrust, and the nodes kept have the same labels, values and spans.
  * Lenses are looked up in $TE_NTP_SETUP_LENSDIR, else the source tree's lenses/.
  * With FUZZ_VERBOSE set, each input is reported as parsed or rejected (on stderr). */
 #include "config.h"
@@ -19,6 +23,7 @@
 
 #include "alloc.h"
 #include "augtree.h"
+#include "backend.h"
 #include "fuzz.h"
 #include "msgs.h"
 #include "strbuf.h"
@@ -38,6 +43,7 @@ __attribute__((section("__libfuzzer_extra_counters"), used))
 static uint8_t shape[4096];
 
 static struct augtree *aug;
+static struct augtree *skipping;     /* ntp: the same lens, leaving plain restricts out */
 
 static void
 feature(const char *s, size_t n, uint32_t salt)
@@ -69,9 +75,12 @@ get_handle(void)
     if (aug && uses++ < HANDLE_USES)
         return;
     augtree_free(aug);
+    augtree_free(skipping);
     aug = augtree_new(dir && *dir ? dir : TE_FUZZ_LENSDIR, &m);
-    if (!aug)
+    skipping = augtree_new(dir && *dir ? dir : TE_FUZZ_LENSDIR, &m);
+    if (!aug || !skipping)
         fuzz_fail("cannot start Augeas: %s", m.errors.n ? m.errors.v[0] : "?");
+    augtree_skip_lines(skipping, "Tentp_ntp.lns", ntp_unread_line);
     msgs_free(&m);
     uses = 0;
 }
@@ -81,8 +90,75 @@ clean_handle(void)
 {
     static const char *const scratch[] = { "/text", "/tree", "/out", "/augeas/text" };
 
-    for (size_t i = 0; i < TE_ARRAY_LEN(scratch); i++)
+    for (size_t i = 0; i < TE_ARRAY_LEN(scratch); i++) {
         augtree_rm(aug, scratch[i]);
+        augtree_rm(skipping, scratch[i]);
+    }
+}
+
+/* The line of text (size bytes) at [s, e) without its line end. */
+static bool
+unread(const char *text, size_t s, size_t e)
+{
+    if (e > s && text[e - 1] == '\n')
+        e--;
+    if (e > s && text[e - 1] == '\r' && text[e] == '\n')
+        e--;
+    return ntp_unread_line(text + s, e - s);
+}
+
+/* ntp.conf parsed while leaving out plain restrict lines answers as the whole parse did
+ * (tree: the whole parse's, or NULL with its error in whole). */
+static void
+check_skipping(const char *text, size_t size, const char *tree, const struct msgs *whole)
+{
+    struct msgs m = { 0 };
+    const char *part = augtree_parse(skipping, FUZZ_LENS, "fuzz.conf", text, &m);
+    const struct augnodes *all, *kept;
+    size_t j = 0;
+
+    if (!tree || !part) {
+        if (tree || part)
+            fuzz_fail("the whole parse %s the text, the one leaving lines out %s it",
+                      tree ? "accepted" : "rejected", part ? "accepted" : "rejected");
+        if (strcmp(m.errors.v[0], whole->errors.v[0]) != 0)
+            fuzz_fail("not the same error:\n  %s\n  %s", whole->errors.v[0], m.errors.v[0]);
+        msgs_free(&m);
+        return;
+    }
+    all = augtree_children(aug, tree);
+    kept = augtree_children(skipping, part);
+    if (!all || !kept)
+        fuzz_fail("no top-level nodes");
+    for (size_t i = 0; i < all->n; i++) {
+        const struct augnode *a = &all->v[i];
+        bool skippable = a->start != (size_t)-1 && unread(text, a->start, a->end);
+
+        if (skippable) {
+            char *expr = xasprintf("%s/notrust", a->path);
+            struct strv nodes = { 0 };
+
+            if (strcmp(a->label, "restrict") != 0 || augtree_match(aug, expr, &nodes) != 0)
+                fuzz_fail("line at %zu left out, but it is '%s'%s", a->start, a->label,
+                          nodes.n ? " with notrust" : "");
+            strv_free(&nodes);
+            free(expr);
+        }
+        if (j < kept->n && kept->v[j].start == a->start) {
+            const struct augnode *k = &kept->v[j++];
+
+            if (k->end != a->end || strcmp(k->label, a->label) != 0 ||
+                strcmp(k->value ? k->value : "", a->value ? a->value : "") != 0)
+                fuzz_fail("node at %zu: '%s' [%zu, %zu) kept as '%s' [%zu, %zu)", a->start,
+                          a->label, a->start, a->end, k->label, k->start, k->end);
+        } else if (!skippable) {
+            fuzz_fail("node '%s' at %zu was left out", a->label, a->start);
+        }
+    }
+    if (j != kept->n)
+        fuzz_fail("%zu nodes kept that the whole parse does not have", kept->n - j);
+    msgs_free(&m);
+    (void)size;
 }
 
 /* Count the tree's structural paths: labels without the tree's name and [N] positions. */
@@ -174,6 +250,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     sb_init(&out);
     tree = augtree_parse(aug, FUZZ_LENS, "fuzz.conf", text, &m);
+    if (strcmp(FUZZ_LENS, "Tentp_ntp.lns") == 0)
+        check_skipping(text, size, tree, &m);
     if (!tree) {
         if (m.errors.n == 0)
             fuzz_fail("%s rejected the text without an error", FUZZ_LENS);
