@@ -608,6 +608,7 @@ chrony_plan(struct plan *p)
 
     /* chronyd reads its directive and option words without case (strcasecmp). */
     augtree_fold_keywords(p->aug, p->backend->lens, source_words);
+    lineedit_watch_auth(p);
     if (!main_path) {
         msg_error(p->m, "chrony's configuration was not found on %s (looked for "
                   "/etc/chrony/chrony.conf and /etc/chrony.conf)",

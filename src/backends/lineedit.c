@@ -584,6 +584,15 @@ lineedit_where(struct plan *p, const struct file_change *f, const char *node)
     return xasprintf("%s:%zu:%zu", f->disk_path, line, col);
 }
 
+/* The child labels that make a source node authenticated (node_auth, lineedit_check_auth). */
+static const char *const auth_labels[] = { "nts", "key", NULL };
+
+void
+lineedit_watch_auth(struct plan *p)
+{
+    augtree_watch_children(p->aug, p->backend->lens, auth_labels);
+}
+
 /* How a source node authenticates: "NTS", "key N" or NULL. */
 static const char *
 node_auth(struct plan *p, const char *node)
@@ -630,7 +639,8 @@ lineedit_check_auth(struct plan *p, struct file_change **files, size_t n,
     /* An authenticated source that replace mode would disable. */
     for (size_t i = 0; s->mode == MODE_REPLACE && !weak_where && i < n; i++) {
         struct strv nodes = { 0 };
-        /* one pass for the authenticated ones: a look-up per node is quadratic */
+        /* one pass for the authenticated ones: a look-up per node is quadratic (the
+         * children are auth_labels: augtree answers from its cached nodes) */
         char *expr = xasprintf("%s/*[(%s) and (nts or key)]", files[i]->tree, test);
 
         augtree_match(p->aug, expr, &nodes);

@@ -35,6 +35,9 @@ char *lineedit_find_source(struct plan *p, struct file_change **files, size_t n,
                            const char *label, const char *host, struct file_change **in);
 /* "FILE:LINE:COLUMN" of node in f's original text (newly allocated). */
 char *lineedit_where(struct plan *p, const struct file_change *f, const char *node);
+/* Before the backend parses its files: have augtree note per top-level node whether it
+ * has an NTS or key child, for lineedit_check_auth. */
+void lineedit_watch_auth(struct plan *p);
 /* No silent weakening of authentication: -1 (and p->invalid, exit 64) with the reason when
  * a requested source would run without authentication (no NTS, no key, none on its
  * existing line) while the rule node (in rule_file; NULL: none) demands authentication

@@ -644,6 +644,7 @@ ntp_plan(struct plan *p)
 
     /* 99 % of a file of megabytes is restrict lines, which Augeas would take seconds for */
     augtree_skip_lines(p->aug, p->backend->lens, ntp_unread_line);
+    lineedit_watch_auth(p);
     if (!path) {
         msg_error(p->m, "%s's configuration was not found on %s (looked for %s)",
                   p->backend->name, p->host->root ? p->host->root : "this system",

@@ -36,6 +36,7 @@ struct textmap {
     size_t n_gaps;
     size_t len;            /* the length of the caller's text */
     char *parsed;          /* the text Augeas parsed (its own copy is dearer to ask for) */
+    bool has_known;        /* kids[].watched_child is known (augtree_watch_children) */
 };
 
 struct augtree {
@@ -49,9 +50,20 @@ struct augtree {
     const char *const *fold_sources;
     char *skip_lens;       /* the lens whose texts may leave lines out */
     augtree_skip_fn *skip;
+    char *watch_lens;      /* the lens whose top-level nodes' children are noted */
+    const char *const *watch;
+    bool *noted;           /* by group of 256 trees: its watched children were asked for */
+    size_t n_noted;
 };
 
 static void augnodes_free(struct augnodes *k);
+
+/* The path of tree id. */
+static char *
+tree_path(unsigned id)
+{
+    return xasprintf("/tree/h%u/t%u", id >> 8, id);
+}
 
 struct augtree *
 augtree_new(const char *lensdir, struct msgs *m)
@@ -80,6 +92,8 @@ augtree_free(struct augtree *t)
     strv_free(&t->lenses);
     free(t->fold_lens);
     free(t->skip_lens);
+    free(t->watch_lens);
+    free(t->noted);
     for (size_t i = 0; i < t->n_maps; i++) {
         free(t->maps[i].cr);
         free(t->maps[i].gaps);
@@ -118,6 +132,14 @@ augtree_skip_lines(struct augtree *t, const char *lens, augtree_skip_fn *skip)
     free(t->skip_lens);
     t->skip_lens = xstrdup(lens);
     t->skip = skip;
+}
+
+void
+augtree_watch_children(struct augtree *t, const char *lens, const char *const *labels)
+{
+    free(t->watch_lens);
+    t->watch_lens = xstrdup(lens);
+    t->watch = labels;
 }
 
 static bool
@@ -229,7 +251,7 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
     /* Trees in groups of 256: Augeas finds a node by walking its siblings, so one level
      * of thousands of trees (drop-in directories) would make each look-up long. */
     char *textp = xasprintf("/text/h%u/t%u", id >> 8, id);
-    char *tree = xasprintf("/tree/h%u/t%u", id >> 8, id);
+    char *tree = tree_path(id);
     char *errbase = xasprintf("/augeas/text%s", tree);
     const char *ret = NULL;
 
@@ -389,16 +411,55 @@ forget_kids(struct textmap *map)
     map->index = NULL;
     free(map->vindex);
     map->vindex = NULL;
+    map->has_known = false;
+}
+
+/* The digits at *s as a number into *v, *s moved past them; false when there are none or
+ * too many. */
+static bool
+read_uint(const char **s, unsigned *v)
+{
+    const char *c = *s;
+    unsigned long n = 0;
+
+    for (; *c >= '0' && *c <= '9' && c - *s < 9; c++)
+        n = n * 10 + (unsigned long)(*c - '0');
+    if (c == *s || (*c >= '0' && *c <= '9'))
+        return false;
+    *v = (unsigned)n;
+    *s = c;
+    return true;
+}
+
+/* The id of the tree whose path path starts with ("/tree/hG/tID"), and the length of that
+ * prefix in *used. false when path does not start with a tree's path. (sscanf did this,
+ * and was a twentieth of a rerun over 10,000 files.) */
+static bool
+tree_id(const char *path, unsigned *id, int *used)
+{
+    const char *s = path;
+    unsigned group;
+
+    if (strncmp(s, "/tree/h", 7) != 0)
+        return false;
+    s += 7;
+    if (!read_uint(&s, &group) || strncmp(s, "/t", 2) != 0)
+        return false;
+    s += 2;
+    if (!read_uint(&s, id))
+        return false;
+    *used = (int)(s - path);
+    return true;
 }
 
 /* The map of the tree path is in, or NULL. */
 static const struct textmap *
 map_of(struct augtree *t, const char *path)
 {
-    unsigned id, group;
+    unsigned id;
+    int used;
 
-    if (sscanf(path, "/tree/h%u/t%u", &group, &id) != 2 || id >= t->n_maps ||
-        !t->maps[id].lens)
+    if (!tree_id(path, &id, &used) || id >= t->n_maps || !t->maps[id].lens)
         return NULL;
     return &t->maps[id];
 }
@@ -438,24 +499,34 @@ map_end(const struct textmap *map, size_t pos)
     return map_at(map, pos, false);
 }
 
-int
-augtree_span(struct augtree *t, const char *path, size_t *start, size_t *end)
+/* The span of the node at path as Augeas has it, in the caller's text of the tree map. */
+static int
+aug_node_span(struct augtree *t, const struct textmap *map, const char *path, size_t *start,
+              size_t *end)
 {
     char *file = NULL;
     unsigned ls, le, vs, ve, ss, se;
-    const struct augnode *n = cached_node(map_of(t, path), path);
+
+    if (aug_span(t->aug, path, &file, &ls, &le, &vs, &ve, &ss, &se) < 0)
+        return -1;
+    free(file);
+    *start = map_pos(map, ss);
+    *end = map_end(map, se);
+    return 0;
+}
+
+int
+augtree_span(struct augtree *t, const char *path, size_t *start, size_t *end)
+{
+    const struct textmap *map = map_of(t, path);
+    const struct augnode *n = cached_node(map, path);
 
     if (n && n->start != (size_t)-1) {
         *start = n->start;
         *end = n->end;
         return 0;
     }
-    if (aug_span(t->aug, path, &file, &ls, &le, &vs, &ve, &ss, &se) < 0)
-        return -1;
-    free(file);
-    *start = map_pos(map_of(t, path), ss);
-    *end = map_end(map_of(t, path), se);
-    return 0;
+    return aug_node_span(t, map, path, start, end);
 }
 
 int
@@ -516,68 +587,121 @@ out:
     return ret;
 }
 
+/* The labels of "label() = 'a' or label() = 'b' ..." at s into out: the position after
+ * the last quote, or NULL when s has another form. */
+static const char *
+label_list(const char *s, struct strv *out)
+{
+    for (;;) {
+        const char *q;
+
+        if (strncmp(s, "label() = '", 11) != 0)
+            return NULL;
+        s += 11;
+        q = strchr(s, '\'');
+        if (!q)
+            return NULL;
+        strv_push_owned(out, xasprintf("%.*s", (int)(q - s), s));
+        s = q + 1;
+        if (strncmp(s, " or label() = '", 15) != 0)
+            return s;
+        s += 4;
+    }
+}
+
 /* The labels of a step "*[label() = 'a' or label() = 'b' ...]" into out; false when the
  * step has another form. */
 static bool
 label_set(const char *step, struct strv *out)
 {
-    const char *s = step + 2;
-    size_t len = strlen(step);
+    const char *s;
 
-    if (strncmp(step, "*[", 2) != 0 || step[len - 1] != ']')
+    if (strncmp(step, "*[", 2) != 0)
         return false;
-    for (;;) {
-        const char *q;
+    s = label_list(step + 2, out);
+    return s && !strcmp(s, "]");
+}
 
-        if (strncmp(s, "label() = '", 11) != 0)
+/* A step "*[(label() = 'a' or ...) and (c1 or c2 ...)]" where c1, c2 ... are exactly the
+ * watched labels: its labels a ... into out; false when the step has another form. */
+static bool
+label_child_set(struct augtree *t, const char *step, struct strv *out)
+{
+    const char *s;
+    size_t seen = 0, all = 0;
+
+    if (!t->watch || strncmp(step, "*[(", 3) != 0 || !(s = label_list(step + 3, out)) ||
+        strncmp(s, ") and (", 7) != 0)
+        return false;
+    while (t->watch[all])
+        all++;
+    if (all > 32)
+        return false;
+    for (s += 7;;) {
+        size_t len = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+        size_t j;
+
+        for (j = 0; j < all; j++)
+            if (strlen(t->watch[j]) == len && !strncmp(s, t->watch[j], len))
+                break;
+        if (!len || j == all)
             return false;
-        s += 11;
-        q = strchr(s, '\'');
-        if (!q)
-            return false;
-        strv_push_owned(out, xasprintf("%.*s", (int)(q - s), s));
-        s = q + 1;
-        if (!strcmp(s, "]"))
-            return true;
+        seen |= (size_t)1 << j;
+        s += len;
+        if (!strcmp(s, ")]"))
+            return seen == ((size_t)1 << all) - 1;
         if (strncmp(s, " or ", 4) != 0)
             return false;
         s += 4;
     }
 }
 
-/* A match of one step under a parsed tree (TREE then "/ *", "/LABEL" or
- * "/ *[label() = 'a' or ...]", without the blanks) from the tree's cached nodes: Augeas
- * builds each path it returns by counting the node's siblings, which makes a match over a
- * long file quadratic. -1: another form. */
+static void note_group(struct augtree *t, unsigned id);
+
+/* A match of one step under a parsed tree (TREE then "/ *", "/LABEL",
+ * "/ *[label() = 'a' or ...]" or, with watched child labels c1 ...,
+ * "/ *[(label() = 'a' or ...) and (c1 or ...)]", without the blanks) from the tree's
+ * cached nodes: Augeas builds each path it returns by counting the node's siblings, which
+ * makes a match over a long file quadratic. -1: another form. */
 static int
 match_children(struct augtree *t, const char *expr, struct strv *out)
 {
-    unsigned id, group;
+    unsigned id;
+    bool watched = false;
     int used = 0;
     const char *step;
     const struct augnodes *k;
+    const struct textmap *map;
     struct strv labels = { 0 };
     bool all = false;
     char *tree;
     int n = 0;
 
-    if (sscanf(expr, "/tree/h%u/t%u%n", &group, &id, &used) != 2 || expr[used] != '/')
+    if (!tree_id(expr, &id, &used) || expr[used] != '/')
         return -1;
     step = expr + used + 1;
     if (!strcmp(step, "*"))
         all = true;
-    else if (step[0] == '*' ? !label_set(step, &labels)
-                            : strpbrk(step, "/[]()*=' ") != NULL || !*step)
+    else if (!strncmp(step, "*[(", 3)) {
+        if (!label_child_set(t, step, &labels))
+            goto fallback;
+        watched = true;
+    } else if (step[0] == '*' ? !label_set(step, &labels)
+                              : strpbrk(step, "/[]()*=' ") != NULL || !*step)
         goto fallback;
     else if (step[0] != '*')
         strv_push(&labels, step);
     tree = xasprintf("%.*s", used, expr);
     k = augtree_children(t, tree);
     free(tree);
-    if (!k)
+    if (k && watched)
+        note_group(t, id);
+    map = map_of(t, expr);
+    if (!k || !map || (watched && !map->has_known))
         goto fallback;
     for (size_t i = 0; i < k->n; i++)
-        if (all || strv_contains(&labels, k->v[i].label)) {
+        if ((all || strv_contains(&labels, k->v[i].label)) &&
+            (!watched || k->v[i].watched_child)) {
             strv_push(out, k->v[i].path);
             n++;
         }
@@ -623,11 +747,11 @@ augtree_find_value(struct augtree *t, const char *tree, const char *label, const
 {
     struct textmap *map = (struct textmap *)map_of(t, tree);
     const struct augnodes *k;
-    unsigned id, group;
+    unsigned id;
     int used = 0;
 
     *path = NULL;
-    if (!map || sscanf(tree, "/tree/h%u/t%u%n", &group, &id, &used) != 2 || tree[used] ||
+    if (!map || !tree_id(tree, &id, &used) || tree[used] ||
         !(k = augtree_children(t, tree)))
         return -1;
     if (!map->vindex) {
@@ -754,7 +878,7 @@ empty_line(const char *s, size_t len)
 /* The spans of the line nodes from the parsed text, each line checked to start with its
  * node's word, and checked against Augeas for the first and the last node. false when they do not agree (then Augeas is asked per node). */
 static bool
-line_spans(struct augtree *t, const char *tree, const struct textmap *map, struct augnodes *k)
+line_spans(struct augtree *t, const struct textmap *map, struct augnodes *k)
 {
     const char *text = map->parsed;
     size_t at = 0, i = 0;
@@ -781,15 +905,80 @@ line_spans(struct augtree *t, const char *tree, const struct textmap *map, struc
         at = end;
     }
     ok = ok && i == k->n;
+    /* $tekids (augtree_children) is TREE/ *: Augeas finds its first and last node without
+     * looking the tree up again */
     for (size_t j = 0; ok && j < (k->n > 1 ? 2 : k->n); j++) {   /* one node: one look */
-        char *p = j == 0 ? xasprintf("%s/*[1]", tree) : xasprintf("%s/*[last()]", tree);
         size_t s, e;
         struct augnode *n = &k->v[j == 0 ? 0 : k->n - 1];
 
-        ok = augtree_span(t, p, &s, &e) == 0 && s == n->start && e == n->end;
-        free(p);
+        ok = aug_node_span(t, map, j == 0 ? "$tekids[1]" : "$tekids[last()]", &s, &e) == 0 &&
+             s == n->start && e == n->end;
     }
     return ok;
+}
+
+/* Note kids[].watched_child of every tree of the watched lens in the group of tree id (its
+ * nodes cached first), with one question to Augeas for the group: which top-level nodes
+ * have a watched child. Once per group: a tree parsed or edited after it gets Augeas's
+ * answer per tree (has_known stays false). */
+static void
+note_group(struct augtree *t, unsigned id)
+{
+    unsigned g = id >> 8, first = g << 8;
+    struct strbuf expr;
+    int n;
+
+    if (g < t->n_noted && t->noted[g])
+        return;
+    if (g >= t->n_noted) {
+        size_t grow = g + 16;
+
+        t->noted = xrealloc(t->noted, grow * sizeof(*t->noted));
+        memset(t->noted + t->n_noted, 0, (grow - t->n_noted) * sizeof(*t->noted));
+        t->n_noted = grow;
+    }
+    t->noted[g] = true;
+    for (unsigned i = first; i < first + 256 && i < t->n_maps; i++) {
+        struct textmap *map = &t->maps[i];
+
+        if (map->lens && !strcmp(map->lens, t->watch_lens)) {
+            char *tree = tree_path(i);
+
+            map->has_known = augtree_children(t, tree) != NULL;
+            free(tree);
+        }
+    }
+    sb_init(&expr);
+    sb_printf(&expr, "/tree/h%u/*/*[", g);
+    for (size_t j = 0; t->watch[j]; j++)
+        sb_printf(&expr, "%s%s", j ? " or " : "", t->watch[j]);
+    sb_append(&expr, "]");
+    n = aug_defvar(t->aug, "tehas", expr.buf);
+    sb_free(&expr);
+    for (int i = 0; i < n; i++) {
+        char *path = NULL, *p;
+        struct textmap *map;
+        const struct augnode *node;
+
+        if (aug_ns_path(t->aug, "tehas", i, &path) < 0 || !path) {
+            n = -1;
+            break;
+        }
+        /* Augeas leaves out the [1] of a label no sibling shares */
+        p = path[strlen(path) - 1] == ']' ? xstrdup(path) : xasprintf("%s[1]", path);
+        free(path);
+        map = (struct textmap *)map_of(t, p);
+        node = map && map->has_known ? cached_node(map, p) : NULL;
+        if (node)
+            map->kids->v[node - map->kids->v].watched_child = true;
+        else if (map)
+            map->has_known = false;
+        free(p);
+    }
+    if (n < 0)                 /* not known after all */
+        for (unsigned i = first; i < first + 256 && i < t->n_maps; i++)
+            t->maps[i].has_known = false;
+    aug_defvar(t->aug, "tehas", NULL);
 }
 
 const struct augnodes *
@@ -840,16 +1029,6 @@ augtree_children(struct augtree *t, const char *tree)
         k->v[k->n].path = xasprintf("%s/%s[%zu]", tree, k->v[k->n].label, seen[h].count);
         k->n++;
     }
-    aug_defvar(t->aug, "tekids", NULL);
-    if (!line_lens(map->lens) || !line_spans(t, tree, map, k))
-        for (size_t i = 0; i < k->n; i++) {
-            size_t s, e;
-
-            if (augtree_span(t, k->v[i].path, &s, &e) == 0) {
-                k->v[i].start = s;
-                k->v[i].end = e;
-            }
-        }
     free(seen);
     map->kids = k;
     map->index = xmalloc(slots * sizeof(*map->index));
@@ -862,5 +1041,15 @@ augtree_children(struct augtree *t, const char *tree)
             h = (h + 1) & (slots - 1);
         map->index[h] = i;
     }
+    if (!line_lens(map->lens) || !line_spans(t, map, k))
+        for (size_t i = 0; i < k->n; i++) {
+            size_t s, e;
+
+            if (aug_node_span(t, map, k->v[i].path, &s, &e) == 0) {
+                k->v[i].start = s;
+                k->v[i].end = e;
+            }
+        }
+    aug_defvar(t->aug, "tekids", NULL);
     return k;
 }

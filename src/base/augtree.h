@@ -36,6 +36,12 @@ void augtree_fold_keywords(struct augtree *t, const char *lens, const char *cons
  * fails). For lenses that put each top-level node on a line of its own. */
 typedef bool augtree_skip_fn(const char *line, size_t len);
 void augtree_skip_lines(struct augtree *t, const char *lens, augtree_skip_fn *skip);
+/* Trees of lens get asked which of their top-level nodes have a child labelled one of
+ * labels (NULL-terminated plain labels, lasting as long as the handle): augtree_match
+ * answers "TREE/ *[(label() = 'a' or ...) and (l1 or l2 ...)]", l1 l2 ... being exactly
+ * labels, from the cached nodes, asking Augeas once per 256 trees (the first time it is
+ * asked for one of them, about all of them) instead of once per tree. */
+void augtree_watch_children(struct augtree *t, const char *lens, const char *const *labels);
 /* Parse text (named file in messages) with lens ("Tentp_chrony.lns") into a new tree.
  * A CRLF text is parsed with LF line ends and a text without a final line end with one;
  * the spans below are those of the text as given.
@@ -49,6 +55,7 @@ struct augnode {
     char *label;
     char *value;           /* NULL when it has none */
     size_t start, end;     /* its span in the text as given ((size_t)-1: unknown) */
+    bool watched_child;    /* it has a child labelled one of the watched labels */
 };
 struct augnodes {
     struct augnode *v;

@@ -315,8 +315,7 @@ root_open(const char *root, const char *abs, int flags)
 bool
 path_inside_root(const char *root, const char *path)
 {
-    char *root_real, *probe, *real = NULL;
-    size_t rl;
+    char *root_real;
     bool inside;
 
     if (!root || !*root || strcmp(root, "/") == 0)
@@ -324,6 +323,18 @@ path_inside_root(const char *root, const char *path)
     root_real = realpath(root, NULL);
     if (!root_real)
         return false;
+    inside = path_inside_real_root(root_real, path);
+    free(root_real);
+    return inside;
+}
+
+bool
+path_inside_real_root(const char *root_real, const char *path)
+{
+    char *probe, *real = NULL;
+    size_t rl;
+    bool inside;
+
     probe = xstrdup(path);
     /* The deepest ancestor that exists: what the kernel would follow to reach the path. */
     while (!(real = realpath(probe, NULL))) {
@@ -338,6 +349,5 @@ path_inside_root(const char *root, const char *path)
              (real[rl] == '\0' || real[rl] == '/' || strcmp(root_real, "/") == 0);
     free(real);
     free(probe);
-    free(root_real);
     return inside;
 }

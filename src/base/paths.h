@@ -16,6 +16,8 @@ char *root_path(const char *root, const char *abs);
  * root; a path that does not exist yet is judged by its deepest existing ancestor. Always
  * true for no root or "/". */
 bool path_inside_root(const char *root, const char *path);
+/* path_inside_root given the root's real path (realpath of root) instead of the root. */
+bool path_inside_real_root(const char *root_real, const char *path);
 /* True when the path (already joined with the root) exists. */
 bool path_exists(const char *path);
 /* True when the path is a directory. */

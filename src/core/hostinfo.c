@@ -66,6 +66,9 @@ hostinfo_read(struct hostinfo *h, const char *root, struct msgs *m)
     memset(h, 0, sizeof(*h));
     h->live = root_is_host(root);       /* "//", "/.", /proc/self/root: this system */
     h->root = h->live ? NULL : xstrdup(root);
+    /* resolved once, not per file read (a tenth of the rerun over 10,000 drop-ins) */
+    h->root_real = h->root && *h->root && strcmp(h->root, "/") != 0
+                   ? realpath(h->root, NULL) : NULL;
     sb_init(&sb);
     for (size_t i = 0; i < TE_ARRAY_LEN(release_files); i++) {
         /* Resolved inside the root: a link to /x in an image is the image's /x. */
@@ -117,6 +120,7 @@ void
 hostinfo_free(struct hostinfo *h)
 {
     free(h->root);
+    free(h->root_real);
     free(h->os_id);
     free(h->os_id_like);
     free(h->os_version_id);
@@ -157,7 +161,8 @@ hostinfo_exists(const struct hostinfo *h, const char *abs)
 bool
 hostinfo_inside(const struct hostinfo *h, const char *disk_path)
 {
-    return h->live || path_inside_root(h->root, disk_path);
+    return h->live || (h->root_real ? path_inside_real_root(h->root_real, disk_path)
+                                    : path_inside_root(h->root, disk_path));
 }
 
 const char *

@@ -12,6 +12,7 @@ enum init_system { INIT_SYSTEMD, INIT_OPENRC, INIT_SYSV, INIT_UNKNOWN };
 
 struct hostinfo {
     char *root;            /* NULL or "/": the running system */
+    char *root_real;       /* realpath of root, once (hostinfo_inside); NULL: ask each time */
     bool live;             /* the running system: services and firewall may be acted on */
     char *os_id;           /* os-release ID ("debian"), never NULL */
     char *os_id_like;      /* os-release ID_LIKE, never NULL (may be "") */

@@ -319,6 +319,98 @@ test_augtree_skip_lines(void)
     msgs_free(&m);
 }
 
+/* The watched-children answer (augtree_watch_children) is Augeas's: over 300 trees of
+ * varied lines (more than a group of 256, so two questions to Augeas), the cached match of
+ * sources with an nts or key child gives the paths Augeas gives for the same test written
+ * so that augtree must ask it; and after an edit, the edited tree's answer follows it. */
+static void
+test_augtree_watched_children_match_augeas(void)
+{
+    static const char *const auth[] = { "nts", "key", NULL };
+    static const char *const lines[] = {
+        "server a.example iburst\n", "server b.example nts\n", "pool p.example key 5\n",
+        "peer q.example key 2 iburst\n", "# server c nts\n", "server nts.example\n",
+        "server key.example minpoll 4\n", "SERVER d.example NTS\n", "makestep 1 3\n",
+        "server e.example iburst nts maxsources 2\n", "pool f.example\n", "\n",
+        "keyfile /etc/chrony/chrony.keys\n", "ntsdumpdir /var/lib/chrony\n",
+        "server g.example key 7 # note\n", "peer h.example\n",
+    };
+    const char *test = "label() = 'server' or label() = 'pool' or label() = 'peer'";
+    struct msgs m = { 0 };
+    struct augtree *t = augtree_new(lens_dir, &m);
+    struct strv trees = { 0 };
+    size_t n_lines = sizeof(lines) / sizeof(lines[0]), hits = 0;
+    unsigned seed = 14;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    augtree_fold_keywords(t, "Tentp_chrony.lns", chrony_sources);
+    augtree_watch_children(t, "Tentp_chrony.lns", auth);
+    for (size_t i = 0; i < 300; i++) {
+        struct strbuf text;
+        size_t n = 1 + i % 7;
+        const char *tree;
+
+        sb_init(&text);
+        for (size_t j = 0; j < n; j++) {
+            seed = seed * 1103515245u + 12345u;
+            sb_append(&text, lines[(seed >> 16) % n_lines]);
+        }
+        tree = augtree_parse(t, i % 50 == 3 ? "Tentp_ntp.lns" : "Tentp_chrony.lns", "x",
+                             text.buf, &m);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+        strv_push(&trees, tree);
+        sb_free(&text);
+    }
+    TE_ASSERT_INT_EQ(m.errors.n, 0);
+    for (size_t i = 0; i < trees.n; i++) {
+        struct strv cached = { 0 }, augeas = { 0 };
+        char *e1 = xasprintf("%s/*[(%s) and (nts or key)]", trees.v[i], test);
+        char *e2 = xasprintf("%s/*[((%s) and (nts or key))]", trees.v[i], test);
+
+        CU_ASSERT_EQUAL(augtree_match(t, e1, &cached), (int)cached.n);
+        CU_ASSERT_EQUAL(augtree_match(t, e2, &augeas), (int)augeas.n);
+        TE_ASSERT_INT_EQ(cached.n, augeas.n);
+        for (size_t j = 0; j < cached.n && j < augeas.n; j++) {
+            /* Augeas leaves out a lone [1] (the ntp trees are Augeas's on both sides) */
+            char *a = augeas.v[j][strlen(augeas.v[j]) - 1] == ']'
+                      ? xstrdup(augeas.v[j]) : xasprintf("%s[1]", augeas.v[j]);
+            char *c = cached.v[j][strlen(cached.v[j]) - 1] == ']'
+                      ? xstrdup(cached.v[j]) : xasprintf("%s[1]", cached.v[j]);
+
+            TE_ASSERT_STR_EQ(c, a);
+            free(a);
+            free(c);
+        }
+        hits += cached.n;
+        strv_free(&cached);
+        strv_free(&augeas);
+        free(e1);
+        free(e2);
+    }
+    CU_ASSERT(hits > 100);
+    {
+        /* an edit after the answer was noted: the edited tree asks Augeas again */
+        struct strv nodes = { 0 };
+        char *node = xasprintf("%s/server[last()+1]", trees.v[5]), *nts;
+        char *e1 = xasprintf("%s/*[(%s) and (nts or key)]", trees.v[5], test);
+        int before;
+
+        before = augtree_match(t, e1, &nodes);
+        strv_free(&nodes);
+        CU_ASSERT_EQUAL(augtree_set(t, node, "new.example"), 0);
+        nts = xasprintf("%s/server[last()]/nts", trees.v[5]);
+        CU_ASSERT_EQUAL(augtree_set(t, nts, NULL), 0);
+        TE_ASSERT_INT_EQ(augtree_match(t, e1, &nodes), before + 1);
+        strv_free(&nodes);
+        free(node);
+        free(nts);
+        free(e1);
+    }
+    strv_free(&trees);
+    augtree_free(t);
+    msgs_free(&m);
+}
+
 /* plan_parse_after(p, f, lens): the planned text of f, from before and edits. */
 static const char *
 parse_after(struct augtree *t, const char *before, const struct text_edit *edits, size_t n,
@@ -397,6 +489,7 @@ static const struct te_test augtree_tests[] = {
     TE_TEST(test_augtree_children_match_augeas),
     TE_TEST(test_augtree_find_value),
     TE_TEST(test_augtree_skip_lines),
+    TE_TEST(test_augtree_watched_children_match_augeas),
     TE_TEST(test_plan_parse_after),
     TE_TESTS_END,
 };
