@@ -14,8 +14,6 @@
 #include "strbuf.h"
 #include "strv.h"
 
-/* How the text Augeas parsed differs from the caller's: the carriage returns taken out
- * before line feeds, and a line feed added at the end of a text without one. */
 /* Lines left out of the parsed text: before position at (and line number line) of the parsed
  * text, and before every gap before it, bytes bytes and lines lines of the caller's text in
  * all (running sums). */
@@ -24,6 +22,9 @@ struct gap {
     size_t bytes, lines;
 };
 
+/* How the text Augeas parsed differs from the caller's: the carriage returns taken out
+ * before line feeds, the lines left out (augtree_skip_lines), and a line feed added at the
+ * end of a text without one. */
 struct textmap {
     const char *lens;      /* the tree's lens (NULL: no tree of this id) */
     struct augnodes *kids; /* its top-level nodes, once asked for */
@@ -201,8 +202,6 @@ skippable(augtree_skip_fn *skip, const char *text, size_t i, size_t len)
 {
     size_t e = i + strcspn(text + i, "\n");
 
-    if (e > len)
-        e = len;
     if (e < len && e > i && text[e - 1] == '\r')
         e--;
     return skip(text + i, e - i);
@@ -285,12 +284,13 @@ augtree_parse(struct augtree *t, const char *lens, const char *file, const char 
             after = e < len ? e + 1 : len;
             next = skip && after < len && skippable(skip, text, after, len);
             if (prev && cur && next) {     /* inside a run: the first and the last stay */
-                if (!map.n_gaps || map.gaps[map.n_gaps - 1].at != n) {
+                if (!map.n_gaps || map.gaps[map.n_gaps - 1].at != n) {   /* a new gap */
                     struct gap g = { .at = n, .line = lines + 1 };
 
-                    if (map.n_gaps)
-                        g.bytes = map.gaps[map.n_gaps - 1].bytes,
+                    if (map.n_gaps) {
+                        g.bytes = map.gaps[map.n_gaps - 1].bytes;
                         g.lines = map.gaps[map.n_gaps - 1].lines;
+                    }
                     map.gaps = xrealloc(map.gaps, (map.n_gaps + 1) * sizeof(*map.gaps));
                     map.gaps[map.n_gaps++] = g;
                 }
