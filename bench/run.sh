@@ -18,6 +18,7 @@ set -u
 BIN=$top_builddir/src/te-ntp-setup
 TIMEIT=$top_builddir/bench/timeit
 WRITEFLOOR=$top_builddir/bench/writefloor
+AUGFLOOR=$top_builddir/bench/augfloor
 SERVER=$top_builddir/tests/tools/ntp-test-server
 FIXTURES=$top_srcdir/tests/fixtures
 TESTDEPS=${TE_TESTDEPS:-/opt/te-ntp-setup-testdeps}
@@ -361,6 +362,10 @@ timed scale "10000_sourcedir_files" floor -n "$SCALE_RUNS" \
 rm -rf "$TMP/scale.floor"
 # shellcheck disable=SC2086
 scale_case "10000_sourcedir_files" "$TMP/scale.dropins" $SERVERS
+# The floor of the run that changes nothing: Augeas parsing the files, nothing else
+# (bench/augfloor: aug_set and aug_text_store each, the trees grouped as te-ntp-setup does).
+timed scale "10000_sourcedir_files" augfloor -n "$SCALE_RUNS" \
+    -- "$AUGFLOOR" "$top_srcdir/lenses" Tentp_chrony.lns "$TMP/scale.dropins/etc/chrony/sources.d" .sources
 rm -rf "$TMP/scale.dropins"
 scale_root many rhel-9
 say "scale: 1,000 -s"
