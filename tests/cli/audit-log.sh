@@ -15,24 +15,6 @@
 unshare -m --propagation private true 2>/dev/null || skip_all "unshare -m does not work here"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not found (packaging/build-deps --test)"
 
-cat > "$TMP/listen.py" <<'EOF'
-# listen.py SOCKET OUTPUT STOPFILE: write each datagram received on SOCKET as a line.
-import os, socket, sys, time
-sock, out, stop = sys.argv[1:4]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sock)
-s.settimeout(0.1)
-deadline = time.time() + 60
-with open(out, "w") as f:
-    while time.time() < deadline:
-        try:
-            f.write(s.recv(65536).decode("utf-8", "replace").rstrip("\0\n") + "\n")
-            f.flush()
-        except socket.timeout:
-            if os.path.exists(stop):
-                break
-EOF
-
 # A debian-12 root whose sources.d holds N more drop-ins, each with a server line that
 # replace mode comments out: N changed files in one directory.
 dropins_root() { # N
@@ -75,7 +57,7 @@ else
     skip_part "strace not found (packaging/build-deps --test): connects without /dev/log"
 fi
 
-python3 "$W/listen.py" /dev/log "$W/syslog" "$W/stop" &
+python3 "$top_srcdir/tests/tools/syslog-listen.py" /dev/log "$W/syslog" "$W/stop" &
 lp=$!
 i=0
 while [ ! -S /dev/log ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done

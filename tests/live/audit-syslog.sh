@@ -15,24 +15,6 @@ command -v python3 >/dev/null 2>&1 || skip_all "python3 not found (packaging/bui
 CHRONYD=$(find_daemon chronyd chrony) || skip_all "chronyd not found (packaging/build-deps --test)"
 export TE_NTP_SETUP_SBIN=$(dirname "$CHRONYD")
 
-cat > "$TMP/listen.py" <<'EOF'
-# listen.py SOCKET OUTPUT STOPFILE: write each datagram received on SOCKET as a line.
-import os, socket, sys, time
-sock, out, stop = sys.argv[1:4]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sock)
-s.settimeout(0.1)
-deadline = time.time() + 60
-with open(out, "w") as f:
-    while time.time() < deadline:
-        try:
-            f.write(s.recv(65536).decode("utf-8", "replace").rstrip("\0\n") + "\n")
-            f.flush()
-        except socket.timeout:
-            if os.path.exists(stop):
-                break
-EOF
-
 root=$(fresh_root debian-12)
 
 # Everything below runs in the namespace; its ok/not ok lines are the test's. W is the
@@ -55,7 +37,7 @@ check "no /dev/log: apply succeeds" [ $? -eq 0 ] || cat "$W/out"
 "$BIN" rollback --root "$ROOT" >"$W/out" 2>&1
 check "no /dev/log: rollback succeeds" [ $? -eq 0 ] || cat "$W/out"
 
-python3 "$W/listen.py" /dev/log "$W/syslog" "$W/stop" &
+python3 "$top_srcdir/tests/tools/syslog-listen.py" /dev/log "$W/syslog" "$W/stop" &
 lp=$!
 i=0
 while [ ! -S /dev/log ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done

@@ -207,6 +207,30 @@ te_skip_program(const char *why)
     te_skip_requested = true;
 }
 
+/* ---- the project's lenses ------------------------------------------------------------ */
+
+/* Where te_find_lenses found them. */
+__attribute__((unused)) static char te_lens_dir[4096];
+
+/* A setup for TE_CUNIT_MAIN_SETUP: the lenses are in $TE_NTP_SETUP_LENSDIR, else in
+ * $top_srcdir/lenses (make check sets top_srcdir), else in ../lenses; the program is
+ * skipped when they are not there. */
+static inline int
+te_find_lenses(void)
+{
+    const char *top = getenv("top_srcdir");
+    const char *lens = getenv("TE_NTP_SETUP_LENSDIR");
+    struct stat st;
+
+    if (lens && *lens)
+        snprintf(te_lens_dir, sizeof(te_lens_dir), "%s", lens);
+    else
+        snprintf(te_lens_dir, sizeof(te_lens_dir), "%s/lenses", top && *top ? top : "..");
+    if (stat(te_lens_dir, &st) < 0 || !S_ISDIR(st.st_mode))
+        te_skip_program("the lenses were not found: set top_srcdir");
+    return 0;
+}
+
 static inline int
 te_cunit_run(const struct te_suite *suites, int (*setup)(void))
 {

@@ -4,7 +4,6 @@
  * top-level nodes answer like Augeas itself. */
 #include "config.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,25 +12,7 @@
 #include "plan.h"
 #include "cunit_main.h"
 #include "msgs.h"
-#include "paths.h"
 #include "strv.h"
-
-static char lens_dir[PATH_MAX];
-
-static int
-find_lenses(void)
-{
-    const char *top = getenv("top_srcdir");
-    const char *lens = getenv("TE_NTP_SETUP_LENSDIR");
-
-    if (lens && *lens)
-        snprintf(lens_dir, sizeof(lens_dir), "%s", lens);
-    else
-        snprintf(lens_dir, sizeof(lens_dir), "%s/lenses", top && *top ? top : "..");
-    if (!is_dir(lens_dir))
-        te_skip_program("the lenses were not found: set top_srcdir");
-    return 0;
-}
 
 static const char *const chrony_sources[] = { "server", "pool", "peer", NULL };
 
@@ -61,7 +42,7 @@ static void
 test_augtree_crlf_spans(void)
 {
     struct msgs m = { 0 };
-    struct augtree *t = augtree_new(lens_dir, &m);
+    struct augtree *t = augtree_new(te_lens_dir, &m);
     const char *text = "# c\r\nserver a.example iburst\r\n\r\nmakestep 1 3\r\n";
     const char *tree;
     struct strv nodes = { 0 };
@@ -89,7 +70,7 @@ static void
 test_augtree_no_final_newline(void)
 {
     struct msgs m = { 0 };
-    struct augtree *t = augtree_new(lens_dir, &m);
+    struct augtree *t = augtree_new(te_lens_dir, &m);
     const char *text = "server a.example iburst\nmakestep 1 3";
     const char *tree;
     struct strv nodes = { 0 };
@@ -112,7 +93,7 @@ static void
 test_augtree_fold_keywords(void)
 {
     struct msgs m = { 0 };
-    struct augtree *t = augtree_new(lens_dir, &m);
+    struct augtree *t = augtree_new(te_lens_dir, &m);
     const char *text = "SERVER A.Example IBURST KEY 5\nMakeStep 1.0 3\n";
     const char *tree;
     struct strv nodes = { 0 };
@@ -150,7 +131,7 @@ static void
 test_augtree_children_match_augeas(void)
 {
     struct msgs m = { 0 };
-    struct augtree *t = augtree_new(lens_dir, &m);
+    struct augtree *t = augtree_new(te_lens_dir, &m);
     const char *text = "# head\n\n!\nserver a iburst\n  pool p.example maxsources 3\n"
                        "; note\nmakestep 1 3\nserver b\n%x\nallow 192.0.2.0/24\n";
     const char *tree, *tree2;
@@ -195,7 +176,7 @@ static void
 test_augtree_find_value(void)
 {
     struct msgs m = { 0 };
-    struct augtree *t = augtree_new(lens_dir, &m);
+    struct augtree *t = augtree_new(te_lens_dir, &m);
     const char *text = "pool a.example\nserver A.example iburst\nserver b\n"
                        "server a.EXAMPLE key 1\n";
     const char *tree, *hit = "x";
@@ -252,7 +233,7 @@ static void
 test_augtree_skip_lines(void)
 {
     struct msgs m = { 0 };
-    struct augtree *t = augtree_new(lens_dir, &m);
+    struct augtree *t = augtree_new(te_lens_dir, &m);
     const char *text = "# h\r\nrestrict a\r\nrestrict b\r\nrestrict c\r\nrestrict d\r\n"
                        "server s.example iburst\r\nrestrict e\nrestrict f\nrestrict g\n"
                        "restrict h\nrestrict i";
@@ -337,7 +318,7 @@ test_augtree_watched_children_match_augeas(void)
     };
     const char *test = "label() = 'server' or label() = 'pool' or label() = 'peer'";
     struct msgs m = { 0 };
-    struct augtree *t = augtree_new(lens_dir, &m);
+    struct augtree *t = augtree_new(te_lens_dir, &m);
     struct strv trees = { 0 };
     size_t n_lines = sizeof(lines) / sizeof(lines[0]), hits = 0;
     unsigned seed = 14;
@@ -452,7 +433,7 @@ static void
 test_plan_parse_after(void)
 {
     struct msgs m = { 0 };
-    struct augtree *t = augtree_new(lens_dir, &m);
+    struct augtree *t = augtree_new(te_lens_dir, &m);
     const char *crlf = "server a iburst\r\nrestrict default nomodify\r\n# c\r\n"
                        "driftfile /var/lib/ntp/drift";
     const char *lf = "server a iburst\nrestrict default nomodify\n# c\ndriftfile /x\n";
@@ -499,4 +480,4 @@ static const struct te_suite suites[] = {
     TE_SUITES_END,
 };
 
-TE_CUNIT_MAIN_SETUP(suites, find_lenses)
+TE_CUNIT_MAIN_SETUP(suites, te_find_lenses)

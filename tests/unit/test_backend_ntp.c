@@ -5,7 +5,6 @@
  * restrict lines that make up files of megabytes. */
 #include "config.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,26 +14,8 @@
 #include "backend.h"
 #include "cunit_main.h"
 #include "msgs.h"
-#include "paths.h"
 #include "strbuf.h"
 #include "strv.h"
-
-static char lens_dir[PATH_MAX];
-
-static int
-find_lenses(void)
-{
-    const char *top = getenv("top_srcdir");
-    const char *lens = getenv("TE_NTP_SETUP_LENSDIR");
-
-    if (lens && *lens)
-        snprintf(lens_dir, sizeof(lens_dir), "%s", lens);
-    else
-        snprintf(lens_dir, sizeof(lens_dir), "%s/lenses", top && *top ? top : "..");
-    if (!is_dir(lens_dir))
-        te_skip_program("the lenses were not found: set top_srcdir");
-    return 0;
-}
 
 /* A failed assertion that names the line it is about. */
 #define FAIL_LINE(line) CU_assertImplementation(CU_FALSE, __LINE__, (line), __FILE__, "", CU_FALSE)
@@ -100,7 +81,7 @@ test_ntp_unread_line_plain(void)
         "server restrict",
     };
     struct msgs m = { 0 };
-    struct augtree *t = augtree_new(lens_dir, &m);
+    struct augtree *t = augtree_new(te_lens_dir, &m);
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++) {
@@ -127,7 +108,7 @@ test_ntp_unread_line_agrees_with_lens(void)
     };
     static const char *const seps[] = { " ", "  ", "\t", " \t" };
     struct msgs m = { 0 };
-    struct augtree *t = augtree_new(lens_dir, &m);
+    struct augtree *t = augtree_new(te_lens_dir, &m);
     unsigned seed = 20261203, yes = 0;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
@@ -164,4 +145,4 @@ static const struct te_suite suites[] = {
     TE_SUITES_END,
 };
 
-TE_CUNIT_MAIN_SETUP(suites, find_lenses)
+TE_CUNIT_MAIN_SETUP(suites, te_find_lenses)
