@@ -47,6 +47,8 @@ ln -s /proc/self/fd /dev/fd
 
 # No /dev/log: one attempt to reach it in the whole run, not one per line (51 changes).
 if command -v strace >/dev/null 2>&1; then
+    # LeakSanitizer cannot work under ptrace (a sanitizer build would exit 1 for that alone)
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
     strace -f -qq -e trace=connect -o "$W/trace" "$BIN" --root "$NOLOG" -s ntp1.example.com \
         --no-verify >"$W/out" 2>&1
     check "no /dev/log: apply succeeds" [ $? -eq 0 ] || cat "$W/out"
