@@ -392,6 +392,56 @@ test_augtree_watched_children_match_augeas(void)
     msgs_free(&m);
 }
 
+/* A label that a path cannot name as it is (a section "[Time\f]": Augeas trims the blank at
+ * the end of a path's name, so "TREE/Time\f[1]" is the first [Time]): each cached node is
+ * still the node itself, with its own span and value, as Augeas says (the lens_timesyncd
+ * fuzz target found two nodes with the same span). */
+static void
+test_augtree_children_odd_labels(void)
+{
+    struct msgs m = { 0 };
+    struct augtree *t = augtree_new(te_lens_dir, &m);
+    const char *text = "[Time]\nNTP=a\n[Time\f]\nNTP=b\n[Time]\nNTP=c\n";
+    const char *want[] = { "[Time]\nNTP=a\n", "[Time\f]\nNTP=b\n", "[Time]\nNTP=c\n" };
+    const char *tree;
+    const struct augnodes *k;
+    struct strv a = { 0 }, b = { 0 };
+    size_t prev = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    tree = augtree_parse(t, "Tentp_timesyncd.lns", "odd", text, &m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    k = augtree_children(t, tree);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+    TE_ASSERT_INT_EQ(k->n, 3);
+    for (size_t i = 0; i < k->n && i < 3; i++) {
+        size_t s, e;
+        char *sp;
+
+        CU_ASSERT_EQUAL(augtree_span(t, k->v[i].path, &s, &e), 0);
+        CU_ASSERT(s >= prev);
+        prev = e;
+        sp = xasprintf("%.*s", (int)(e - s), text + s);
+        TE_ASSERT_STR_EQ(sp, want[i]);
+        free(sp);
+    }
+    /* the cached paths name the nodes Augeas names */
+    CU_ASSERT_EQUAL(match(t, tree, "*", &a), 3);
+    for (size_t i = 0; i < a.n; i++) {
+        char *expr = xasprintf("%s/NTP", a.v[i]);
+
+        strv_free(&b);
+        CU_ASSERT_EQUAL(augtree_match(t, expr, &b), 1);
+        if (b.n == 1)
+            TE_ASSERT_STR_EQ(augtree_get(t, b.v[0]), i == 0 ? "a" : i == 1 ? "b" : "c");
+        free(expr);
+    }
+    strv_free(&a);
+    strv_free(&b);
+    augtree_free(t);
+    msgs_free(&m);
+}
+
 /* plan_parse_after(p, f, lens): the planned text of f, from before and edits. */
 static const char *
 parse_after(struct augtree *t, const char *before, const struct text_edit *edits, size_t n,
@@ -470,6 +520,7 @@ static const struct te_test augtree_tests[] = {
     TE_TEST(test_augtree_children_match_augeas),
     TE_TEST(test_augtree_find_value),
     TE_TEST(test_augtree_skip_lines),
+    TE_TEST(test_augtree_children_odd_labels),
     TE_TEST(test_augtree_watched_children_match_augeas),
     TE_TEST(test_plan_parse_after),
     TE_TESTS_END,
