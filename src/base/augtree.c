@@ -981,6 +981,19 @@ note_group(struct augtree *t, unsigned id)
     aug_defvar(t->aug, "tehas", NULL);
 }
 
+/* Whether a path step "LABEL[N]" names exactly label: made only of letters, digits and
+ * "#_.-:" (no blank Augeas would trim, nothing its path language reads). */
+static bool
+plain_label(const char *label)
+{
+    if (!*label)
+        return false;
+    for (const char *c = label; *c; c++)
+        if (!isalnum((unsigned char)*c) && !strchr("#_.-:", *c))
+            return false;
+    return true;
+}
+
 const struct augnodes *
 augtree_children(struct augtree *t, const char *tree)
 {
@@ -1026,7 +1039,11 @@ augtree_children(struct augtree *t, const char *tree)
             ;
         seen[h].label = k->v[k->n].label;
         seen[h].count++;
-        k->v[k->n].path = xasprintf("%s/%s[%zu]", tree, k->v[k->n].label, seen[h].count);
+        /* A label a path cannot name as it is ("Time\f": Augeas trims the blank at its
+         * end) is named by its position among all the children instead. */
+        k->v[k->n].path = plain_label(k->v[k->n].label)
+                          ? xasprintf("%s/%s[%zu]", tree, k->v[k->n].label, seen[h].count)
+                          : xasprintf("%s/*[%zu]", tree, k->n + 1);
         k->n++;
     }
     free(seen);
