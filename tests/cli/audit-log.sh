@@ -37,13 +37,7 @@ printf 'server\n' > "$broken/etc/chrony/sources.d/bad.sources"   # the lens cann
 cat > "$TMP/inner.sh" <<'EOF'
 set -u
 . "$top_srcdir/tests/lib.sh"
-mount -t tmpfs -o mode=0755 tmpfs /dev
-mknod -m 0666 /dev/null c 1 3
-mknod -m 0666 /dev/zero c 1 5
-mknod -m 0666 /dev/full c 1 7
-mknod -m 0666 /dev/random c 1 8
-mknod -m 0666 /dev/urandom c 1 9
-ln -s /proc/self/fd /dev/fd
+private_dev || { echo "not ok - a private /dev"; exit 1; }
 
 # No /dev/log: one attempt to reach it in the whole run, not one per line (51 changes).
 if command -v strace >/dev/null 2>&1; then
